@@ -1,0 +1,96 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Vega",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vega-oms", targets: ["OMSServer"]),
+        .executable(name: "fix-at-acceptor", targets: ["FIXConformanceAcceptor"]),
+        .library(name: "FIXProtocol", targets: ["FIXProtocol"]),
+        .library(name: "FIXSession", targets: ["FIXSession"]),
+        .library(name: "FIXEngine", targets: ["FIXEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "FIXProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "FIXSession",
+            dependencies: [
+                "FIXProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "FIXEngine",
+            dependencies: [
+                "FIXProtocol", "FIXSession",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "OMSPersistence",
+            dependencies: [
+                "FIXProtocol", "FIXSession",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "OMSTestSupport",
+            dependencies: ["FIXProtocol", "FIXSession"]
+        ),
+        .executableTarget(
+            name: "FIXConformanceAcceptor",
+            dependencies: [
+                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "OMSServer",
+            dependencies: [
+                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "FIXProtocolTests",
+            dependencies: ["FIXProtocol", "OMSTestSupport",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "NIOTestUtils", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "FIXSessionTests",
+            dependencies: ["FIXProtocol", "FIXSession", "OMSTestSupport", "OMSPersistence"]
+        ),
+        .testTarget(
+            name: "FIXEngineTests",
+            dependencies: ["FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSTestSupport",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

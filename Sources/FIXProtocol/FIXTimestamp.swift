@@ -1,0 +1,109 @@
+/// A UTC instant with nanosecond resolution, as FIX timestamps carry it.
+public struct FIXTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Nanoseconds since 1970-01-01T00:00:00Z.
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+    public init(secondsSince1970 s: Int64, nanoseconds ns: Int64 = 0) { self.nanoseconds = s * 1_000_000_000 + ns }
+
+    public static func < (a: FIXTimestamp, b: FIXTimestamp) -> Bool { a.nanoseconds < b.nanoseconds }
+
+    public var seconds: Int64 { nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000 }
+
+    public func adding(seconds: Double) -> FIXTimestamp {
+        FIXTimestamp(nanoseconds: nanoseconds + Int64(seconds * 1e9))
+    }
+
+    public func adding(nanoseconds ns: Int64) -> FIXTimestamp { FIXTimestamp(nanoseconds: nanoseconds + ns) }
+
+    /// Seconds from `other` to `self` (positive when `self` is later).
+    public func secondsSince(_ other: FIXTimestamp) -> Double { Double(nanoseconds - other.nanoseconds) / 1e9 }
+
+    /// `YYYYMMDD-HH:MM:SS.sss`
+    public var description: String { String(decoding: formatted(milliseconds: true), as: UTF8.self) }
+
+    /// Formats as `YYYYMMDD-HH:MM:SS` with `.sss` when `milliseconds` is true.
+    public func formatted(milliseconds: Bool = true) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(21)
+        append(to: &out, milliseconds: milliseconds)
+        return out
+    }
+
+    public func append(to out: inout [UInt8], milliseconds: Bool = true) {
+        let secs = seconds
+        let ms = Int((nanoseconds - secs * 1_000_000_000) / 1_000_000)
+        var days = secs / 86_400
+        var rem = secs - days * 86_400
+        if rem < 0 { rem += 86_400; days -= 1 }
+        let (y, m, d) = FIXTimestamp.civil(fromDays: days)
+        @inline(__always) func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
+        let year = Int(y)
+        out.append(UInt8(48 + (year / 1000) % 10)); out.append(UInt8(48 + (year / 100) % 10))
+        two(year % 100); two(m); two(d)
+        out.append(UInt8(ascii: "-"))
+        let r = Int(rem)
+        two(r / 3600); out.append(UInt8(ascii: ":")); two((r / 60) % 60); out.append(UInt8(ascii: ":")); two(r % 60)
+        if milliseconds {
+            out.append(UInt8(ascii: "."))
+            out.append(UInt8(48 + ms / 100)); out.append(UInt8(48 + (ms / 10) % 10)); out.append(UInt8(48 + ms % 10))
+        }
+    }
+
+    /// Parses `YYYYMMDD-HH:MM:SS[.f…]` (up to nine fraction digits).
+    public static func parse<C: Collection>(_ c: C) -> FIXTimestamp? where C.Element == UInt8 {
+        let v = Array(c)
+        guard v.count >= 17, v[8] == UInt8(ascii: "-"), v[11] == UInt8(ascii: ":"), v[14] == UInt8(ascii: ":") else {
+            return nil
+        }
+        func num(_ a: Int, _ n: Int) -> Int? {
+            var r = 0
+            for k in a..<(a + n) {
+                let d = v[k]
+                guard d >= 48, d <= 57 else { return nil }
+                r = r * 10 + Int(d - 48)
+            }
+            return r
+        }
+        guard let y = num(0, 4), let mo = num(4, 2), let d = num(6, 2), let h = num(9, 2), let mi = num(12, 2),
+              let s = num(15, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s <= 60 else { return nil }
+        var nanos: Int64 = 0
+        if v.count > 17 {
+            guard v[17] == UInt8(ascii: "."), v.count > 18, v.count <= 27 else { return nil }
+            var scale: Int64 = 100_000_000
+            for k in 18..<v.count {
+                let dch = v[k]
+                guard dch >= 48, dch <= 57 else { return nil }
+                nanos += Int64(dch - 48) * scale
+                scale /= 10
+            }
+        }
+        let days = days(fromCivil: Int64(y), mo, d)
+        let secs = days * 86_400 + Int64(h * 3600 + mi * 60 + s)
+        return FIXTimestamp(nanoseconds: secs * 1_000_000_000 + nanos)
+    }
+
+    /// Howard Hinnant's days_from_civil.
+    public static func days(fromCivil y0: Int64, _ m: Int, _ d: Int) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((m + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(d) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = Int(doy - (153 * mp + 2) / 5 + 1)
+        let m = Int(mp < 10 ? mp + 3 : mp - 9)
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

@@ -1,0 +1,100 @@
+import FIXProtocol
+import NIOConcurrencyHelpers
+
+/// What a store remembers of one session.
+public struct FIXStoreSnapshot: Sendable, Equatable {
+    public var nextSenderMsgSeqNum: Int
+    public var nextTargetMsgSeqNum: Int
+    public var creationTime: FIXTimestamp
+
+    public init(nextSenderMsgSeqNum: Int, nextTargetMsgSeqNum: Int, creationTime: FIXTimestamp) {
+        self.nextSenderMsgSeqNum = nextSenderMsgSeqNum
+        self.nextTargetMsgSeqNum = nextTargetMsgSeqNum
+        self.creationTime = creationTime
+    }
+}
+
+/// One change to a session's stored state.
+public enum FIXStoreOperation: Sendable, Equatable {
+    case setNextSender(Int)
+    case setNextTarget(Int)
+    /// A sent application message, kept for resend.
+    case storeSent(seqNum: Int, bytes: [UInt8])
+    /// Sequence numbers back to 1, sent messages dropped, new creation time.
+    case reset(creationTime: FIXTimestamp)
+}
+
+/// Position in a store's write queue: once durable, every operation enqueued before it is on disk.
+public typealias FIXStoreTicket = UInt64
+
+/// Per-session sequence numbers and sent messages.
+///
+/// Writes are enqueued synchronously in order and made durable in groups: `enqueue` returns a ticket,
+/// and `waitDurable` returns once everything up to that ticket is committed. Reads see every enqueued write.
+public protocol FIXMessageStore: AnyObject, Sendable {
+    /// Loads the session's state, creating it at 1/1 if it is new.
+    func open(_ id: FIXSessionID, now: FIXTimestamp) throws -> FIXStoreSnapshot
+    /// Queues operations for one session; they commit together, in order.
+    @discardableResult
+    func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket
+    /// Returns when everything enqueued up to `ticket` is durable.
+    func waitDurable(_ ticket: FIXStoreTicket) async throws
+    /// The highest ticket known to be durable.
+    var durableTicket: FIXStoreTicket { get }
+    /// Sent application messages with `from <= seq <= to`, ascending.
+    func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])]
+}
+
+/// A store that lives in memory: for tests, and for sessions with `PersistMessages=N`.
+public final class InMemoryFIXMessageStore: FIXMessageStore {
+    private struct SessionData {
+        var snapshot: FIXStoreSnapshot
+        var sent: [Int: [UInt8]] = [:]
+    }
+
+    private let state = NIOLockedValueBox<(sessions: [FIXSessionID: SessionData], ticket: UInt64)>(([:], 0))
+
+    public init() {}
+
+    public func open(_ id: FIXSessionID, now: FIXTimestamp) throws -> FIXStoreSnapshot {
+        state.withLockedValue { s in
+            if let d = s.sessions[id] { return d.snapshot }
+            let snap = FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1, creationTime: now)
+            s.sessions[id] = SessionData(snapshot: snap)
+            return snap
+        }
+    }
+
+    public func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket {
+        state.withLockedValue { s in
+            var d = s.sessions[id] ?? SessionData(snapshot: FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1,
+                                                                             creationTime: FIXTimestamp(nanoseconds: 0)))
+            for op in operations { Self.apply(op, to: &d) }
+            s.sessions[id] = d
+            s.ticket += 1
+            return s.ticket
+        }
+    }
+
+    private static func apply(_ op: FIXStoreOperation, to d: inout SessionData) {
+        switch op {
+        case .setNextSender(let n): d.snapshot.nextSenderMsgSeqNum = n
+        case .setNextTarget(let n): d.snapshot.nextTargetMsgSeqNum = n
+        case .storeSent(let seq, let bytes): d.sent[seq] = bytes
+        case .reset(let t):
+            d.snapshot = FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1, creationTime: t)
+            d.sent.removeAll()
+        }
+    }
+
+    public func waitDurable(_ ticket: FIXStoreTicket) async throws {}
+
+    public var durableTicket: FIXStoreTicket { state.withLockedValue { $0.ticket } }
+
+    public func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])] {
+        state.withLockedValue { s in
+            guard let d = s.sessions[id] else { return [] }
+            return d.sent.filter { $0.key >= from && $0.key <= to }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+}
