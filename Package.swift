@@ -55,7 +55,12 @@ let package = Package(
         ),
         .target(
             name: "OMSTestSupport",
-            dependencies: ["FIXProtocol", "FIXSession"]
+            dependencies: [
+                "FIXProtocol", "FIXSession",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "FIXConformanceAcceptor",

@@ -1,0 +1,115 @@
+import ArgumentParser
+import FIXEngine
+import FIXProtocol
+import FIXSession
+import Foundation
+import Logging
+import OMSPersistence
+import ServiceLifecycle
+
+@main
+struct VegaOMSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vega-oms",
+        abstract: "Vega order management system: FIX 4.4 acceptor for Indian equity and derivatives markets.",
+        subcommands: [Serve.self, HashPassword.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Prints the salted hash to put in a session's PasswordHash setting.
+struct HashPassword: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash-password",
+        abstract: "Print a PasswordHash value for a session's settings (the password itself is never stored).")
+
+    @Argument(help: "The password.")
+    var password: String
+
+    @Option(help: "PBKDF2 iterations.")
+    var iterations: Int = 20_000
+
+    func validate() throws {
+        guard password.count >= 4 else { throw ValidationError("password must have at least 4 characters") }
+        guard (1_000...5_000_000).contains(iterations) else { throw ValidationError("--iterations must be 1000…5000000") }
+    }
+
+    func run() throws {
+        print(FIXPasswordHash.make(password: password, iterations: iterations).encoded)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the server (the default).")
+
+    @Option(help: "Session settings file.")
+    var config: String = "sessions/vega.cfg"
+
+    @Option(help: "SQLite database file.")
+    var db: String = "var/vega_trade.db"
+
+    @Option(help: "FIX port (overrides SocketAcceptPort).")
+    var fixPort: Int?
+
+    @Option(help: "Folder for per-session FIX message and event logs.")
+    var logDir: String = "var/log"
+
+    func validate() throws {
+        if let p = fixPort, !(1...65535).contains(p) { throw ValidationError("--fix-port must be 1…65535") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "vega-oms")
+        let settings: FIXSettingsFile
+        do {
+            settings = try FIXSettingsFile.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let pool = try VegaDatabase.open(path: db)
+        let store = GRDBFIXMessageStore(writer: pool)
+        let clock = SystemWallClock()
+        let log = try FIXFileLog(directory: logDir)
+        let app = NotYetSupportedApplication()
+        var dictionaries: [String: FIXDataDictionary] = [:]
+        var sessions: [FIXSession] = []
+        for s in settings.sessions where s.connectionType == .acceptor {
+            var dict: FIXDataDictionary? = nil
+            if s.useDataDictionary, let path = s.dataDictionaryPath {
+                do {
+                    if dictionaries[path] == nil { dictionaries[path] = try FIXDataDictionary.load(path: path) }
+                } catch {
+                    FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
+                dict = dictionaries[path]
+            }
+            sessions.append(try FIXSession(settings: s, store: store, application: app, dictionary: dict, clock: clock, log: log))
+        }
+        let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
+        let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
+        let bound = try await acceptor.bind()
+        print("""
+            Vega OMS
+              FIX 4.4 acceptor on port \(bound)
+              database \(db)
+              sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
+              order handling is not implemented yet: orders are answered with BusinessMessageReject
+            """)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: acceptor)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try await store.flush()
+        try pool.close()
+    }
+}
+
+/// Until the OMS exists: every application message is answered with BusinessMessageReject.
+final class NotYetSupportedApplication: FIXApplication {
+    func fromApp(_ message: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult {
+        .businessReject(.applicationNotAvailable,
+                        text: "MsgType \(message.msgType) is not yet supported: order handling is not implemented yet",
+                        refID: message.string(FIXTag.clOrdID))
+    }
+}

@@ -1,0 +1,29 @@
+import FIXProtocol
+import Testing
+
+struct FIXTimestampTests {
+    @Test func formatsWithMilliseconds() {
+        // 2026-09-08T04:05:12.123Z
+        let t = FIXTimestamp(secondsSince1970: 1_788_840_312, nanoseconds: 123_456_789)
+        #expect(t.description == "20260908-04:05:12.123")
+        #expect(String(decoding: t.formatted(milliseconds: false), as: UTF8.self) == "20260908-04:05:12")
+    }
+
+    @Test(arguments: ["20260908-04:05:12", "20260908-04:05:12.123", "20000229-23:59:59.999999", "19700101-00:00:00"])
+    func parseAndFormatAgree(text: String) throws {
+        let t = try #require(FIXTimestamp.parse(Array(text.utf8)))
+        #expect(String(decoding: t.formatted(milliseconds: false), as: UTF8.self) == String(text.prefix(17)))
+    }
+
+    @Test(arguments: ["20261308-04:05:12", "2026090-04:05:12", "20260908-24:00:00", "20260908 04:05:12", "20260908-04:05:12.", "20040415"])
+    func malformedTimestampsAreRefused(text: String) {
+        #expect(FIXTimestamp.parse(Array(text.utf8)) == nil)
+    }
+
+    @Test func civilDateConversionRoundTrips() {
+        for days in stride(from: -1000 as Int64, to: 40000, by: 37) {
+            let (y, m, d) = FIXTimestamp.civil(fromDays: days)
+            #expect(FIXTimestamp.days(fromCivil: y, m, d) == days)
+        }
+    }
+}
