@@ -1,0 +1,92 @@
+import FIXProtocol
+import FIXSession
+import Foundation
+import GRDB
+import OMSPersistence
+import Testing
+
+/// One contract, run against every store.
+struct FIXMessageStoreContractTests {
+    enum Kind: String, CaseIterable, Sendable { case memory, sqliteInMemory, sqliteFile }
+
+    static func make(_ kind: Kind) throws -> FIXMessageStore {
+        switch kind {
+        case .memory: return InMemoryFIXMessageStore()
+        case .sqliteInMemory: return GRDBFIXMessageStore(writer: try VegaDatabase.inMemory())
+        case .sqliteFile:
+            let path = NSTemporaryDirectory() + "store-\(UUID().uuidString).db"
+            return GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path))
+        }
+    }
+
+    let id = FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: "CLIENT1")
+    let t0 = FIXTimestamp(secondsSince1970: 1_788_840_000)
+
+    @Test(arguments: Kind.allCases)
+    func newSessionStartsAtOne(kind: Kind) throws {
+        let s = try Self.make(kind)
+        let snap = try s.open(id, now: t0)
+        #expect(snap == FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1, creationTime: t0))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func enqueuedWritesAreVisibleAndBecomeDurable(kind: Kind) async throws {
+        let s = try Self.make(kind)
+        _ = try s.open(id, now: t0)
+        var last: FIXStoreTicket = 0
+        for seq in 1...50 {
+            last = s.enqueue(id, [.storeSent(seqNum: seq, bytes: Array("msg\(seq)".utf8)), .setNextSender(seq + 1)])
+        }
+        s.enqueue(id, [.setNextTarget(9)])
+        // Visible before commit.
+        #expect(try s.sentMessages(id, from: 10, to: 12).map(\.seqNum) == [10, 11, 12])
+        try await s.waitDurable(last + 1)
+        #expect(s.durableTicket >= last + 1)
+        let got = try s.sentMessages(id, from: 49, to: 60)
+        #expect(got.map(\.seqNum) == [49, 50])
+        #expect(got.first?.bytes == Array("msg49".utf8))
+        let snap = try s.open(id, now: t0)
+        #expect(snap.nextSenderMsgSeqNum == 51 && snap.nextTargetMsgSeqNum == 9)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func resetDropsMessagesAndStartsAgain(kind: Kind) async throws {
+        let s = try Self.make(kind)
+        _ = try s.open(id, now: t0)
+        s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2), .setNextTarget(5)])
+        let t1 = t0.adding(seconds: 60)
+        let ticket = s.enqueue(id, [.reset(creationTime: t1)])
+        #expect(try s.sentMessages(id, from: 1, to: 10).isEmpty)
+        try await s.waitDurable(ticket)
+        #expect(try s.open(id, now: t0) == FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1, creationTime: t1))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func sessionsAreKeptApart(kind: Kind) async throws {
+        let s = try Self.make(kind)
+        let other = FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: "DROPCOPY")
+        _ = try s.open(id, now: t0)
+        _ = try s.open(other, now: t0)
+        s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2)])
+        let t = s.enqueue(other, [.storeSent(seqNum: 1, bytes: [2]), .setNextSender(7)])
+        try await s.waitDurable(t)
+        #expect(try s.sentMessages(other, from: 1, to: 1).first?.bytes == [2])
+        #expect(try s.open(id, now: t0).nextSenderMsgSeqNum == 2)
+        #expect(try s.open(other, now: t0).nextSenderMsgSeqNum == 7)
+    }
+
+    @Test func sqliteStoreSurvivesReopeningTheFile() async throws {
+        let path = NSTemporaryDirectory() + "reopen-\(UUID().uuidString).db"
+        do {
+            let pool = try VegaDatabase.open(path: path)
+            let s = GRDBFIXMessageStore(writer: pool)
+            _ = try s.open(id, now: t0)
+            let t = s.enqueue(id, [.storeSent(seqNum: 1, bytes: Array("ER".utf8)), .setNextSender(2), .setNextTarget(3)])
+            try await s.waitDurable(t)
+            try pool.close()
+        }
+        let s2 = GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path))
+        #expect(try s2.open(id, now: t0) == FIXStoreSnapshot(nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 3, creationTime: t0))
+        #expect(try s2.sentMessages(id, from: 1, to: 1).first?.bytes == Array("ER".utf8))
+    }
+}

@@ -1,0 +1,234 @@
+import FIXProtocol
+import FIXSession
+import OMSTestSupport
+import Testing
+
+struct FIXSessionTests {
+    @Test func logonIsAnsweredWithEncryptMethodAndTheCounterpartysHeartBtInt() async throws {
+        let h = try SessionHarness()
+        #expect(await h.logon(heartBtInt: 6))
+        let out = h.conn.drain()
+        #expect(out.count == 1)
+        #expect(out[0].msgType == "A")
+        #expect(out[0].int(98) == 0)
+        #expect(out[0].int(108) == 6)
+        #expect(await h.session.isLoggedOn)
+        #expect(await h.session.expectedTargetNum == 2)
+        #expect(h.app.logons.withLockedValue { $0 } == 1)
+    }
+
+    @Test func wrongPasswordGetsLogoutAndLeavesSequenceNumbersAlone() async throws {
+        let h = try SessionHarness { $0.username = "CLIENT1"; $0.passwordHash = TestFiles.demoHash }
+        await h.session.setSequenceNumbers(nextSender: 7, nextTarget: 5)
+        #expect(await h.logon(seq: 5, extra: "553=CLIENT1|554=wrong|"))
+        let out = h.conn.drain()
+        #expect(out.count == 1)
+        #expect(out[0].msgType == "5")
+        #expect(out[0].string(58) == "Logon rejected: invalid username or password")
+        #expect(h.conn.isClosed)
+        #expect(await h.session.expectedSenderNum == 7)
+        #expect(await h.session.expectedTargetNum == 5)
+        #expect(try h.store.open(h.session.id, now: h.clock.now()).nextSenderMsgSeqNum == 7)
+        // The password never reaches the log.
+        #expect(!h.log.lines.contains { $0.contains("wrong") })
+        #expect(h.log.lines.contains { $0.contains("554=***") })
+    }
+
+    @Test func rightPasswordLogsOn() async throws {
+        let h = try SessionHarness { $0.username = "CLIENT1"; $0.passwordHash = TestFiles.demoHash }
+        #expect(await h.logon(extra: "553=CLIENT1|554=demo|"))
+        #expect(await h.session.isLoggedOn)
+    }
+
+    @Test func missingCredentialsAreRefused() async throws {
+        let h = try SessionHarness { $0.username = "CLIENT1"; $0.passwordHash = TestFiles.demoHash }
+        #expect(await h.logon())
+        #expect(!(await h.session.isLoggedOn))
+        #expect(h.conn.isClosed)
+    }
+
+    @Test func heartbeatAfterHeartBtIntOfSilenceFromUs() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon(heartBtInt: 30)
+        _ = h.conn.drain()
+        await h.advance(29)
+        #expect(h.conn.drain().isEmpty)
+        // The peer keeps talking, we do not: a Heartbeat is due.
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        await h.advance(1.5)
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["0"])
+    }
+
+    @Test func testRequestAfterSilenceThenDisconnect() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon(heartBtInt: 10)
+        _ = h.conn.drain()
+        await h.advance(10)   // heartbeat from us
+        #expect(h.conn.drain().map(\.msgType) == ["0"])
+        await h.advance(2.5)  // 12.5 s of silence from the peer: 1.2 x 10
+        let tr = h.conn.drain()
+        #expect(tr.map(\.msgType) == ["1"])
+        #expect(tr.first?.string(112) == "TEST")
+        await h.advance(5)    // 17.5 s: no Heartbeat while a TestRequest is outstanding
+        #expect(h.conn.drain().isEmpty)
+        #expect(!h.conn.isClosed)
+        await h.advance(7)    // 24.5 s >= 2.4 x 10
+        #expect(h.conn.isClosed)
+        #expect(!(await h.session.isConnected))
+    }
+
+    @Test func gapIsRecoveredAndQueuedMessagesAreProcessedInOrder() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=D|34=4|49=CLIENT1|52=<TIME>|56=VEGA|11=C4|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        let rr = h.conn.drain()
+        #expect(rr.map(\.msgType) == ["2"])
+        #expect(rr[0].int(7) == 2 && rr[0].int(16) == 0)
+        #expect(h.app.seqs.isEmpty)
+        await h.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|43=Y|122=<TIME>|11=C2|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        await h.send("8=FIX.4.4|35=D|34=3|49=CLIENT1|52=<TIME>|56=VEGA|43=Y|122=<TIME>|11=C3|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(h.app.seqs == [2, 3, 4])
+        #expect(await h.session.expectedTargetNum == 5)
+    }
+
+    @Test func seqNumTooLowWithoutPossDupLogsOutAndDisconnects() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["5"])
+        #expect(out[0].string(58) == "MsgSeqNum too low, expecting 3 but received 2")
+        #expect(h.conn.isClosed)
+    }
+
+    @Test func resendRequestReplaysApplicationMessagesAndGapFillsTheRest() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()                                   // our 1: Logon
+        var er = FIXOutboundMessage(msgType: "8")
+        er.append(37, "O-1")
+        #expect(await h.session.send(er) == 2)                // our 2: app
+        await h.advance(31)                                   // our 3: Heartbeat
+        er = FIXOutboundMessage(msgType: "8")
+        er.append(37, "O-2")
+        #expect(await h.session.send(er) == 4)                // our 4: app
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=2|34=2|49=CLIENT1|52=<TIME>|56=VEGA|7=1|16=0|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["4", "8", "4", "8"])
+        #expect(out.map { $0.seq } == [1, 2, 3, 4])
+        #expect(out[0].int(36) == 2 && out[0].bool(123))
+        #expect(out[1].bool(43) && out[1].has(122) && out[1].string(37) == "O-1")
+        #expect(out[2].int(36) == 4)
+        #expect(out[3].string(37) == "O-2")
+        #expect(await h.session.expectedSenderNum == 5)
+    }
+
+    @Test func sequenceResetInResetModeMovesTheTargetForward() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        await h.send("8=FIX.4.4|35=4|34=99|49=CLIENT1|52=<TIME>|56=VEGA|36=50|")
+        #expect(await h.session.expectedTargetNum == 50)
+        // A NewSeqNo lower than expected is rejected (373=5).
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=4|34=50|49=CLIENT1|52=<TIME>|56=VEGA|36=10|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["3"])
+        #expect(out.first?.int(373) == 5)
+    }
+
+    @Test func resetSeqNumFlagResetsBothSides() async throws {
+        let h = try SessionHarness()
+        await h.session.setSequenceNumbers(nextSender: 40, nextTarget: 30)
+        #expect(await h.logon(seq: 1, extra: "141=Y|"))
+        let out = h.conn.drain()
+        #expect(out.first?.seq == 1)
+        #expect(out.first?.bool(141) == true)
+        #expect(await h.session.expectedTargetNum == 2)
+    }
+
+    @Test func secondConnectionIsRefusedWithoutDisturbingTheFirst() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        let intruder = RecordingConnection()
+        #expect(!(await h.session.attach(intruder)))
+        #expect(await h.session.isLoggedOn)
+        #expect(!h.conn.isClosed)
+    }
+
+    @Test func connectionFromAddressNotAllowedIsRefused() async throws {
+        let h = try SessionHarness { $0.allowedRemoteAddresses = ["10.1.2.3"] }
+        #expect(!(await h.logon()))
+        let ok = try SessionHarness { $0.allowedRemoteAddresses = ["127.0.0.1"] }
+        #expect(await ok.logon())
+    }
+
+    @Test func messagesSentWhileDisconnectedAreStoredAndResentOnRequest() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        await h.session.connectionClosed(h.conn)
+        var er = FIXOutboundMessage(msgType: "8")
+        er.append(37, "O-9")
+        #expect(await h.session.send(er) == 2)
+        let again = RecordingConnection()
+        #expect(await h.session.attach(again))
+        await h.send("8=FIX.4.4|35=A|34=2|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|", on: again)
+        await h.send("8=FIX.4.4|35=2|34=3|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=0|", on: again)
+        let out = again.drain()
+        // The stored report is resent; our Logon reply (3) is gap-filled.
+        #expect(out.map(\.msgType) == ["A", "8", "4"])
+        #expect(out[1].string(37) == "O-9" && out[1].bool(43))
+        #expect(out[2].seq == 3 && out[2].int(36) == 4)
+    }
+
+    @Test func logonOutsideTheSessionWindowIsRefused() async throws {
+        // The harness clock starts at 2026-09-08 04:00 UTC = 09:30 IST; the window opens at 10:00 IST.
+        let h = try SessionHarness {
+            $0.schedule = FIXSessionSchedule(startSeconds: 10 * 3600, endSeconds: 15 * 3600 + 1800,
+                                             timeZone: .init(identifier: "Asia/Kolkata")!)
+        }
+        #expect(await h.logon())
+        #expect(!(await h.session.isLoggedOn))
+        #expect(h.conn.isClosed)
+    }
+
+    @Test func newSessionWindowResetsSequenceNumbers() async throws {
+        let h = try SessionHarness {
+            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
+        }
+        _ = await h.logon()
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        #expect(await h.session.expectedTargetNum == 3)
+        await h.advance(23 * 3600)          // 03:00 next day: a new window, so we log out
+        await h.advance(3)                  // LogoutTimeout passes: disconnected
+        #expect(!(await h.session.isConnected))
+        await h.advance(3600)
+        #expect(await h.session.expectedTargetNum == 1)
+        #expect(await h.session.expectedSenderNum == 1)
+    }
+
+    @Test func invalidFieldGetsSessionRejectAndSequenceMovesOn() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C1|21=1|40=Z|54=1|55=INFY|60=<TIME>|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["3"])
+        #expect(out[0].int(45) == 2 && out[0].int(371) == 40 && out[0].string(372) == "D" && out[0].int(373) == 5)
+        #expect(await h.session.expectedTargetNum == 3)
+        #expect(h.app.seqs.isEmpty)
+    }
+
+    @Test func unsupportedMessageTypeGetsBusinessMessageReject() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=H|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C1|54=1|55=INFY|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["j"])
+        #expect(out[0].int(380) == 3 && out[0].string(58) == "Unsupported Message Type")
+    }
+}
