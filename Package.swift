@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "vega-oms", targets: ["OMSServer"]),
         .executable(name: "fix-at-acceptor", targets: ["FIXConformanceAcceptor"]),
+        .executable(name: "fix-interop", targets: ["FIXInterop"]),
         .library(name: "FIXProtocol", targets: ["FIXProtocol"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXEngine", targets: ["FIXEngine"]),
@@ -64,6 +65,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "FIXConformanceAcceptor",
+            dependencies: [
+                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "FIXInterop",
             dependencies: [
                 "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -24,6 +24,8 @@ public final class FIXTestClient: Sendable {
 
     init(_ channel: NIOAsyncChannel<FIXFrame, ByteBuffer>) {
         self.channel = channel
+        // Writes go straight to the channel (so that broken bytes can be sent); the async writer is unused.
+        channel.outbound.finish()
         let closed = closedBox
         let received = self.received
         pumpTask = Task {

@@ -1,0 +1,185 @@
+import FIXEngine
+import FIXProtocol
+import FIXSession
+import Foundation
+import OMSPersistence
+import OMSTestSupport
+import Testing
+
+@Suite(.serialized)
+struct FIXAcceptorTests {
+    @Test func logonAndOrderEchoOverTCP() async throws {
+        let h = try await AcceptorHarness()
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        let reply = try #require(try await h.logon(c))
+        #expect(reply.msgType == "A" && reply.string(56) == "CLIENT1" && reply.int(34) == 1)
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C1|21=1|38=10|40=2|44=1402.50|54=1|55=RELIANCE|60=<TIME>|5001=CNC|")
+        let echo = try #require(await c.receive())
+        #expect(echo.msgType == "D" && echo.string(11) == "C1" && echo.string(5001) == "CNC" && echo.int(34) == 2)
+        try await c.send("8=FIX.4.4|35=5|34=3|49=CLIENT1|52=<TIME>|56=VEGA|")
+        #expect(await c.receive()?.msgType == "5")
+        #expect(await c.waitClosed())
+    }
+
+    @Test func manySessionsShareOnePort() async throws {
+        let h = try await AcceptorHarness(settings: (1...5).map { AcceptorHarness.settings("DESK\($0)") })
+        defer { Task { await h.stop() } }
+        for i in 1...5 {
+            let c = try await FIXTestClient.connect(port: h.port)
+            let r = try await h.logon(c, sender: "DESK\(i)")
+            #expect(r?.string(56) == "DESK\(i)")
+            await c.close()
+        }
+    }
+
+    @Test func unknownCompIDIsClosedWithoutAReply() async throws {
+        let h = try await AcceptorHarness()
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        try await c.send("8=FIX.4.4|35=A|34=1|49=NOBODY|52=<TIME>|56=VEGA|98=0|108=30|")
+        #expect(await c.waitClosed())
+        #expect(c.pendingCount == 0)
+    }
+
+    @Test func firstMessageThatIsNotALogonClosesTheConnection() async throws {
+        let h = try await AcceptorHarness()
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        try await c.send("8=FIX.4.4|35=0|34=1|49=CLIENT1|52=<TIME>|56=VEGA|")
+        #expect(await c.waitClosed())
+        #expect(c.pendingCount == 0)
+    }
+
+    @Test func garbageBytesAreDroppedAndTheSilentConnectionClosed() async throws {
+        let h = try await AcceptorHarness(logonTimeout: 0.5)
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        var rng = SystemRandomNumberGenerator()
+        try await c.send((0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        #expect(await c.waitClosed(timeout: .seconds(5)))
+        // The server is still fine.
+        let d = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(d)?.msgType == "A")
+    }
+
+    @Test func connectionThatNeverLogsOnIsClosedAfterLogonTimeout() async throws {
+        let h = try await AcceptorHarness(logonTimeout: 0.5)
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        #expect(await c.waitClosed(timeout: .seconds(5)))
+    }
+
+    @Test func halfAMessageThenSilenceIsClosed() async throws {
+        let h = try await AcceptorHarness(logonTimeout: 0.5)
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        let logon = FIXTestMessage.raw("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        try await c.send(Array(logon.prefix(25)))
+        #expect(await c.waitClosed(timeout: .seconds(5)))
+        #expect(!(await h.sessions[0].isConnected))
+    }
+
+    @Test(arguments: ["8=FIX.4.4|9=5|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|",
+                      "8=FIX.4.4|9=500|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|",
+                      "8=FIX.4.4|9=x1|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|"])
+    func logonWithLyingBodyLengthIsRefused(text: String) async throws {
+        let h = try await AcceptorHarness(logonTimeout: 0.5)
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        try await c.send(text)
+        #expect(await c.waitClosed(timeout: .seconds(5)))
+        #expect(c.pendingCount == 0)
+        #expect(await h.sessions[0].expectedTargetNum == 1)
+    }
+
+    @Test func tenMegabyteMessageIsRefusedByItsDeclaredLengthAndDisconnects() async throws {
+        let h = try await AcceptorHarness()
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(c)?.msgType == "A")
+        let big = String(repeating: "X", count: 10 << 20)
+        try? await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C1|21=1|40=1|54=1|55=INFY|58=\(big)|60=<TIME>|")
+        #expect(await c.waitClosed(timeout: .seconds(10)))
+        #expect(!(await h.sessions[0].isConnected))
+    }
+
+    @Test func wrongPasswordGetsLogoutAndNoChangeToTheStore() async throws {
+        let hash = FIXPasswordHash.make(password: "demo", iterations: 1000).encoded
+        let store = InMemoryFIXMessageStore()
+        let h = try await AcceptorHarness(settings: [AcceptorHarness.settings { $0.username = "CLIENT1"; $0.passwordHash = hash }],
+                                          store: store)
+        defer { Task { await h.stop() } }
+        let id = h.sessions[0].id
+        let before = try store.open(id, now: FIXTimestamp(nanoseconds: 0))
+        let c = try await FIXTestClient.connect(port: h.port)
+        let reply = try #require(try await h.logon(c, extra: "553=CLIENT1|554=nope|"))
+        #expect(reply.msgType == "5" && reply.string(58) == "Logon rejected: invalid username or password")
+        #expect(await c.waitClosed())
+        #expect(try store.open(id, now: FIXTimestamp(nanoseconds: 0)) == before)
+        #expect(h.log.lines.contains { $0.contains("invalid Username or Password") })
+        let ok = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(ok, extra: "553=CLIENT1|554=demo|")?.msgType == "A")
+    }
+
+    @Test func secondConnectionForALiveSessionIsRefusedAndTheFirstKeepsWorking() async throws {
+        let h = try await AcceptorHarness()
+        defer { Task { await h.stop() } }
+        let first = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(first)?.msgType == "A")
+        let second = try await FIXTestClient.connect(port: h.port)
+        try await second.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        #expect(await second.waitClosed())
+        try await first.send("8=FIX.4.4|35=1|34=2|49=CLIENT1|52=<TIME>|56=VEGA|112=STILL-HERE|")
+        #expect(await first.receive()?.string(112) == "STILL-HERE")
+    }
+
+    @Test func thousandConnectionsAtOnce() async throws {
+        let h = try await AcceptorHarness(logonTimeout: 2)
+        defer { Task { await h.stop() } }
+        let clients = try await withThrowingTaskGroup(of: FIXTestClient.self) { g in
+            for _ in 0..<1000 { g.addTask { try await FIXTestClient.connect(port: h.port) } }
+            var all: [FIXTestClient] = []
+            for try await c in g { all.append(c) }
+            return all
+        }
+        #expect(clients.count == 1000)
+        // Half of them send garbage; all are closed by the server in the end.
+        for (i, c) in clients.enumerated() where i % 2 == 0 { try? await c.send(Array("garbage\u{1}".utf8)) }
+        // A real client still logs on while they hang around.
+        let real = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(real)?.msgType == "A")
+        var closed = 0
+        for c in clients where await c.waitClosed(timeout: .seconds(15)) { closed += 1 }
+        #expect(closed == 1000)
+        for c in clients { await c.close() }
+    }
+
+    @Test func sequenceNumbersSurviveARestartOnTheSQLiteStore() async throws {
+        let path = NSTemporaryDirectory() + "restart-\(UUID().uuidString).db"
+        do {
+            let store = GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path))
+            let h = try await AcceptorHarness(store: store)
+            let c = try await FIXTestClient.connect(port: h.port)
+            #expect(try await h.logon(c)?.int(34) == 1)
+            for seq in 2...4 {
+                try await c.send("8=FIX.4.4|35=D|34=\(seq)|49=CLIENT1|52=<TIME>|56=VEGA|11=C\(seq)|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+                #expect(await c.receive()?.int(34) == seq)
+            }
+            await c.close()
+            await h.stop()
+            try await store.flush()
+        }
+        let store = GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path))
+        let h = try await AcceptorHarness(store: store)
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        // We continue at 5; the server's Logon reply is its 5 too; a ResendRequest brings back the echoes.
+        let reply = try #require(try await h.logon(c, seq: 5))
+        #expect(reply.int(34) == 5)
+        try await c.send("8=FIX.4.4|35=2|34=6|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=4|")
+        var resent: [String] = []
+        for _ in 0..<3 { if let m = await c.receive() { resent.append("\(m.msgType):\(m.string(11) ?? ""):\(m.bool(43))") } }
+        #expect(resent == ["D:C2:true", "D:C3:true", "D:C4:true"])
+    }
+}
