@@ -103,7 +103,9 @@ let package = Package(
             name: "FIXEngineTests",
             dependencies: ["FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSTestSupport",
                            .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio")]
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -54,7 +54,7 @@ struct Serve: AsyncParsableCommand {
     var logDir: String = "var/log"
 
     func validate() throws {
-        if let p = fixPort, !(1...65535).contains(p) { throw ValidationError("--fix-port must be 1…65535") }
+        if let p = fixPort, !(0...65535).contains(p) { throw ValidationError("--fix-port must be 0…65535 (0: any free port)") }
     }
 
     func run() async throws {
@@ -90,13 +90,15 @@ struct Serve: AsyncParsableCommand {
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
         let bound = try await acceptor.bind()
-        print("""
+        let banner = """
             Vega OMS
               FIX 4.4 acceptor on port \(bound)
               database \(db)
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               order handling is not implemented yet: orders are answered with BusinessMessageReject
-            """)
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
         let group = ServiceGroup(configuration: .init(services: [.init(service: acceptor)],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Interop with QuickFIX C++ (Debian's libquickfix-dev; examples from libquickfix-doc), both directions:
+#   (a) QuickFIX's own `executor` example (acceptor)  <- `fix-interop order-client` (Vega initiator)
+#   (b) `fix-interop executor` (Vega acceptor)         <- scripts/interop/qf_order_client.cpp (QuickFIX initiator)
+# In each, the initiator logs on (FIX 4.4, ResetOnLogon=Y), sends COUNT limit NewOrderSingle and waits for a
+# filled ExecutionReport (150=F, 39=2) matching each order, then logs out.
+#
+# usage: scripts/interop-quickfix.sh
+# environment:
+#   BIN=.build/debug      folder holding fix-interop (built with `swift build --product fix-interop` if missing)
+#   SWIFT_BUILD_ARGS=     extra arguments for that build, e.g. "--scratch-path .build-interop"
+#   COUNT=10              orders per direction
+#   TIMEOUT=30            seconds each initiator waits for logon and all fills
+#   HEARTBTINT=30         HeartBtInt each initiator sends on Logon
+#   HOLD=0                seconds each initiator stays logged on after the last fill (e.g. HEARTBTINT=1 HOLD=5
+#                         to see heartbeats cross both ways) before logging out
+#   KEEP_TMP=0            1: keep the temporary folder (configs, logs, QuickFIX binaries) even on success
+# Ends with "interop: N passed, M failed"; exits non-zero if any direction failed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="${BIN:-.build/debug}"
+SWIFT_BUILD_ARGS="${SWIFT_BUILD_ARGS:-}"
+COUNT="${COUNT:-10}"
+TIMEOUT="${TIMEOUT:-30}"
+HEARTBTINT="${HEARTBTINT:-30}"
+HOLD="${HOLD:-0}"
+KEEP_TMP="${KEEP_TMP:-0}"
+DICT="$ROOT/specs/FIX44.xml"
+# Hard limit for each initiator process, past its own TIMEOUT (it should never be reached).
+HARD_LIMIT="$(awk -v t="$TIMEOUT" -v h="$HOLD" 'BEGIN { print t + h + 30 }')"
+
+log() { echo "interop: $*" >&2; }
+
+# --- QuickFIX C++ and a compiler ------------------------------------------------------------------------
+missing=()
+for p in libquickfix-dev libquickfix-doc g++; do
+    status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
+    [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+
+# --- fix-interop ----------------------------------------------------------------------------------------
+# Built when missing, or when it is an old build without the executor and order-client subcommands.
+if [ ! -x "$BIN/fix-interop" ] || ! "$BIN/fix-interop" order-client --help > /dev/null 2>&1; then
+    log "building fix-interop (swift build --product fix-interop $SWIFT_BUILD_ARGS)"
+    # shellcheck disable=SC2086
+    swift build --product fix-interop $SWIFT_BUILD_ARGS
+fi
+"$BIN/fix-interop" order-client --help > /dev/null 2>&1 || { log "no usable fix-interop in $BIN (set BIN to the build folder)"; exit 1; }
+FIX_INTEROP="$(cd "$BIN" && pwd)/fix-interop"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-interop.XXXXXX")"
+PIDS=()
+FAILED=0
+cleanup() {
+    local rc=$?
+    for pid in "${PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    if [ "$KEEP_TMP" = 1 ] || [ "$FAILED" -ne 0 ] || [ "$rc" -ne 0 ]; then
+        log "logs and configs kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- Build QuickFIX's executor example and our QuickFIX order client -------------------------------------
+# The examples ship in libquickfix-doc, partly gzipped: copy (and gunzip) the C++ executor into $WORK.
+mkdir -p "$WORK/qf/executor"
+EXAMPLE_FILES="$(dpkg -L libquickfix-doc | grep -E '/examples/executor/C\+\+/(executor\.cpp|Application\.cpp|Application\.h)(\.gz)?$' || true)"
+[ -n "$EXAMPLE_FILES" ] || { log "QuickFIX executor example sources not found in libquickfix-doc"; exit 1; }
+while IFS= read -r f; do
+    case "$f" in
+        *.gz) gunzip -c "$f" > "$WORK/qf/executor/$(basename "${f%.gz}")" ;;
+        *) cp "$f" "$WORK/qf/executor/" ;;
+    esac
+done <<< "$EXAMPLE_FILES"
+for f in executor.cpp Application.cpp Application.h; do
+    [ -s "$WORK/qf/executor/$f" ] || { log "QuickFIX example file $f missing from libquickfix-doc"; exit 1; }
+done
+: > "$WORK/qf/executor/config.h"   # the example includes the QuickFIX build's config.h; nothing in it is needed
+
+# QuickFIX 1.15 headers use dynamic exception specifications: C++14 is the newest standard that allows them.
+CXXFLAGS=(-std=gnu++14 -O1 -Wno-deprecated -Wno-deprecated-declarations)
+QF_LIBS=(-lquickfix -lpthread)
+log "building QuickFIX executor example and qf_order_client"
+g++ "${CXXFLAGS[@]}" -I"$WORK/qf/executor" -o "$WORK/qf/executor/executor" \
+    "$WORK/qf/executor/executor.cpp" "$WORK/qf/executor/Application.cpp" "${QF_LIBS[@]}"
+g++ "${CXXFLAGS[@]}" -o "$WORK/qf/qf_order_client" "$ROOT/scripts/interop/qf_order_client.cpp" "${QF_LIBS[@]}"
+
+# --- Helpers -------------------------------------------------------------------------------------------
+# A TCP port on 127.0.0.1 that nothing listens on (and not handed out twice in this run).
+USED_PORTS=" "
+free_port() {
+    local p
+    for _ in $(seq 1 200); do
+        p=$((20000 + RANDOM % 40000))
+        case "$USED_PORTS" in *" $p "*) continue ;; esac
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            USED_PORTS+="$p "
+            echo "$p"
+            return 0
+        fi
+    done
+    log "no free port found"
+    return 1
+}
+
+# Waits until something listens on 127.0.0.1:$1 while process $2 is alive.
+wait_for_port() {
+    local port=$1 pid=$2
+    for _ in $(seq 1 200); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# Waits until file $1 contains $2 while process $3 is alive.
+wait_for_line() {
+    local file=$1 text=$2 pid=$3
+    for _ in $(seq 1 200); do
+        grep -q "$text" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+stop() {
+    local pid=$1
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+}
+
+show_tail() {
+    local f
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        echo "----- $f (last 20 lines)" >&2
+        tail -n 20 "$f" | tr '\001' '|' >&2
+    done
+}
+
+PASSED=0
+result() {   # result NAME OK(0/1) SUMMARY
+    if [ "$2" -eq 0 ]; then
+        PASSED=$((PASSED + 1))
+        echo "interop: ($1) PASS: $3"
+    else
+        FAILED=$((FAILED + 1))
+        echo "interop: ($1) FAIL: ${3:-no summary}"
+    fi
+}
+
+# --- (a) QuickFIX executor <- Vega order-client -----------------------------------------------------------
+A="$WORK/a"
+mkdir -p "$A/store" "$A/log"
+PORT_A="$(free_port)"
+cat > "$A/executor.cfg" <<EOF
+[DEFAULT]
+ConnectionType=acceptor
+SocketAcceptHost=127.0.0.1
+SocketAcceptPort=$PORT_A
+SocketReuseAddress=Y
+SocketNodelay=Y
+FileStorePath=$A/store
+FileLogPath=$A/log
+StartTime=00:00:00
+EndTime=00:00:00
+UseDataDictionary=Y
+DataDictionary=$DICT
+ResetOnLogon=Y
+
+[SESSION]
+BeginString=FIX.4.4
+SenderCompID=EXECUTOR
+TargetCompID=VEGA
+EOF
+log "(a) QuickFIX executor on 127.0.0.1:$PORT_A <- fix-interop order-client, $COUNT orders"
+"$WORK/qf/executor/executor" "$A/executor.cfg" > "$A/executor.out" 2>&1 &
+QF_EXECUTOR=$!
+PIDS+=("$QF_EXECUTOR")
+ok=1
+summary=""
+if wait_for_port "$PORT_A" "$QF_EXECUTOR"; then
+    if timeout "$HARD_LIMIT" "$FIX_INTEROP" order-client --host 127.0.0.1 --port "$PORT_A" --sender VEGA --target EXECUTOR \
+        --count "$COUNT" --timeout "$TIMEOUT" --heart-bt-int "$HEARTBTINT" --hold "$HOLD" \
+        --dictionary "$DICT" --log-dir "$A/vega-log" \
+        > "$A/order-client.out" 2> "$A/order-client.err"; then
+        ok=0
+    fi
+    summary="$(grep -E '^sent [0-9]+ orders' "$A/order-client.out" | tail -n 1 || true)"
+else
+    summary="QuickFIX executor did not start listening on port $PORT_A"
+fi
+stop "$QF_EXECUTOR"
+result a "$ok" "QuickFIX executor <- Vega order-client: $summary"
+if [ "$ok" -ne 0 ]; then
+    show_tail "$A/order-client.err" "$A/executor.out" "$A"/vega-log/*.messages.log "$A"/vega-log/*.event.log
+fi
+
+# --- (b) Vega executor <- QuickFIX qf_order_client ------------------------------------------------------
+B="$WORK/b"
+mkdir -p "$B/store" "$B/log"
+PORT_B="$(free_port)"
+cat > "$B/client.cfg" <<EOF
+[DEFAULT]
+ConnectionType=initiator
+SocketConnectHost=127.0.0.1
+SocketConnectPort=$PORT_B
+FileStorePath=$B/store
+FileLogPath=$B/log
+StartTime=00:00:00
+EndTime=00:00:00
+HeartBtInt=$HEARTBTINT
+ReconnectInterval=1
+SocketNodelay=Y
+ResetOnLogon=Y
+UseDataDictionary=Y
+DataDictionary=$DICT
+
+[SESSION]
+BeginString=FIX.4.4
+SenderCompID=QFCLIENT
+TargetCompID=VEGA
+EOF
+log "(b) fix-interop executor on 127.0.0.1:$PORT_B <- QuickFIX qf_order_client, $COUNT orders"
+"$FIX_INTEROP" executor --host 127.0.0.1 --port "$PORT_B" --sender VEGA --target QFCLIENT \
+    --dictionary "$DICT" --log-dir "$B/vega-log" > "$B/executor.out" 2> "$B/executor.err" &
+VEGA_EXECUTOR=$!
+PIDS+=("$VEGA_EXECUTOR")
+ok=1
+summary=""
+if wait_for_line "$B/executor.out" "listening on" "$VEGA_EXECUTOR"; then
+    if timeout "$HARD_LIMIT" "$WORK/qf/qf_order_client" "$B/client.cfg" "$COUNT" "$TIMEOUT" "$HOLD" > "$B/qf-client.out" 2> "$B/qf-client.err"; then
+        ok=0
+    fi
+    summary="$(grep -E '^sent [0-9]+ orders' "$B/qf-client.out" | tail -n 1 || true)"
+else
+    summary="fix-interop executor did not start listening on port $PORT_B"
+fi
+stop "$VEGA_EXECUTOR"
+result b "$ok" "Vega executor <- QuickFIX qf_order_client: $summary"
+if [ "$ok" -ne 0 ]; then
+    show_tail "$B/qf-client.err" "$B/executor.err" "$B"/log/*messages*.log "$B"/vega-log/*.event.log
+fi
+
+echo "interop: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
