@@ -46,9 +46,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OMSCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "OMSPersistence",
             dependencies: [
-                "FIXProtocol", "FIXSession",
+                "FIXProtocol", "FIXSession", "OMSCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +91,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "OMSCoreTests",
+            dependencies: ["OMSCore"]
         ),
         .testTarget(
             name: "FIXProtocolTests",

@@ -1,0 +1,128 @@
+/// A rupee amount or price in fixed point: 1 unit = ₹0.0001 (four decimals). Never a Double.
+public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// Units per rupee.
+    public static let scale: Int64 = 10_000
+    public var units: Int64
+
+    public init(units: Int64) { self.units = units }
+    public init(rupees: Int64) { self.units = rupees * Price.scale }
+    /// From paise (Upstox publishes tick sizes in paise).
+    public init(paise: Int64) { self.units = paise * (Price.scale / 100) }
+
+    public static let zero = Price(units: 0)
+    public static func < (a: Price, b: Price) -> Bool { a.units < b.units }
+    public static func + (a: Price, b: Price) -> Price { Price(units: a.units + b.units) }
+    public static func - (a: Price, b: Price) -> Price { Price(units: a.units - b.units) }
+
+    /// Parses a decimal string such as `1402.50`, `-3`, `0.05`; nil if it is not one or has more than 4 decimals.
+    public init?<S: StringProtocol>(_ text: S) {
+        guard let v = FixedPoint.parse(text, decimals: 4) else { return nil }
+        units = v
+    }
+
+    /// Converts a published floating-point value (JSON numbers), rounding to the nearest unit.
+    public init?(exactly value: Double) {
+        guard value.isFinite, abs(value) < 9e14 else { return nil }
+        units = Int64((value * Double(Price.scale)).rounded())
+    }
+
+    /// `1402.5`, `0.05`: the shortest decimal form.
+    public var description: String { FixedPoint.format(units, decimals: 4, minimumDecimals: 0) }
+
+    /// Always two decimals (`1402.50`), as FIX and the UI show rupees.
+    public var rupeesString: String { FixedPoint.format(units, decimals: 4, minimumDecimals: 2) }
+
+    /// True when the price is a whole multiple of `tick`.
+    public func isMultiple(of tick: Price) -> Bool { tick.units <= 0 || units % tick.units == 0 }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self), let p = Price(s) {
+            self = p
+        } else if let d = try? c.decode(Double.self), let p = Price(exactly: d) {
+            self = p
+        } else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a price")
+        }
+    }
+}
+
+/// A quantity in units (shares, or contracts × lot size for F&O).
+public struct Quantity: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var value: Int64
+    public init(_ value: Int64) { self.value = value }
+    public static let zero = Quantity(0)
+    public static func < (a: Quantity, b: Quantity) -> Bool { a.value < b.value }
+    public static func + (a: Quantity, b: Quantity) -> Quantity { Quantity(a.value + b.value) }
+    public static func - (a: Quantity, b: Quantity) -> Quantity { Quantity(a.value - b.value) }
+    public var description: String { String(value) }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+
+    public init(from decoder: Decoder) throws { value = try decoder.singleValueContainer().decode(Int64.self) }
+}
+
+enum FixedPoint {
+    static func parse<S: StringProtocol>(_ text: S, decimals: Int) -> Int64? {
+        var negative = false
+        var whole: Int64 = 0
+        var frac: Int64 = 0
+        var fracDigits = 0
+        var seenDot = false
+        var digits = 0
+        var first = true
+        for c in text.utf8 {
+            if first && (c == UInt8(ascii: "-") || c == UInt8(ascii: "+")) {
+                negative = c == UInt8(ascii: "-")
+                first = false
+                continue
+            }
+            first = false
+            if c == UInt8(ascii: ".") {
+                if seenDot { return nil }
+                seenDot = true
+                continue
+            }
+            guard c >= 48, c <= 57 else { return nil }
+            digits += 1
+            if seenDot {
+                fracDigits += 1
+                if fracDigits > decimals {
+                    guard c == 48 else { return nil }  // trailing zeros beyond precision are fine
+                    continue
+                }
+                frac = frac * 10 + Int64(c - 48)
+            } else {
+                guard whole < 100_000_000_000_000 else { return nil }
+                whole = whole * 10 + Int64(c - 48)
+            }
+        }
+        guard digits > 0 else { return nil }
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        var f = frac
+        for _ in 0..<(decimals - min(fracDigits, decimals)) { f *= 10 }
+        let v = whole * scale + f
+        return negative ? -v : v
+    }
+
+    static func format(_ v: Int64, decimals: Int, minimumDecimals: Int) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let negative = v < 0
+        let a = v.magnitude
+        let whole = a / UInt64(scale)
+        var frac = String(a % UInt64(scale))
+        frac = String(repeating: "0", count: decimals - frac.count) + frac
+        while frac.count > minimumDecimals, frac.last == "0" { frac.removeLast() }
+        return (negative ? "-" : "") + String(whole) + (frac.isEmpty ? "" : "." + frac)
+    }
+}

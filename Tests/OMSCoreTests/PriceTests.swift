@@ -1,0 +1,23 @@
+import OMSCore
+import Testing
+
+struct PriceTests {
+    @Test(arguments: [("1402.50", Int64(14_025_000)), ("0.05", 500), ("-3", -30_000), ("002000.00", 20_000_000), ("25000", 250_000_000)])
+    func parsesDecimalStrings(text: String, units: Int64) {
+        #expect(Price(text)?.units == units)
+    }
+
+    @Test(arguments: ["", "abc", "1.2.3", "1.00001", "-", "."])
+    func refusesWhatIsNotAPrice(text: String) {
+        #expect(Price(text) == nil)
+    }
+
+    @Test func formatsAndChecksTicks() {
+        #expect(Price("1402.5")!.rupeesString == "1402.50")
+        #expect(Price("0.05")!.description == "0.05")
+        #expect(Price(paise: 10) == Price("0.10"))
+        #expect(Price("1402.50")!.isMultiple(of: Price(paise: 10)))
+        #expect(!Price("1402.55")!.isMultiple(of: Price(paise: 10)))
+        #expect(Price(exactly: 26.5) == Price("26.5"))
+    }
+}
