@@ -70,7 +70,8 @@ struct Serve: AsyncParsableCommand {
         let pool = try VegaDatabase.open(path: db)
         let store = GRDBFIXMessageStore(writer: pool)
         let clock = SystemWallClock()
-        let log = try FIXFileLog(directory: logDir)
+        // Each session logs to its FileLogPath, or to --log-dir.
+        var logs: [String: FIXFileLog] = [:]
         let app = NotYetSupportedApplication()
         var dictionaries: [String: FIXDataDictionary] = [:]
         var sessions: [FIXSession] = []
@@ -85,7 +86,10 @@ struct Serve: AsyncParsableCommand {
                 }
                 dict = dictionaries[path]
             }
-            sessions.append(try FIXSession(settings: s, store: store, application: app, dictionary: dict, clock: clock, log: log))
+            let dir = s.fileLogPath ?? logDir
+            if logs[dir] == nil { logs[dir] = try FIXFileLog(directory: dir) }
+            sessions.append(try FIXSession(settings: s, store: store, application: app, dictionary: dict, clock: clock,
+                                           log: logs[dir]!))
         }
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
