@@ -1,0 +1,185 @@
+/// Quantities and prices every order state carries.
+public struct OrderTerms: Hashable, Sendable, Codable {
+    public var quantity: Quantity
+    public var limitPrice: Price?
+    public var triggerPrice: Price?
+
+    public init(quantity: Quantity, limitPrice: Price? = nil, triggerPrice: Price? = nil) {
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.triggerPrice = triggerPrice
+    }
+}
+
+/// Filled quantity and its value, from which CumQty, LeavesQty and AvgPx follow.
+public struct FillTotals: Hashable, Sendable, Codable {
+    public private(set) var cumulative: Quantity = .zero
+    /// Σ lastQty × lastPx, in Price units × quantity.
+    public private(set) var notionalUnits: Int64 = 0
+
+    public init() {}
+
+    mutating func add(_ qty: Quantity, at price: Price) {
+        cumulative = cumulative + qty
+        notionalUnits += qty.value * price.units
+    }
+
+    /// Average fill price (rounded to the nearest Price unit), zero before any fill.
+    public var averagePrice: Price {
+        guard cumulative.value > 0 else { return .zero }
+        let q = cumulative.value
+        return Price(units: (notionalUnits + q / 2) / q)
+    }
+}
+
+/// The order state machine (FIX 4.4). Each state is its own type, and only legal moves exist as methods:
+/// a filled, canceled, rejected or expired order (`ClosedOrder`) has no method that changes it, and a
+/// fill cannot be applied to an order that was never accepted (`PendingNewOrder` has no `fill`).
+public enum OrderLifecycle: Sendable, Hashable {
+    case pendingNew(PendingNewOrder)
+    case working(WorkingOrder)
+    case pendingCancel(PendingCancelOrder)
+    case pendingReplace(PendingReplaceOrder)
+    case closed(ClosedOrder)
+
+    public static func submitted(_ terms: OrderTerms) -> OrderLifecycle { .pendingNew(PendingNewOrder(terms: terms)) }
+
+    public var status: OrderStatus {
+        switch self {
+        case .pendingNew: return .pendingNew
+        case .working(let w): return w.fills.cumulative.value > 0 ? .partiallyFilled : .new
+        case .pendingCancel: return .pendingCancel
+        case .pendingReplace: return .pendingReplace
+        case .closed(let c): return c.finalStatus
+        }
+    }
+
+    public var terms: OrderTerms {
+        switch self {
+        case .pendingNew(let o): return o.terms
+        case .working(let o): return o.terms
+        case .pendingCancel(let o): return o.working.terms
+        case .pendingReplace(let o): return o.working.terms
+        case .closed(let o): return o.terms
+        }
+    }
+
+    public var fills: FillTotals {
+        switch self {
+        case .pendingNew: return FillTotals()
+        case .working(let o): return o.fills
+        case .pendingCancel(let o): return o.working.fills
+        case .pendingReplace(let o): return o.working.fills
+        case .closed(let o): return o.fills
+        }
+    }
+
+    /// LeavesQty: 0 once the order is closed.
+    public var leavesQuantity: Quantity {
+        if case .closed = self { return .zero }
+        return terms.quantity - fills.cumulative
+    }
+}
+
+public struct PendingNewOrder: Sendable, Hashable {
+    public let terms: OrderTerms
+
+    /// A new order, before any broker has seen it.
+    public init(terms: OrderTerms) { self.terms = terms }
+
+    /// The broker (or exchange) acknowledged the order.
+    public func accepted() -> WorkingOrder { WorkingOrder(terms: terms, fills: FillTotals()) }
+
+    /// Refused: by Vega's pipeline or by the broker.
+    public func rejected() -> ClosedOrder { ClosedOrder(terms: terms, fills: FillTotals(), finalStatus: .rejected) }
+}
+
+/// What a fill did to a working order.
+public enum FillOutcome: Sendable, Hashable {
+    case partiallyFilled(WorkingOrder)
+    case filled(ClosedOrder)
+    /// More than the open quantity: refused, the order stays as it was.
+    case overfill(open: Quantity)
+}
+
+public struct WorkingOrder: Sendable, Hashable {
+    public let terms: OrderTerms
+    public let fills: FillTotals
+
+    public var open: Quantity { terms.quantity - fills.cumulative }
+
+    public func fill(_ qty: Quantity, at price: Price) -> FillOutcome {
+        guard qty.value > 0, qty <= open else { return .overfill(open: open) }
+        var f = fills
+        f.add(qty, at: price)
+        if f.cumulative == terms.quantity {
+            return .filled(ClosedOrder(terms: terms, fills: f, finalStatus: .filled))
+        }
+        return .partiallyFilled(WorkingOrder(terms: terms, fills: f))
+    }
+
+    public func requestCancel() -> PendingCancelOrder { PendingCancelOrder(working: self) }
+
+    /// Asks to change quantity and prices; the new quantity may not be below what is already filled.
+    public func requestReplace(_ newTerms: OrderTerms) -> PendingReplaceOrder? {
+        guard newTerms.quantity > fills.cumulative else { return nil }
+        return PendingReplaceOrder(working: self, newTerms: newTerms)
+    }
+
+    /// End of day for a DAY order, or an IOC remainder.
+    public func expired() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .expired) }
+
+    /// The broker or exchange cancelled the order on its own.
+    public func canceledUnsolicited() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .canceled) }
+}
+
+public struct PendingCancelOrder: Sendable, Hashable {
+    public let working: WorkingOrder
+
+    public func canceled() -> ClosedOrder { ClosedOrder(terms: working.terms, fills: working.fills, finalStatus: .canceled) }
+    public func cancelRejected() -> WorkingOrder { working }
+
+    /// A fill can still arrive while the cancel is in flight.
+    public func fill(_ qty: Quantity, at price: Price) -> PendingFillOutcome<PendingCancelOrder> {
+        switch working.fill(qty, at: price) {
+        case .partiallyFilled(let w): return .stillPending(PendingCancelOrder(working: w))
+        case .filled(let c): return .filled(c)
+        case .overfill(let open): return .overfill(open: open)
+        }
+    }
+}
+
+public struct PendingReplaceOrder: Sendable, Hashable {
+    public let working: WorkingOrder
+    public let newTerms: OrderTerms
+
+    /// The replace took effect; a new quantity equal to the filled quantity closes the order.
+    public func replaced() -> OrderLifecycle {
+        let w = WorkingOrder(terms: newTerms, fills: working.fills)
+        if w.open.value <= 0 { return .closed(ClosedOrder(terms: newTerms, fills: working.fills, finalStatus: .filled)) }
+        return .working(w)
+    }
+
+    public func replaceRejected() -> WorkingOrder { working }
+
+    public func fill(_ qty: Quantity, at price: Price) -> PendingFillOutcome<PendingReplaceOrder> {
+        switch working.fill(qty, at: price) {
+        case .partiallyFilled(let w): return .stillPending(PendingReplaceOrder(working: w, newTerms: newTerms))
+        case .filled(let c): return .filled(c)
+        case .overfill(let open): return .overfill(open: open)
+        }
+    }
+}
+
+public enum PendingFillOutcome<Pending: Sendable & Hashable>: Sendable, Hashable {
+    case stillPending(Pending)
+    case filled(ClosedOrder)
+    case overfill(open: Quantity)
+}
+
+/// A finished order. It has no transitions: nothing can fill, cancel or replace it.
+public struct ClosedOrder: Sendable, Hashable {
+    public let terms: OrderTerms
+    public let fills: FillTotals
+    public let finalStatus: OrderStatus
+}
