@@ -4,6 +4,7 @@ import FIXProtocol
 import FIXSession
 import Foundation
 import Logging
+import OMSPersistence
 
 /// Interoperability tool: runs Vega's FIX engine against QuickFIX C++ peers (see scripts/interop-quickfix.sh).
 @main
@@ -77,6 +78,9 @@ extension FIXInteropCommand {
         @Option(help: "The counterparty's CompID.")
         var target: String = "QFCLIENT"
 
+        @Option(help: "SQLite message store (group-committed, synchronous=FULL); default: in memory.")
+        var db: String?
+
         @OptionGroup var common: InteropCommonOptions
 
         func validate() throws {
@@ -93,7 +97,8 @@ extension FIXInteropCommand {
             settings.socketAcceptPort = port
             settings.dataDictionaryPath = common.dictionary
             settings.fileLogPath = common.logDir
-            let store = InMemoryFIXMessageStore()
+            let store: FIXMessageStore = try db.map { GRDBFIXMessageStore(writer: try VegaDatabase.open(path: $0)) }
+                ?? InMemoryFIXMessageStore()
             let app = InteropExecutorApplication { clOrdID, symbol, side, qty, price in
                 logger.info("Filled ClOrdID=\(clOrdID) \(side == "1" ? "buy" : side == "2" ? "sell" : "side \(side)") \(qty) \(symbol) @ \(price)")
             }

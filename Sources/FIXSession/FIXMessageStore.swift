@@ -67,10 +67,10 @@ public final class InMemoryFIXMessageStore: FIXMessageStore {
 
     public func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket {
         state.withLockedValue { s in
-            var d = s.sessions[id] ?? SessionData(snapshot: FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1,
-                                                                             creationTime: FIXTimestamp(nanoseconds: 0)))
-            for op in operations { Self.apply(op, to: &d) }
-            s.sessions[id] = d
+            // Mutate in place: copying SessionData out would copy every stored message on each call.
+            let fresh = SessionData(snapshot: FIXStoreSnapshot(nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1,
+                                                               creationTime: FIXTimestamp(nanoseconds: 0)))
+            for op in operations { Self.apply(op, to: &s.sessions[id, default: fresh]) }
             s.ticket += 1
             return s.ticket
         }
