@@ -51,19 +51,9 @@ struct FIXConformanceAcceptorCommand: AsyncParsableCommand {
             messageStore = GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path, durability: .normal))
         }
         let clock = SystemWallClock()
-        let log: FIXSessionLog = try logDir.map { try FIXFileLog(directory: $0) } ?? LoggerFIXSessionLog(logger: logger)
-        let app = FIXConformanceApplication()
-        var dictionaries: [String: FIXDataDictionary] = [:]
-        var sessions: [FIXSession] = []
-        for s in settingsFile.sessions {
-            var dict: FIXDataDictionary? = nil
-            if s.useDataDictionary, let path = s.dataDictionaryPath {
-                if dictionaries[path] == nil { dictionaries[path] = try FIXDataDictionary.load(path: path) }
-                dict = dictionaries[path]
-            }
-            sessions.append(try FIXSession(settings: s, store: messageStore, application: app, dictionary: dict,
-                                           clock: clock, log: log))
-        }
+        let sessions = try FIXSessionFactory.makeSessions(
+            settingsFile.sessions, store: messageStore, application: FIXConformanceApplication(), clock: clock,
+            defaultLogDirectory: logDir, fallbackLog: LoggerFIXSessionLog(logger: logger))
         let listenPort = port ?? settingsFile.sessions.first?.socketAcceptPort ?? 5001
         let acceptor = FIXAcceptor(sessions: sessions, store: messageStore, host: "127.0.0.1", port: listenPort, logger: logger)
         let bound = try await acceptor.bind()

@@ -70,26 +70,15 @@ struct Serve: AsyncParsableCommand {
         let pool = try VegaDatabase.open(path: db)
         let store = GRDBFIXMessageStore(writer: pool)
         let clock = SystemWallClock()
-        // Each session logs to its FileLogPath, or to --log-dir.
-        var logs: [String: FIXFileLog] = [:]
-        let app = NotYetSupportedApplication()
-        var dictionaries: [String: FIXDataDictionary] = [:]
-        var sessions: [FIXSession] = []
-        for s in settings.sessions where s.connectionType == .acceptor {
-            var dict: FIXDataDictionary? = nil
-            if s.useDataDictionary, let path = s.dataDictionaryPath {
-                do {
-                    if dictionaries[path] == nil { dictionaries[path] = try FIXDataDictionary.load(path: path) }
-                } catch {
-                    FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
-                    throw ExitCode(2)
-                }
-                dict = dictionaries[path]
-            }
-            let dir = s.fileLogPath ?? logDir
-            if logs[dir] == nil { logs[dir] = try FIXFileLog(directory: dir) }
-            sessions.append(try FIXSession(settings: s, store: store, application: app, dictionary: dict, clock: clock,
-                                           log: logs[dir]!))
+        let sessions: [FIXSession]
+        do {
+            sessions = try FIXSessionFactory.makeSessions(
+                settings.sessions.filter { $0.connectionType == .acceptor }, store: store,
+                application: NotYetSupportedApplication(), clock: clock, defaultLogDirectory: logDir,
+                fallbackLog: LoggerFIXSessionLog(logger: logger))
+        } catch let e as FIXDataDictionaryError {
+            FileHandle.standardError.write(Data("vega-oms: \(e)\n".utf8))
+            throw ExitCode(2)
         }
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
