@@ -1,0 +1,258 @@
+import OMSCore
+
+/// Settings of the embedded paper broker.
+public struct PaperBrokerConfiguration: Sendable {
+    /// Delay before the broker answers (simulated network and exchange).
+    public var latency: Duration = .zero
+    /// Largest quantity filled per market step (nil: whole order at once).
+    public var maxFillPerStep: Quantity? = nil
+    /// Adverse slippage on market orders, in basis points.
+    public var slippageBps: Int64 = 0
+    /// Standard deviation of one price step, in basis points (random walk).
+    public var volatilityBps: Int64 = 5
+    /// Seed of the price process, so that a run can be replayed.
+    public var seed: UInt64 = 42
+
+    public init() {}
+}
+
+/// The embedded paper broker: fills against a simulated market (a per-instrument random walk seeded from
+/// the demo prices, or prices set from a tick file). Market orders fill at once (with slippage, within
+/// their protection price); limit orders rest until the price crosses; exchange-like rejects for orders
+/// with no market data, a zero quantity or a price off the tick.
+public actor PaperBroker: BrokerAdapter {
+    public nonisolated let id: BrokerID
+    public nonisolated let capabilities = BrokerCapabilities(
+        orderTypes: [.market, .limit, .stop, .stopLimit], validities: [.day, .ioc], products: Set(Product.allCases),
+        supportsAfterMarketOrders: true, maxOrdersPerSecond: 1_000_000)
+    public nonisolated let events: AsyncStream<BrokerOrderEvent>
+    private let continuation: AsyncStream<BrokerOrderEvent>.Continuation
+    private let config: PaperBrokerConfiguration
+
+    struct PaperOrder {
+        var request: BrokerOrderRequest
+        var brokerOrderID: String
+        var filled: Quantity = .zero
+        var notional: Int64 = 0
+        var open = true
+        var rawStatus = "open"
+        var triggered: Bool
+    }
+
+    private var prices: [InstrumentKey: Price] = [:]
+    private var ticks: [InstrumentKey: Price] = [:]
+    private var orders: [String: PaperOrder] = [:]
+    private var orderSequence: [String] = []
+    private var nextID = 1
+    private var nextTrade = 1
+    private var rng: SplitMix64
+
+    public init(id: BrokerID = .paper, configuration: PaperBrokerConfiguration = .init()) {
+        self.id = id
+        self.config = configuration
+        (events, continuation) = AsyncStream.makeStream(of: BrokerOrderEvent.self)
+        rng = SplitMix64(seed: configuration.seed)
+    }
+
+    // MARK: Market data
+
+    /// Sets the last price of an instrument (demo seed or a tick-file replay) and matches resting orders.
+    public func setPrice(_ price: Price, for instrument: Instrument) {
+        prices[instrument.key] = price
+        ticks[instrument.key] = instrument.tickSize
+        match(instrument.key)
+    }
+
+    public func lastPrice(_ key: InstrumentKey) -> Price? { prices[key] }
+
+    public func lastPrices() -> [InstrumentKey: Price] { prices }
+
+    /// One step of the price process for every instrument, then matching.
+    public func step() {
+        for key in prices.keys.sorted() {
+            guard let p = prices[key] else { continue }
+            let tick = max(ticks[key]?.units ?? 500, 1)
+            // Approximately normal: sum of four uniforms, scaled to the configured volatility.
+            var z: Int64 = 0
+            for _ in 0..<4 { z += Int64(rng.next() % 2001) - 1000 }
+            let moveUnits = p.units * config.volatilityBps * z / (10_000 * 1155)
+            var next = p.units + moveUnits
+            next = max(tick, (next / tick) * tick)
+            prices[key] = Price(units: next)
+        }
+        for key in prices.keys.sorted() { match(key) }
+    }
+
+    // MARK: BrokerAdapter
+
+    public func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
+        if config.latency > .zero { try? await Task.sleep(for: config.latency) }
+        if let existing = orders[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
+        let brokerID = "PB\(nextID)"
+        nextID += 1
+        var o = PaperOrder(request: order, brokerOrderID: brokerID,
+                           triggered: order.orderType != .stop && order.orderType != .stopLimit)
+        if let reason = rejection(order) {
+            o.open = false
+            o.rawStatus = "rejected"
+            orders[order.tag] = o
+            orderSequence.append(order.tag)
+            continuation.yield(.rejected(tag: order.tag, text: reason, errorCode: "PAPER_REJECT", rawStatus: "rejected"))
+            return BrokerPlacement(brokerOrderIDs: [brokerID])
+        }
+        orders[order.tag] = o
+        orderSequence.append(order.tag)
+        continuation.yield(.acknowledged(tag: order.tag, brokerOrderID: brokerID, exchangeOrderID: "X\(brokerID)",
+                                         rawStatus: o.triggered ? "open" : "trigger pending"))
+        match(order.instrument.key)
+        return BrokerPlacement(brokerOrderIDs: [brokerID])
+    }
+
+    private func rejection(_ o: BrokerOrderRequest) -> String? {
+        if o.quantity.value <= 0 { return "Quantity must be greater than zero" }
+        if o.instrument.lotSize > 1, o.quantity.value % o.instrument.lotSize != 0 {
+            return "Quantity \(o.quantity) is not a multiple of lot size \(o.instrument.lotSize)"
+        }
+        for p in [o.limitPrice, o.triggerPrice].compactMap({ $0 }) where !p.isMultiple(of: o.instrument.tickSize) {
+            return "Price \(p) is not a multiple of tick size \(o.instrument.tickSize)"
+        }
+        if (o.orderType == .limit || o.orderType == .stopLimit) && o.limitPrice == nil { return "Limit price required" }
+        if prices[o.instrument.key] == nil { return "No market data for \(o.instrument.tradingSymbol)" }
+        return nil
+    }
+
+    public func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {
+        if config.latency > .zero { try? await Task.sleep(for: config.latency) }
+        guard var o = orders[tag] else { throw .unknownOrder(tag: tag) }
+        guard o.open else {
+            continuation.yield(.replaceRejected(tag: tag, text: "Order is \(o.rawStatus)", rawStatus: "not modified"))
+            return
+        }
+        guard quantity > o.filled else {
+            continuation.yield(.replaceRejected(tag: tag, text: "Quantity below filled quantity", rawStatus: "not modified"))
+            return
+        }
+        if let p = limitPrice, !p.isMultiple(of: o.request.instrument.tickSize) {
+            continuation.yield(.replaceRejected(tag: tag, text: "Price \(p) is not a multiple of tick size", rawStatus: "not modified"))
+            return
+        }
+        o.request.quantity = quantity
+        if let p = limitPrice { o.request.limitPrice = p }
+        if let t = triggerPrice { o.request.triggerPrice = t }
+        o.rawStatus = "modified"
+        orders[tag] = o
+        continuation.yield(.replaced(tag: tag, quantity: quantity, limitPrice: o.request.limitPrice, rawStatus: "modified"))
+        match(o.request.instrument.key)
+    }
+
+    public func cancel(tag: String) async throws(BrokerError) {
+        if config.latency > .zero { try? await Task.sleep(for: config.latency) }
+        guard var o = orders[tag] else { throw .unknownOrder(tag: tag) }
+        guard o.open else {
+            continuation.yield(.cancelRejected(tag: tag, text: "Order is \(o.rawStatus)", rawStatus: "not cancelled"))
+            return
+        }
+        o.open = false
+        o.rawStatus = "cancelled"
+        orders[tag] = o
+        continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
+    }
+
+    public func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
+        guard let o = orders[tag] else { return nil }
+        let avg = o.filled.value > 0 ? Price(units: o.notional / o.filled.value) : .zero
+        return BrokerOrderState(tag: tag, brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, filledQuantity: o.filled,
+                                averagePrice: avg, isOpen: o.open)
+    }
+
+    public func positions() async throws(BrokerError) -> [BrokerPosition] {
+        var net: [String: (InstrumentKey, Product, Int64, Int64)] = [:]
+        for tag in orderSequence {
+            guard let o = orders[tag], o.filled.value > 0 else { continue }
+            let k = "\(o.request.instrument.key.rawValue)#\(o.request.product.rawValue)"
+            let signed = o.request.side == .buy ? o.filled.value : -o.filled.value
+            var e = net[k] ?? (o.request.instrument.key, o.request.product, 0, 0)
+            e.2 += signed
+            e.3 += o.request.side == .buy ? o.notional : -o.notional
+            net[k] = e
+        }
+        return net.values.sorted { $0.0 < $1.0 }.map { e in
+            BrokerPosition(instrumentKey: e.0, product: e.1, netQuantity: Quantity(e.2),
+                           averagePrice: e.2 != 0 ? Price(units: abs(e.3 / e.2)) : .zero)
+        }
+    }
+
+    /// Ends the event stream (shutdown).
+    public func finish() { continuation.finish() }
+
+    // MARK: Matching
+
+    private func match(_ key: InstrumentKey) {
+        guard let market = prices[key] else { return }
+        for tag in orderSequence {
+            guard var o = orders[tag], o.open, o.request.instrument.key == key else { continue }
+            let r = o.request
+            let buy = r.side == .buy
+            if !o.triggered, let trigger = r.triggerPrice {
+                if (buy && market >= trigger) || (!buy && market <= trigger) { o.triggered = true } else { continue }
+            }
+            let executable: Price?
+            switch r.orderType {
+            case .market, .stop:
+                let slip = market.units * config.slippageBps / 10_000
+                var px = Price(units: buy ? market.units + slip : market.units - slip)
+                if let protection = r.protectionPrice {
+                    if buy && px > protection { px = protection }
+                    if !buy && px < protection { px = protection }
+                    if (buy && market > protection) || (!buy && market < protection) { executable = nil; break }
+                }
+                executable = px
+            case .limit, .stopLimit:
+                guard let limit = r.limitPrice else { executable = nil; break }
+                executable = (buy && market <= limit) || (!buy && market >= limit) ? (buy ? min(market, limit) : max(market, limit)) : nil
+            }
+            guard let px = executable else {
+                if r.timeInForce == .ioc {
+                    o.open = false
+                    o.rawStatus = "cancelled"
+                    orders[tag] = o
+                    continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
+                }
+                continue
+            }
+            let remaining = r.quantity - o.filled
+            var qty = remaining
+            if let cap = config.maxFillPerStep, cap < qty {
+                qty = cap
+                if r.instrument.lotSize > 1 { qty = Quantity(max(r.instrument.lotSize, qty.value / r.instrument.lotSize * r.instrument.lotSize)) }
+            }
+            o.filled = o.filled + qty
+            o.notional += qty.value * px.units
+            o.rawStatus = o.filled == r.quantity ? "complete" : "open"
+            if o.filled == r.quantity { o.open = false }
+            orders[tag] = o
+            let trade = "T\(nextTrade)"
+            nextTrade += 1
+            continuation.yield(.fill(tag: tag, tradeID: trade, quantity: qty, price: px, rawStatus: o.rawStatus))
+            if o.open && r.timeInForce == .ioc {
+                o.open = false
+                o.rawStatus = "cancelled"
+                orders[tag] = o
+                continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for the price process.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
