@@ -40,6 +40,8 @@ public final class FIXGroupDefinition: Sendable {
     /// Required member tags, ascending.
     public let required: [Int]
     public let groups: [Int: FIXGroupDefinition]
+    /// The keys of `groups`, so that most tags are turned away without hashing.
+    let groupTags: FIXTagSet
 
     init(countTag: Int, delimiter: Int, order: [Int], required: [Int], groups: [Int: FIXGroupDefinition]) {
         self.countTag = countTag
@@ -48,7 +50,12 @@ public final class FIXGroupDefinition: Sendable {
         self.fields = FIXTagSet(order)
         self.required = required.sorted()
         self.groups = groups
+        self.groupTags = FIXTagSet(groups.keys)
     }
+
+    /// `groups[tag]`, answering the common "not a group" case from a bit set.
+    @inline(__always)
+    func group(_ tag: Int) -> FIXGroupDefinition? { groupTags.contains(tag) || tag < 0 ? groups[tag] : nil }
 }
 
 /// A message (or the header or trailer): the fields it may carry, which are required, its groups.
@@ -62,6 +69,8 @@ public final class FIXMessageDefinition: Sendable {
     /// Required top-level tags, ascending.
     public let required: [Int]
     public let groups: [Int: FIXGroupDefinition]
+    /// The keys of `groups`, so that most tags are turned away without hashing.
+    let groupTags: FIXTagSet
 
     init(name: String, msgType: String, isAdmin: Bool, order: [Int], required: [Int],
          groups: [Int: FIXGroupDefinition]) {
@@ -72,7 +81,12 @@ public final class FIXMessageDefinition: Sendable {
         self.fields = FIXTagSet(order)
         self.required = required.sorted()
         self.groups = groups
+        self.groupTags = FIXTagSet(groups.keys)
     }
+
+    /// `groups[tag]`, answering the common "not a group" case from a bit set.
+    @inline(__always)
+    func group(_ tag: Int) -> FIXGroupDefinition? { groupTags.contains(tag) || tag < 0 ? groups[tag] : nil }
 }
 
 /// A FIX data dictionary in QuickFIX's XML format: fields, header, trailer and messages.
@@ -85,6 +99,10 @@ public final class FIXDataDictionary: Sendable {
     public let messages: [String: FIXMessageDefinition]
     /// Types indexed by tag for the hot path; nil where the tag is unknown.
     @usableFromInline let typeTable: [FIXFieldType?]
+    /// Enumerated values indexed by tag (same as `fieldsByTag[tag]?.enumValues`), for the validator.
+    let enumTable: [[[UInt8]]?]
+    /// `messages` for the one-character MsgTypes, indexed by that character.
+    let singleCharMessages: [FIXMessageDefinition?]
     let allHeaderTags: FIXTagSet
     let allTrailerTags: FIXTagSet
 
@@ -101,14 +119,19 @@ public final class FIXDataDictionary: Sendable {
         }
         var table = [FIXFieldType?](repeating: nil, count: maxTag + 1)
         for f in fields { table[f.tag] = f.type }
+        var enums = [[[UInt8]]?](repeating: nil, count: maxTag + 1)
+        for (tag, f) in byTag { enums[tag] = f.enumValues }
         self.fieldsByTag = byTag
         self.tagsByName = byName
         self.typeTable = table
+        self.enumTable = enums
         self.header = header
         self.trailer = trailer
         var msgs: [String: FIXMessageDefinition] = [:]
         for m in messages { msgs[m.msgType] = m }
         self.messages = msgs
+        // Filled by asking `msgs` itself, so that the table answers exactly as the dictionary would.
+        self.singleCharMessages = (0..<128).map { msgs[String(UnicodeScalar(UInt8($0)))] }
         self.allHeaderTags = FIXDataDictionary.closure(header)
         self.allTrailerTags = FIXDataDictionary.closure(trailer)
     }
@@ -137,7 +160,18 @@ public final class FIXDataDictionary: Sendable {
 
     public func isTrailerField(_ tag: Int) -> Bool { trailer.fields.contains(tag) }
 
-    public func message(_ msgType: String) -> FIXMessageDefinition? { messages[msgType] }
+    public func message(_ msgType: String) -> FIXMessageDefinition? {
+        var utf8 = msgType.utf8.makeIterator()
+        if let c = utf8.next(), c < 128, utf8.next() == nil { return singleCharMessages[Int(c)] }
+        return messages[msgType]
+    }
+
+    /// `fieldsByTag[tag]?.enumValues` without hashing.
+    @inline(__always)
+    func enumValues(of tag: Int) -> [[UInt8]]? {
+        guard tag >= 0, tag < enumTable.count else { return nil }
+        return enumTable[tag]
+    }
 
     public func tag(named name: String) -> Int? { tagsByName[name] }
 }

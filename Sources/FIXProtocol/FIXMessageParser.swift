@@ -26,8 +26,9 @@ public enum FIXMessageParser {
                 while j < n && p[j] != UInt8(ascii: "=") { j += 1 }
                 if j == n { throw FIXParseError(kind: .equalSignMissing, detail: "Equal sign not found in field") }
                 let tag = FIXValueParser.atoi(UnsafeBufferPointer(rebasing: p[i..<j]))
+                let type = dictionary?.type(of: tag)
                 var k = j + 1
-                if let len = previousLength, let d = dictionary, d.type(of: tag) == .data, k + len < n, p[k + len] == 1 {
+                if let len = previousLength, type == .data, k + len < n, p[k + len] == 1 {
                     k += len
                 } else {
                     while k < n && p[k] != 1 { k += 1 }
@@ -35,7 +36,7 @@ public enum FIXMessageParser {
                 if k == n { throw FIXParseError(kind: .sohMissing, detail: "SOH not found at end of field") }
                 fields.append(FIXField(tag: tag, start: Int32(start), valueStart: Int32(j + 1), end: Int32(k + 1),
                                        section: .body, depth: 0))
-                if let d = dictionary, d.type(of: tag) == .length {
+                if type == .length {
                     previousLength = FIXValueParser.int(UnsafeBufferPointer(rebasing: p[(j + 1)..<k]))
                 } else {
                     previousLength = nil
@@ -87,7 +88,7 @@ public enum FIXMessageParser {
             if isHeader {
                 if section != .header, outOfOrder == nil { outOfOrder = tag }
                 m.fields[idx].section = .header
-                if let g = dictionary?.header.groups[tag] {
+                if let g = dictionary?.header.group(tag) {
                     idx = walkGroup(&m, def: g, countIndex: idx, depth: 1, section: .header, groups: &groups)
                     continue
                 }
@@ -98,7 +99,7 @@ public enum FIXMessageParser {
                 if section == .trailer, outOfOrder == nil { outOfOrder = tag }
                 section = .body
                 m.fields[idx].section = .body
-                if let g = messageDef?.groups[tag] {
+                if let g = messageDef?.group(tag) {
                     idx = walkGroup(&m, def: g, countIndex: idx, depth: 1, section: .body, groups: &groups)
                     continue
                 }
@@ -129,7 +130,7 @@ public enum FIXMessageParser {
             seen.append(tag)
             m.fields[idx].depth = depth
             m.fields[idx].section = section
-            if let nested = def.groups[tag] {
+            if let nested = def.group(tag) {
                 idx = walkGroup(&m, def: nested, countIndex: idx, depth: depth + 1, section: section, groups: &groups)
                 continue
             }

@@ -24,35 +24,50 @@ public struct FIXTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Formats as `YYYYMMDD-HH:MM:SS` with `.sss` when `milliseconds` is true.
     public func formatted(milliseconds: Bool = true) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(21)
-        append(to: &out, milliseconds: milliseconds)
-        return out
+        [UInt8](unsafeUninitializedCapacity: 21) { p, n in n = write(into: p, at: 0, milliseconds: milliseconds) }
     }
 
     public func append(to out: inout [UInt8], milliseconds: Bool = true) {
+        // Written on the stack and appended once (one capacity check instead of 21).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { p in
+            let n = write(into: p, at: 0, milliseconds: milliseconds)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[0..<n]))
+        }
+    }
+
+    /// Writes `YYYYMMDD-HH:MM:SS[.sss]` (17 or 21 bytes) at `p[start...]`; returns the index after it.
+    @inline(__always)
+    func write(into p: UnsafeMutableBufferPointer<UInt8>, at start: Int, milliseconds: Bool) -> Int {
         let secs = seconds
         let ms = Int((nanoseconds - secs * 1_000_000_000) / 1_000_000)
         var days = secs / 86_400
         var rem = secs - days * 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = FIXTimestamp.civil(fromDays: days)
-        @inline(__always) func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
+        var n = start
+        @inline(__always) func put(_ c: UInt8) { p[n] = c; n += 1 }
+        @inline(__always) func two(_ v: Int) { put(UInt8(48 + v / 10)); put(UInt8(48 + v % 10)) }
         let year = Int(y)
-        out.append(UInt8(48 + (year / 1000) % 10)); out.append(UInt8(48 + (year / 100) % 10))
+        put(UInt8(48 + (year / 1000) % 10)); put(UInt8(48 + (year / 100) % 10))
         two(year % 100); two(m); two(d)
-        out.append(UInt8(ascii: "-"))
+        put(UInt8(ascii: "-"))
         let r = Int(rem)
-        two(r / 3600); out.append(UInt8(ascii: ":")); two((r / 60) % 60); out.append(UInt8(ascii: ":")); two(r % 60)
+        two(r / 3600); put(UInt8(ascii: ":")); two((r / 60) % 60); put(UInt8(ascii: ":")); two(r % 60)
         if milliseconds {
-            out.append(UInt8(ascii: "."))
-            out.append(UInt8(48 + ms / 100)); out.append(UInt8(48 + (ms / 10) % 10)); out.append(UInt8(48 + ms % 10))
+            put(UInt8(ascii: "."))
+            put(UInt8(48 + ms / 100)); put(UInt8(48 + (ms / 10) % 10)); put(UInt8(48 + ms % 10))
         }
+        return n
     }
 
     /// Parses `YYYYMMDD-HH:MM:SS[.f…]` (up to nine fraction digits).
     public static func parse<C: Collection>(_ c: C) -> FIXTimestamp? where C.Element == UInt8 {
-        let v = Array(c)
+        // Arrays and slices are read in place; other collections are copied once.
+        if let parsed = c.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return parsed }
+        return Array(c).withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes v: UnsafeBufferPointer<UInt8>) -> FIXTimestamp? {
         guard v.count >= 17, v[8] == UInt8(ascii: "-"), v[11] == UInt8(ascii: ":"), v[14] == UInt8(ascii: ":") else {
             return nil
         }
@@ -80,7 +95,12 @@ public struct FIXTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         }
         let days = days(fromCivil: Int64(y), mo, d)
         let secs = days * 86_400 + Int64(h * 3600 + mi * 60 + s)
-        return FIXTimestamp(nanoseconds: secs * 1_000_000_000 + nanos)
+        // Nanoseconds since 1970 fit in Int64 only for years 1677–2262: anything else is not a usable time.
+        let (scaled, overflow) = secs.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (total, overflow2) = scaled.addingReportingOverflow(nanos)
+        guard !overflow2 else { return nil }
+        return FIXTimestamp(nanoseconds: total)
     }
 
     /// Howard Hinnant's days_from_civil.

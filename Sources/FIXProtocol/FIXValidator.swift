@@ -54,11 +54,10 @@ public struct FIXValidator: Sendable {
     }
 
     private func checkRequired(_ m: FIXMessage, def: FIXMessageDefinition) throws(FIXValidationError) {
-        for (section, d) in [(FIXSection.header, dictionary.header), (.trailer, dictionary.trailer), (.body, def)] {
-            for tag in d.required where !hasTopLevel(m, tag, section) {
-                throw FIXValidationError(.requiredTagMissing, tag: tag)
-            }
-        }
+        // Header, trailer, then body (no array of the three: this runs for every message).
+        try checkRequiredTopLevel(m, dictionary.header, .header)
+        try checkRequiredTopLevel(m, dictionary.trailer, .trailer)
+        try checkRequiredTopLevel(m, def, .body)
         // Required fields inside each entry of each group.
         for g in m.groups {
             let owner: FIXGroupDefinition?
@@ -107,6 +106,14 @@ public struct FIXValidator: Sendable {
     }
 
     @inline(__always)
+    private func checkRequiredTopLevel(_ m: FIXMessage, _ d: FIXMessageDefinition,
+                                       _ section: FIXSection) throws(FIXValidationError) {
+        for tag in d.required where !hasTopLevel(m, tag, section) {
+            throw FIXValidationError(.requiredTagMissing, tag: tag)
+        }
+    }
+
+    @inline(__always)
     private func hasTopLevel(_ m: FIXMessage, _ tag: Int, _ section: FIXSection) -> Bool {
         for f in m.fields where f.tag == tag && f.depth == 0 && f.section == section { return true }
         return false
@@ -118,19 +125,37 @@ public struct FIXValidator: Sendable {
         return true
     }
 
+    @inline(__always)
+    private static func orderKey(_ tag: Int) -> Int {
+        switch tag {
+        case 8: return -3
+        case 9: return -2
+        case 35: return -1
+        default: return tag
+        }
+    }
+
     private func iterate(_ m: FIXMessage, section: FIXSection, def: FIXMessageDefinition) throws(FIXValidationError) {
-        // QuickFIX visits a field map in tag order (header: 8, 9, 35 first).
+        // QuickFIX visits a field map in tag order (header: 8, 9, 35 first). Most messages arrive in that
+        // order already: then the fields are visited where they are, with no index array to build and sort.
+        var lastKey = Int.min
+        var inOrder = true
+        for f in m.fields where f.section == section && f.depth == 0 {
+            let k = Self.orderKey(f.tag)
+            if k < lastKey { inOrder = false; break }
+            lastKey = k
+        }
+        if inOrder {
+            var lastTag = Int.min
+            for i in m.fields.indices where m.fields[i].section == section && m.fields[i].depth == 0 {
+                try visit(m, index: i, section: section, def: def, lastTag: &lastTag)
+            }
+            return
+        }
         var order: [Int] = []
         order.reserveCapacity(m.fields.count)
         for i in m.fields.indices where m.fields[i].section == section && m.fields[i].depth == 0 { order.append(i) }
-        @inline(__always) func key(_ tag: Int) -> Int {
-            switch tag {
-            case 8: return -3
-            case 9: return -2
-            case 35: return -1
-            default: return tag
-            }
-        }
+        let key = Self.orderKey
         // Insertion sort: stable, and messages are short and mostly ordered already.
         if order.count > 1 {
             for a in 1..<order.count {
@@ -146,25 +171,32 @@ public struct FIXValidator: Sendable {
         }
         var lastTag = Int.min
         for i in order {
-            let f = m.fields[i]
-            if f.tag == lastTag { throw FIXValidationError(.tagAppearsMoreThanOnce, tag: f.tag) }
-            try checkValue(m, index: i)
-            if shouldCheckTag(f.tag) {
-                guard dictionary.isField(f.tag) else { throw FIXValidationError(.invalidTagNumber, tag: f.tag) }
-                if section == .body {
-                    guard def.fields.contains(f.tag) else {
-                        throw FIXValidationError(.tagNotDefinedForMessageType, tag: f.tag)
+            try visit(m, index: i, section: section, def: def, lastTag: &lastTag)
+        }
+    }
+
+    /// One top-level field, visited in tag order; `lastTag` is the tag visited before it.
+    @inline(__always)
+    private func visit(_ m: FIXMessage, index i: Int, section: FIXSection, def: FIXMessageDefinition,
+                       lastTag: inout Int) throws(FIXValidationError) {
+        let f = m.fields[i]
+        if f.tag == lastTag { throw FIXValidationError(.tagAppearsMoreThanOnce, tag: f.tag) }
+        try checkValue(m, index: i)
+        if shouldCheckTag(f.tag) {
+            guard dictionary.isField(f.tag) else { throw FIXValidationError(.invalidTagNumber, tag: f.tag) }
+            if section == .body {
+                guard def.fields.contains(f.tag) else {
+                    throw FIXValidationError(.tagNotDefinedForMessageType, tag: f.tag)
+                }
+                if def.group(f.tag) != nil {
+                    if let g = m.groups.first(where: { $0.fieldIndex == i }), g.declared != g.entries {
+                        throw FIXValidationError(.incorrectNumInGroupCount, tag: f.tag)
                     }
-                    if def.groups[f.tag] != nil {
-                        if let g = m.groups.first(where: { $0.fieldIndex == i }), g.declared != g.entries {
-                            throw FIXValidationError(.incorrectNumInGroupCount, tag: f.tag)
-                        }
-                        try checkGroupMembers(m, countIndex: i)
-                    }
+                    try checkGroupMembers(m, countIndex: i)
                 }
             }
-            lastTag = f.tag
         }
+        lastTag = f.tag
     }
 
     private func checkGroupMembers(_ m: FIXMessage, countIndex: Int) throws(FIXValidationError) {
@@ -189,7 +221,7 @@ public struct FIXValidator: Sendable {
         }
         guard let type = dictionary.type(of: f.tag) else { return }
         if !FIXFormat.isValid(v, type) { throw FIXValidationError(.incorrectDataFormat, tag: f.tag) }
-        if let values = dictionary.fieldsByTag[f.tag]?.enumValues {
+        if let values = dictionary.enumValues(of: f.tag) {
             if type == .multipleValueString {
                 for part in v.split(separator: UInt8(ascii: " ")) where !values.contains(where: { $0.elementsEqual(part) }) {
                     throw FIXValidationError(.valueIsIncorrect, tag: f.tag)

@@ -15,7 +15,8 @@ struct FIXTimestampTests {
         #expect(String(decoding: t.formatted(milliseconds: false), as: UTF8.self) == String(text.prefix(17)))
     }
 
-    @Test(arguments: ["20261308-04:05:12", "2026090-04:05:12", "20260908-24:00:00", "20260908 04:05:12", "20260908-04:05:12.", "20040415"])
+    @Test(arguments: ["20261308-04:05:12", "2026090-04:05:12", "20260908-24:00:00", "20260908 04:05:12", "20260908-04:05:12.", "20040415",
+                      "99991231-23:59:59", "22630101-00:00:00", "00000101-00:00:00"])
     func malformedTimestampsAreRefused(text: String) {
         #expect(FIXTimestamp.parse(Array(text.utf8)) == nil)
     }

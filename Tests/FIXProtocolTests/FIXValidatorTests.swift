@@ -30,6 +30,7 @@ struct FIXValidatorTests {
         ("11=ID|21=1|40=w|54=1|55=INTC|60=20260101-00:00:00|", .valueIsIncorrect, 40),
         ("11=ID|21=1|38=abc|40=1|54=1|55=INTC|60=20260101-00:00:00|", .incorrectDataFormat, 38),
         ("11=ID|21=1|40=1|54=1|55=INTC|60=20260101|", .incorrectDataFormat, 60),
+        ("11=ID|21=1|40=1|54=1|55=INTC|60=99991231-23:59:59|", .incorrectDataFormat, 60),
         ("11=ID|21=1|40=1|40=2|54=1|55=INTC|60=20260101-00:00:00|", .tagAppearsMoreThanOnce, 40),
         ("11=ID|21=1|40=1|54=1|55=INTC|386=3|336=A|336=B|60=20260101-00:00:00|", .incorrectNumInGroupCount, 386),
         ("11=ID|21=1|40=1|54=1|55=INTC|60=20260101-00:00:00|5001=XYZ|", .valueIsIncorrect, 5001),
