@@ -11,6 +11,13 @@ let package = Package(
         .library(name: "FIXProtocol", targets: ["FIXProtocol"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXEngine", targets: ["FIXEngine"]),
+        // Reference data (issue 3): instrument master, daily lists, resolver, eligibility, search.
+        .executable(name: "trader-cli", targets: ["TraderCLI"]),
+        .library(name: "OMSCore", targets: ["OMSCore"]),
+        .library(name: "ReferenceData", targets: ["ReferenceData"]),
+        .library(name: "OMSPersistence", targets: ["OMSPersistence"]),
+        .library(name: "OMSAPIModels", targets: ["OMSAPIModels"]),
+        .library(name: "OMSHTTP", targets: ["OMSHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -19,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -48,6 +57,10 @@ let package = Package(
         .target(
             name: "OMSCore",
             dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "BrokerSimulator",
+            dependencies: ["OMSCore"]
         ),
         .target(
             name: "OMSPersistence",
@@ -86,11 +99,16 @@ let package = Package(
         .executableTarget(
             name: "OMSServer",
             dependencies: [
-                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence",
+                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSCore", "ReferenceData", "OMSHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "BrokerSimulatorTests",
+            dependencies: ["BrokerSimulator", "OMSCore"]
         ),
         .testTarget(
             name: "OMSCoreTests",
@@ -114,6 +132,70 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]
+        ),
+        // MARK: Reference data (issue 3)
+        .target(
+            name: "ReferenceData",
+            dependencies: [
+                "OMSCore", "OMSPersistence", "OMSAPIModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "OMSAPIModels",
+            dependencies: ["OMSCore"]
+        ),
+        .target(
+            name: "OMSHTTP",
+            dependencies: [
+                "OMSCore", "OMSAPIModels", "ReferenceData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "TraderCLI",
+            dependencies: [
+                "OMSCore", "OMSAPIModels", "ReferenceData", "OMSPersistence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ReferenceDataTests",
+            dependencies: [
+                "ReferenceData", "OMSCore", "OMSPersistence",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "OMSHTTPTests",
+            dependencies: [
+                "OMSHTTP", "OMSAPIModels", "ReferenceData", "OMSCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TraderCLITests",
+            dependencies: [
+                "TraderCLI", "ReferenceData", "OMSAPIModels", "OMSCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "OMSHTTP", "OMSPersistence",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

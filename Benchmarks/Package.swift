@@ -39,6 +39,30 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
+        // A bare loop over one hot path (decode, encode, store...), to run under perf (see README.md).
+        .executableTarget(
+            name: "FIXProfile",
+            dependencies: [
+                .product(name: "FIXProtocol", package: "Vega"),
+                .product(name: "FIXSession", package: "Vega"),
+                "VegaPersistence",
+            ]
+        ),
+        // Reference data (issue 3): 250k-record load and re-load, search, resolver and eligibility lookups.
+        //   swift package --scratch-path ../.build-refdata-bench benchmark --target ReferenceDataBenchmarks
+        .executableTarget(
+            name: "ReferenceDataBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ReferenceData", package: "Vega"),
+                .product(name: "OMSCore", package: "Vega"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/ReferenceDataBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

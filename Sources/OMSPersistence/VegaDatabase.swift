@@ -48,6 +48,131 @@ public enum VegaDatabase {
                 t.primaryKey(["fixSessionID", "msgSeqNum"])
             }
         }
+        // Reference data (issue 3): instrument master, load audit, daily lists. The `instruments` table keeps
+        // the design's columns, constraints and indexes; the columns after `qty_multiplier` are Vega's.
+        // Units: tick_size in paise and the other design REAL columns as published; strike_price and the
+        // price-band limits are fixed-point INTEGERs (₹ × 10^4); expiry is epoch milliseconds.
+        m.registerMigration("v2-reference-data") { db in
+            try db.execute(sql: """
+                CREATE TABLE instruments (
+                    instrument_key TEXT PRIMARY KEY,
+                    segment TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    exchange TEXT NOT NULL,
+                    instrument_type TEXT NOT NULL,
+                    trading_symbol TEXT NOT NULL,
+                    lot_size INTEGER,
+                    tick_size REAL,
+                    freeze_quantity REAL,
+                    security_type TEXT,
+                    mtf_enabled BOOLEAN DEFAULT FALSE,
+                    mtf_bracket REAL,
+                    intraday_margin REAL,
+                    intraday_leverage REAL,
+                    qty_multiplier REAL,
+                    isin TEXT,
+                    exchange_token TEXT,
+                    expiry INTEGER,
+                    strike_price INTEGER,
+                    option_type TEXT,
+                    underlying_key TEXT,
+                    underlying_symbol TEXT,
+                    underlying_type TEXT,
+                    weekly BOOLEAN,
+                    short_name TEXT,
+                    minimum_lot INTEGER,
+                    active BOOLEAN NOT NULL DEFAULT TRUE,
+                    suspended BOOLEAN NOT NULL DEFAULT FALSE,
+                    content_hash INTEGER NOT NULL DEFAULT 0,
+                    updated_at INTEGER,
+                    UNIQUE(trading_symbol, segment)
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX idx_instruments_instrument_key ON instruments(instrument_key)")
+            try db.execute(sql: "CREATE INDEX idx_instruments_trading_symbol ON instruments(trading_symbol)")
+            try db.execute(sql: "CREATE INDEX idx_instruments_segment ON instruments(segment)")
+            try db.execute(sql: """
+                CREATE TABLE load_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    file_name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    sha256 TEXT,
+                    byte_count INTEGER,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    read_count INTEGER NOT NULL DEFAULT 0,
+                    inserted_count INTEGER NOT NULL DEFAULT 0,
+                    updated_count INTEGER NOT NULL DEFAULT 0,
+                    unchanged_count INTEGER NOT NULL DEFAULT 0,
+                    deactivated_count INTEGER NOT NULL DEFAULT 0,
+                    rejected_count INTEGER NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL CHECK (status IN ('succeeded', 'refused', 'failed')),
+                    error TEXT
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE load_run_rejections (
+                    load_run_id INTEGER NOT NULL REFERENCES load_runs(id) ON DELETE CASCADE,
+                    record_index INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    PRIMARY KEY (load_run_id, record_index)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE price_bands (
+                    trade_date TEXT NOT NULL,
+                    instrument_key TEXT NOT NULL REFERENCES instruments(instrument_key),
+                    lower_limit INTEGER NOT NULL,
+                    upper_limit INTEGER NOT NULL,
+                    PRIMARY KEY (trade_date, instrument_key),
+                    CHECK (lower_limit > 0 AND lower_limit <= upper_limit)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE surveillance_list (
+                    trade_date TEXT NOT NULL,
+                    instrument_key TEXT NOT NULL REFERENCES instruments(instrument_key),
+                    framework TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    PRIMARY KEY (trade_date, instrument_key, framework)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE ipo_listings (
+                    listing_date TEXT NOT NULL,
+                    instrument_key TEXT NOT NULL REFERENCES instruments(instrument_key),
+                    event TEXT NOT NULL CHECK (event IN ('IPO', 'RELISTING')),
+                    issue_price INTEGER,
+                    PRIMARY KEY (listing_date, instrument_key)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE t2t_series (
+                    exchange TEXT NOT NULL,
+                    series TEXT NOT NULL,
+                    description TEXT,
+                    PRIMARY KEY (exchange, series)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE exchange_holidays (
+                    holiday_date TEXT NOT NULL,
+                    exchange TEXT NOT NULL,
+                    holiday_type TEXT NOT NULL
+                        CHECK (holiday_type IN ('TRADING_HOLIDAY', 'SETTLEMENT_HOLIDAY', 'SPECIAL_TIMING')),
+                    description TEXT NOT NULL,
+                    open_time TEXT,
+                    close_time TEXT,
+                    PRIMARY KEY (holiday_date, exchange, holiday_type)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE client_product_permissions (
+                    client_id TEXT PRIMARY KEY,
+                    products TEXT NOT NULL
+                )
+                """)
+        }
         return m
     }
 }

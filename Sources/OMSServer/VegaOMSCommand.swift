@@ -3,8 +3,12 @@ import FIXEngine
 import FIXProtocol
 import FIXSession
 import Foundation
+import Hummingbird
 import Logging
+import OMSCore
+import OMSHTTP
 import OMSPersistence
+import ReferenceData
 import ServiceLifecycle
 
 @main
@@ -50,10 +54,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "FIX port (overrides SocketAcceptPort).")
     var fixPort: Int?
 
+    @Option(help: "HTTP port of the REST API (0: any free port).")
+    var httpPort: Int = 8080
+
+    @Option(help: "Folder of reference and demo data loaded into a new database.")
+    var seeds: String = "seeds"
+
     @Option(help: "Folder for per-session FIX message and event logs.")
     var logDir: String = "var/log"
 
     func validate() throws {
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535 (0: any free port)") }
         if let p = fixPort, !(0...65535).contains(p) { throw ValidationError("--fix-port must be 0…65535 (0: any free port)") }
     }
 
@@ -69,6 +80,17 @@ struct Serve: AsyncParsableCommand {
         }
         let pool = try VegaDatabase.open(path: db)
         let store = GRDBFIXMessageStore(writer: pool)
+        // Reference data: a new database is seeded from seeds/; the catalog and eligibility cache are built
+        // now, after every load, and at 06:00 IST each day.
+        let referenceData = ReferenceDataService(writer: pool)
+        let seeded = try await ReferenceDataSeeder.seedIfEmpty(referenceData.loader, directory: seeds)
+        try await referenceData.refresh()
+        let scheduler = referenceData.makeDailyScheduler()
+        let boundHTTP = NIOLockedBox()
+        let http = Application(router: OMSRouterBuilder.build(referenceData: referenceData),
+                               configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
+                               onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
+                               logger: logger)
         let clock = SystemWallClock()
         let sessions: [FIXSession]
         do {
@@ -83,18 +105,22 @@ struct Serve: AsyncParsableCommand {
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
         let bound = try await acceptor.bind()
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let serving = Task { try await group.run() }
+        let httpBound = await boundHTTP.wait()
         let banner = """
             Vega OMS
               FIX 4.4 acceptor on port \(bound)
-              database \(db)
+              HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE)
+              database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               order handling is not implemented yet: orders are answered with BusinessMessageReject
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
-        let group = ServiceGroup(configuration: .init(services: [.init(service: acceptor)],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await serving.value
         try await store.flush()
         try pool.close()
     }
@@ -106,5 +132,42 @@ final class NotYetSupportedApplication: FIXApplication {
         .businessReject(.applicationNotAvailable,
                         text: "MsgType \(message.msgType) is not yet supported: order handling is not implemented yet",
                         refID: message.string(FIXTag.clOrdID))
+    }
+}
+
+/// Runs the 06:00 IST reference-data rebuild inside the service group.
+struct DailyRebuildService: Service {
+    let scheduler: DailyRebuildScheduler
+    init(_ scheduler: DailyRebuildScheduler) { self.scheduler = scheduler }
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await scheduler.run() }
+    }
+}
+
+/// The HTTP port once the server is listening.
+final class NIOLockedBox: @unchecked Sendable {
+    // @unchecked: `port` and `waiters` are only touched while holding `lock`.
+    private let lock = NSLock()
+    private var port: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func set(_ p: Int) {
+        let w: [CheckedContinuation<Int, Never>] = lock.withLock {
+            port = p
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for c in w { c.resume(returning: p) }
+    }
+
+    func wait() async -> Int {
+        await withCheckedContinuation { c in
+            let ready: Int? = lock.withLock {
+                if let p = port { return p }
+                waiters.append(c)
+                return nil
+            }
+            if let p = ready { c.resume(returning: p) }
+        }
     }
 }

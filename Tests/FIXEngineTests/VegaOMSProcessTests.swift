@@ -1,5 +1,8 @@
 import FIXProtocol
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import NIOConcurrencyHelpers
 import OMSTestSupport
 import Testing
@@ -10,6 +13,7 @@ final class VegaOMSProcess {
     let output = Pipe()
     let errors = Pipe()
     private(set) var port = 0
+    private(set) var httpPort = 0
 
     static var executable: URL {
         let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vega-oms")
@@ -41,8 +45,10 @@ final class VegaOMSProcess {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
-            if let r = text.range(of: #"FIX 4\.4 acceptor on port (\d+)"#, options: .regularExpression) {
+            if let r = text.range(of: #"FIX 4\.4 acceptor on port (\d+)"#, options: .regularExpression),
+               let h = text.range(of: #"HTTP API on port (\d+)"#, options: .regularExpression) {
                 port = Int(text[r].split(separator: " ").last!)!
+                httpPort = Int(text[h].split(separator: " ").last!)!
                 return
             }
         }
@@ -68,9 +74,14 @@ struct VegaOMSProcessTests {
 
     @Test func ordersAreRefusedAsNotYetSupportedAndStateSurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
-        let args = ["--fix-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log"]
+        let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log"]
         let first = VegaOMSProcess(arguments: args)
         try first.start()
+        // A new database is seeded: the search API finds the demo instruments.
+        let (body, response) = try await URLSession.shared.data(
+            from: URL(string: "http://127.0.0.1:\(first.httpPort)/api/instruments/search?query=RELIANCE&limit=5")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: body, as: UTF8.self).contains("NSE_EQ|INE002A01018"))
         let c = try await FIXTestClient.connect(port: first.port)
         #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
         try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=AB1234|11=C1-0001|21=1|38=10|40=2|44=1402.50|54=1|55=RELIANCE|60=<TIME>|5001=CNC|")

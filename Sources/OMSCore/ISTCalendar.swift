@@ -1,0 +1,64 @@
+/// Calendar arithmetic on IST days (UTC+05:30, no daylight saving), without Foundation's calendar on the hot path.
+public enum ISTCalendar {
+    public static let offsetSeconds: Int64 = 19_800
+
+    /// Day number (since 1970-01-01) in IST of an epoch-milliseconds instant.
+    public static func day(ofEpochMillis ms: Int64) -> Int32 {
+        let s = ms / 1000 + offsetSeconds
+        return Int32(s >= 0 ? s / 86_400 : (s - 86_399) / 86_400)
+    }
+
+    /// Day number of a civil date (proleptic Gregorian).
+    public static func day(year: Int, month: Int, day: Int) -> Int32 {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int32(era * 146_097 + doe - 719_468)
+    }
+
+    /// (year, month, day) of a day number.
+    public static func civil(_ dayNumber: Int32) -> (year: Int, month: Int, day: Int) {
+        let z = Int(dayNumber) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func yearMonth(ofDay d: Int32) -> Int32 {
+        let c = civil(d)
+        return Int32(c.year * 100 + c.month)
+    }
+
+    /// `2026-12-29`.
+    public static func isoDate(_ dayNumber: Int32) -> String {
+        let c = civil(dayNumber)
+        return "\(c.year)-\(c.month < 10 ? "0" : "")\(c.month)-\(c.day < 10 ? "0" : "")\(c.day)"
+    }
+
+    /// Parses `yyyy-MM-dd` or `yyyyMMdd`.
+    public static func parseDay(_ s: String) -> Int32? {
+        var v = 0
+        var digits = 0
+        for c in s.utf8 {
+            if c == UInt8(ascii: "-") { continue }
+            guard c >= 0x30 && c <= 0x39, digits < 8 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+            digits += 1
+        }
+        guard digits == 8 else { return nil }
+        let y = v / 10_000, m = v / 100 % 100, d = v % 100
+        guard (1...12).contains(m), (1...31).contains(d), y > 1900 else { return nil }
+        let n = day(year: y, month: m, day: d)
+        guard civil(n) == (y, m, d) else { return nil }
+        return n
+    }
+}

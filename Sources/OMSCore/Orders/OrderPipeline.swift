@@ -1,0 +1,75 @@
+/// The session gate as the pipeline sees it (the `MarketSessionEngine` conforms).
+public protocol MarketSessionGate: Sendable {
+    func isTradingAllowed(_ instrument: Instrument, at epochMilliseconds: Int64, order: SessionOrderTraits,
+                          flags: SessionInstrumentFlags) -> SessionDecision
+}
+
+extension MarketSessionEngine: MarketSessionGate {}
+
+/// The pre-trade policy, read top to bottom: resolver → session → eligibility. Each stage is a small
+/// in-memory check; the first "no" ends the order with its coded reason. Synchronous, so that a caller
+/// inside an actor records its effects with nothing awaited in between.
+public struct OrderPipeline: Sendable {
+    public let resolver: SymbolResolver
+    public let session: MarketSessionGate
+    public let eligibility: ProductEligibility
+    /// Per-day facts the master lacks (CAS eligibility, IPO day 0, call auction); default: none.
+    public let flags: @Sendable (Instrument) -> SessionInstrumentFlags
+
+    public init(resolver: SymbolResolver, session: MarketSessionGate, eligibility: ProductEligibility,
+                flags: @escaping @Sendable (Instrument) -> SessionInstrumentFlags = { _ in SessionInstrumentFlags() }) {
+        self.resolver = resolver
+        self.session = session
+        self.eligibility = eligibility
+        self.flags = flags
+    }
+
+    public func decide(_ request: OrderRequest, at epochMilliseconds: Int64) -> OrderDecision {
+        // Shape of the order.
+        guard request.quantity.value > 0 else {
+            return .rejected(.incorrectQuantity(quantity: request.quantity, reason: "must be greater than zero"))
+        }
+        if (request.orderType == .limit || request.orderType == .stopLimit) && request.limitPrice == nil {
+            return .rejected(.unsupported(characteristic: "price", value: "missing for \(request.orderType.rawValue)"))
+        }
+        if (request.orderType == .stop || request.orderType == .stopLimit) && request.triggerPrice == nil {
+            return .rejected(.unsupported(characteristic: "stopPx", value: "missing for \(request.orderType.rawValue)"))
+        }
+        // 1. Symbol resolver.
+        let instrument: Instrument
+        switch resolver.resolve(request.lookup) {
+        case .success(let i): instrument = i
+        case .failure(let r): return .rejected(.symbol(r))
+        }
+        let product = request.product ?? (instrument.isDerivative ? .nrml : .cnc)
+        let resolved = ResolvedOrder(request: request, instrument: instrument, product: product)
+        // 2. Market session.
+        let traits = SessionOrderTraits(orderType: SessionOrderType(request.orderType),
+                                        timeInForce: request.timeInForce == .ioc ? .ioc : .day,
+                                        isAfterMarketOrder: request.afterMarket, product: product, side: request.side)
+        let phase: SessionPhaseName
+        switch session.isTradingAllowed(instrument, at: epochMilliseconds, order: traits, flags: flags(instrument)) {
+        case .allowed(let p): phase = p
+        case .holdAfterMarket(let t): return .held(resolved, releaseAt: t)
+        case .rejected(let r): return .rejected(.session(r))
+        }
+        // 3. Product eligibility.
+        let terms: ProductTerms
+        switch eligibility.check(client: request.client, instrument: instrument.key, product: product) {
+        case .success(let t): terms = t
+        case .failure(let d): return .rejected(.notEligible(d))
+        }
+        return .accepted(AcceptedOrder(resolved: resolved, productTerms: terms, phase: phase))
+    }
+}
+
+extension SessionOrderType {
+    init(_ t: OrderType) {
+        switch t {
+        case .market: self = .market
+        case .limit: self = .limit
+        case .stop: self = .stop
+        case .stopLimit: self = .stopLimit
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// Reservations and what moves them: fills, closes, releases; plus position loading.
+extension LimitRiskEngine {
+    func reserve(_ client: ClientRiskBook, key: PositionKey, book: PositionBook, order: RiskOrder, price: Price,
+                 value: Int64, varCheck: VaRCheck?, marginCheck: MarginCheck?, market: MarketSnapshot)
+        -> RiskReservationID
+    {
+        let id = RiskReservationID(nextReservation)
+        nextReservation += 1
+        let qty = order.quantity.value
+        var b = book
+        if order.side == .buy { b.workingBuy += qty } else { b.workingSell += qty }
+        client.store(b, at: key)
+        client.openOrders += 1
+        client.openValue = RiskMath.sum(client.openValue, value)
+        let contract = SPANContract(order.instrument)
+        let premium = contract?.isOption == true && order.side == .buy
+        if premium { client.premiumReserved = RiskMath.sum(client.premiumReserved, value) }
+        // VaR: keep an existing state in step; a state we cannot update is dropped and rebuilt when next needed.
+        var factor = varCheck?.factor
+        var perUnit = varCheck?.perUnit ?? 0
+        if order.product == .mis, var state = client.intradayVaR {
+            if factor == nil, let model = varModel,
+               let (f, u) = varExposure(order.instrument, model: model, market: market, fallback: price) {
+                factor = f
+                perUnit = u * Double(order.sign)
+            }
+            if let factor {
+                state.add(perUnit * Double(qty), factor: factor)
+                client.intradayVaR = state
+            } else {
+                client.intradayVaR = nil
+            }
+        }
+        if let contract {
+            client.spanCache[contract.underlying] = marginCheck?.underlyingRequirement
+        }
+        reservations[id] = Reservation(client: order.client, key: key, side: order.side, remaining: qty, price: price,
+                                       underlying: contract?.underlying, reservesPremium: premium,
+                                       varFactor: factor, varPerUnit: perUnit)
+        return id
+    }
+
+    public func release(_ reservation: RiskReservationID) { orderClosed(reservation) }
+
+    public func orderClosed(_ reservation: RiskReservationID) {
+        guard let r = reservations.removeValue(forKey: reservation), let client = clients[r.client] else { return }
+        unreserve(client, r, quantity: r.remaining)
+        client.openOrders -= 1
+    }
+
+    @discardableResult
+    public func applyFill(_ reservation: RiskReservationID, quantity: Quantity, price: Price) -> Bool {
+        guard var r = reservations[reservation], let client = clients[r.client], quantity.value > 0 else {
+            return false
+        }
+        let filled = min(quantity.value, r.remaining)
+        unreserve(client, r, quantity: filled, keepVaR: true)
+        r.remaining -= filled
+        var b = client.books[r.key]!
+        client.realised = RiskMath.sum(client.realised, b.fill(side: r.side, quantity: quantity.value, price: price))
+        client.books[r.key] = b
+        let over = quantity.value - filled
+        if over > 0, r.key.product == .mis {
+            client.intradayVaR = nil  // an overfill is exposure no reservation carried
+        }
+        if r.remaining == 0 {
+            reservations[reservation] = nil
+            client.openOrders -= 1
+        } else {
+            reservations[reservation] = r
+        }
+        return true
+    }
+
+    /// Frees `quantity` of a reservation's working quantity, value and premium; VaR exposure too unless it
+    /// stays as a position (`keepVaR`: a fill).
+    func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, keepVaR: Bool = false) {
+        if var b = client.books[r.key] {
+            if r.side == .buy { b.workingBuy -= quantity } else { b.workingSell -= quantity }
+            client.books[r.key] = b
+        }
+        let value = RiskMath.value(quantity, r.price)
+        client.openValue -= value
+        if r.reservesPremium { client.premiumReserved -= value }
+        if !keepVaR, r.key.product == .mis, var state = client.intradayVaR {
+            if let f = r.varFactor {
+                state.add(-r.varPerUnit * Double(quantity), factor: f)
+                client.intradayVaR = state
+            } else {
+                client.intradayVaR = nil
+            }
+        }
+        if let u = r.underlying { client.spanCache[u] = nil }
+    }
+
+    /// A trade that no reservation covers (e.g. a fill after the order was closed here, or a manual trade).
+    public func recordTrade(client id: ClientID, instrument: Instrument, product: Product, side: Side,
+                            quantity: Quantity, price: Price) {
+        guard let client = clients[id], quantity.value > 0 else { return }
+        let key = PositionKey(instrument: instrument.key, product: product)
+        var b = client.book(key, instrument: instrument)
+        client.realised = RiskMath.sum(client.realised, b.fill(side: side, quantity: quantity.value, price: price))
+        client.store(b, at: key)
+        invalidate(client, instrument: instrument, product: product)
+    }
+
+    /// Sets a carried position at the start of the day (signed units, average price); replaces any position.
+    public func loadPosition(client id: ClientID, instrument: Instrument, product: Product, quantity: Int64,
+                             averagePrice: Price) {
+        guard let client = clients[id] else { return }
+        let key = PositionKey(instrument: instrument.key, product: product)
+        var b = client.book(key, instrument: instrument)
+        b.net = quantity
+        b.openCost = RiskMath.value(abs(quantity), averagePrice)
+        client.store(b, at: key)
+        invalidate(client, instrument: instrument, product: product)
+    }
+
+    /// Adds realised P&L booked elsewhere today (e.g. positions closed before a restart).
+    public func addRealisedPnL(_ amount: Price, client id: ClientID) {
+        guard let client = clients[id] else { return }
+        client.realised = RiskMath.sum(client.realised, amount.units)
+    }
+
+    func invalidate(_ client: ClientRiskBook, instrument: Instrument, product: Product) {
+        if product == .mis { client.intradayVaR = nil }
+        if let c = SPANContract(instrument) { client.spanCache[c.underlying] = nil }
+    }
+}

@@ -1,0 +1,150 @@
+/// Intraday VaR and SPAN margin inside the engine.
+extension LimitRiskEngine {
+    struct VaRCheck {
+        var factor: Int
+        /// Signed ₹ exposure per unit of the order.
+        var perUnit: Double
+        var after: Price
+    }
+
+    struct MarginCheck {
+        var underlying: InstrumentKey
+        /// SPAN + exposure of the underlying with the order.
+        var underlyingRequirement: Int64
+        var required: Price
+    }
+
+    /// Rejects when the order lifts VaR above the limit (VaR after > limit and VaR after > VaR before).
+    func checkIntradayVaR(_ client: ClientRiskBook, order: RiskOrder, price: Price, limit: Price,
+                          model: IntradayVaRModel, market: MarketSnapshot) -> Result<VaRCheck, RiskRejection> {
+        let state: IntradayVaR
+        switch intradayVaRState(client, model: model, market: market) {
+        case .success(let s): state = s
+        case .failure(let r): return .failure(r)
+        }
+        guard let (factor, perUnit) = varExposure(order.instrument, model: model, market: market, fallback: price)
+        else { return .failure(.missingMarketData(.intradayVaR, instrument: order.instrument.key)) }
+        let signed = perUnit * Double(order.sign)
+        let after = RiskMath.moneyUp(state.value(adding: signed * Double(order.quantity.value), factor: factor))
+        let before = RiskMath.moneyUp(state.value)
+        if after > limit && after > before { return .failure(.intradayVaR(limit: limit, value: after)) }
+        return .success(VaRCheck(factor: factor, perUnit: signed, after: after))
+    }
+
+    /// The client's VaR state, built from its MIS books (working orders counted as filled) when missing.
+    func intradayVaRState(_ client: ClientRiskBook, model: IntradayVaRModel, market: MarketSnapshot)
+        -> Result<IntradayVaR, RiskRejection>
+    {
+        if let s = client.intradayVaR { return .success(s) }
+        var e = [Double](repeating: 0, count: model.factors.count)
+        for (key, b) in client.books where key.product == .mis {
+            let q = b.net + b.workingBuy - b.workingSell
+            guard q != 0 else { continue }
+            let fallback = b.net != 0 ? Price(units: b.openCost / abs(b.net)) : nil
+            guard let (f, perUnit) = varExposure(b.instrument, model: model, market: market, fallback: fallback) else {
+                return .failure(.missingMarketData(.intradayVaR, instrument: key.instrument))
+            }
+            e[f] += Double(q) * perUnit
+        }
+        let s = IntradayVaR(model: model, exposures: e)
+        client.intradayVaR = s
+        return .success(s)
+    }
+
+    /// Risk factor and ₹ exposure of one long unit: cash at its price; futures at their price on the underlying's
+    /// factor (or their own); options delta × underlying price on the underlying's factor.
+    func varExposure(_ instrument: Instrument, model: IntradayVaRModel, market: MarketSnapshot, fallback: Price?)
+        -> (Int, Double)?
+    {
+        let rupees = { (p: Price) in Double(p.units) / Double(Price.scale) }
+        guard let contract = SPANContract(instrument) else {
+            guard let f = model.factor(instrument.key),
+                  let p = market.lastPrices[instrument.key] ?? fallback else { return nil }
+            return (f, rupees(p))
+        }
+        switch contract.kind {
+        case .future:
+            guard let f = model.factor(contract.underlying) ?? model.factor(contract.key),
+                  let p = market.lastPrices[contract.key] ?? market.lastPrices[contract.underlying] ?? fallback
+            else { return nil }
+            return (f, rupees(p))
+        case .option(let type, let strike):
+            guard let f = model.factor(contract.underlying), let u = market.lastPrices[contract.underlying],
+                  let vol = market.volatility(of: instrument) else { return nil }
+            let days = max(Int(contract.expiryDay) - Int(market.tradingDay), 0)
+            let params = configuration.span.parameters(forUnderlying: contract.underlying)
+            let delta = Black76.delta(type, forward: rupees(u), strike: rupees(strike), years: Double(days) / 365,
+                                      volatility: RiskMath.fraction(vol), rate: RiskMath.fraction(params.riskFreeRate))
+            return (f, delta * rupees(u))
+        }
+    }
+
+    /// New requirement = SPAN + exposure − long option value of every underlying (the order's recomputed with
+    /// it) + premium of working option buys (and of this order, if it is one). Passes when it is ≤ the available
+    /// margin.
+    func checkMargin(_ client: ClientRiskBook, order: RiskOrder, contract: SPANContract, value: Int64,
+                     available: Price, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
+        let u = contract.underlying
+        var total: Int64 = client.premiumReserved
+        if contract.isOption && order.side == .buy { total = RiskMath.sum(total, value) }
+        for g in client.groups.keys where g != u {
+            switch cachedRequirement(client, underlying: g, market: market) {
+            case .success(let v): total = RiskMath.sum(total, v)
+            case .failure(let r): return .failure(r)
+            }
+        }
+        let extra = (key: PositionKey(instrument: order.instrument.key, product: order.product),
+                     contract: contract, side: order.side, quantity: order.quantity.value)
+        let mine: Int64
+        do throws(SPANError) {
+            mine = try spanRequirement(client, underlying: u, market: market, extra: extra)
+        } catch {
+            return .failure(.missingMarketData(.spanMargin, instrument: error.instrument))
+        }
+        total = RiskMath.sum(total, mine)
+        if total > available.units {
+            return .failure(.insufficientMargin(required: Price(units: total), available: available))
+        }
+        return .success(MarginCheck(underlying: u, underlyingRequirement: mine, required: Price(units: total)))
+    }
+
+    func cachedRequirement(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot)
+        -> Result<Int64, RiskRejection>
+    {
+        if let v = client.spanCache[u] { return .success(v) }
+        do throws(SPANError) {
+            let v = try spanRequirement(client, underlying: u, market: market, extra: nil)
+            client.spanCache[u] = v
+            return .success(v)
+        } catch {
+            return .failure(.missingMarketData(.spanMargin, instrument: error.instrument))
+        }
+    }
+
+    /// SPAN + exposure − long option value of one underlying, the worse of "every working buy fills" and
+    /// "every working sell fills" (positions netted across products).
+    func spanRequirement(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot,
+                         extra: (key: PositionKey, contract: SPANContract, side: Side, quantity: Int64)?)
+        throws(SPANError) -> Int64
+    {
+        var legs: [InstrumentKey: (contract: SPANContract, net: Int64, buy: Int64, sell: Int64)] = [:]
+        for key in client.groups[u] ?? [] {
+            guard let b = client.books[key], let c = SPANContract(b.instrument) else { continue }
+            let prior = legs[key.instrument] ?? (c, 0, 0, 0)
+            legs[key.instrument] = (c, prior.net + b.net, prior.buy + b.workingBuy, prior.sell + b.workingSell)
+        }
+        if let extra {
+            var leg = legs[extra.key.instrument] ?? (extra.contract, 0, 0, 0)
+            if extra.side == .buy { leg.buy += extra.quantity } else { leg.sell += extra.quantity }
+            legs[extra.key.instrument] = leg
+        }
+        guard !legs.isEmpty else { return 0 }
+        let calculator = SPANCalculator(parameters: configuration.span.parameters(forUnderlying: u))
+        let ordered = legs.sorted { $0.key < $1.key }.map(\.value)
+        let buys = ordered.map { SPANPosition(contract: $0.contract, quantity: $0.net + $0.buy) }
+        let sells = ordered.map { SPANPosition(contract: $0.contract, quantity: $0.net - $0.sell) }
+        let a = try calculator.margin(buys, market: market, cache: &spanArrays).netRequirement
+        let b = try calculator.margin(sells, market: market, cache: &spanArrays).netRequirement
+        return max(a.units, b.units)
+    }
+}

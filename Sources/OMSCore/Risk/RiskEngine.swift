@@ -1,0 +1,16 @@
+/// The pre-trade risk stage (STYLE.md §2: after product eligibility). `check` decides and, when it accepts,
+/// records the order's reservation in the same synchronous call: nothing may be awaited between a check and
+/// recording its effect, so two concurrent orders cannot both pass a limit only one of them fits. Call every
+/// method from one isolation domain (the `OrderEngine` actor).
+public protocol RiskEngine: AnyObject {
+    /// Checks every rule in order; on acceptance the order's reservation is already recorded.
+    func check(_ order: RiskOrder, market: MarketSnapshot) -> RiskDecision
+    /// The accepted order never went out (a later step failed): undo its reservation.
+    func release(_ reservation: RiskReservationID)
+    /// A fill (or part fill) of an accepted order: moves quantity from working to the position.
+    /// - Returns: false when the reservation is unknown (already closed).
+    @discardableResult
+    func applyFill(_ reservation: RiskReservationID, quantity: Quantity, price: Price) -> Bool
+    /// The order is done (canceled, expired, rejected by the broker): frees what is still reserved.
+    func orderClosed(_ reservation: RiskReservationID)
+}

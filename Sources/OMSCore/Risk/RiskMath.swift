@@ -1,0 +1,69 @@
+/// Fixed-point helpers for the risk rules: saturating products, exact a×b/c, tick rounding, and the one place
+/// where a Double result (SPAN, VaR) becomes money.
+enum RiskMath {
+    /// Units per paisa (₹0.01).
+    static let paisa: Int64 = Price.scale / 100
+
+    /// a × b, saturating at ±Int64.max (a value that large fails every limit).
+    static func product(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { return (a < 0) != (b < 0) ? -Int64.max : Int64.max }
+        return r
+    }
+
+    /// a + b, saturating.
+    static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, overflow) = a.addingReportingOverflow(b)
+        if overflow { return a < 0 ? -Int64.max : Int64.max }
+        return r
+    }
+
+    /// a × b / c rounded toward zero, exact for any a, b when the quotient fits (c > 0).
+    static func mulDiv(_ a: Int64, _ b: Int64, _ c: Int64) -> Int64 {
+        precondition(c > 0, "mulDiv by a non-positive divisor")
+        let negative = (a < 0) != (b < 0)
+        let full = a.magnitude.multipliedFullWidth(by: b.magnitude)
+        let (q, _) = c.magnitude.dividingFullWidth(full)
+        let v = Int64(clamping: q)
+        return negative ? -v : v
+    }
+
+    /// Quantity × price in Price units (a rupee amount), saturating.
+    static func value(_ quantity: Int64, _ price: Price) -> Int64 { product(quantity, price.units) }
+
+    /// Smallest multiple of `tick` ≥ `units` (tick > 0).
+    static func ceil(_ units: Int64, toMultipleOf tick: Int64) -> Int64 {
+        guard tick > 0 else { return units }
+        let r = units % tick
+        if r == 0 { return units }
+        return units > 0 ? units - r + tick : units - r
+    }
+
+    /// Largest multiple of `tick` ≤ `units` (tick > 0).
+    static func floor(_ units: Int64, toMultipleOf tick: Int64) -> Int64 {
+        guard tick > 0 else { return units }
+        let r = units % tick
+        if r == 0 { return units }
+        return units > 0 ? units - r : units - r - tick
+    }
+
+    /// Rupees (Double) → Price: rounded to the nearest unit (₹0.0001, which absorbs floating-point noise such as
+    /// 162500.00000000003), then up to the next paisa. Negative and non-finite values give zero.
+    static func moneyUp(_ rupees: Double) -> Price {
+        guard rupees.isFinite, rupees > 0 else { return .zero }
+        guard rupees < 9e14 else { return Price(units: Int64.max) }
+        let units = Int64((rupees * Double(Price.scale)).rounded())
+        return Price(units: ceil(units, toMultipleOf: paisa))
+    }
+
+    /// Rupees (Double) → Price: rounded to the nearest unit, then down to the paisa (for credits).
+    static func moneyDown(_ rupees: Double) -> Price {
+        guard rupees.isFinite, rupees > 0 else { return .zero }
+        guard rupees < 9e14 else { return Price(units: Int64.max) }
+        let units = Int64((rupees * Double(Price.scale)).rounded())
+        return Price(units: floor(units, toMultipleOf: paisa))
+    }
+
+    /// Rate (percent, 4 decimals) as a fraction: `Rate(whole: 2)` → 0.02.
+    static func fraction(_ rate: Rate) -> Double { Double(rate.units) / Double(Rate.scale * 100) }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import OMSAPIModels
+import OMSCore
+import ReferenceData
+
+/// `/api/instruments`: search (autocomplete), resolve (the FIX resolver over HTTP) and loads (upload a
+/// daily file). Mount with `router.addRoutes(InstrumentRoutes(service:).collection, atPath: "/api/instruments")`.
+public struct InstrumentRoutes<Context: RequestContext>: Sendable {
+    public static var maxLimit: Int { 100 }
+    public static var defaultLimit: Int { 10 }
+    /// Largest upload accepted by `POST /loads`.
+    public static var maxUploadBytes: Int { 512 << 20 }
+
+    public let service: ReferenceDataService
+
+    public init(service: ReferenceDataService) { self.service = service }
+
+    public var collection: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("search") { request, _ in try self.search(request) }
+        routes.get("resolve") { request, _ in try self.resolve(request) }
+        routes.post("loads") { request, context in try await self.load(request, context: context) }
+        return routes
+    }
+
+    /// `GET /search?query=RELIANCE&limit=10`.
+    func search(_ request: Request) throws -> InstrumentSearchResponse {
+        let params = request.uri.queryParameters
+        guard let raw = params["query"] ?? params["q"] else {
+            throw APIError(.badRequest, code: "MISSING_QUERY", message: "query parameter `query` is required")
+        }
+        let query = raw.replacingOccurrences(of: "+", with: " ").trimmingCharacters(in: .whitespaces)
+        guard !query.isEmpty else {
+            throw APIError(.badRequest, code: "MISSING_QUERY", message: "query parameter `query` must not be empty")
+        }
+        guard query.count <= 100 else {
+            throw APIError(.badRequest, code: "QUERY_TOO_LONG", message: "query is longer than 100 characters")
+        }
+        var limit = Self.defaultLimit
+        if let l = params["limit"] {
+            guard let n = Int(l), (1...Self.maxLimit).contains(n) else {
+                throw APIError(.badRequest, code: "INVALID_LIMIT",
+                               message: "limit must be an integer from 1 to \(Self.maxLimit), got `\(l)`")
+            }
+            limit = n
+        }
+        let results = service.search(query, limit: limit).map(InstrumentDTO.init)
+        return InstrumentSearchResponse(query: query, limit: limit, results: results)
+    }
+
+    /// `GET /resolve?symbol=RELIANCE&exchange=NSE` (also securityID, securityIDSource, securityType,
+    /// maturityDate, maturityMonthYear, putOrCall (CE/PE or FIX 0/1), strike).
+    func resolve(_ request: Request) throws -> InstrumentDTO {
+        let p = request.uri.queryParameters
+        func s(_ k: String) -> String? { p[Substring(k)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        var lookup = InstrumentLookup(symbol: s("symbol"), exchange: s("exchange"), securityID: s("securityID"),
+                                      securityIDSource: s("securityIDSource"), securityType: s("securityType"),
+                                      maturityDate: s("maturityDate"), maturityMonthYear: s("maturityMonthYear"))
+        if let pc = s("putOrCall") {
+            switch pc.uppercased() {
+            case "CE", "1", "CALL": lookup.putOrCall = .call
+            case "PE", "0", "PUT": lookup.putOrCall = .put
+            default: throw APIError(.badRequest, code: "INVALID_PUT_OR_CALL", message: "putOrCall must be CE/PE or 1/0")
+            }
+        }
+        if let k = s("strike") {
+            guard let price = Price(k) else {
+                throw APIError(.badRequest, code: "INVALID_STRIKE", message: "strike `\(k)` is not a price")
+            }
+            lookup.strikePrice = price
+        }
+        switch service.resolver.resolve(lookup) {
+        case .success(let i): return InstrumentDTO(i)
+        case .failure(let r):
+            let status: HTTPResponse.Status
+            switch r {
+            case .unknownSymbol: status = .notFound
+            case .inactiveInstrument: status = .gone
+            case .ambiguousSymbol: status = .conflict
+            case .invalidLookup: status = .badRequest
+            }
+            throw APIError(status, code: r.code, message: r.description)
+        }
+    }
+
+    /// `POST /loads?kind=bod&name=complete.json.gz` with the file as the body: loads it like
+    /// `trader-cli load-instruments --db`. 200 with the report, 422 with the refusal.
+    func load(_ request: Request, context: Context) async throws -> LoadReportDTO {
+        let p = request.uri.queryParameters
+        var kind: ReferenceFileKind?
+        if let k = p["kind"], !k.isEmpty {
+            guard let parsed = ReferenceFileKind(rawValue: String(k)) else {
+                throw APIError(.badRequest, code: "INVALID_KIND", message: "kind must be one of "
+                               + ReferenceFileKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            kind = parsed
+        }
+        let name = p["name"].map { (String($0) as NSString).lastPathComponent } ?? "upload"
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw APIError(.badRequest, code: "INVALID_NAME", message: "name must be a file name")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vega-upload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw APIError(.internalServerError, code: "INTERNAL_ERROR", message: "cannot spool the upload")
+        }
+        var size = 0
+        do {
+            defer { try? handle.close() }
+            for try await chunk in request.body {
+                size += chunk.readableBytes
+                guard size <= Self.maxUploadBytes else {
+                    throw APIError(.contentTooLarge, code: "CONTENT_TOO_LARGE",
+                                   message: "uploads are limited to \(Self.maxUploadBytes >> 20) MB")
+                }
+                handle.write(Data(chunk.readableBytesView))
+            }
+        }
+        guard size > 0 else { throw APIError(.badRequest, code: "EMPTY_BODY", message: "the request has no file") }
+        let report = try await service.load(path: path, kind: kind)
+        if report.status == .refused, let e = report.error {
+            throw APIError(.unprocessableContent, code: e.code.rawValue, message: "\(name): \(e.message)")
+        }
+        return report.dto
+    }
+}
+
+extension InstrumentSearchResponse: ResponseEncodable {}
+extension InstrumentDTO: ResponseEncodable {}
+extension LoadReportDTO: ResponseEncodable {}
+
+/// Builds the REST router from its dependencies, so that the server (or a test) can run it.
+public enum OMSRouterBuilder {
+    public static func build(referenceData: ReferenceDataService) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: APIErrorMiddleware())
+        router.get("/health") { _, _ in "ok" }
+        router.addRoutes(InstrumentRoutes<BasicRequestContext>(service: referenceData).collection,
+                         atPath: "/api/instruments")
+        return router
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import NIOConcurrencyHelpers
+import OMSCore
+
+/// The current `InstrumentCatalog`, swapped in whole after each load and rebuild.
+public final class InstrumentCatalogBox: Sendable {
+    private let box: NIOLockedValueBox<InstrumentCatalog>
+    public init(_ catalog: InstrumentCatalog = .empty) { box = NIOLockedValueBox(catalog) }
+    public var current: InstrumentCatalog { box.withLockedValue { $0 } }
+    public func install(_ c: InstrumentCatalog) { box.withLockedValue { $0 = c } }
+}
+
+/// The symbol resolver over the in-memory catalog: a dictionary hit, no SQLite, no waiting on rebuilds.
+public struct CachedSymbolResolver: SymbolResolver {
+    public let catalogs: InstrumentCatalogBox
+    public init(catalogs: InstrumentCatalogBox) { self.catalogs = catalogs }
+    public func resolve(_ lookup: InstrumentLookup) -> Result<Instrument, SymbolRejection> {
+        catalogs.current.resolve(lookup)
+    }
+}
+
+/// Reference data for the server: loads files, and keeps the resolver's catalog, the search index and the
+/// eligibility cache in memory, rebuilt after every successful load and at 06:00 IST.
+public final class ReferenceDataService: Sendable {
+    public let writer: any DatabaseWriter
+    public let clock: any InstantClock
+    public let loader: ReferenceDataLoader
+    public let catalogs: InstrumentCatalogBox
+    public let eligibility: ProductEligibilityCache
+    public var resolver: CachedSymbolResolver { CachedSymbolResolver(catalogs: catalogs) }
+
+    public init(writer: any DatabaseWriter, clock: any InstantClock = SystemInstantClock(),
+                options: LoadOptions = .init(), defaultClientProducts: ProductSet? = nil) {
+        self.writer = writer
+        self.clock = clock
+        self.loader = ReferenceDataLoader(writer: writer, clock: clock, options: options)
+        self.catalogs = InstrumentCatalogBox()
+        self.eligibility = ProductEligibilityCache(defaultClientProducts: defaultClientProducts)
+    }
+
+    /// Rebuilds the catalog and the eligibility snapshot from the database and swaps them in.
+    public func refresh() async throws {
+        let instruments = try await writer.read { db in try InstrumentRepository.fetchAll(db) }
+        catalogs.install(InstrumentCatalog(instruments: instruments))
+        try await eligibility.rebuild(from: writer, now: clock.now())
+    }
+
+    /// Loads one file, then refreshes the in-memory views if anything was committed.
+    public func load(path: String, kind: ReferenceFileKind? = nil,
+                     progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadReport {
+        let report = try await loader.load(path: path, kind: kind, progress: progress)
+        if report.status == .succeeded { try await refresh() }
+        return report
+    }
+
+    /// Autocomplete search (see `InstrumentCatalog.search`).
+    public func search(_ query: String, limit: Int) -> [Instrument] { catalogs.current.search(query, limit: limit) }
+
+    /// The 06:00 IST rebuild.
+    public func makeDailyScheduler(hour: Int = 6, minute: Int = 0) -> DailyRebuildScheduler {
+        DailyRebuildScheduler(clock: clock, hour: hour, minute: minute) { [self] _ in try await refresh() }
+    }
+}

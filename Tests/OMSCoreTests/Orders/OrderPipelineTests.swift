@@ -1,0 +1,99 @@
+import OMSCore
+import Testing
+
+/// Resolver over a fixed list: symbol (case-insensitive) to instrument.
+struct ListResolver: SymbolResolver {
+    let instruments: [Instrument]
+    func resolve(_ lookup: InstrumentLookup) -> Result<Instrument, SymbolRejection> {
+        let hits = instruments.filter { $0.tradingSymbol.caseInsensitiveCompare(lookup.symbol ?? "") == .orderedSame }
+        if hits.count == 1 { return .success(hits[0]) }
+        return hits.isEmpty ? .failure(.unknownSymbol(lookup: lookup)) : .failure(.ambiguousSymbol(lookup: lookup, candidates: hits.map(\.key)))
+    }
+}
+
+/// Eligibility from a fixed table of denials.
+struct TableEligibility: ProductEligibility {
+    let denied: [String: IneligibilityReason]  // "key#PRODUCT"
+    func check(client: ClientID, instrument: InstrumentKey, product: Product) -> Result<ProductTerms, ProductDenial> {
+        if let r = denied["\(instrument.rawValue)#\(product.rawValue)"] {
+            return .failure(ProductDenial(client: client, instrument: instrument, product: product, reason: r))
+        }
+        return .success(ProductTerms(product: product))
+    }
+    func eligibleProducts(client: ClientID, instrument: InstrumentKey) -> ProductSet { .all }
+}
+
+struct OrderPipelineTests {
+    static let reliance = Instrument(key: InstrumentKey("NSE_EQ|INE002A01018"), segment: .nseEQ, exchange: "NSE",
+                                     name: "RELIANCE INDUSTRIES LTD", instrumentType: "EQ", tradingSymbol: "RELIANCE",
+                                     lotSize: 1, tickSize: Price(paise: 10))
+    static let jocil = Instrument(key: InstrumentKey("NSE_EQ|INE839G01010"), segment: .nseEQ, exchange: "NSE",
+                                  name: "JOCIL LIMITED", instrumentType: "BE", tradingSymbol: "JOCIL", lotSize: 1,
+                                  tickSize: Price(paise: 1))
+    let pipeline: OrderPipeline
+
+    init() throws {
+        pipeline = OrderPipeline(resolver: ListResolver(instruments: [Self.reliance, Self.jocil]),
+                                 // Product rules live in the eligibility stage; the session gate keeps to time.
+                                 session: try MarketSessionEngine(options: .init(enforceTradeForTradeDeliveryOnly: false)),
+                                 eligibility: TableEligibility(denied: ["NSE_EQ|INE839G01010#MIS": .tradeForTrade]))
+    }
+
+    /// Thursday 26-Nov-2026 at HH:MM IST, as epoch milliseconds.
+    func at(_ h: Int, _ m: Int) -> Int64 {
+        ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: h * 60 + m).epochMilliseconds
+    }
+
+    func order(_ symbol: String, qty: Int64 = 10, type: OrderType = .limit, price: String? = "1400.00",
+               product: Product? = nil, amo: Bool = false) -> OrderRequest {
+        OrderRequest(source: .cli, clientOrderID: ClientOrderID("C1"), client: ClientID("AB1234"),
+                     lookup: InstrumentLookup(symbol: symbol, exchange: "NSE"), side: .buy, orderType: type,
+                     quantity: Quantity(qty), limitPrice: price.flatMap { Price($0) }, product: product, afterMarket: amo)
+    }
+
+    func code(_ d: OrderDecision) -> String {
+        switch d {
+        case .accepted: return "ACCEPTED"
+        case .held: return "HELD"
+        case .rejected(let r): return r.code
+        }
+    }
+
+    @Test func acceptedInNormalMarketWithDefaultProduct() {
+        guard case .accepted(let a) = pipeline.decide(order("reliance"), at: at(10, 0)) else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(a.resolved.instrument.key == Self.reliance.key)
+        #expect(a.resolved.product == .cnc)
+    }
+
+    @Test(arguments: [
+        ("NOSUCH", Int64(10), "UNKNOWN_INSTRUMENT", 10, 0),
+        ("RELIANCE", 0, "BAD_QTY", 10, 0),
+        ("RELIANCE", 10, "SESSION_CLOSED", 17, 0),
+        ("RELIANCE", 10, "SESSION_NO_ENTRY", 9, 11),
+    ])
+    func rejectionsCarryTheirCode(symbol: String, qty: Int64, expected: String, h: Int, m: Int) {
+        #expect(code(pipeline.decide(order(symbol, qty: qty), at: at(h, m))) == expected)
+    }
+
+    @Test func misOnTradeForTradeIsNotAllowed() {
+        let d = pipeline.decide(order("JOCIL", price: "100.00", product: .mis), at: at(10, 0))
+        #expect(code(d) == "PRODUCT_NOT_ALLOWED")
+        if case .rejected(let r) = d { #expect(r.description.contains("reason=TRADE_FOR_TRADE")) }
+    }
+
+    @Test func afterMarketOrderOutsideHoursIsHeldUntilTheNextOpen() {
+        guard case .held(_, let release) = pipeline.decide(order("RELIANCE", amo: true), at: at(18, 0)) else {
+            Issue.record("not held")
+            return
+        }
+        // Friday 27-Nov-2026 09:00 IST, the next pre-open.
+        #expect(release == ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 27)!, minuteOfDay: 9 * 60).epochMilliseconds)
+    }
+
+    @Test func limitWithoutPriceIsUnsupported() {
+        #expect(code(pipeline.decide(order("RELIANCE", price: nil), at: at(10, 0))) == "UNSUPPORTED")
+    }
+}

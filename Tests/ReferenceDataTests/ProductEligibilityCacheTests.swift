@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import OMSCore
+import Testing
+@testable import ReferenceData
+
+@Suite struct ProductEligibilityCacheTests {
+    static let demo01 = ClientID("DEMO01")  // CNC, MIS, MTF, NRML
+    static let demo02 = ClientID("DEMO02")  // CNC only
+
+    func reason(_ r: Result<ProductTerms, ProductDenial>) -> IneligibilityReason? {
+        if case .failure(let d) = r { return d.reason }
+        return nil
+    }
+
+    @Test func productsFollowTheListsSeriesSurveillanceIPOAndClientPermissions() async throws {
+        let ws = try TempWorkspace()
+        let service = try await seededService(ws)
+        let e = service.eligibility
+        let reliance = InstrumentKey("NSE_EQ|INE002A01018")
+        #expect(e.eligibleProducts(client: Self.demo01, instrument: reliance) == [.cnc, .mis, .mtf])
+        #expect(try e.check(client: Self.demo01, instrument: reliance, product: .mis).get()
+                == ProductTerms(product: .mis, marginPercent: Rate(whole: 20), leverage: Rate(whole: 5)))
+        #expect(try e.check(client: Self.demo01, instrument: reliance, product: .mtf).get()
+                == ProductTerms(product: .mtf, marginPercent: Rate("26.5")))
+        #expect(reason(e.check(client: Self.demo01, instrument: reliance, product: .nrml)) == .notApplicable)
+        #expect(reason(e.check(client: Self.demo02, instrument: reliance, product: .mis)) == .clientNotPermitted)
+        #expect(reason(e.check(client: ClientID("NOBODY"), instrument: reliance, product: .cnc)) == .unknownClient)
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_EQ|NOPE"), product: .cnc)) == .unknownInstrument)
+        // JOCIL: BE series (trade for trade).
+        let jocil = InstrumentKey("NSE_EQ|INE839G01010")
+        #expect(e.eligibleProducts(client: Self.demo01, instrument: jocil) == [.cnc])
+        #expect(reason(e.check(client: Self.demo01, instrument: jocil, product: .mis)) == .tradeForTrade)
+        // BSE T group is T2T too.
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("BSE_EQ|INE839G01010"), product: .mis)) == .tradeForTrade)
+        // IDEA: on ST-ASM today.
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_EQ|INE669E01016"), product: .mis)) == .surveillance)
+        // AURAFIN lists today; KESARPOWER relists today.
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_EQ|INE0AUR01014"), product: .mis)) == .ipoOrRelistingDay)
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_EQ|INE0KSP01016"), product: .mtf)) == .ipoOrRelistingDay)
+        // RCOM: suspended by the broker.
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_EQ|INE330H01018"), product: .cnc)) == .suspended)
+        // YESBANK: MIS list, not MTF list.
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_EQ|INE528G01035"), product: .mtf)) == .notInMTFList)
+        // Derivatives: NRML and MIS; index: nothing.
+        let fut = InstrumentKey("NSE_FO|52101")
+        #expect(e.eligibleProducts(client: Self.demo01, instrument: fut) == [.mis, .nrml])
+        #expect(reason(e.check(client: Self.demo01, instrument: fut, product: .cnc)) == .notApplicable)
+        #expect(reason(e.check(client: Self.demo01, instrument: InstrumentKey("NSE_INDEX|Nifty 50"), product: .nrml)) == .notTradable)
+        if case .failure(let denial) = e.check(client: Self.demo01, instrument: jocil, product: .mis) {
+            #expect(denial.description == "NOT_ELIGIBLE: product=MIS instrument=NSE_EQ|INE839G01010 client=DEMO01 reason=TRADE_FOR_TRADE")
+        } else {
+            Issue.record("JOCIL MIS should be denied")
+        }
+    }
+
+    @Test func theSchedulerRebuildsAt0600ISTWithAManualClock() async throws {
+        let ws = try TempWorkspace()
+        // 2026-11-25 05:59:00 IST.
+        let clock = ManualInstantClock(Date(timeIntervalSince1970: 1_795_570_200 - 3660))
+        let service = try await seededService(ws, clock: clock)
+        let aura = InstrumentKey("NSE_EQ|INE0AUR01014")
+        let scheduler = service.makeDailyScheduler()
+        let six = Date(timeIntervalSince1970: 1_795_570_200 - 3600)  // 06:00 IST = 00:30 UTC
+        #expect(scheduler.nextRunAt == six)
+        #expect(await scheduler.tick() == false)
+        clock.advance(by: 59)
+        #expect(await scheduler.tick() == false)
+        clock.advance(by: 1)
+        #expect(await scheduler.tick() == true)
+        #expect(scheduler.runCount == 1)
+        #expect(scheduler.nextRunAt == six.addingTimeInterval(86_400))
+        #expect(service.eligibility.snapshot.tradingDay == ISTCalendar.day(year: 2026, month: 11, day: 25))
+        #expect(reason(service.eligibility.check(client: Self.demo01, instrument: aura, product: .mis)) == .ipoOrRelistingDay)
+        // Later the same day: nothing. Next morning: the listing day is over, MIS is judged by the MIS list.
+        clock.advance(by: 12 * 3600)
+        #expect(await scheduler.tick() == false)
+        clock.set(six.addingTimeInterval(86_400))
+        #expect(await scheduler.tick() == true)
+        #expect(service.eligibility.snapshot.tradingDay == ISTCalendar.day(year: 2026, month: 11, day: 26))
+        #expect(reason(service.eligibility.check(client: Self.demo01, instrument: aura, product: .mis)) == .notInMISList)
+        // A process that was down for three days runs once, then waits for the next 06:00.
+        clock.set(six.addingTimeInterval(4 * 86_400 + 7200))
+        #expect(await scheduler.tick() == true)
+        #expect(await scheduler.tick() == false)
+        #expect(scheduler.nextRunAt == six.addingTimeInterval(5 * 86_400))
+    }
+
+    @Test func nextRunIsComputedInIST() {
+        func d(_ s: TimeInterval) -> Date { Date(timeIntervalSince1970: s) }
+        let sixIST = 1_795_570_200.0 - 3600  // 2026-11-25 06:00 IST
+        #expect(DailyRebuildScheduler.nextRun(after: d(sixIST - 1)) == d(sixIST))
+        #expect(DailyRebuildScheduler.nextRun(after: d(sixIST)) == d(sixIST + 86_400))
+        // 23:00 UTC on the 24th is 04:30 IST on the 25th.
+        #expect(DailyRebuildScheduler.nextRun(after: d(sixIST - 5400)) == d(sixIST))
+        #expect(DailyRebuildScheduler.nextRun(after: d(sixIST), hour: 15, minute: 45) == d(sixIST + 9.75 * 3600))
+    }
+
+    @Test func lookupsDuringRebuildsSeeOneWholeSnapshotAndNeverWait() async throws {
+        let ws = try TempWorkspace()
+        let service = try await seededService(ws)
+        let e = service.eligibility
+        let reliance = InstrumentKey("NSE_EQ|INE002A01018")
+        let stop = ManagedFlag()
+        let lookups = Task.detached { () -> (Int, Int) in
+            var n = 0, bad = 0
+            while !stop.isSet {
+                // Either snapshot (MIS allowed, or MIS switched off for the whole market) — never a half-built one.
+                let products = e.eligibleProducts(client: ProductEligibilityCacheTests.demo01, instrument: reliance)
+                if products != [.cnc, .mis, .mtf] && products != [.cnc, .mtf] { bad += 1 }
+                n += 1
+            }
+            return (n, bad)
+        }
+        for k in 0..<10 {
+            try await ws.pool.write { db in
+                try db.execute(sql: k % 2 == 0 ? "UPDATE instruments SET intraday_margin = NULL, intraday_leverage = NULL"
+                                                : "UPDATE instruments SET intraday_margin = 20, intraday_leverage = 5 WHERE segment = 'NSE_EQ' AND instrument_type = 'EQ'")
+            }
+            try await e.rebuild(from: ws.pool, now: Fixtures.nov25At0700)
+        }
+        stop.set()
+        let (n, bad) = await lookups.value
+        #expect(n > 1000)
+        #expect(bad == 0)
+    }
+}
+
+/// A flag set once, read from another task.
+final class ManagedFlag: @unchecked Sendable {
+    // @unchecked Sendable: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}

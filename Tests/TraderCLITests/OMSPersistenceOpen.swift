@@ -1,0 +1,6 @@
+import GRDB
+import OMSPersistence
+
+enum OMSPersistenceOpen {
+    static func open(_ path: String) throws -> DatabasePool { try VegaDatabase.open(path: path, durability: .normal) }
+}
