@@ -6,9 +6,9 @@ public protocol MarketSessionGate: Sendable {
 
 extension MarketSessionEngine: MarketSessionGate {}
 
-/// The pre-trade policy, read top to bottom: resolver → session → eligibility. Each stage is a small
+/// The pre-trade policy, read top to bottom: resolver → session → eligibility → risk. Each stage is a small
 /// in-memory check; the first "no" ends the order with its coded reason. Synchronous, so that a caller
-/// inside an actor records its effects with nothing awaited in between.
+/// inside an actor records its effects (the risk reservation) with nothing awaited in between.
 public struct OrderPipeline: Sendable {
     public let resolver: SymbolResolver
     public let session: MarketSessionGate
@@ -24,7 +24,11 @@ public struct OrderPipeline: Sendable {
         self.flags = flags
     }
 
-    public func decide(_ request: OrderRequest, at epochMilliseconds: Int64) -> OrderDecision {
+    /// - Parameters:
+    ///   - risk: the caller's risk engine (owned by the caller's actor); nil skips the risk stage.
+    ///   - market: last prices and volatilities for the risk stage.
+    public func decide(_ request: OrderRequest, at epochMilliseconds: Int64, risk: (any RiskEngine)? = nil,
+                       market: MarketSnapshot = MarketSnapshot()) -> OrderDecision {
         // Shape of the order.
         guard request.quantity.value > 0 else {
             return .rejected(.incorrectQuantity(quantity: request.quantity, reason: "must be greater than zero"))
@@ -59,7 +63,19 @@ public struct OrderPipeline: Sendable {
         case .success(let t): terms = t
         case .failure(let d): return .rejected(.notEligible(d))
         }
-        return .accepted(AcceptedOrder(resolved: resolved, productTerms: terms, phase: phase))
+        // 4. Risk: check and reservation in one call.
+        var acceptance: RiskAcceptance? = nil
+        if let risk {
+            let order = RiskOrder(client: request.client, instrument: instrument, side: request.side, product: product,
+                                  orderType: request.orderType, quantity: request.quantity,
+                                  limitPrice: request.limitPrice, triggerPrice: request.triggerPrice,
+                                  marketProtectionPct: request.marketProtectionPct, slice: request.slice)
+            switch risk.check(order, market: market) {
+            case .accepted(let a): acceptance = a
+            case .rejected(let r): return .rejected(.risk(r))
+            }
+        }
+        return .accepted(AcceptedOrder(resolved: resolved, productTerms: terms, phase: phase, risk: acceptance))
     }
 }
 

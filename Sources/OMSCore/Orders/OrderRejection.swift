@@ -5,6 +5,7 @@ public enum OrderRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case symbol(SymbolRejection)
     case session(SessionRejection)
     case notEligible(ProductDenial)
+    case risk(RiskRejection)
     case incorrectQuantity(quantity: Quantity, reason: String)
     case unsupported(characteristic: String, value: String)
     case unknownAccount(String)
@@ -16,6 +17,7 @@ public enum OrderRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .symbol: return "UNKNOWN_INSTRUMENT"
         case .session(let r): return r.code.rawValue
         case .notEligible(let d): return d.reason == .suspended ? "INSTRUMENT_SUSPENDED" : "PRODUCT_NOT_ALLOWED"
+        case .risk(let r): return r.code.rawValue
         case .incorrectQuantity: return "BAD_QTY"
         case .unsupported: return "UNSUPPORTED"
         case .unknownAccount: return "UNKNOWN_ACCOUNT"
@@ -29,6 +31,7 @@ public enum OrderRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .symbol(let r): return "\(code): \(r)"
         case .session(let r): return r.description
         case .notEligible(let d): return "\(code): \(d)"
+        case .risk(let r): return r.description
         case .incorrectQuantity(let q, let reason): return "\(code): quantity=\(q) reason=\(reason)"
         case .unsupported(let c, let v): return "\(code): \(c)=\(v)"
         case .unknownAccount(let a): return "\(code): account=\(a)"

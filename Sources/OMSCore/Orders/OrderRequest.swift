@@ -75,6 +75,8 @@ public struct AcceptedOrder: Hashable, Sendable {
     public let productTerms: ProductTerms
     /// Session phase the order enters in.
     public let phase: SessionPhaseName
+    /// The risk engine's acceptance (reservation, protection price, slices); nil when no risk engine ran.
+    public let risk: RiskAcceptance?
 }
 
 /// What the pipeline decided.

@@ -96,4 +96,21 @@ struct OrderPipelineTests {
     @Test func limitWithoutPriceIsUnsupported() {
         #expect(code(pipeline.decide(order("RELIANCE", price: nil), at: at(10, 0))) == "UNSUPPORTED")
     }
+
+    @Test func riskStageRunsLastAndReservesOnAcceptance() {
+        let risk = LimitRiskEngine(limits: [ClientID("AB1234"): RiskLimits(maxOrderValue: Price("14000.00"))])
+        let market = MarketSnapshot(lastPrices: [Self.reliance.key: Price("1400.00")!])
+        // 10 × 1400.00 = 14,000.00: exactly at the limit passes.
+        guard case .accepted(let a) = pipeline.decide(order("RELIANCE"), at: at(10, 0), risk: risk, market: market) else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(a.risk != nil)
+        // 11 × 1400.00 is over it: rejected with the risk code and its context.
+        let d = pipeline.decide(order("RELIANCE", qty: 11), at: at(10, 0), risk: risk, market: market)
+        #expect(code(d) == "RISK_CLIENT_LIMIT")
+        if case .rejected(let r) = d { #expect(r.description.contains("maxOrderValue")) }
+        // A symbol problem is found before risk is consulted.
+        #expect(code(pipeline.decide(order("NOSUCH"), at: at(10, 0), risk: risk, market: market)) == "UNKNOWN_INSTRUMENT")
+    }
 }
