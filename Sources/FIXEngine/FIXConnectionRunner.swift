@@ -1,6 +1,7 @@
 import FIXProtocol
 import FIXSession
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Serves one TCP connection: frames in, session calls, writes out, timer ticks.
@@ -93,17 +94,11 @@ enum FIXConnectionRunner {
 }
 
 /// The session a connection is bound to, shared between the reader and the logon-timeout task.
-final class SessionBox: @unchecked Sendable {
-    // @unchecked: written once by the reader task before the timeout task reads it; a stale read only
-    // delays the close by one check, and the lock keeps it well-defined.
-    private let lock = NSLockLike()
-    private var _value: FIXSession?
-    init(_ v: FIXSession?) { _value = v }
+final class SessionBox: Sendable {
+    private let box: NIOLockedValueBox<FIXSession?>
+    init(_ v: FIXSession?) { box = NIOLockedValueBox(v) }
     var value: FIXSession? {
-        get { lock.withLock { _value } }
-        set { lock.withLock { _value = newValue } }
+        get { box.withLockedValue { $0 } }
+        set { box.withLockedValue { $0 = newValue } }
     }
 }
-
-import NIOConcurrencyHelpers
-typealias NSLockLike = NIOLock
