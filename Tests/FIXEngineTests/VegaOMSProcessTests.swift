@@ -55,6 +55,13 @@ final class VegaOMSProcess {
         throw ProcessError(message: "vega-oms printed no banner: \(text)")
     }
 
+    /// Resident memory of the child process, in kB (Linux /proc).
+    var residentKB: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+
     func kill9() {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -130,5 +137,25 @@ struct VegaOMSProcessTests {
         #expect(p.process.terminationStatus != 0)
         let err = String(decoding: p.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(err.contains("--fix-port"))
+    }
+
+    @Test func tenMegabyteMessagesAreRefusedWithoutGrowingTheServer() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
+                                                "--log-dir", dir + "/log"])
+        try server.start()
+        defer { server.terminate() }
+        let before = try #require(server.residentKB)
+        let big = String(repeating: "X", count: 10 << 20)
+        for round in 1...3 {
+            let c = try await FIXTestClient.connect(port: server.port)
+            #expect(try await logonCLIENT1(c, seq: round == 1 ? 1 : 2 * round - 1)?.msgType == "A")
+            try? await c.send("8=FIX.4.4|35=D|34=\(2 * round)|49=CLIENT1|52=<TIME>|56=VEGA|11=C\(round)|21=1|40=1|54=1|55=INFY|58=\(big)|60=<TIME>|")
+            #expect(await c.waitClosed(timeout: .seconds(15)))
+            await c.close()
+        }
+        let after = try #require(server.residentKB)
+        // 30 MB went in; the server kept none of it (MaxMessageSize is 64 KB in sessions/vega.cfg).
+        #expect(after - before < 8_192, "resident memory grew from \(before) kB to \(after) kB")
     }
 }
