@@ -1,0 +1,47 @@
+/// What happened to an order, for the client that owns it (becomes a FIX ExecutionReport or
+/// OrderCancelReject, or a REST/CLI answer).
+public struct OrderReport: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case pendingNew, new, pendingCancel, pendingReplace
+        case fill(quantity: Quantity, price: Price, tradeID: String)
+        case canceled, replaced, expired
+        /// Vega's pipeline said no.
+        case rejected(OrderRejection)
+        /// The broker or exchange said no; text and code passed through.
+        case brokerRejected(text: String, code: String?)
+        /// Answer to a status request.
+        case status
+        /// A cancel or replace that could not be done (FIX OrderCancelReject, CxlRejReason).
+        case cancelRejected(reason: CancelRejectReason, text: String, isReplace: Bool)
+    }
+
+    public var destination: OrderSource
+    public var kind: Kind
+    public var orderID: OrderID
+    public var clientOrderID: ClientOrderID
+    public var origClientOrderID: ClientOrderID?
+    public var execID: String
+    public var status: OrderStatus
+    public var side: Side
+    public var symbol: String
+    public var instrument: Instrument?
+    public var product: Product?
+    public var broker: BrokerID?
+    public var quantity: Quantity
+    public var limitPrice: Price?
+    public var cumulativeQuantity: Quantity
+    public var leavesQuantity: Quantity
+    public var averagePrice: Price
+    public var brokerRawStatus: String?
+    public var brokerOrderID: String?
+}
+
+/// FIX CxlRejReason (102).
+public enum CancelRejectReason: Int, Sendable, Hashable {
+    case tooLate = 0, unknownOrder = 1, brokerOption = 2, alreadyPending = 3, duplicateClOrdID = 6, other = 99
+}
+
+/// Receives every report, in order.
+public protocol OrderReportSink: Sendable {
+    func deliver(_ report: OrderReport)
+}

@@ -1,0 +1,130 @@
+import BrokerSimulator
+import Foundation
+import OMSCore
+import Testing
+
+/// Collects reports in order.
+final class ReportCollector: OrderReportSink, @unchecked Sendable {
+    // @unchecked: `reports` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var reports: [OrderReport] = []
+    func deliver(_ report: OrderReport) { lock.withLock { reports.append(report) } }
+    var all: [OrderReport] { lock.withLock { reports } }
+
+    /// Waits (bounded) until `count` reports have arrived.
+    func wait(for count: Int) async -> [OrderReport] {
+        for _ in 0..<500 where all.count < count { try? await Task.sleep(for: .milliseconds(5)) }
+        return all
+    }
+}
+
+struct StaticResolver: SymbolResolver {
+    let instruments: [Instrument]
+    func resolve(_ lookup: InstrumentLookup) -> Result<Instrument, SymbolRejection> {
+        instruments.first { $0.tradingSymbol == lookup.symbol }.map { .success($0) } ?? .failure(.unknownSymbol(lookup: lookup))
+    }
+}
+
+struct AllEligible: ProductEligibility {
+    func check(client: ClientID, instrument: InstrumentKey, product: Product) -> Result<ProductTerms, ProductDenial> {
+        .success(ProductTerms(product: product))
+    }
+    func eligibleProducts(client: ClientID, instrument: InstrumentKey) -> ProductSet { .all }
+}
+
+struct OrderEngineTests {
+    let broker = PaperBroker()
+    let sink = ReportCollector()
+    let engine: OrderEngine
+
+    init() throws {
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        // Thursday 26-Nov-2026 10:00 IST.
+        let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
+        engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: .paper, now: { at }, sink: sink)
+    }
+
+    func request(_ clOrdID: String, qty: Int64 = 10, limit: String? = "1395.00", symbol: String = "RELIANCE") -> OrderRequest {
+        OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID(clOrdID), client: ClientID("AB1234"),
+                     lookup: InstrumentLookup(symbol: symbol), side: .buy, orderType: limit == nil ? .market : .limit,
+                     quantity: Quantity(qty), limitPrice: limit.flatMap { Price($0) })
+    }
+
+    func kinds(_ r: [OrderReport]) -> [String] {
+        r.map { rep in
+            switch rep.kind {
+            case .pendingNew: return "A"
+            case .new: return "0"
+            case .fill: return "F"
+            case .pendingCancel: return "6"
+            case .canceled: return "4"
+            case .pendingReplace: return "E"
+            case .replaced: return "5"
+            case .rejected(let x): return "8:\(x.code)"
+            case .brokerRejected: return "8:BROKER"
+            case .status: return "I"
+            case .expired: return "C"
+            case .cancelRejected(let reason, _, _): return "9:\(reason.rawValue)"
+            }
+        }
+    }
+
+    @Test func limitOrderRestsThenFillsWhenThePriceCrosses() async throws {
+        await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.submit(request("C1"))
+        _ = await sink.wait(for: 2)
+        await broker.setPrice(Price("1394.00")!, for: PaperBrokerTests.reliance)
+        let r = await sink.wait(for: 3)
+        #expect(kinds(r) == ["A", "0", "F"])
+        #expect(r[2].status == .filled && r[2].cumulativeQuantity == Quantity(10) && r[2].leavesQuantity == .zero)
+        #expect(r[2].averagePrice == Price("1394.00"))
+        #expect(Set(r.map(\.execID)).count == 3)
+        await engine.status(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C1"))
+        #expect(kinds(await sink.wait(for: 4)).last == "I")
+    }
+
+    @Test func cancelAndTheRequestsThatCannotBeDone() async throws {
+        await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.submit(request("C1"))
+        _ = await sink.wait(for: 2)
+        let src = OrderSource.fix(session: "CLIENT1")
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("C2"), origClientOrderID: ClientOrderID("C1"))
+        var r = await sink.wait(for: 4)
+        #expect(kinds(r) == ["A", "0", "6", "4"])
+        #expect(r[3].clientOrderID == ClientOrderID("C2") && r[3].origClientOrderID == ClientOrderID("C1"))
+        // Canceled already; unknown order; duplicate ClOrdID.
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("C3"), origClientOrderID: ClientOrderID("C2"))
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("C4"), origClientOrderID: ClientOrderID("NOPE"))
+        await engine.submit(request("C1"))
+        r = await sink.wait(for: 7)
+        #expect(Array(kinds(r).suffix(3)) == ["9:0", "9:1", "8:DUPLICATE_CLORDID"])
+    }
+
+    @Test func replaceChangesPriceAndTheOrderFills() async throws {
+        await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.submit(request("C1"))
+        _ = await sink.wait(for: 2)
+        await engine.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C2"),
+                             origClientOrderID: ClientOrderID("C1"), quantity: Quantity(20), limitPrice: Price("1400.00"))
+        let r = await sink.wait(for: 5)
+        #expect(kinds(r) == ["A", "0", "E", "5", "F"])
+        #expect(r[4].clientOrderID == ClientOrderID("C2") && r[4].cumulativeQuantity == Quantity(20))
+    }
+
+    @Test func pipelineAndBrokerRejectionsAreReported() async throws {
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.submit(request("C1", symbol: "NOSUCH"))
+        await engine.submit(request("C2"))   // no market data at the paper broker
+        let r = await sink.wait(for: 3)
+        #expect(kinds(r) == ["8:UNKNOWN_INSTRUMENT", "A", "8:BROKER"])
+        #expect(r[0].status == .rejected && r[2].status == .rejected)
+    }
+}
