@@ -59,6 +59,13 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "FIXGateway",
+            dependencies: [
+                "FIXProtocol", "FIXSession", "OMSCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "BrokerSimulator",
             dependencies: ["OMSCore"]
         ),
@@ -100,6 +107,7 @@ let package = Package(
             name: "OMSServer",
             dependencies: [
                 "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSCore", "ReferenceData", "OMSHTTP",
+                "FIXGateway", "BrokerSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,7 @@
 import ArgumentParser
+import BrokerSimulator
 import FIXEngine
+import FIXGateway
 import FIXProtocol
 import FIXSession
 import Foundation
@@ -60,10 +62,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder of reference and demo data loaded into a new database.")
     var seeds: String = "seeds"
 
+    @Option(help: "Exchange clock: `simulated` (default: next trading day 10:00 IST, running at real speed), `simulated=2026-11-26T10:00:00+05:30`, or `system` (the real clock, for production).")
+    var clock: String = "simulated"
+
     @Option(help: "Folder for per-session FIX message and event logs.")
     var logDir: String = "var/log"
 
     func validate() throws {
+        guard clock == "system" || clock == "simulated" || (clock.hasPrefix("simulated=") && ExchangeClock.parseInstant(String(clock.dropFirst(10))) != nil) else {
+            throw ValidationError("--clock must be system, simulated or simulated=<ISO-8601 instant>")
+        }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535 (0: any free port)") }
         if let p = fixPort, !(0...65535).contains(p) { throw ValidationError("--fix-port must be 0…65535 (0: any free port)") }
     }
@@ -82,7 +90,8 @@ struct Serve: AsyncParsableCommand {
         let store = GRDBFIXMessageStore(writer: pool)
         // Reference data: a new database is seeded from seeds/; the catalog and eligibility cache are built
         // now, after every load, and at 06:00 IST each day.
-        let referenceData = ReferenceDataService(writer: pool)
+        // Demo policy: a client without a row in client_product_permissions may use every product.
+        let referenceData = ReferenceDataService(writer: pool, defaultClientProducts: .all)
         let seeded = try await ReferenceDataSeeder.seedIfEmpty(referenceData.loader, directory: seeds)
         try await referenceData.refresh()
         let scheduler = referenceData.makeDailyScheduler()
@@ -92,21 +101,36 @@ struct Serve: AsyncParsableCommand {
                                onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
                                logger: logger)
         let clock = SystemWallClock()
+        // The order flow: pipeline (resolver → session → eligibility) → OrderEngine → paper broker.
+        let holidays = HolidayCalendar()
+        let holidayFile = URL(fileURLWithPath: seeds).appendingPathComponent("sessions/holidays-2026.csv")
+        if FileManager.default.fileExists(atPath: holidayFile.path) { try holidays.load(contentsOf: holidayFile) }
+        let sessionEngine = try MarketSessionEngine(holidays: holidays, options: .init(enforceTradeForTradeDeliveryOnly: false))
+        let exchangeClock = ExchangeClock(mode: self.clock, holidays: holidays)
+        let paper = PaperBroker()
+        let seededPrices = try await PaperPrices.seed(paper, from: URL(fileURLWithPath: seeds).appendingPathComponent("price_bands.csv"),
+                                                      resolver: referenceData.resolver)
+        let app = OMSFIXApplication()
+        let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
+        let engine = OrderEngine(pipeline: pipeline, brokers: [paper], defaultBroker: .paper,
+                                 now: { exchangeClock.nowMilliseconds() }, sink: app)
         let sessions: [FIXSession]
         do {
             sessions = try FIXSessionFactory.makeSessions(
                 settings.sessions.filter { $0.connectionType == .acceptor }, store: store,
-                application: NotYetSupportedApplication(), clock: clock, defaultLogDirectory: logDir,
+                application: app, clock: clock, defaultLogDirectory: logDir,
                 fallbackLog: LoggerFIXSessionLog(logger: logger))
         } catch let e as FIXDataDictionaryError {
             FileHandle.standardError.write(Data("vega-oms: \(e)\n".utf8))
             throw ExitCode(2)
         }
+        app.register(sessions)
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
         let bound = try await acceptor.bind()
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler))],
+            services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
+                       .init(service: OrderFlowService(app: app, engine: engine, paper: paper))],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let serving = Task { try await group.run() }
         let httpBound = await boundHTTP.wait()
@@ -116,22 +140,14 @@ struct Serve: AsyncParsableCommand {
               HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE)
               database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
-              order handling is not implemented yet: orders are answered with BusinessMessageReject
+              exchange clock: \(exchangeClock.description)
+              paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
         try await serving.value
         try await store.flush()
         try pool.close()
-    }
-}
-
-/// Until the OMS exists: every application message is answered with BusinessMessageReject.
-final class NotYetSupportedApplication: FIXApplication {
-    func fromApp(_ message: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult {
-        .businessReject(.applicationNotAvailable,
-                        text: "MsgType \(message.msgType) is not yet supported: order handling is not implemented yet",
-                        refID: message.string(FIXTag.clOrdID))
     }
 }
 

@@ -79,7 +79,7 @@ struct VegaOMSProcessTests {
         return await c.receive()
     }
 
-    @Test func ordersAreRefusedAsNotYetSupportedAndStateSurvivesKill9() async throws {
+    @Test func ordersAreFilledByThePaperBrokerAndStateSurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
         let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log"]
         let first = VegaOMSProcess(arguments: args)
@@ -91,25 +91,43 @@ struct VegaOMSProcessTests {
         #expect(String(decoding: body, as: UTF8.self).contains("NSE_EQ|INE002A01018"))
         let c = try await FIXTestClient.connect(port: first.port)
         #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
-        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=AB1234|11=C1-0001|21=1|38=10|40=2|44=1402.50|54=1|55=RELIANCE|60=<TIME>|5001=CNC|")
-        let bmr = try #require(await c.receive())
-        #expect(bmr.msgType == "j" && bmr.int(380) == 4 && bmr.string(379) == "C1-0001" && bmr.int(45) == 2)
-        #expect(bmr.string(58)?.contains("not yet supported") == true)
-        try await c.send("8=FIX.4.4|35=1|34=3|49=CLIENT1|52=<TIME>|56=VEGA|112=T1|")
-        #expect(await c.receive()?.int(34) == 3)
+        let drop = try await FIXTestClient.connect(port: first.port)
+        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=30|553=DROPCOPY|554=dropcopy|")
+        #expect(await drop.receive()?.msgType == "A")
+        // A buy limit above the paper market (RELIANCE is priced mid-band, about 1542) fills at once.
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=C1-0001|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        var ers: [FIXMessage] = []
+        for _ in 0..<3 { if let m = await c.receive() { ers.append(m) } }
+        #expect(ers.map { $0.string(150) ?? "" } == ["A", "0", "F"])
+        #expect(ers.map { $0.int(34) ?? 0 } == [2, 3, 4])
+        let fill = try #require(ers.last)
+        #expect(fill.string(39) == "2" && fill.int(14) == 10 && fill.int(151) == 0 && fill.int(32) == 10)
+        #expect(fill.string(11) == "C1-0001" && fill.string(37) != nil && fill.string(17) != nil)
+        #expect(fill.string(5010) == "NSE_EQ|INE002A01018" && fill.string(5001) == "CNC" && fill.string(5002) == "PAPER")
+        // The drop copy sees the same three reports.
+        var copies: [String] = []
+        for _ in 0..<3 { if let m = await drop.receive() { copies.append(m.string(150) ?? "") } }
+        #expect(copies == ["A", "0", "F"])
+        // An unknown symbol is rejected with its reason.
+        try await c.send("8=FIX.4.4|35=D|34=3|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=C1-0002|21=1|38=10|40=2|44=10.00|54=1|55=NOSUCH|60=<TIME>|")
+        let rej = try #require(await c.receive())
+        #expect(rej.string(150) == "8" && rej.string(39) == "8" && rej.int(103) == 1 && rej.string(5006) == "UNKNOWN_INSTRUMENT")
+        #expect(rej.string(58)?.contains("symbol=NOSUCH") == true)
         first.kill9()
         await c.close()
+        await drop.close()
 
         let second = VegaOMSProcess(arguments: args)
         try second.start()
         defer { second.terminate() }
         let d = try await FIXTestClient.connect(port: second.port)
         let logon = try #require(try await logonCLIENT1(d, seq: 4))
-        #expect(logon.int(34) == 4)   // sequence numbers came back after kill -9
-        try await d.send("8=FIX.4.4|35=2|34=5|49=CLIENT1|52=<TIME>|56=VEGA|7=1|16=0|")
+        #expect(logon.int(34) == 6)   // sequence numbers came back after kill -9
+        try await d.send("8=FIX.4.4|35=2|34=5|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=0|")
         var got: [String] = []
-        for _ in 0..<3 { if let m = await d.receive() { got.append("\(m.msgType)@\(m.int(34) ?? 0)") } }
-        #expect(got == ["4@1", "j@2", "4@3"])
+        for _ in 0..<5 { if let m = await d.receive() { got.append("\(m.msgType)@\(m.int(34) ?? 0)\(m.bool(43) ? "*" : "")") } }
+        // Every ExecutionReport the client might have missed comes back (PossDup); our Logon reply is gap-filled.
+        #expect(got == ["8@2*", "8@3*", "8@4*", "8@5*", "4@6*"])
         // SIGTERM: the client gets a Logout and the process exits cleanly.
         second.terminate()
         let bye = await d.receive(timeout: .seconds(10))

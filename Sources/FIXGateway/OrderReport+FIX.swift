@@ -1,0 +1,70 @@
+import FIXProtocol
+import OMSCore
+
+extension OrderReport {
+    /// The FIX message for this report: an ExecutionReport (35=8), or an OrderCancelReject (35=9).
+    public var fixMessage: FIXOutboundMessage {
+        if case .cancelRejected(let reason, let text, let isReplace) = kind {
+            var m = FIXOrderCancelReject(orderID: orderID.rawValue, clOrdID: clientOrderID.rawValue,
+                                         origClOrdID: origClientOrderID?.rawValue ?? clientOrderID.rawValue,
+                                         ordStatus: Character(status.rawValue), cxlRejResponseTo: isReplace ? "2" : "1",
+                                         cxlRejReason: reason.rawValue, text: text)
+            if let raw = brokerRawStatus { m.custom[5007] = raw }
+            return m.message
+        }
+        let execType: Character
+        switch kind {
+        case .pendingNew: execType = "A"
+        case .new: execType = "0"
+        case .fill: execType = "F"
+        case .pendingCancel: execType = "6"
+        case .canceled: execType = "4"
+        case .pendingReplace: execType = "E"
+        case .replaced: execType = "5"
+        case .rejected, .brokerRejected: execType = "8"
+        case .status: execType = "I"
+        case .expired: execType = "C"
+        case .cancelRejected: execType = "8"
+        }
+        var er = FIXExecutionReport(orderID: orderID.rawValue, clOrdID: clientOrderID.rawValue, execID: execID,
+                                    execType: execType, ordStatus: Character(status.rawValue),
+                                    side: side == .buy ? "1" : "2", leavesQty: leavesQuantity.description,
+                                    cumQty: cumulativeQuantity.description, avgPx: averagePrice.rupeesString)
+        er.origClOrdID = origClientOrderID?.rawValue
+        er.secondaryOrderID = brokerOrderID
+        er.symbol = symbol.isEmpty ? nil : symbol
+        er.orderQty = quantity.description
+        er.price = limitPrice?.rupeesString
+        er.ordType = limitPrice == nil ? "1" : "2"
+        if case .fill(let q, let p, _) = kind {
+            er.lastQty = q.description
+            er.lastPx = p.rupeesString
+        }
+        switch kind {
+        case .rejected(let r):
+            er.ordRejReason = r.ordRejReason
+            er.text = r.description
+            er.custom[5006] = r.code
+        case .brokerRejected(let text, let code):
+            er.ordRejReason = 0
+            er.text = text
+            er.custom[5006] = "BROKER_REJECT"
+            if let c = code { er.custom[5009] = c }
+        default:
+            break
+        }
+        if let p = product { er.custom[5001] = p.rawValue }
+        if let b = broker { er.custom[5002] = b.rawValue }
+        if let raw = brokerRawStatus { er.custom[5007] = raw }
+        if let i = instrument {
+            er.custom[5010] = i.key.rawValue
+            er.custom[5011] = i.segment.rawValue
+        }
+        return er.message
+    }
+
+    public var isExecutionReport: Bool {
+        if case .cancelRejected = kind { return false }
+        return true
+    }
+}
