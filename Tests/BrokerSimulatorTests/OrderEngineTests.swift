@@ -128,3 +128,56 @@ struct OrderEngineTests {
         #expect(r[0].status == .rejected && r[2].status == .rejected)
     }
 }
+
+struct AfterMarketOrderTests {
+    /// A clock the test moves.
+    final class TestClock: @unchecked Sendable {
+        // @unchecked: `ms` is only touched while holding `lock`.
+        private let lock = NSLock()
+        private var ms: Int64
+        init(_ ms: Int64) { self.ms = ms }
+        var now: Int64 { lock.withLock { ms } }
+        func set(_ v: Int64) { lock.withLock { ms = v } }
+    }
+
+    @Test func afterMarketOrderIsHeldAndReleasedAtTheNextOpen() async throws {
+        let broker = PaperBroker()
+        await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
+        let sink = ReportCollector()
+        let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds
+        let clock = TestClock(evening)
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: .paper, now: { clock.now }, sink: sink)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        var r = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO1"), client: ClientID("AB1234"),
+                             lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
+                             quantity: Quantity(5), limitPrice: Price("1450.00"))
+        r.afterMarket = true
+        await engine.submit(r)
+        _ = await sink.wait(for: 1)
+        await engine.releaseHeld()
+        #expect(sink.all.count == 1)   // still held at 18:00
+        // Friday 27-Nov-2026 09:00 IST: the pre-open takes it; the paper broker fills it.
+        clock.set(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 27)!, minuteOfDay: 9 * 60).epochMilliseconds)
+        await engine.releaseHeld()
+        let reports = await sink.wait(for: 3)
+        #expect(reports.map(\.status) == [.pendingNew, .new, .filled])
+        #expect(reports.allSatisfy { $0.orderID == reports[0].orderID })
+    }
+
+    @Test func withoutTheFlagAnOrderOutsideHoursIsRejected() async throws {
+        let sink = ReportCollector()
+        let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [PaperBroker()], defaultBroker: .paper, now: { evening }, sink: sink)
+        await engine.submit(OrderRequest(source: .cli, clientOrderID: ClientOrderID("X1"), client: ClientID("AB1234"),
+                                         lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
+                                         quantity: Quantity(5), limitPrice: Price("1450.00")))
+        let reports = await sink.wait(for: 1)
+        guard case .rejected(let why) = reports.first?.kind else { Issue.record("not rejected"); return }
+        #expect(why.code == "SESSION_CLOSED")
+    }
+}

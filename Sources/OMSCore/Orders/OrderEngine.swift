@@ -29,6 +29,8 @@ public actor OrderEngine {
     var byClientOrderID: [String: OrderID] = [:]
     var nextOrder = 1
     var nextExec = 1
+    /// After-market orders waiting for the next open, in arrival order.
+    var held: [(id: OrderID, request: OrderRequest, releaseAt: Int64)] = []
 
     /// - Parameters:
     ///   - risk: owned by this actor from now on (every call to it happens inside the engine).
@@ -47,11 +49,42 @@ public actor OrderEngine {
         self.sink = sink
     }
 
-    /// Consumes every broker's event stream until cancelled.
+    /// Consumes every broker's event stream, and releases held after-market orders, until cancelled.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for b in brokers.values {
                 group.addTask { for await e in b.events { await self.handle(e) } }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    await self.releaseHeld()
+                }
+            }
+        }
+    }
+
+    /// Sends the held after-market orders whose release time has come back through the pipeline.
+    public func releaseHeld() {
+        let t = now()
+        let due = held.filter { $0.releaseAt <= t }
+        guard !due.isEmpty else { return }
+        held.removeAll { $0.releaseAt <= t }
+        for h in due {
+            var request = h.request
+            request.afterMarket = false
+            switch pipeline.decide(request, at: t, risk: risk, market: market()) {
+            case .rejected(let rejection):
+                guard var r = records[h.id], case .pendingNew(let p) = r.lifecycle else { continue }
+                r.lifecycle = .closed(p.rejected())
+                records[h.id] = r
+                deliver(r, .rejected(rejection))
+            case .held(_, let again):
+                held.append((h.id, h.request, again))
+            case .accepted(let a):
+                records[h.id] = nil
+                accept(h.id, h.request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation,
+                       announce: false)
             }
         }
     }
@@ -78,16 +111,21 @@ public actor OrderEngine {
                            lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
             records[id] = r
             deliver(r, .rejected(rejection))
-        case .held(let resolved, _):
-            // After-market orders: held by the broker as AMO (the paper broker accepts them at once).
-            accept(id, request, resolved.instrument, resolved.product, reservation: nil)
+        case .held(let resolved, let releaseAt):
+            // After-market order outside hours: acknowledged as pending and held until the next open, when it
+            // goes through the whole pipeline again.
+            let r = Record(id: id, source: request.source, clientOrderID: request.clientOrderID, request: request,
+                           instrument: resolved.instrument, product: resolved.product, lifecycle: .submitted(terms(request)))
+            records[id] = r
+            held.append((id, request, releaseAt))
+            deliver(r, .pendingNew)
         case .accepted(let a):
             accept(id, request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation)
         }
     }
 
     private func accept(_ id: OrderID, _ request: OrderRequest, _ instrument: Instrument, _ product: Product,
-                        reservation: RiskReservationID?) {
+                        reservation: RiskReservationID?, announce: Bool = true) {
         let brokerID = request.broker ?? defaultBroker
         var r = Record(id: id, source: request.source, clientOrderID: request.clientOrderID, request: request,
                        instrument: instrument, product: product, broker: brokerID,
@@ -100,7 +138,7 @@ public actor OrderEngine {
             return
         }
         records[id] = r
-        deliver(r, .pendingNew)
+        if announce { deliver(r, .pendingNew) }
         let order = BrokerOrderRequest(tag: id.rawValue, instrument: instrument, side: request.side, product: product,
                                        orderType: request.orderType, timeInForce: request.timeInForce,
                                        quantity: request.quantity, limitPrice: request.limitPrice,
