@@ -10,6 +10,7 @@ import OMSCore
 public final class OMSFIXApplication: FIXApplication, OrderReportSink {
     enum Command: Sendable {
         case submit(OrderRequest)
+        case rejectUnmapped(OrderSource, ClientOrderID, Side, String?, OrderRejection)
         case cancel(OrderSource, ClientOrderID, ClientOrderID)
         case replace(OrderSource, ClientOrderID, ClientOrderID, Quantity, Price?)
         case status(OrderSource, ClientOrderID)
@@ -47,6 +48,8 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                 for await c in self.commandStream {
                     switch c {
                     case .submit(let r): await engine.submit(r)
+                    case .rejectUnmapped(let s, let c, let side, let symbol, let why):
+                        await engine.rejectUnmapped(source: s, clientOrderID: c, side: side, symbol: symbol, rejection: why)
                     case .cancel(let s, let c, let o): await engine.cancel(source: s, clientOrderID: c, origClientOrderID: o)
                     case .replace(let s, let c, let o, let q, let p):
                         await engine.replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)
@@ -83,7 +86,10 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             guard let o = FIXNewOrderSingle(message) else { return .unsupportedMessageType }
             switch Self.request(o, source: source, defaultClient: context.sessionID.targetCompID) {
             case .success(let r): commands.yield(.submit(r))
-            case .failure(let e): return .businessReject(.other, text: e.text, refID: o.clOrdID)
+            case .failure(let e):
+                // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
+                commands.yield(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy, o.symbol,
+                                               e.rejection))
             }
         case "F":
             guard let c = FIXOrderCancelRequest(message) else { return .unsupportedMessageType }
@@ -116,7 +122,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         switch o.side {
         case "1": side = .buy
         case "2": side = .sell
-        default: return .failure(MappingError(text: "UNSUPPORTED: side=\(o.side) (only 1 buy and 2 sell)"))
+        default: return .failure(MappingError(rejection: .unsupported(characteristic: "side", value: o.side)))
         }
         let type: OrderType
         switch o.ordType {
@@ -124,16 +130,16 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         case "2": type = .limit
         case "3": type = .stop
         case "4": type = .stopLimit
-        default: return .failure(MappingError(text: "UNSUPPORTED: ordType=\(o.ordType)"))
+        default: return .failure(MappingError(rejection: .unsupported(characteristic: "ordType", value: o.ordType)))
         }
         let tif: TimeInForce
         switch o.timeInForce ?? "0" {
         case "0": tif = .day
         case "3": tif = .ioc
-        default: return .failure(MappingError(text: "UNSUPPORTED: timeInForce=\(o.timeInForce ?? "")"))
+        default: return .failure(MappingError(rejection: .unsupported(characteristic: "timeInForce", value: o.timeInForce ?? "")))
         }
         guard let qtyText = o.orderQty, let qty = quantity(qtyText) else {
-            return .failure(MappingError(text: "BAD_QTY: OrderQty (38) must be a whole number"))
+            return .failure(MappingError(rejection: .incorrectQuantity(quantity: .zero, reason: "OrderQty (38) must be a whole number, got \(o.orderQty ?? "nothing")")))
         }
         var product: Product? = nil
         if let p = o.custom[5001] { product = Product(rawValue: p) }
@@ -154,5 +160,5 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
 
 /// Why a FIX order could not be turned into an `OrderRequest`.
 struct MappingError: Error {
-    let text: String
+    let rejection: OrderRejection
 }

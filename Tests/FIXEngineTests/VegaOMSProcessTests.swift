@@ -113,6 +113,11 @@ struct VegaOMSProcessTests {
         let rej = try #require(await c.receive())
         #expect(rej.string(150) == "8" && rej.string(39) == "8" && rej.int(103) == 1 && rej.string(5006) == "UNKNOWN_INSTRUMENT")
         #expect(rej.string(58)?.contains("symbol=NOSUCH") == true)
+        // SellShort (54=5) is not an Indian order type: rejected in order state with 103=11.
+        try await c.send("8=FIX.4.4|35=D|34=4|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=C1-0003|21=1|38=10|40=2|44=1500.00|54=5|55=RELIANCE|60=<TIME>|")
+        let short = try #require(await c.receive())
+        #expect(short.string(150) == "8" && short.int(103) == 11 && short.string(5006) == "UNSUPPORTED")
+        #expect(short.string(58) == "UNSUPPORTED: side=5" && short.string(11) == "C1-0003")
         first.kill9()
         await c.close()
         await drop.close()
@@ -121,13 +126,13 @@ struct VegaOMSProcessTests {
         try second.start()
         defer { second.terminate() }
         let d = try await FIXTestClient.connect(port: second.port)
-        let logon = try #require(try await logonCLIENT1(d, seq: 4))
-        #expect(logon.int(34) == 6)   // sequence numbers came back after kill -9
-        try await d.send("8=FIX.4.4|35=2|34=5|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=0|")
+        let logon = try #require(try await logonCLIENT1(d, seq: 5))
+        #expect(logon.int(34) == 7)   // sequence numbers came back after kill -9
+        try await d.send("8=FIX.4.4|35=2|34=6|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=0|")
         var got: [String] = []
-        for _ in 0..<5 { if let m = await d.receive() { got.append("\(m.msgType)@\(m.int(34) ?? 0)\(m.bool(43) ? "*" : "")") } }
+        for _ in 0..<6 { if let m = await d.receive() { got.append("\(m.msgType)@\(m.int(34) ?? 0)\(m.bool(43) ? "*" : "")") } }
         // Every ExecutionReport the client might have missed comes back (PossDup); our Logon reply is gap-filled.
-        #expect(got == ["8@2*", "8@3*", "8@4*", "8@5*", "4@6*"])
+        #expect(got == ["8@2*", "8@3*", "8@4*", "8@5*", "8@6*", "4@7*"])
         // SIGTERM: the client gets a Logout and the process exits cleanly.
         second.terminate()
         let bye = await d.receive(timeout: .seconds(10))

@@ -166,6 +166,21 @@ public actor OrderEngine {
         deliver(r, .brokerRejected(text: "Broker \(r.broker?.rawValue ?? "?") failed: \(error)", code: nil))
     }
 
+    /// An order the interface could not turn into a request (unsupported side, order type, validity,
+    /// quantity): reported as a rejected order with its reason, like any pipeline rejection.
+    public func rejectUnmapped(source: OrderSource, clientOrderID: ClientOrderID, side: Side, symbol: String?,
+                               rejection: OrderRejection) {
+        let id = OrderID("O-\(nextOrder)")
+        nextOrder += 1
+        let request = OrderRequest(source: source, clientOrderID: clientOrderID, client: ClientID(""),
+                                   lookup: InstrumentLookup(symbol: symbol), side: side, orderType: .limit,
+                                   quantity: .zero)
+        let r = Record(id: id, source: source, clientOrderID: clientOrderID, request: request,
+                       lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
+        records[id] = r
+        deliver(r, .rejected(rejection))
+    }
+
     // MARK: Cancel, replace, status
 
     public func cancel(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID) {
