@@ -167,6 +167,9 @@ struct FIXAcceptorTests {
                 #expect(await c.receive()?.int(34) == seq)
             }
             await c.close()
+            // Wait until the server has seen the close: stopping a live session would send a Logout (seq 5).
+            for _ in 0..<500 where await h.sessions[0].isConnected { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(!(await h.sessions[0].isConnected))
             await h.stop()
             try await store.flush()
         }
