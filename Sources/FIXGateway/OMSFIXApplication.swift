@@ -7,7 +7,19 @@ import OMSCore
 /// OrderStatusRequest go to the `OrderEngine`, in the order they arrived; reports come back as
 /// ExecutionReports and OrderCancelRejects on the client's session, and every ExecutionReport is copied to
 /// the drop-copy sessions.
+///
+/// Each report is stored (the journal attachment: order, event, execution, position) in the same
+/// transaction as its outbound FIX message; fills are booked in the portfolio first.
 public final class OMSFIXApplication: FIXApplication, OrderReportSink {
+    /// Turns a report (and the position a fill made) into data the store writes with the message.
+    public typealias Journal = @Sendable (OrderReport, PortfolioPosition?) -> any FIXStoreAttachment
+
+    enum Outbound: Sendable {
+        case report(OrderReport)
+        /// Resumed with the store ticket that covers every report before it.
+        case marker(CheckedContinuation<FIXStoreTicket, Never>)
+    }
+
     enum Command: Sendable {
         case submit(OrderRequest)
         case rejectUnmapped(OrderSource, ClientOrderID, Side, String?, OrderRejection)
@@ -20,14 +32,28 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
     private let dropCopies = NIOLockedValueBox<[FIXSession]>([])
     private let commands: AsyncStream<Command>.Continuation
     private let commandStream: AsyncStream<Command>
-    private let reports: AsyncStream<OrderReport>.Continuation
-    private let reportStream: AsyncStream<OrderReport>
+    private let reports: AsyncStream<Outbound>.Continuation
+    private let reportStream: AsyncStream<Outbound>
     private let engineBox = NIOLockedValueBox<OrderEngine?>(nil)
+    private let store: (any FIXMessageStore)?
+    private let journal: Journal?
+    private let book: NIOLockedValueBox<PortfolioBook>
+    /// The highest store ticket of a report sent so far (touched by the report loop only).
+    private let lastTicket = NIOLockedValueBox<FIXStoreTicket>(0)
 
-    public init() {
+    /// - Parameters:
+    ///   - store: where reports are made durable (with `journal`); nil: nothing is stored.
+    ///   - positions: the portfolio as stored.
+    public init(store: (any FIXMessageStore)? = nil, journal: Journal? = nil, positions: [PortfolioPosition] = []) {
         (commandStream, commands) = AsyncStream.makeStream(of: Command.self)
-        (reportStream, reports) = AsyncStream.makeStream(of: OrderReport.self)
+        (reportStream, reports) = AsyncStream.makeStream(of: Outbound.self)
+        self.store = store
+        self.journal = journal
+        self.book = NIOLockedValueBox(PortfolioBook(positions))
     }
+
+    /// The portfolio as the fills so far made it.
+    public var portfolio: PortfolioBook { book.withLockedValue { $0 } }
 
     /// Registers the sessions (clients by their CompID; drop copies apart).
     public func register(_ all: [FIXSession]) {
@@ -58,21 +84,54 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                 }
             }
             g.addTask {
-                for await r in self.reportStream { await self.send(r) }
+                for await o in self.reportStream {
+                    switch o {
+                    case .report(let r): await self.send(r)
+                    case .marker(let c): c.resume(returning: self.lastTicket.withLockedValue { $0 })
+                    }
+                }
             }
         }
     }
 
-    public func deliver(_ report: OrderReport) { reports.yield(report) }
+    public func deliver(_ report: OrderReport) { reports.yield(.report(report)) }
+
+    /// Returns once every report delivered so far is durable.
+    public func waitUntilDurable(_ orderID: OrderID) async throws { try await reportsDurable() }
+
+    /// Returns once every report delivered before this call is stored and durable.
+    public func reportsDurable() async throws {
+        guard let store else { return }
+        let ticket = await withCheckedContinuation { reports.yield(.marker($0)) }
+        try await store.waitDurable(ticket)
+    }
 
     private func send(_ r: OrderReport) async {
-        guard case .fix(let compID) = r.destination else { return }
+        var position: PortfolioPosition?
+        if case .fill(let q, let px, _) = r.kind, let o = r.order, let i = o.instrument, let product = o.product {
+            let day = Int(ISTDateTime(epochMilliseconds: r.transactTime).date.daysSinceEpoch)
+            position = book.withLockedValue {
+                $0.apply(client: o.client, broker: o.broker ?? .paper, instrument: i, product: product,
+                         side: o.request.side, quantity: q, price: px, tradingDay: day)
+            }
+        }
+        let attachments = journal.map { [$0(r, position)] } ?? []
         let message = r.fixMessage
-        if let s = sessions.withLockedValue({ $0[compID] }) { await s.send(message) }
+        var ticket: FIXStoreTicket?
+        var owner: String
+        switch r.destination {
+        case .fix(let compID):
+            owner = compID
+            if let s = sessions.withLockedValue({ $0[compID] }) { ticket = await s.send(message, alongside: attachments) }
+        case .cli, .rest:
+            owner = r.client?.rawValue ?? r.destination.description
+        }
+        if ticket == nil, !attachments.isEmpty, let store { ticket = store.enqueue(nil, [], attachments: attachments) }
+        if let t = ticket { lastTicket.withLockedValue { $0 = max($0, t) } }
         guard r.isExecutionReport else { return }
         for d in dropCopies.withLockedValue({ $0 }) {
             let clients = d.settings.dropCopyClients
-            if clients.isEmpty || clients.contains(compID) { await d.send(message) }
+            if clients.isEmpty || clients.contains(owner) { await d.send(message) }
         }
     }
 

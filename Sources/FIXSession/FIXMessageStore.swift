@@ -24,6 +24,11 @@ public enum FIXStoreOperation: Sendable, Equatable {
     case reset(creationTime: FIXTimestamp)
 }
 
+/// Application data committed in the same transaction as an outbound message (for example the order
+/// change that the message reports), so that the two never disagree. Opaque to the FIX layer: a store that
+/// knows the concrete type writes it (see OMSPersistence); others keep it as it is.
+public protocol FIXStoreAttachment: Sendable {}
+
 /// Position in a store's write queue: once durable, every operation enqueued before it is on disk.
 public typealias FIXStoreTicket = UInt64
 
@@ -37,6 +42,9 @@ public protocol FIXMessageStore: AnyObject, Sendable {
     /// Queues operations for one session; they commit together, in order.
     @discardableResult
     func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket
+    /// Queues operations and attachments that commit together (`id` nil: attachments alone).
+    @discardableResult
+    func enqueue(_ id: FIXSessionID?, _ operations: [FIXStoreOperation], attachments: [any FIXStoreAttachment]) -> FIXStoreTicket
     /// Returns when everything enqueued up to `ticket` is durable.
     func waitDurable(_ ticket: FIXStoreTicket) async throws
     /// The highest ticket known to be durable.
@@ -53,8 +61,19 @@ public final class InMemoryFIXMessageStore: FIXMessageStore {
     }
 
     private let state = NIOLockedValueBox<(sessions: [FIXSessionID: SessionData], ticket: UInt64)>(([:], 0))
+    private let kept = NIOLockedValueBox<[any FIXStoreAttachment]>([])
 
     public init() {}
+
+    /// Attachments enqueued so far, in order.
+    public var attachments: [any FIXStoreAttachment] { kept.withLockedValue { $0 } }
+
+    public func enqueue(_ id: FIXSessionID?, _ operations: [FIXStoreOperation],
+                        attachments: [any FIXStoreAttachment]) -> FIXStoreTicket {
+        kept.withLockedValue { $0.append(contentsOf: attachments) }
+        guard let id else { return state.withLockedValue { s in s.ticket += 1; return s.ticket } }
+        return enqueue(id, operations)
+    }
 
     public func open(_ id: FIXSessionID, now: FIXTimestamp) throws -> FIXStoreSnapshot {
         state.withLockedValue { s in

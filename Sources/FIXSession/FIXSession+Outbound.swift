@@ -5,6 +5,12 @@ extension FIXSession {
     /// - Parameter num: a fixed MsgSeqNum (gap fills): nothing is stored and the sender number stays.
     @discardableResult
     func sendRaw(_ m: inout FIXOutboundMessage, num: Int? = nil) -> Int? {
+        sendRecorded(&m, num: num, attachments: []).seq
+    }
+
+    /// `sendRaw`, with application data committed in the same transaction as the message's store entry.
+    func sendRecorded(_ m: inout FIXOutboundMessage, num: Int? = nil,
+                      attachments: [any FIXStoreAttachment]) -> (seq: Int, ticket: FIXStoreTicket?) {
         let now = clock.now()
         let seq = num ?? nextSender
         m.setHeader(FIXTag.senderCompID, id.senderCompID)
@@ -14,13 +20,13 @@ extension FIXSession {
         let bytes = m.encode(beginString: id.beginString)
         let isAdmin = FIXMsgType.isAdmin(m.msgType)
         var ticket: FIXStoreTicket = 0
+        var recorded: FIXStoreTicket?
         if num == nil {
             nextSender += 1
-            if !isAdmin && settings.persistMessages {
-                ticket = store.enqueue(id, [.storeSent(seqNum: seq, bytes: bytes), .setNextSender(nextSender)])
-            } else {
-                ticket = store.enqueue(id, [.setNextSender(nextSender)])
-            }
+            let ops: [FIXStoreOperation] = !isAdmin && settings.persistMessages
+                ? [.storeSent(seqNum: seq, bytes: bytes), .setNextSender(nextSender)] : [.setNextSender(nextSender)]
+            ticket = attachments.isEmpty ? store.enqueue(id, ops) : store.enqueue(id, ops, attachments: attachments)
+            recorded = ticket
         }
         let mt = m.msgType
         let shouldSend: Bool
@@ -35,7 +41,7 @@ extension FIXSession {
             lastSentTime = now
             log.outgoing(id, bytes)
         }
-        return seq
+        return (seq, recorded)
     }
 
     /// A Logout that leaves sequence numbers and store untouched (failed authentication).

@@ -188,6 +188,17 @@ public actor FIXSession {
         return sendRaw(&m)
     }
 
+    /// Sends an application message with data that must be committed in the same transaction as it (the
+    /// order change it reports). Returns the store ticket covering both, or nil when the message was neither
+    /// sent nor stored (then the caller stores the data itself).
+    public func send(_ message: FIXOutboundMessage, alongside attachments: [any FIXStoreAttachment]) -> FIXStoreTicket? {
+        var m = message
+        m.removeHeader(FIXTag.possDupFlag)
+        m.removeHeader(FIXTag.origSendingTime)
+        if !isLoggedOn && shouldSendReset { return nil }
+        return sendRecorded(&m, attachments: attachments).ticket
+    }
+
     var shouldSendReset: Bool {
         (settings.resetOnLogon || settings.resetOnLogout || settings.resetOnDisconnect) && nextSender == 1 && nextTarget == 1
     }

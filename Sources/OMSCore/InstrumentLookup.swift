@@ -1,7 +1,7 @@
 /// What an order names its instrument by, as FIX gives it: Symbol (55) with SecurityExchange (207), or
 /// SecurityID (48) with SecurityIDSource (22); derivatives also by SecurityType (167), MaturityDate (541)
 /// or MaturityMonthYear (200), PutOrCall (201) and StrikePrice (202).
-public struct InstrumentLookup: Hashable, Sendable, CustomStringConvertible {
+public struct InstrumentLookup: Hashable, Sendable, Codable, CustomStringConvertible {
     /// SecurityIDSource (22) values the resolver understands.
     public enum IDSource {
         /// `4`: ISIN (equities).

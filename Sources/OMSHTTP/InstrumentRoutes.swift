@@ -135,12 +135,18 @@ extension LoadReportDTO: ResponseEncodable {}
 
 /// Builds the REST router from its dependencies, so that the server (or a test) can run it.
 public enum OMSRouterBuilder {
-    public static func build(referenceData: ReferenceDataService) -> Router<BasicRequestContext> {
+    public static func build(referenceData: ReferenceDataService, orders: OrderService? = nil,
+                             defaultClient: ClientID = ClientID("CLIENT1")) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: APIErrorMiddleware())
         router.get("/health") { _, _ in "ok" }
         router.addRoutes(InstrumentRoutes<BasicRequestContext>(service: referenceData).collection,
                          atPath: "/api/instruments")
+        if let orders {
+            let routes = OrderRoutes<BasicRequestContext>(service: orders, defaultClient: defaultClient)
+            router.addRoutes(routes.orders, atPath: "/api/order")
+            router.get("/api/portfolio") { request, _ in try await routes.portfolio(request) }
+        }
         return router
     }
 }

@@ -9,8 +9,9 @@ import NIOConcurrencyHelpers
 public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, guarded by its lock; `writer` is GRDB's thread-safe writer.
     private struct Pending {
-        var id: FIXSessionID
+        var id: FIXSessionID?
         var operations: [FIXStoreOperation]
+        var attachments: [any FIXStoreAttachment] = []
     }
 
     private struct State {
@@ -23,11 +24,16 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         var waiters: [(UInt64, CheckedContinuation<Void, Error>)] = []
     }
 
+    /// Writes the application data of one group commit (all its attachments, in order) inside its transaction.
+    public typealias AttachmentWriter = @Sendable ([any FIXStoreAttachment], Database) throws -> Void
+
     let writer: any DatabaseWriter
+    let attachmentWriter: AttachmentWriter?
     private let state = NIOLockedValueBox(State())
 
-    public init(writer: any DatabaseWriter) {
+    public init(writer: any DatabaseWriter, attachmentWriter: AttachmentWriter? = nil) {
         self.writer = writer
+        self.attachmentWriter = attachmentWriter
     }
 
     static func key(_ id: FIXSessionID) -> String { id.description }
@@ -49,9 +55,20 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
 
     @discardableResult
     public func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket {
+        enqueue(Pending(id: id, operations: operations))
+    }
+
+    /// Attachments are written by `attachmentWriter`, in the same transaction.
+    @discardableResult
+    public func enqueue(_ id: FIXSessionID?, _ operations: [FIXStoreOperation],
+                        attachments: [any FIXStoreAttachment]) -> FIXStoreTicket {
+        enqueue(Pending(id: id, operations: operations, attachments: attachments))
+    }
+
+    private func enqueue(_ p: Pending) -> FIXStoreTicket {
         let (ticket, start) = state.withLockedValue { s -> (UInt64, Bool) in
             s.enqueued += 1
-            s.pending.append(Pending(id: id, operations: operations))
+            s.pending.append(p)
             let start = !s.writerRunning
             s.writerRunning = true
             return (s.enqueued, start)
@@ -91,7 +108,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await writer.write { db in try Self.apply(batch, db) }
+                try await writer.write { db in try self.apply(batch, db) }
                 let ready = state.withLockedValue { s -> [CheckedContinuation<Void, Error>] in
                     s.durable = upTo
                     s.inflight.removeAll()
@@ -117,15 +134,23 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         }
     }
 
-    private static func apply(_ batch: [Pending], _ db: Database) throws {
+    private func apply(_ batch: [Pending], _ db: Database) throws {
+        let attachments = batch.flatMap(\.attachments)
+        if !attachments.isEmpty {
+            guard let write = attachmentWriter else {
+                preconditionFailure("GRDBFIXMessageStore was given attachments but has no attachmentWriter")
+            }
+            try write(attachments, db)
+        }
         var seqs: [FIXSessionID: (sender: Int?, target: Int?)] = [:]
         let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fixMessage (fixSessionID, msgSeqNum, message) VALUES (?, ?, ?)")
         for p in batch {
-            let key = Self.key(p.id)
+            guard let id = p.id else { continue }
+            let key = Self.key(id)
             for op in p.operations {
                 switch op {
-                case .setNextSender(let n): seqs[p.id, default: (nil, nil)].sender = n
-                case .setNextTarget(let n): seqs[p.id, default: (nil, nil)].target = n
+                case .setNextSender(let n): seqs[id, default: (nil, nil)].sender = n
+                case .setNextTarget(let n): seqs[id, default: (nil, nil)].target = n
                 case .storeSent(let seq, let bytes):
                     try insert.execute(arguments: [key, seq, Data(bytes)])
                 case .reset(let t):
@@ -135,8 +160,8 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                                                 nextTargetMsgSeqNum, creationTime) VALUES (?, ?, ?, ?, 1, 1, ?)
                         ON CONFLICT(id) DO UPDATE SET nextSenderMsgSeqNum = 1, nextTargetMsgSeqNum = 1,
                                                       creationTime = excluded.creationTime
-                        """, arguments: [key, p.id.beginString, p.id.senderCompID, p.id.targetCompID, t.nanoseconds])
-                    seqs[p.id] = (nil, nil)
+                        """, arguments: [key, id.beginString, id.senderCompID, id.targetCompID, t.nanoseconds])
+                    seqs[id] = (nil, nil)
                 }
             }
         }

@@ -173,6 +173,9 @@ public enum VegaDatabase {
                 )
                 """)
         }
+        // Orders (issue 5): orders, every report, executions and positions, written in the transactions that
+        // hold the outbound FIX messages (see OrderJournal).
+        m.registerMigration("v3-orders") { db in try OrderSchema.create(db) }
         return m
     }
 }

@@ -6,7 +6,8 @@ import ReferenceData
 import ServiceLifecycle
 
 /// Runs the order flow inside the service group: FIX commands into the engine, reports back out, broker
-/// events into the engine, and the paper market moving once a second.
+/// events into the engine, and the paper market moving once a second. At start, the open orders restored
+/// from the database are taken up with their brokers.
 struct OrderFlowService: Service {
     let app: OMSFIXApplication
     let engine: OrderEngine
@@ -17,6 +18,7 @@ struct OrderFlowService: Service {
             await withTaskGroup(of: Void.self) { g in
                 g.addTask { await app.run(engine: engine) }
                 g.addTask { await engine.run() }
+                g.addTask { await engine.resumeAtBrokers() }
                 g.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))

@@ -68,6 +68,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder for per-session FIX message and event logs.")
     var logDir: String = "var/log"
 
+    @Option(help: "Client of REST and CLI orders that name none.")
+    var defaultClient: String = "CLIENT1"
+
+    @Option(help: "SQLite durability: `full` (an fsync per group commit: survives a power cut) or `normal` (survives kill -9).")
+    var durability: VegaDatabase.Durability = .full
+
     func validate() throws {
         guard clock == "system" || clock == "simulated" || (clock.hasPrefix("simulated=") && ExchangeClock.parseInstant(String(clock.dropFirst(10))) != nil) else {
             throw ValidationError("--clock must be system, simulated or simulated=<ISO-8601 instant>")
@@ -86,8 +92,11 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let pool = try VegaDatabase.open(path: db)
-        let store = GRDBFIXMessageStore(writer: pool)
+        let pool = try VegaDatabase.open(path: db, durability: durability)
+        // Orders, events, executions and positions are written by the FIX store's group commit, in the same
+        // transaction as the outbound messages that report them.
+        let store = GRDBFIXMessageStore(writer: pool, attachmentWriter: OrderJournal.writer)
+        let orderRepository = OrderRepository(reader: pool)
         // Reference data: a new database is seeded from seeds/; the catalog and eligibility cache are built
         // now, after every load, and at 06:00 IST each day.
         // Demo policy: a client without a row in client_product_permissions may use every product.
@@ -95,11 +104,6 @@ struct Serve: AsyncParsableCommand {
         let seeded = try await ReferenceDataSeeder.seedIfEmpty(referenceData.loader, directory: seeds)
         try await referenceData.refresh()
         let scheduler = referenceData.makeDailyScheduler()
-        let boundHTTP = NIOLockedBox()
-        let http = Application(router: OMSRouterBuilder.build(referenceData: referenceData),
-                               configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
-                               onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
-                               logger: logger)
         let clock = SystemWallClock()
         // The order flow: pipeline (resolver → session → eligibility) → OrderEngine → paper broker.
         let holidays = HolidayCalendar()
@@ -110,10 +114,26 @@ struct Serve: AsyncParsableCommand {
         let paper = PaperBroker()
         let seededPrices = try await PaperPrices.seed(paper, from: URL(fileURLWithPath: seeds).appendingPathComponent("price_bands.csv"),
                                                       resolver: referenceData.resolver)
-        let app = OMSFIXApplication()
+        let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
+                                    positions: try orderRepository.positions())
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
         let engine = OrderEngine(pipeline: pipeline, brokers: [paper], defaultBroker: .paper,
                                  now: { exchangeClock.nowMilliseconds() }, sink: app)
+        // Orders from before a restart: open ones carry on, recent ones answer status requests, and no
+        // ClOrdID, order id or ExecID is used twice.
+        let catalogs = referenceData.catalogs
+        let instrument: @Sendable (InstrumentKey) -> Instrument? = { catalogs.current.instrument(forKey: $0) }
+        let book = try orderRepository.bookState(recentSince: exchangeClock.nowMilliseconds() - 86_400_000,
+                                                 instrument: instrument)
+        await engine.restore(book)
+        let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
+                                              instrument: instrument, paper: paper)
+        let boundHTTP = NIOLockedBox()
+        let http = Application(router: OMSRouterBuilder.build(referenceData: referenceData, orders: orderService,
+                                                             defaultClient: ClientID(defaultClient)),
+                               configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
+                               onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
+                               logger: logger)
         let sessions: [FIXSession]
         do {
             sessions = try FIXSessionFactory.makeSessions(
@@ -137,11 +157,12 @@ struct Serve: AsyncParsableCommand {
         let banner = """
             Vega OMS
               FIX 4.4 acceptor on port \(bound)
-              HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE)
+              HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE, POST /api/order/place, GET /api/portfolio)
               database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               exchange clock: \(exchangeClock.description)
               paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv
+              orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
@@ -187,3 +208,4 @@ final class NIOLockedBox: @unchecked Sendable {
         }
     }
 }
+extension VegaDatabase.Durability: ExpressibleByArgument {}

@@ -4,6 +4,8 @@
 public actor OrderEngine {
     struct Record {
         var id: OrderID
+        var sequence: Int = 0
+        var held = false
         var source: OrderSource
         var clientOrderID: ClientOrderID
         var request: OrderRequest
@@ -15,12 +17,16 @@ public actor OrderEngine {
         var reservation: RiskReservationID?
         var brokerOrderID: String?
         var rawStatus: String?
+        var rejectCode: String?
+        var rejectText: String?
     }
 
     let pipeline: OrderPipeline
     let risk: (any RiskEngine)?
     let brokers: [BrokerID: any BrokerAdapter]
     let defaultBroker: BrokerID
+    /// Broker → the broker that takes its orders when it is down (before the order was accepted).
+    let failover: [BrokerID: BrokerID]
     let now: @Sendable () -> Int64
     let market: @Sendable () -> MarketSnapshot
     let sink: OrderReportSink
@@ -31,12 +37,14 @@ public actor OrderEngine {
     var nextExec = 1
     /// After-market orders waiting for the next open, in arrival order.
     var held: [(id: OrderID, request: OrderRequest, releaseAt: Int64)] = []
+    /// Orders whose placement timed out: looked up at their broker by tag until found, never sent again.
+    var unknownOutcome: Set<OrderID> = []
 
     /// - Parameters:
     ///   - risk: owned by this actor from now on (every call to it happens inside the engine).
     ///   - now: epoch milliseconds (the exchange clock).
     public init(pipeline: OrderPipeline, risk: (any RiskEngine)? = nil, brokers: [any BrokerAdapter],
-                defaultBroker: BrokerID, now: @escaping @Sendable () -> Int64,
+                defaultBroker: BrokerID, failover: [BrokerID: BrokerID] = [:], now: @escaping @Sendable () -> Int64,
                 market: @escaping @Sendable () -> MarketSnapshot = { MarketSnapshot() }, sink: OrderReportSink) {
         self.pipeline = pipeline
         self.risk = risk
@@ -44,6 +52,7 @@ public actor OrderEngine {
         for b in brokers { map[b.id] = b }
         self.brokers = map
         self.defaultBroker = defaultBroker
+        self.failover = failover
         self.now = now
         self.market = market
         self.sink = sink
@@ -56,9 +65,12 @@ public actor OrderEngine {
                 group.addTask { for await e in b.events { await self.handle(e) } }
             }
             group.addTask {
+                var ticks = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
                     await self.releaseHeld()
+                    ticks += 1
+                    if ticks % 20 == 0 { await self.lookUpUnknownOutcomes() }
                 }
             }
         }
@@ -76,15 +88,17 @@ public actor OrderEngine {
             switch pipeline.decide(request, at: t, risk: risk, market: market()) {
             case .rejected(let rejection):
                 guard var r = records[h.id], case .pendingNew(let p) = r.lifecycle else { continue }
+                r.held = false
                 r.lifecycle = .closed(p.rejected())
                 records[h.id] = r
                 deliver(r, .rejected(rejection))
             case .held(_, let again):
                 held.append((h.id, h.request, again))
             case .accepted(let a):
+                let sequence = records[h.id]?.sequence ?? 0
                 records[h.id] = nil
-                accept(h.id, h.request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation,
-                       announce: false)
+                accept(h.id, sequence, h.request, a.resolved.instrument, a.resolved.product,
+                       reservation: a.risk?.reservation, announce: false)
             }
         }
     }
@@ -93,44 +107,53 @@ public actor OrderEngine {
 
     // MARK: New orders
 
-    public func submit(_ request: OrderRequest) {
-        let id = OrderID("O-\(nextOrder)")
-        nextOrder += 1
+    /// Takes a new order: duplicate check, pipeline, then the broker. Returns Vega's order id.
+    @discardableResult
+    public func submit(_ request: OrderRequest) -> OrderID {
+        let (id, sequence) = newOrderID()
         let key = Self.key(request.source, request.clientOrderID)
         if byClientOrderID[key] != nil {
-            let r = Record(id: id, source: request.source, clientOrderID: request.clientOrderID, request: request,
-                           lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
+            let r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
+                           request: request, lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
+            records[id] = r
             deliver(r, .rejected(.duplicateClientOrderID(request.clientOrderID)))
-            return
+            return id
         }
         byClientOrderID[key] = id
         let decision = pipeline.decide(request, at: now(), risk: risk, market: market())
         switch decision {
         case .rejected(let rejection):
-            let r = Record(id: id, source: request.source, clientOrderID: request.clientOrderID, request: request,
-                           lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
+            let r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
+                           request: request, lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
             records[id] = r
             deliver(r, .rejected(rejection))
         case .held(let resolved, let releaseAt):
             // After-market order outside hours: acknowledged as pending and held until the next open, when it
             // goes through the whole pipeline again.
-            let r = Record(id: id, source: request.source, clientOrderID: request.clientOrderID, request: request,
-                           instrument: resolved.instrument, product: resolved.product, lifecycle: .submitted(terms(request)))
+            let r = Record(id: id, sequence: sequence, held: true, source: request.source,
+                           clientOrderID: request.clientOrderID, request: request, instrument: resolved.instrument,
+                           product: resolved.product, lifecycle: .submitted(terms(request)))
             records[id] = r
             held.append((id, request, releaseAt))
             deliver(r, .pendingNew)
         case .accepted(let a):
-            accept(id, request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation)
+            accept(id, sequence, request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation)
         }
+        return id
     }
 
-    private func accept(_ id: OrderID, _ request: OrderRequest, _ instrument: Instrument, _ product: Product,
-                        reservation: RiskReservationID?, announce: Bool = true) {
+    func newOrderID() -> (OrderID, Int) {
+        defer { nextOrder += 1 }
+        return (OrderID("O-\(nextOrder)"), nextOrder)
+    }
+
+    private func accept(_ id: OrderID, _ sequence: Int, _ request: OrderRequest, _ instrument: Instrument,
+                        _ product: Product, reservation: RiskReservationID?, announce: Bool = true) {
         let brokerID = request.broker ?? defaultBroker
-        var r = Record(id: id, source: request.source, clientOrderID: request.clientOrderID, request: request,
-                       instrument: instrument, product: product, broker: brokerID,
+        var r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
+                       request: request, instrument: instrument, product: product, broker: brokerID,
                        lifecycle: .submitted(terms(request)), reservation: reservation)
-        guard let broker = brokers[brokerID] else {
+        guard brokers[brokerID] != nil else {
             r.lifecycle = .closed(PendingNewOrder(terms: terms(request)).rejected())
             records[id] = r
             if let res = reservation { risk?.release(res) }
@@ -139,17 +162,50 @@ public actor OrderEngine {
         }
         records[id] = r
         if announce { deliver(r, .pendingNew) }
-        let order = BrokerOrderRequest(tag: id.rawValue, instrument: instrument, side: request.side, product: product,
-                                       orderType: request.orderType, timeInForce: request.timeInForce,
-                                       quantity: request.quantity, limitPrice: request.limitPrice,
-                                       triggerPrice: request.triggerPrice, algoID: request.algoID,
-                                       afterMarket: request.afterMarket)
+        let order = brokerOrder(r, quantity: request.quantity)
+        let sink = self.sink
         Task {
-            do throws(BrokerError) {
-                let placement = try await broker.place(order)
-                await self.placed(id, placement)
+            // The order reaches a broker only once Vega's record of it is durable.
+            do {
+                if announce { try await sink.waitUntilDurable(id) }
             } catch {
-                await self.placementFailed(id, error)
+                self.placementFailed(id, .unavailable("storage failed: \(error)"))
+                return
+            }
+            await self.attemptPlacement(id, order, at: brokerID)
+        }
+    }
+
+    func brokerOrder(_ r: Record, quantity: Quantity) -> BrokerOrderRequest {
+        BrokerOrderRequest(tag: r.id.rawValue, instrument: r.instrument!, side: r.request.side, product: r.product!,
+                           orderType: r.request.orderType, timeInForce: r.request.timeInForce, quantity: quantity,
+                           limitPrice: r.lifecycle.terms.limitPrice, triggerPrice: r.lifecycle.terms.triggerPrice,
+                           algoID: r.request.algoID, afterMarket: r.request.afterMarket)
+    }
+
+    /// Places at `brokerID`; a broker that is down before accepting hands over to its backup; a timeout
+    /// leaves the order's fate unknown, resolved by looking it up by tag (never by sending it again).
+    func attemptPlacement(_ id: OrderID, _ order: BrokerOrderRequest, at brokerID: BrokerID, failedOver: Bool = false) async {
+        guard let broker = brokers[brokerID] else { return }
+        do throws(BrokerError) {
+            let placement = try await broker.place(order)
+            placed(id, placement)
+        } catch {
+            switch error {
+            case .unavailable, .tokenExpired, .rateLimited:
+                if !failedOver, let backup = failover[brokerID], brokers[backup] != nil,
+                   var r = records[id], case .pendingNew = r.lifecycle {
+                    r.broker = backup
+                    records[id] = r
+                    await attemptPlacement(id, order, at: backup, failedOver: true)
+                    return
+                }
+                placementFailed(id, error)
+            case .outcomeUnknown:
+                unknownOutcome.insert(id)
+                await lookUp(id)
+            case .unknownOrder, .refused:
+                placementFailed(id, error)
             }
         }
     }
@@ -158,24 +214,25 @@ public actor OrderEngine {
         if records[id]?.brokerOrderID == nil { records[id]?.brokerOrderID = p.brokerOrderIDs.first }
     }
 
-    private func placementFailed(_ id: OrderID, _ error: BrokerError) {
+    func placementFailed(_ id: OrderID, _ error: BrokerError) {
         guard var r = records[id], case .pendingNew(let p) = r.lifecycle else { return }
         r.lifecycle = .closed(p.rejected())
         records[id] = r
         if let res = r.reservation { risk?.release(res) }
-        deliver(r, .brokerRejected(text: "Broker \(r.broker?.rawValue ?? "?") failed: \(error)", code: nil))
+        let code: String?
+        if case .refused(let c, _) = error { code = c } else { code = nil }
+        deliver(r, .brokerRejected(text: "Broker \(r.broker?.rawValue ?? "?") failed: \(error)", code: code))
     }
 
     /// An order the interface could not turn into a request (unsupported side, order type, validity,
     /// quantity): reported as a rejected order with its reason, like any pipeline rejection.
     public func rejectUnmapped(source: OrderSource, clientOrderID: ClientOrderID, side: Side, symbol: String?,
                                rejection: OrderRejection) {
-        let id = OrderID("O-\(nextOrder)")
-        nextOrder += 1
+        let (id, sequence) = newOrderID()
         let request = OrderRequest(source: source, clientOrderID: clientOrderID, client: ClientID(""),
                                    lookup: InstrumentLookup(symbol: symbol), side: side, orderType: .limit,
                                    quantity: .zero)
-        let r = Record(id: id, source: source, clientOrderID: clientOrderID, request: request,
+        let r = Record(id: id, sequence: sequence, source: source, clientOrderID: clientOrderID, request: request,
                        lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
         records[id] = r
         deliver(r, .rejected(rejection))
@@ -199,9 +256,7 @@ public actor OrderEngine {
             r.pendingClientOrderID = clientOrderID
             records[id] = r
             deliver(r, .pendingCancel, orig: origClientOrderID)
-            guard let broker = r.broker.flatMap({ brokers[$0] }) else { return }
-            let tag = id.rawValue
-            Task { try? await broker.cancel(tag: tag) }
+            sendCancel(r)
         case .closed(let c): refuse(.tooLate, "Order is \(c.finalStatus)")
         case .pendingNew, .pendingCancel, .pendingReplace: refuse(.alreadyPending, "Order has a request pending")
         }
@@ -237,7 +292,13 @@ public actor OrderEngine {
         deliver(r, .pendingReplace, orig: origClientOrderID)
         guard let broker = r.broker.flatMap({ brokers[$0] }) else { return }
         let tag = id.rawValue
-        Task { try? await broker.modify(tag: tag, quantity: quantity, limitPrice: limitPrice, triggerPrice: nil) }
+        Task {
+            do throws(BrokerError) {
+                try await broker.modify(tag: tag, quantity: quantity, limitPrice: limitPrice, triggerPrice: nil)
+            } catch {
+                self.handle(.replaceRejected(tag: tag, text: "Broker \(broker.id) could not modify: \(error)", rawStatus: ""))
+            }
+        }
     }
 
     public func status(source: OrderSource, clientOrderID: ClientOrderID) {
@@ -248,107 +309,26 @@ public actor OrderEngine {
         deliver(r, .status)
     }
 
-    /// All orders (for the portfolio and the CLI).
-    public func snapshot() -> [OrderReport] {
-        records.values.sorted { $0.id.rawValue < $1.id.rawValue }.map { report($0, .status, orig: nil) }
+    /// All orders this engine holds (today's, and the open ones restored at start), by sequence.
+    public func orders() -> [OrderSnapshot] {
+        records.values.sorted { $0.sequence < $1.sequence }.map(snapshot)
     }
 
-    // MARK: Broker events
+    /// One order by Vega's id, or by `(source, ClOrdID)`.
+    public func order(_ id: OrderID) -> OrderSnapshot? { records[id].map(snapshot) }
+    public func order(source: OrderSource, clientOrderID: ClientOrderID) -> OrderSnapshot? {
+        byClientOrderID[Self.key(source, clientOrderID)].flatMap { records[$0] }.map(snapshot)
+    }
 
-    public func handle(_ e: BrokerOrderEvent) {
-        let id = OrderID(e.tag)
-        guard var r = records[id] else { return }
-        switch e {
-        case .acknowledged(_, let brokerOrderID, _, let raw):
-            r.brokerOrderID = brokerOrderID
-            r.rawStatus = raw
-            guard case .pendingNew(let p) = r.lifecycle else { records[id] = r; return }
-            r.lifecycle = .working(p.accepted())
-            records[id] = r
-            deliver(r, .new)
-        case .fill(_, let tradeID, let qty, let px, let raw):
-            r.rawStatus = raw
-            var next: OrderLifecycle?
-            switch r.lifecycle {
-            case .working(let w):
-                switch w.fill(qty, at: px) {
-                case .partiallyFilled(let w2): next = .working(w2)
-                case .filled(let c): next = .closed(c)
-                case .overfill: next = nil
-                }
-            case .pendingCancel(let pc):
-                switch pc.fill(qty, at: px) {
-                case .stillPending(let p): next = .pendingCancel(p)
-                case .filled(let c): next = .closed(c)
-                case .overfill: next = nil
-                }
-            case .pendingReplace(let pr):
-                switch pr.fill(qty, at: px) {
-                case .stillPending(let p): next = .pendingReplace(p)
-                case .filled(let c): next = .closed(c)
-                case .overfill: next = nil
-                }
-            case .pendingNew, .closed:
-                next = nil
-            }
-            guard let n = next else { records[id] = r; return }
-            r.lifecycle = n
-            records[id] = r
-            if let res = r.reservation {
-                risk?.applyFill(res, quantity: qty, price: px)
-                if case .closed = n { risk?.orderClosed(res) }
-            }
-            deliver(r, .fill(quantity: qty, price: px, tradeID: "\(r.broker?.rawValue ?? "BROKER"):\(tradeID)"))
-        case .canceled(_, let raw):
-            r.rawStatus = raw
-            switch r.lifecycle {
-            case .pendingCancel(let pc): r.lifecycle = .closed(pc.canceled())
-            case .working(let w): r.lifecycle = .closed(w.canceledUnsolicited())
-            case .pendingReplace(let pr): r.lifecycle = .closed(pr.working.canceledUnsolicited())
-            default: records[id] = r; return
-            }
-            records[id] = r
-            if let res = r.reservation { risk?.orderClosed(res) }
-            deliver(r, .canceled, orig: r.clientOrderID)
-            promotePending(id)
-        case .replaced(_, _, _, let raw):
-            r.rawStatus = raw
-            guard case .pendingReplace(let pr) = r.lifecycle else { records[id] = r; return }
-            r.lifecycle = pr.replaced()
-            records[id] = r
-            deliver(r, .replaced, orig: r.clientOrderID)
-            promotePending(id)
-        case .rejected(_, let text, let code, let raw):
-            r.rawStatus = raw
-            guard case .pendingNew(let p) = r.lifecycle else { records[id] = r; return }
-            r.lifecycle = .closed(p.rejected())
-            records[id] = r
-            if let res = r.reservation { risk?.release(res) }
-            deliver(r, .brokerRejected(text: text, code: code))
-        case .cancelRejected(_, let text, let raw), .replaceRejected(_, let text, let raw):
-            r.rawStatus = raw
-            var isReplace = false
-            switch r.lifecycle {
-            case .pendingCancel(let pc): r.lifecycle = .working(pc.cancelRejected())
-            case .pendingReplace(let pr): r.lifecycle = .working(pr.replaceRejected()); isReplace = true
-            default: break
-            }
-            records[id] = r
-            deliver(r, .cancelRejected(reason: .brokerOption, text: text, isReplace: isReplace), orig: r.clientOrderID)
-            r.pendingClientOrderID = nil
-            records[id] = r
-        case .expired(_, let raw):
-            r.rawStatus = raw
-            guard case .working(let w) = r.lifecycle else { records[id] = r; return }
-            r.lifecycle = .closed(w.expired())
-            records[id] = r
-            if let res = r.reservation { risk?.orderClosed(res) }
-            deliver(r, .expired)
-        }
+    func snapshot(_ r: Record) -> OrderSnapshot {
+        OrderSnapshot(id: r.id, sequence: r.sequence, source: r.source, clientOrderID: r.clientOrderID,
+                      pendingClientOrderID: r.pendingClientOrderID, request: r.request, instrument: r.instrument,
+                      product: r.product, broker: r.broker, lifecycle: r.lifecycle, brokerOrderID: r.brokerOrderID,
+                      rawStatus: r.rawStatus, held: r.held, rejectCode: r.rejectCode, rejectText: r.rejectText)
     }
 
     /// After a cancel or replace took effect, the order answers to the request's ClOrdID.
-    private func promotePending(_ id: OrderID) {
+    func promotePending(_ id: OrderID) {
         guard var r = records[id], let next = r.pendingClientOrderID else { return }
         r.clientOrderID = next
         r.pendingClientOrderID = nil
@@ -358,16 +338,27 @@ public actor OrderEngine {
 
     // MARK: Reports
 
-    private func terms(_ r: OrderRequest) -> OrderTerms {
+    func terms(_ r: OrderRequest) -> OrderTerms {
         OrderTerms(quantity: r.quantity, limitPrice: r.limitPrice, triggerPrice: r.triggerPrice)
     }
 
-    private func deliver(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID? = nil) {
+    func deliver(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID? = nil) {
+        var r = r
+        switch kind {
+        case .rejected(let why): (r.rejectCode, r.rejectText) = (why.code, why.description)
+        case .brokerRejected(let text, let code): (r.rejectCode, r.rejectText) = (code ?? "BROKER_REJECT", text)
+        default: break
+        }
+        if r.rejectCode != nil, records[r.id] != nil {
+            records[r.id]?.rejectCode = r.rejectCode
+            records[r.id]?.rejectText = r.rejectText
+        }
         sink.deliver(report(r, kind, orig: orig))
     }
 
     private func report(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID?) -> OrderReport {
-        let exec = "E-\(nextExec)"
+        let sequence = nextExec
+        let exec = "E-\(sequence)"
         nextExec += 1
         let clOrd: ClientOrderID
         switch kind {
@@ -381,17 +372,20 @@ public actor OrderEngine {
                            quantity: r.lifecycle.terms.quantity, limitPrice: r.lifecycle.terms.limitPrice,
                            cumulativeQuantity: r.lifecycle.fills.cumulative, leavesQuantity: r.lifecycle.leavesQuantity,
                            averagePrice: r.lifecycle.fills.averagePrice, brokerRawStatus: r.rawStatus,
-                           brokerOrderID: r.brokerOrderID)
+                           brokerOrderID: r.brokerOrderID, execSequence: sequence, order: snapshot(r),
+                           transactTime: now())
     }
 
-    private func unknown(_ s: OrderSource, _ c: ClientOrderID, _ orig: ClientOrderID, isReplace: Bool) -> OrderReport {
-        let exec = "E-\(nextExec)"
+    func unknown(_ s: OrderSource, _ c: ClientOrderID, _ orig: ClientOrderID, isReplace: Bool) -> OrderReport {
+        let sequence = nextExec
+        let exec = "E-\(sequence)"
         nextExec += 1
         return OrderReport(destination: s, kind: .cancelRejected(reason: .unknownOrder, text: "Unknown order \(orig)",
                                                                   isReplace: isReplace),
                            orderID: OrderID("NONE"), clientOrderID: c, origClientOrderID: orig, execID: exec,
                            status: .rejected, side: .buy, symbol: "", instrument: nil, product: nil, broker: nil,
                            quantity: .zero, limitPrice: nil, cumulativeQuantity: .zero, leavesQuantity: .zero,
-                           averagePrice: .zero, brokerRawStatus: nil, brokerOrderID: nil)
+                           averagePrice: .zero, brokerRawStatus: nil, brokerOrderID: nil, execSequence: sequence,
+                           order: nil, transactTime: now())
     }
 }

@@ -35,7 +35,7 @@ public struct FillTotals: Hashable, Sendable, Codable {
 /// The order state machine (FIX 4.4). Each state is its own type, and only legal moves exist as methods:
 /// a filled, canceled, rejected or expired order (`ClosedOrder`) has no method that changes it, and a
 /// fill cannot be applied to an order that was never accepted (`PendingNewOrder` has no `fill`).
-public enum OrderLifecycle: Sendable, Hashable {
+public enum OrderLifecycle: Sendable, Hashable, Codable {
     case pendingNew(PendingNewOrder)
     case working(WorkingOrder)
     case pendingCancel(PendingCancelOrder)
@@ -81,7 +81,7 @@ public enum OrderLifecycle: Sendable, Hashable {
     }
 }
 
-public struct PendingNewOrder: Sendable, Hashable {
+public struct PendingNewOrder: Sendable, Hashable, Codable {
     public let terms: OrderTerms
 
     /// A new order, before any broker has seen it.
@@ -102,7 +102,7 @@ public enum FillOutcome: Sendable, Hashable {
     case overfill(open: Quantity)
 }
 
-public struct WorkingOrder: Sendable, Hashable {
+public struct WorkingOrder: Sendable, Hashable, Codable {
     public let terms: OrderTerms
     public let fills: FillTotals
 
@@ -133,7 +133,7 @@ public struct WorkingOrder: Sendable, Hashable {
     public func canceledUnsolicited() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .canceled) }
 }
 
-public struct PendingCancelOrder: Sendable, Hashable {
+public struct PendingCancelOrder: Sendable, Hashable, Codable {
     public let working: WorkingOrder
 
     public func canceled() -> ClosedOrder { ClosedOrder(terms: working.terms, fills: working.fills, finalStatus: .canceled) }
@@ -149,7 +149,7 @@ public struct PendingCancelOrder: Sendable, Hashable {
     }
 }
 
-public struct PendingReplaceOrder: Sendable, Hashable {
+public struct PendingReplaceOrder: Sendable, Hashable, Codable {
     public let working: WorkingOrder
     public let newTerms: OrderTerms
 
@@ -178,8 +178,61 @@ public enum PendingFillOutcome<Pending: Sendable & Hashable>: Sendable, Hashable
 }
 
 /// A finished order. It has no transitions: nothing can fill, cancel or replace it.
-public struct ClosedOrder: Sendable, Hashable {
+public struct ClosedOrder: Sendable, Hashable, Codable {
     public let terms: OrderTerms
     public let fills: FillTotals
     public let finalStatus: OrderStatus
+}
+
+/// The states by name, as stored.
+public enum OrderLifecycleState: String, Sendable, Codable {
+    case pendingNew, working, pendingCancel, pendingReplace, closed
+}
+
+extension FillTotals {
+    /// Totals read back from storage.
+    public init(cumulative: Quantity, notionalUnits: Int64) {
+        self.cumulative = cumulative
+        self.notionalUnits = notionalUnits
+    }
+}
+
+extension OrderLifecycle {
+    public var state: OrderLifecycleState {
+        switch self {
+        case .pendingNew: return .pendingNew
+        case .working: return .working
+        case .pendingCancel: return .pendingCancel
+        case .pendingReplace: return .pendingReplace
+        case .closed: return .closed
+        }
+    }
+
+    /// The requested terms of a replace in flight.
+    public var pendingTerms: OrderTerms? {
+        if case .pendingReplace(let p) = self { return p.newTerms }
+        return nil
+    }
+
+    /// An order's state as it was stored (restart). Not a transition: it rebuilds a state the order
+    /// already reached through the legal moves; nil when the stored values do not make such a state.
+    public static func restored(_ state: OrderLifecycleState, terms: OrderTerms, fills: FillTotals,
+                                finalStatus: OrderStatus?, pendingTerms: OrderTerms?) -> OrderLifecycle? {
+        guard fills.cumulative.value >= 0, fills.cumulative <= terms.quantity else { return nil }
+        let working = WorkingOrder(terms: terms, fills: fills)
+        switch state {
+        case .pendingNew:
+            return fills.cumulative.value == 0 ? .pendingNew(PendingNewOrder(terms: terms)) : nil
+        case .working:
+            return .working(working)
+        case .pendingCancel:
+            return .pendingCancel(PendingCancelOrder(working: working))
+        case .pendingReplace:
+            guard let p = pendingTerms else { return nil }
+            return .pendingReplace(PendingReplaceOrder(working: working, newTerms: p))
+        case .closed:
+            guard let f = finalStatus, f.isTerminal else { return nil }
+            return .closed(ClosedOrder(terms: terms, fills: fills, finalStatus: f))
+        }
+    }
 }

@@ -34,6 +34,14 @@ public struct OrderReport: Sendable, Hashable {
     public var averagePrice: Price
     public var brokerRawStatus: String?
     public var brokerOrderID: String?
+    /// The number in `execID` (`E-<n>`), unique across restarts.
+    public var execSequence: Int = 0
+    /// The order after this event (nil for an answer about an order Vega does not know).
+    public var order: OrderSnapshot?
+    /// Exchange-clock time of the event, epoch milliseconds.
+    public var transactTime: Int64 = 0
+
+    public var client: ClientID? { order?.client }
 }
 
 /// FIX CxlRejReason (102).
@@ -44,4 +52,13 @@ public enum CancelRejectReason: Int, Sendable, Hashable {
 /// Receives every report, in order.
 public protocol OrderReportSink: Sendable {
     func deliver(_ report: OrderReport)
+    /// Returns once the report that announced `orderID` (its PendingNew) is durable; the engine sends an
+    /// order to a broker only after that, so that no broker holds an order Vega could forget.
+    /// Throws when storage failed.
+    func waitUntilDurable(_ orderID: OrderID) async throws
+}
+
+extension OrderReportSink {
+    /// For sinks with nothing to persist.
+    public func waitUntilDurable(_ orderID: OrderID) async throws {}
 }

@@ -14,7 +14,7 @@ public enum OrderSource: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// A new order as it enters the pipeline, whatever the interface (FIX, CLI, REST).
-public struct OrderRequest: Hashable, Sendable {
+public struct OrderRequest: Hashable, Sendable, Codable {
     public var source: OrderSource
     public var clientOrderID: ClientOrderID
     public var client: ClientID

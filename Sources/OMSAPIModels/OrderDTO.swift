@@ -1,0 +1,158 @@
+import OMSCore
+
+/// `POST /api/order/place` body (and `trader-cli place-order`). Prices are decimal strings in rupees.
+public struct PlaceOrderRequest: Codable, Sendable, Equatable {
+    public var symbol: String
+    /// `NSE` (default) or `BSE`.
+    public var exchange: String?
+    public var quantity: Int64
+    /// `BUY` or `SELL` (default BUY).
+    public var side: String?
+    /// `CNC`, `MIS`, `MTF`, `NRML` (default: CNC for cash, NRML for derivatives).
+    public var product: String?
+    /// `LIMIT` when a price is given, else `MARKET`; also `SL`, `SL-M`.
+    public var orderType: String?
+    public var price: Price?
+    public var triggerPrice: Price?
+    /// `DAY` (default) or `IOC`.
+    public var validity: String?
+    public var broker: String?
+    public var client: String?
+    /// Your id for the order (default: one is made up).
+    public var clientOrderId: String?
+    public var afterMarket: Bool?
+
+    public init(symbol: String, exchange: String? = nil, quantity: Int64, side: String? = nil, product: String? = nil,
+                orderType: String? = nil, price: Price? = nil, triggerPrice: Price? = nil, validity: String? = nil,
+                broker: String? = nil, client: String? = nil, clientOrderId: String? = nil, afterMarket: Bool? = nil) {
+        self.symbol = symbol
+        self.exchange = exchange
+        self.quantity = quantity
+        self.side = side
+        self.product = product
+        self.orderType = orderType
+        self.price = price
+        self.triggerPrice = triggerPrice
+        self.validity = validity
+        self.broker = broker
+        self.client = client
+        self.clientOrderId = clientOrderId
+        self.afterMarket = afterMarket
+    }
+}
+
+/// An order as the REST API and the CLI show it.
+public struct OrderDTO: Codable, Sendable, Equatable {
+    public var orderId: String
+    public var clientOrderId: String
+    public var client: String
+    public var source: String
+    public var symbol: String
+    public var instrumentKey: String?
+    public var side: String
+    public var orderType: String
+    public var product: String?
+    public var broker: String?
+    /// `PENDING_NEW`, `NEW`, `PARTIALLY_FILLED`, `FILLED`, `PENDING_CANCEL`, `CANCELED`, `PENDING_REPLACE`,
+    /// `REJECTED`, `EXPIRED`.
+    public var status: String
+    /// FIX OrdStatus (39).
+    public var ordStatus: String
+    public var quantity: Int64
+    public var price: Price?
+    public var filledQuantity: Int64
+    public var leavesQuantity: Int64
+    public var averagePrice: Price
+    public var brokerOrderId: String?
+    public var brokerStatus: String?
+    public var rejectCode: String?
+    public var rejectReason: String?
+    public var afterMarketHeld: Bool
+
+    public init(_ o: OrderSnapshot) {
+        orderId = o.id.rawValue
+        clientOrderId = o.clientOrderID.rawValue
+        client = o.client.rawValue
+        source = o.source.description
+        symbol = o.instrument?.tradingSymbol ?? o.request.lookup.symbol ?? ""
+        instrumentKey = o.instrument?.key.rawValue
+        side = o.request.side == .buy ? "BUY" : "SELL"
+        orderType = o.request.orderType.rawValue
+        product = o.product?.rawValue
+        broker = o.broker?.rawValue
+        status = Self.name(o.status)
+        ordStatus = o.status.rawValue
+        quantity = o.lifecycle.terms.quantity.value
+        price = o.lifecycle.terms.limitPrice
+        filledQuantity = o.lifecycle.fills.cumulative.value
+        leavesQuantity = o.lifecycle.leavesQuantity.value
+        averagePrice = o.lifecycle.fills.averagePrice
+        brokerOrderId = o.brokerOrderID
+        brokerStatus = o.rawStatus
+        rejectCode = o.rejectCode
+        rejectReason = o.rejectText
+        afterMarketHeld = o.held
+    }
+
+    public static func name(_ s: OrderStatus) -> String {
+        switch s {
+        case .pendingNew: return "PENDING_NEW"
+        case .new: return "NEW"
+        case .partiallyFilled: return "PARTIALLY_FILLED"
+        case .filled: return "FILLED"
+        case .pendingCancel: return "PENDING_CANCEL"
+        case .canceled: return "CANCELED"
+        case .pendingReplace: return "PENDING_REPLACE"
+        case .rejected: return "REJECTED"
+        case .expired: return "EXPIRED"
+        }
+    }
+}
+
+/// `GET /api/portfolio`: positions merged across brokers, marked to market. Money in rupees (decimal strings).
+public struct PortfolioDTO: Codable, Sendable, Equatable {
+    public struct Line: Codable, Sendable, Equatable {
+        public var client: String
+        public var instrumentKey: String
+        public var symbol: String
+        public var product: String
+        public var brokers: [String]
+        public var carriedQuantity: Int64
+        public var dayBuyQuantity: Int64
+        public var daySellQuantity: Int64
+        public var netQuantity: Int64
+        public var averagePrice: Price
+        public var lastPrice: Price?
+        public var realisedPnl: Price
+        /// nil when there is no market price.
+        public var unrealisedPnl: Price?
+
+        public init(_ m: MergedPosition) {
+            client = m.client.rawValue
+            instrumentKey = m.instrumentKey.rawValue
+            symbol = m.symbol
+            product = m.product.rawValue
+            brokers = m.brokers.map(\.rawValue)
+            carriedQuantity = m.carriedQuantity
+            dayBuyQuantity = m.dayBuyQuantity
+            daySellQuantity = m.daySellQuantity
+            netQuantity = m.netQuantity
+            averagePrice = m.averagePrice
+            lastPrice = m.mark
+            realisedPnl = Price(units: m.realisedUnits)
+            unrealisedPnl = m.unrealisedUnits.map { Price(units: $0) }
+        }
+    }
+
+    public var client: String?
+    public var positions: [Line]
+    public var realisedPnl: Price
+    public var unrealisedPnl: Price
+
+    public init(client: String?, positions: [MergedPosition]) {
+        self.client = client
+        self.positions = positions.map(Line.init)
+        realisedPnl = Price(units: positions.reduce(0) { $0 + $1.realisedUnits })
+        unrealisedPnl = Price(units: positions.reduce(0) { $0 + ($1.unrealisedUnits ?? 0) })
+    }
+}

@@ -1,0 +1,98 @@
+extension OrderEngine {
+    /// Takes back what was stored before a restart: orders (open ones become live again), every ClOrdID
+    /// already used, and the next order and execution numbers. Call before `run()` and before any order.
+    public func restore(_ state: OrderBookState) {
+        nextOrder = max(nextOrder, state.nextOrderSequence)
+        nextExec = max(nextExec, state.nextExecSequence)
+        for (source, clOrdID) in state.usedClientOrderIDs {
+            byClientOrderID[Self.key(source, clOrdID)] = byClientOrderID[Self.key(source, clOrdID)] ?? OrderID("")
+        }
+        for o in state.orders {
+            records[o.id] = Record(id: o.id, sequence: o.sequence, held: o.held, source: o.source,
+                                   clientOrderID: o.clientOrderID, request: o.request, instrument: o.instrument,
+                                   product: o.product, broker: o.broker, lifecycle: o.lifecycle,
+                                   pendingClientOrderID: o.pendingClientOrderID, reservation: nil,
+                                   brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, rejectCode: o.rejectCode,
+                                   rejectText: o.rejectText)
+            byClientOrderID[Self.key(o.source, o.clientOrderID)] = o.id
+            if let p = o.pendingClientOrderID { byClientOrderID[Self.key(o.source, p)] = o.id }
+            if o.held, case .pendingNew = o.lifecycle {
+                // Decided again by the pipeline at the next release tick (held again if still closed).
+                held.append((o.id, o.request, 0))
+            }
+        }
+    }
+
+    /// After `restore`: asks each open order's broker what it knows of the order, by Vega's tag. An order
+    /// the broker has is brought up to date (fills it made while Vega was down, or its end); one the broker
+    /// never saw (it was stored but not yet sent, or the broker is the embedded paper market, whose book
+    /// lives in this process) is placed for its open quantity, under the same tag.
+    public func resumeAtBrokers() async {
+        let open = records.values.filter { !$0.held && $0.broker != nil && !$0.lifecycle.status.isTerminal }
+            .sorted { $0.sequence < $1.sequence }
+        for r in open {
+            guard let brokerID = r.broker, let broker = brokers[brokerID], r.instrument != nil, r.product != nil else {
+                continue
+            }
+            let tag = r.id.rawValue
+            let state: BrokerOrderState?
+            do throws(BrokerError) { state = try await broker.orderState(tag: tag) } catch {
+                unknownOutcome.insert(r.id)
+                continue
+            }
+            guard let current = records[r.id] else { continue }
+            if let state {
+                catchUp(current, with: state)
+                continue
+            }
+            switch current.lifecycle {
+            case .pendingCancel:
+                handle(.canceled(tag: tag, rawStatus: "not at broker after restart"))
+            case .pendingNew, .working, .pendingReplace:
+                let open = current.lifecycle.leavesQuantity
+                guard open.value > 0 else { continue }
+                await attemptPlacement(r.id, brokerOrder(current, quantity: open), at: brokerID)
+            case .closed:
+                continue
+            }
+        }
+    }
+
+    /// Applies what the broker did while Vega was not listening: missing fills (one event for the
+    /// difference, at the price that makes the averages agree) and the order's end.
+    private func catchUp(_ r: Record, with state: BrokerOrderState) {
+        let tag = r.id.rawValue
+        if case .pendingNew = r.lifecycle {
+            handle(.acknowledged(tag: tag, brokerOrderID: state.brokerOrderID, exchangeOrderID: nil, rawStatus: state.rawStatus))
+        }
+        let ours = r.lifecycle.fills
+        let missing = state.filledQuantity.value - ours.cumulative.value
+        if missing > 0 {
+            let theirNotional = state.averagePrice.units * state.filledQuantity.value
+            let price = Price(units: (theirNotional - ours.notionalUnits) / missing)
+            handle(.fill(tag: tag, tradeID: "RESUME-\(tag)-\(state.filledQuantity.value)", quantity: Quantity(missing),
+                         price: price, rawStatus: state.rawStatus))
+        }
+        if !state.isOpen, let now = records[r.id], !now.lifecycle.status.isTerminal {
+            handle(.canceled(tag: tag, rawStatus: state.rawStatus))
+        }
+    }
+
+    /// Orders whose placement timed out: asked for by tag at their broker. Found: the order carries on.
+    /// Still unknown: it stays PendingNew and is asked for again later; it is never sent a second time.
+    func lookUp(_ id: OrderID) async {
+        guard unknownOutcome.contains(id), let r = records[id], let brokerID = r.broker, let broker = brokers[brokerID] else {
+            return
+        }
+        let found: BrokerOrderState?
+        do throws(BrokerError) { found = try await broker.orderState(tag: id.rawValue) } catch { return }
+        guard let state = found, let current = records[id] else { return }
+        unknownOutcome.remove(id)
+        if current.brokerOrderID == nil { records[id]?.brokerOrderID = state.brokerOrderID }
+        catchUp(records[id]!, with: state)
+    }
+
+    func lookUpUnknownOutcomes() async {
+        for id in unknownOutcome.sorted(by: { $0.rawValue < $1.rawValue }) { await lookUp(id) }
+    }
+}

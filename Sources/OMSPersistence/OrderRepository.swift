@@ -1,0 +1,135 @@
+import GRDB
+import OMSCore
+
+/// Reads back what `OrderJournal` wrote: the order book at start, positions, one order and its history.
+public struct OrderRepository: Sendable {
+    public struct StoredEvent: Sendable, Hashable {
+        public var execID: String
+        public var kind: String
+        public var status: String
+        public var clientOrderID: String
+        public var code: String?
+        public var text: String?
+        public var lastQuantity: Int64?
+        public var lastPrice: Price?
+        public var transactTime: Int64
+    }
+
+    let reader: any DatabaseReader
+
+    public init(reader: any DatabaseReader) { self.reader = reader }
+
+    /// Open orders and those changed since `recentSince` (epoch ms), every ClOrdID used, and the next numbers.
+    /// - Parameter instrument: looks an instrument up by key (orders keep only its key).
+    public func bookState(recentSince: Int64, instrument: (InstrumentKey) -> Instrument?) throws -> OrderBookState {
+        try reader.read { db in
+            let terminal = OrderStatus.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM clientOrder WHERE status NOT IN (\(terminal)) OR updatedAt >= ? ORDER BY sequence
+                """, arguments: [recentSince])
+            var orders: [OrderSnapshot] = []
+            for row in rows {
+                guard let o = try Self.snapshot(row, instrument: instrument) else { continue }
+                orders.append(o)
+            }
+            var used: [(OrderSource, ClientOrderID)] = []
+            for row in try Row.fetchAll(db, sql: "SELECT source, clOrdID, pendingClOrdID FROM clientOrder") {
+                guard let source = Self.source(row["source"]) else { continue }
+                used.append((source, ClientOrderID(row["clOrdID"])))
+                if let p: String = row["pendingClOrdID"] { used.append((source, ClientOrderID(p))) }
+            }
+            let nextOrder = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM clientOrder") ?? 0) + 1
+            let nextExec = (try Int.fetchOne(db, sql: "SELECT max(execSequence) FROM orderEvent") ?? 0) + 1
+            return OrderBookState(orders: orders, usedClientOrderIDs: used, nextOrderSequence: nextOrder,
+                                  nextExecSequence: nextExec)
+        }
+    }
+
+    /// Every stored position.
+    public func positions() throws -> [PortfolioPosition] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM position").compactMap { row in
+                guard let product = Product(rawValue: row["product"]) else { return nil }
+                let key = PortfolioKey(client: ClientID(row["client"]), broker: BrokerID(row["broker"]),
+                                       instrumentKey: InstrumentKey(row["instrumentKey"]), product: product)
+                var p = PortfolioPosition(key: key, symbol: row["symbol"], tradingDay: row["tradingDay"])
+                p.carriedQuantity = row["carriedQuantity"]
+                p.dayBuyQuantity = row["dayBuyQuantity"]
+                p.dayBuyValueUnits = row["dayBuyValue"]
+                p.daySellQuantity = row["daySellQuantity"]
+                p.daySellValueUnits = row["daySellValue"]
+                p.netQuantity = row["netQuantity"]
+                p.openCostUnits = row["openCost"]
+                p.realisedUnits = row["realised"]
+                return p
+            }
+        }
+    }
+
+    /// One order as stored.
+    public func order(_ id: OrderID, instrument: (InstrumentKey) -> Instrument?) throws -> OrderSnapshot? {
+        try reader.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clientOrder WHERE id = ?", arguments: [id.rawValue])
+            else { return nil }
+            return try Self.snapshot(row, instrument: instrument)
+        }
+    }
+
+    /// The order's reports, oldest first.
+    public func events(_ id: OrderID) throws -> [StoredEvent] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM orderEvent WHERE orderID = ? ORDER BY execSequence",
+                             arguments: [id.rawValue]).map { row in
+                StoredEvent(execID: row["execID"], kind: row["kind"], status: row["status"], clientOrderID: row["clOrdID"],
+                            code: row["code"], text: row["text"], lastQuantity: row["lastQty"],
+                            lastPrice: (row["lastPx"] as Int64?).map { Price(units: $0) }, transactTime: row["transactTime"])
+            }
+        }
+    }
+
+    static func source(_ text: String) -> OrderSource? {
+        if text == "cli" { return .cli }
+        if text == "rest" { return .rest }
+        if text.hasPrefix("fix:") { return .fix(session: String(text.dropFirst(4))) }
+        return nil
+    }
+
+    static func price(_ row: Row, _ column: String) -> Price? { (row[column] as Int64?).map { Price(units: $0) } }
+
+    static func snapshot(_ row: Row, instrument: (InstrumentKey) -> Instrument?) throws -> OrderSnapshot? {
+        guard let source = source(row["source"]), let side = Side(rawValue: row["side"]),
+              let type = OrderType(rawValue: row["orderType"]), let tif = TimeInForce(rawValue: row["timeInForce"]),
+              let state = OrderLifecycleState(rawValue: row["state"]), let status = OrderStatus(rawValue: row["status"])
+        else { return nil }
+        let lookup = InstrumentLookup(symbol: row["symbol"], exchange: row["exchange"], securityID: row["securityID"],
+                                      securityIDSource: row["securityIDSource"], securityType: row["securityType"],
+                                      maturityDate: row["maturityDate"], maturityMonthYear: row["maturityMonthYear"],
+                                      putOrCall: (row["putOrCall"] as String?).flatMap(OptionType.init(rawValue:)),
+                                      strikePrice: price(row, "strikePrice"))
+        let request = OrderRequest(source: source, clientOrderID: ClientOrderID(row["clOrdID"]), client: ClientID(row["client"]),
+                                   lookup: lookup, side: side, orderType: type, timeInForce: tif,
+                                   quantity: Quantity(row["requestQuantity"] as Int64),
+                                   limitPrice: price(row, "requestLimitPrice"), triggerPrice: price(row, "requestTriggerPrice"),
+                                   product: (row["requestProduct"] as String?).flatMap(Product.init(rawValue:)),
+                                   broker: (row["requestBroker"] as String?).map(BrokerID.init),
+                                   afterMarket: row["afterMarket"], marketProtectionPct: row["marketProtectionPct"],
+                                   algoID: row["algoID"], slice: row["slice"])
+        let terms = OrderTerms(quantity: Quantity(row["quantity"] as Int64), limitPrice: price(row, "limitPrice"),
+                               triggerPrice: price(row, "triggerPrice"))
+        let pending = (row["newQuantity"] as Int64?).map {
+            OrderTerms(quantity: Quantity($0), limitPrice: price(row, "newLimitPrice"), triggerPrice: price(row, "newTriggerPrice"))
+        }
+        let fills = FillTotals(cumulative: Quantity(row["cumQty"] as Int64), notionalUnits: row["notional"])
+        guard let lifecycle = OrderLifecycle.restored(state, terms: terms, fills: fills, finalStatus: status,
+                                                      pendingTerms: pending) else { return nil }
+        let key = (row["instrumentKey"] as String?).map(InstrumentKey.init)
+        return OrderSnapshot(id: OrderID(row["id"]), sequence: row["sequence"], source: source,
+                             clientOrderID: ClientOrderID(row["clOrdID"]),
+                             pendingClientOrderID: (row["pendingClOrdID"] as String?).map(ClientOrderID.init),
+                             request: request, instrument: key.flatMap(instrument),
+                             product: (row["product"] as String?).flatMap(Product.init(rawValue:)),
+                             broker: (row["broker"] as String?).map(BrokerID.init), lifecycle: lifecycle,
+                             brokerOrderID: row["brokerOrderID"], rawStatus: row["rawStatus"], held: row["held"],
+                             rejectCode: row["rejectCode"], rejectText: row["rejectText"])
+    }
+}

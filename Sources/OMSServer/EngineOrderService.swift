@@ -1,0 +1,45 @@
+import BrokerSimulator
+import FIXGateway
+import OMSAPIModels
+import OMSCore
+import OMSHTTP
+import OMSPersistence
+
+/// The REST API's (and so the CLI's) way into the order flow: the same engine and pipeline as FIX orders;
+/// each answer is given once the change it reports is durable.
+struct EngineOrderService: OrderService {
+    let engine: OrderEngine
+    let app: OMSFIXApplication
+    let repository: OrderRepository
+    let instrument: @Sendable (InstrumentKey) -> Instrument?
+    let paper: PaperBroker
+
+    func place(_ request: OrderRequest) async throws -> OrderSnapshot {
+        let id = await engine.submit(request)
+        try await app.reportsDurable()
+        if let o = await engine.order(id) { return o }
+        guard let stored = try repository.order(id, instrument: instrument) else {
+            preconditionFailure("order \(id) was submitted but is neither in the engine nor stored")
+        }
+        return stored
+    }
+
+    func order(_ id: OrderID) async throws -> OrderSnapshot? {
+        if let o = await engine.order(id) { return o }
+        return try repository.order(id, instrument: instrument)
+    }
+
+    func cancel(_ id: OrderID) async throws -> OrderCancelOutcome {
+        let outcome = await engine.cancel(orderID: id)
+        if case .requested = outcome { try await app.reportsDurable() }
+        if case .unknown = outcome, let stored = try repository.order(id, instrument: instrument) {
+            return .refused(.tooLate, "order is \(OrderDTO.name(stored.status))")
+        }
+        return outcome
+    }
+
+    func portfolio(client: ClientID?) async -> [MergedPosition] {
+        let marks = await paper.lastPrices()
+        return app.portfolio.merged(client: client) { marks[$0] }
+    }
+}
