@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "TraderCLITests",
             dependencies: [
-                "TraderCLI", "ReferenceData", "OMSAPIModels", "OMSCore",
+                "TraderCLI", "ReferenceData", "OMSAPIModels", "OMSCore", "OMSTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -12,6 +12,9 @@ public struct PaperBrokerConfiguration: Sendable {
     public var volatilityBps: Int64 = 5
     /// Seed of the price process, so that a run can be replayed.
     public var seed: UInt64 = 42
+    /// Start of the broker's order ids (`PB1`…) and trade ids (`T1`…): a server gives each run its own, so
+    /// that ids stay unique across restarts.
+    public var idPrefix: String = ""
 
     public init() {}
 }
@@ -88,7 +91,7 @@ public actor PaperBroker: BrokerAdapter {
     public func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
         if config.latency > .zero { try? await Task.sleep(for: config.latency) }
         if let existing = orders[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
-        let brokerID = "PB\(nextID)"
+        let brokerID = "\(config.idPrefix)PB\(nextID)"
         nextID += 1
         var o = PaperOrder(request: order, brokerOrderID: brokerID,
                            triggered: order.orderType != .stop && order.orderType != .stopLimit)
@@ -231,7 +234,7 @@ public actor PaperBroker: BrokerAdapter {
             o.rawStatus = o.filled == r.quantity ? "complete" : "open"
             if o.filled == r.quantity { o.open = false }
             orders[tag] = o
-            let trade = "T\(nextTrade)"
+            let trade = "\(config.idPrefix)T\(nextTrade)"
             nextTrade += 1
             continuation.yield(.fill(tag: tag, tradeID: trade, quantity: qty, price: px, rawStatus: o.rawStatus))
             if o.open && r.timeInForce == .ioc {

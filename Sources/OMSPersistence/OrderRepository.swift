@@ -33,10 +33,14 @@ public struct OrderRepository: Sendable {
                 orders.append(o)
             }
             var used: [(OrderSource, ClientOrderID)] = []
-            for row in try Row.fetchAll(db, sql: "SELECT source, clOrdID, pendingClOrdID FROM clientOrder") {
-                guard let source = Self.source(row["source"]) else { continue }
-                used.append((source, ClientOrderID(row["clOrdID"])))
-                if let p: String = row["pendingClOrdID"] { used.append((source, ClientOrderID(p))) }
+            // Every ClOrdID a report was made for (an order's first one, its replaces and cancels), and those of
+            // requests still in flight.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT destination, clOrdID FROM orderEvent
+                UNION SELECT source, pendingClOrdID FROM clientOrder WHERE pendingClOrdID IS NOT NULL
+                """) {
+                guard let source = Self.source(row[0]) else { continue }
+                used.append((source, ClientOrderID(row[1])))
             }
             let nextOrder = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM clientOrder") ?? 0) + 1
             let nextExec = (try Int.fetchOne(db, sql: "SELECT max(execSequence) FROM orderEvent") ?? 0) + 1

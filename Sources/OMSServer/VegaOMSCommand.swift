@@ -71,6 +71,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Client of REST and CLI orders that name none.")
     var defaultClient: String = "CLIENT1"
 
+    @Option(help: "Paper broker: largest quantity filled per market step (default: the whole order at once).")
+    var paperMaxFill: Int64?
+
+    @Option(help: "Paper broker: standard deviation of one 1-second price step, in basis points (0: prices stand still).")
+    var paperVolatilityBps: Int64 = 5
+
+    @Option(help: "Paper broker: adverse slippage of market orders, in basis points.")
+    var paperSlippageBps: Int64 = 0
+
+    @Option(help: "Paper broker: delay before it answers, in milliseconds.")
+    var paperLatencyMs: Int = 0
+
     @Option(help: "SQLite durability: `full` (an fsync per group commit: survives a power cut) or `normal` (survives kill -9).")
     var durability: VegaDatabase.Durability = .full
 
@@ -80,6 +92,10 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535 (0: any free port)") }
         if let p = fixPort, !(0...65535).contains(p) { throw ValidationError("--fix-port must be 0…65535 (0: any free port)") }
+        if let q = paperMaxFill, q <= 0 { throw ValidationError("--paper-max-fill must be positive") }
+        guard (0...1000).contains(paperVolatilityBps) else { throw ValidationError("--paper-volatility-bps must be 0…1000") }
+        guard (0...1000).contains(paperSlippageBps) else { throw ValidationError("--paper-slippage-bps must be 0…1000") }
+        guard (0...60_000).contains(paperLatencyMs) else { throw ValidationError("--paper-latency-ms must be 0…60000") }
     }
 
     func run() async throws {
@@ -111,7 +127,13 @@ struct Serve: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: holidayFile.path) { try holidays.load(contentsOf: holidayFile) }
         let sessionEngine = try MarketSessionEngine(holidays: holidays, options: .init(enforceTradeForTradeDeliveryOnly: false))
         let exchangeClock = ExchangeClock(mode: self.clock, holidays: holidays)
-        let paper = PaperBroker()
+        var paperConfig = PaperBrokerConfiguration()
+        paperConfig.maxFillPerStep = paperMaxFill.map { Quantity($0) }
+        paperConfig.volatilityBps = paperVolatilityBps
+        paperConfig.slippageBps = paperSlippageBps
+        paperConfig.latency = .milliseconds(paperLatencyMs)
+        paperConfig.idPrefix = "R\(String(Int(Date().timeIntervalSince1970), radix: 36).uppercased())-"
+        let paper = PaperBroker(configuration: paperConfig)
         let seededPrices = try await PaperPrices.seed(paper, from: URL(fileURLWithPath: seeds).appendingPathComponent("price_bands.csv"),
                                                       resolver: referenceData.resolver)
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },

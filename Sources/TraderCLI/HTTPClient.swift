@@ -31,6 +31,28 @@ enum HTTPClient {
         return try await send(r)
     }
 
+    static func post(_ url: URL, json body: Data? = nil) async throws -> Data {
+        var r = URLRequest(url: url)
+        r.httpMethod = "POST"
+        r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        r.httpBody = body
+        return try await send(r)
+    }
+
+    /// `server` + `path` (+ query).
+    static func url(_ server: String, _ path: String, query: [String: String] = [:]) -> URL {
+        var c = URLComponents(string: server)!
+        c.path = (c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path) + path
+        if !query.isEmpty { c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        return c.url!
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do { return try JSONDecoder().decode(type, from: data) } catch {
+            throw CLIError("the server's answer is not a \(type): \(error)")
+        }
+    }
+
     private static func send(_ request: URLRequest) async throws -> Data {
         let (data, response): (Data, URLResponse)
         do {

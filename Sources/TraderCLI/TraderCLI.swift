@@ -5,8 +5,9 @@ import ArgumentParser
 struct TraderCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trader-cli",
-        abstract: "Vega OMS command line: instrument search and reference-data loads.",
-        subcommands: [SearchCommand.self, LoadInstrumentsCommand.self, SeedCommand.self])
+        abstract: "Vega OMS command line: orders, portfolio, instrument search and reference-data loads.",
+        subcommands: [PlaceOrderCommand.self, OrderStatusCommand.self, CancelCommand.self, PortfolioCommand.self,
+                      SearchCommand.self, LoadInstrumentsCommand.self, SeedCommand.self])
 }
 
 /// Where the server listens unless `--server` says otherwise.

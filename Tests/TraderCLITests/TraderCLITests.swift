@@ -7,41 +7,20 @@ import NIOCore
 import OMSAPIModels
 import OMSCore
 import OMSHTTP
+import OMSTestSupport
 import ReferenceData
 import Testing
 @testable import TraderCLI
 
-/// Runs the built `trader-cli` (next to the test bundle) and captures its output.
+/// Runs the built `trader-cli` and captures its output.
 struct CLIRun {
     var status: Int32
     var stdout: String
     var stderr: String
 
-    static var executable: URL {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var dir = bundleDir
-        // The runner may be inside the .xctest bundle (Contents/MacOS) on some platforms.
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("trader-cli")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return bundleDir.appendingPathComponent("trader-cli")
-    }
-
     static func run(_ args: [String], cwd: URL? = nil) throws -> CLIRun {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try ToolRun.run("trader-cli", args, cwd: cwd)
+        return CLIRun(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
 

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import OMSAPIModels
+import OMSCore
+
+/// Options every command that talks to the server shares.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Server base URL.")
+    var server: String = defaultServer
+
+    @Flag(help: "Print the API's JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard let u = URL(string: server), u.scheme == "http" || u.scheme == "https", u.host != nil else {
+            throw ValidationError("--server must be a URL like \(defaultServer)")
+        }
+    }
+
+    func printJSON<T: Encodable>(_ value: T) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try e.encode(value), as: UTF8.self))
+    }
+}
+
+struct PlaceOrderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "place-order",
+        abstract: "Place an order through the server's pipeline (the same checks as FIX orders).")
+
+    @Option(help: "Broker to route to (default: the client's or the server's default, PAPER).")
+    var broker: String?
+    @Option(help: "Trading symbol, e.g. RELIANCE.")
+    var symbol: String
+    @Option(help: "Exchange: NSE (default) or BSE.")
+    var exchange: String?
+    @Option(help: "Quantity (shares, or units for F&O: lots × lot size).")
+    var qty: Int64
+    @Option(help: "Product: CNC, MIS, MTF or NRML.")
+    var product: String?
+    @Option(help: "BUY (default) or SELL.")
+    var side: String = "BUY"
+    @Option(help: "Limit price in rupees (none: a market order).")
+    var price: String?
+    @Option(help: "Trigger price in rupees (SL and SL-M orders).")
+    var triggerPrice: String?
+    @Option(help: "Order type: MARKET, LIMIT, SL, SL-M (default: LIMIT with --price, else MARKET).")
+    var type: String?
+    @Option(help: "Validity: DAY (default) or IOC.")
+    var validity: String?
+    @Option(help: "Client id (default: the server's default client).")
+    var client: String?
+    @Option(help: "Your id for the order.")
+    var clientOrderId: String?
+    @Flag(help: "After-market order: held until the next session opens.")
+    var afterMarket = false
+    @OptionGroup var options: ServerOptions
+
+    func validate() throws {
+        guard qty > 0 else { throw ValidationError("--qty must be a positive whole number, got \(qty)") }
+        guard ["BUY", "SELL"].contains(side.uppercased()) else { throw ValidationError("--side must be BUY or SELL, got \(side)") }
+        if let p = price { guard let x = Price(p), x.units > 0 else { throw ValidationError("--price must be a positive price in rupees, got \(p)") } }
+        if let p = triggerPrice { guard let x = Price(p), x.units > 0 else { throw ValidationError("--trigger-price must be a positive price in rupees, got \(p)") } }
+        if let p = product, Product(rawValue: p.uppercased()) == nil {
+            throw ValidationError("--product must be one of CNC, MIS, MTF, NRML, got \(p)")
+        }
+    }
+
+    func run() async throws {
+        let body = PlaceOrderRequest(symbol: symbol, exchange: exchange, quantity: qty, side: side.uppercased(),
+                                     product: product?.uppercased(), orderType: type?.uppercased(),
+                                     price: price.flatMap { Price($0) }, triggerPrice: triggerPrice.flatMap { Price($0) },
+                                     validity: validity, broker: broker, client: client, clientOrderId: clientOrderId,
+                                     afterMarket: afterMarket ? true : nil)
+        let data = try await HTTPClient.post(HTTPClient.url(options.server, "/api/order/place"),
+                                             json: try JSONEncoder().encode(body))
+        let order = try HTTPClient.decode(OrderDTO.self, data)
+        if options.json { try options.printJSON(order) } else { print(OrderText.render(order), terminator: "") }
+    }
+}
+
+struct OrderStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "order-status", abstract: "Show an order by its id (O-…).")
+
+    @Argument(help: "Vega's order id, e.g. O-12.")
+    var id: String
+    @OptionGroup var options: ServerOptions
+
+    func validate() throws { guard !id.isEmpty else { throw ValidationError("give an order id, e.g. O-12") } }
+
+    func run() async throws {
+        let data = try await HTTPClient.get(HTTPClient.url(options.server, "/api/order/status", query: ["id": id]))
+        let order = try HTTPClient.decode(OrderDTO.self, data)
+        if options.json { try options.printJSON(order) } else { print(OrderText.render(order), terminator: "") }
+    }
+}
+
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel an open order by its id (O-…).")
+
+    @Argument(help: "Vega's order id, e.g. O-12.")
+    var id: String
+    @OptionGroup var options: ServerOptions
+
+    func validate() throws { guard !id.isEmpty else { throw ValidationError("give an order id, e.g. O-12") } }
+
+    func run() async throws {
+        let data = try await HTTPClient.post(HTTPClient.url(options.server, "/api/order/cancel", query: ["id": id]))
+        let order = try HTTPClient.decode(OrderDTO.self, data)
+        if options.json { try options.printJSON(order) } else { print(OrderText.render(order), terminator: "") }
+    }
+}
+
+struct PortfolioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portfolio", abstract: "Positions merged across brokers, with realised and unrealised P&L.")
+
+    @Option(help: "Only this client.")
+    var client: String?
+    @OptionGroup var options: ServerOptions
+
+    func run() async throws {
+        let data = try await HTTPClient.get(HTTPClient.url(options.server, "/api/portfolio",
+                                                           query: client.map { ["client": $0] } ?? [:]))
+        let p = try HTTPClient.decode(PortfolioDTO.self, data)
+        if options.json { try options.printJSON(p) } else { print(OrderText.render(p), terminator: "") }
+    }
+}
+
+/// Text output of the order commands.
+enum OrderText {
+    static func render(_ o: OrderDTO) -> String {
+        var lines = [
+            "order \(o.orderId)  \(o.status)  \(o.side) \(o.quantity) \(o.symbol)\(o.price.map { " @ \($0.rupeesString)" } ?? " at market")",
+            "  client \(o.client)  clOrdID \(o.clientOrderId)  product \(o.product ?? "-")  broker \(o.broker ?? "-")",
+            "  filled \(o.filledQuantity)  leaves \(o.leavesQuantity)  avg price \(o.averagePrice.rupeesString)",
+        ]
+        if let b = o.brokerOrderId { lines.append("  broker order \(b)  status \(o.brokerStatus ?? "-")") }
+        if let c = o.rejectCode { lines.append("  rejected \(c): \(o.rejectReason ?? "")") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func render(_ p: PortfolioDTO) -> String {
+        guard !p.positions.isEmpty else { return "no positions\n" }
+        let headers = ["CLIENT", "SYMBOL", "PRODUCT", "BROKERS", "CARRIED", "BUY", "SELL", "NET", "AVG", "LTP", "REALISED", "UNREALISED"]
+        let rows = p.positions.map { l in
+            [l.client, l.symbol, l.product, l.brokers.joined(separator: ","), String(l.carriedQuantity), String(l.dayBuyQuantity),
+             String(l.daySellQuantity), String(l.netQuantity), l.averagePrice.rupeesString, l.lastPrice?.rupeesString ?? "-",
+             l.realisedPnl.rupeesString, l.unrealisedPnl?.rupeesString ?? "-"]
+        }
+        var widths = headers.map(\.count)
+        for r in rows { for (k, c) in r.enumerated() { widths[k] = max(widths[k], c.count) } }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { k, c in c.padding(toLength: widths[k], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return line(headers) + rows.map(line).joined()
+            + "total realised \(p.realisedPnl.rupeesString)  unrealised \(p.unrealisedPnl.rupeesString)\n"
+    }
+}

@@ -1,0 +1,165 @@
+import FIXProtocol
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import OMSTestSupport
+import Testing
+
+/// The order lifecycle through the real `vega-oms` process: FIX client, drop copy, REST and the
+/// `trader-cli` process against one server, then kill -9 and a restart.
+@Suite(.serialized)
+struct VegaOMSOrderFlowTests {
+    static func http(_ method: String, _ url: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+        var r = URLRequest(url: URL(string: url)!)
+        r.httpMethod = method
+        if let body { r.httpBody = Data(body.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+    }
+
+    /// Reads `n` messages (fewer if the peer goes quiet).
+    static func read(_ c: FIXTestClient, _ n: Int, timeout: Duration = .seconds(10)) async -> [FIXMessage] {
+        var got: [FIXMessage] = []
+        for _ in 0..<n { if let m = await c.receive(timeout: timeout) { got.append(m) } }
+        return got
+    }
+
+    @Test func orderLifecycleOverFIXRESTAndCLISurvivesKill9() async throws {
+        let dir = NSTemporaryDirectory() + "vega-flow-\(UUID().uuidString)"
+        // Prices stand still (volatility 0) and the paper market fills at most 3 per one-second step.
+        let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log",
+                    "--paper-max-fill", "3", "--paper-volatility-bps", "0"]
+        let first = VegaOMSProcess(arguments: args)
+        try first.start()
+        let api = "http://127.0.0.1:\(first.httpPort)"
+        let c = try await FIXTestClient.connect(port: first.port)
+        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|553=CLIENT1|554=demo|")
+        #expect(await c.receive()?.msgType == "A")
+        let drop = try await FIXTestClient.connect(port: first.port)
+        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=30|553=DROPCOPY|554=dropcopy|")
+        #expect(await drop.receive()?.msgType == "A")
+
+        // 1. Partial fills: a buy limit above the market (RELIANCE ≈ 1542) fills 3 + 3 + 3 + 1.
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=P-1|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        let p1 = await Self.read(c, 6)
+        #expect(p1.map { $0.string(150) ?? "" } == ["A", "0", "F", "F", "F", "F"])
+        #expect(p1.map { $0.string(39) ?? "" } == ["A", "0", "1", "1", "1", "2"])
+        #expect(p1.compactMap { $0.int(32) } == [3, 3, 3, 1])
+        #expect(p1.compactMap { $0.int(14) } == [0, 0, 3, 6, 9, 10])
+        #expect(p1.compactMap { $0.int(151) } == [10, 10, 7, 4, 1, 0])
+        #expect(Set(p1.compactMap { $0.string(17) }).count == 6)   // ExecIDs are unique
+        let orderID = try #require(p1.first?.string(37))
+        #expect(p1.allSatisfy { $0.string(37) == orderID && $0.string(11) == "P-1" })
+        #expect(p1.last?.string(6) == p1.last?.string(31))   // one price: AvgPx = LastPx
+
+        // 2. A resting order (below the market), replaced, queried, then cancelled.
+        try await c.send("8=FIX.4.4|35=D|34=3|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=5|40=2|44=1400.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|")
+        let r1 = await Self.read(c, 2)
+        #expect(r1.map { $0.string(39) ?? "" } == ["A", "0"])
+        try await c.send("8=FIX.4.4|35=G|34=4|49=CLIENT1|52=<TIME>|56=VEGA|11=R-2|41=R-1|21=1|38=8|40=2|44=1410.00|54=1|55=RELIANCE|60=<TIME>|")
+        let r2 = await Self.read(c, 2)
+        #expect(r2.map { $0.string(150) ?? "" } == ["E", "5"])
+        #expect(r2.last?.int(38) == 8 && r2.last?.string(11) == "R-2" && r2.last?.string(41) == "R-1", "\(r2.last.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "")")
+        #expect(r2.last.flatMap { $0.string(44) }.flatMap { Double($0) } == 1410)
+        try await c.send("8=FIX.4.4|35=H|34=5|49=CLIENT1|52=<TIME>|56=VEGA|11=R-2|54=1|55=RELIANCE|")
+        let status = try #require(await c.receive())
+        #expect(status.string(150) == "I" && status.string(39) == "0" && status.int(151) == 8)
+        try await c.send("8=FIX.4.4|35=F|34=6|49=CLIENT1|52=<TIME>|56=VEGA|11=R-3|41=R-2|54=1|55=RELIANCE|60=<TIME>|")
+        let r3 = await Self.read(c, 2)
+        #expect(r3.map { $0.string(150) ?? "" } == ["6", "4"])
+        #expect(r3.last?.string(39) == "4" && r3.last?.int(151) == 0 && r3.last?.string(11) == "R-3")
+
+        // 3. Cancelling it again is too late (35=9, 102=0); an unknown OrigClOrdID gets 102=1; a duplicate
+        //    ClOrdID is rejected with 103=6.
+        try await c.send("8=FIX.4.4|35=F|34=7|49=CLIENT1|52=<TIME>|56=VEGA|11=R-4|41=R-3|54=1|55=RELIANCE|60=<TIME>|")
+        let late = try #require(await c.receive())
+        #expect(late.msgType == "9" && late.int(102) == 0)
+        try await c.send("8=FIX.4.4|35=F|34=8|49=CLIENT1|52=<TIME>|56=VEGA|11=R-5|41=NOSUCH|54=1|55=RELIANCE|60=<TIME>|")
+        let unknown = try #require(await c.receive())
+        #expect(unknown.msgType == "9" && unknown.int(102) == 1 && unknown.string(41) == "NOSUCH")
+        try await c.send("8=FIX.4.4|35=D|34=9|49=CLIENT1|52=<TIME>|56=VEGA|11=P-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        let dup = try #require(await c.receive())
+        #expect(dup.string(150) == "8" && dup.int(103) == 6 && dup.string(5006) == "DUPLICATE_CLORDID")
+
+        // 4. An order that stays open over the restart.
+        try await c.send("8=FIX.4.4|35=D|34=10|49=CLIENT1|52=<TIME>|56=VEGA|11=K-1|21=1|38=7|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        let k1 = await Self.read(c, 2)
+        #expect(k1.map { $0.string(39) ?? "" } == ["A", "0"])
+        let openID = try #require(k1.last?.string(37))
+
+        // 5. REST: an order placed over HTTP goes through the same pipeline and reaches the drop copy.
+        let (placed, order) = try await Self.http("POST", api + "/api/order/place",
+                                                  body: #"{"symbol":"RELIANCE","quantity":2,"side":"SELL","price":"1500.00","product":"CNC"}"#)
+        #expect(placed == 200 && order["client"] as? String == "CLIENT1" && order["source"] as? String == "rest")
+        let (rejected, why) = try await Self.http("POST", api + "/api/order/place", body: #"{"symbol":"NOSUCH","quantity":2}"#)
+        #expect(rejected == 422 && why["code"] as? String == "UNKNOWN_INSTRUMENT")
+        let (bad, badWhy) = try await Self.http("POST", api + "/api/order/place", body: #"{"symbol":"RELIANCE","quantity":"ten"}"#)
+        #expect(bad == 400 && badWhy["code"] as? String == "INVALID_BODY")
+        // Drop copy: every ExecutionReport (not the OrderCancelRejects): 6 + 2 + 2 + 1 (status) + 2 + 1 (duplicate)
+        // + 2 FIX reports, then the REST order's three (A, 0, fill: it sells below the market) and the REST reject.
+        let copies = await Self.read(drop, 20)
+        #expect(copies.count == 20)
+        #expect(copies.filter { $0.string(11)?.hasPrefix("REST-") == true }.map { $0.string(39) ?? "" } == ["A", "0", "2", "8"])
+        #expect(copies.allSatisfy { $0.msgType == "8" })
+
+        // 6. The CLI process against the same server.
+        let cliPlace = try ToolRun.run("trader-cli", ["place-order", "--server", api, "--broker", "PAPER", "--symbol", "INFY",
+                                                      "--qty", "3", "--product", "CNC", "--json"])
+        #expect(cliPlace.status == 0, "\(cliPlace.stderr)")
+        let cliOrder = try #require(try JSONSerialization.jsonObject(with: Data(cliPlace.stdout.utf8)) as? [String: Any])
+        let cliID = try #require(cliOrder["orderId"] as? String)
+        let cliStatus = try ToolRun.run("trader-cli", ["order-status", cliID, "--server", api])
+        #expect(cliStatus.status == 0 && cliStatus.stdout.contains("order \(cliID)") && cliStatus.stdout.contains("INFY"))
+        let cliCancel = try ToolRun.run("trader-cli", ["cancel", openID, "--server", api])
+        #expect(cliCancel.status == 0 && cliCancel.stdout.contains("PENDING_CANCEL"), "\(cliCancel.stdout) \(cliCancel.stderr)")
+        let cancelReports = await Self.read(c, 2)
+        #expect(cancelReports.map { $0.string(39) ?? "" } == ["6", "4"])   // the owner is told
+        let cliUnknown = try ToolRun.run("trader-cli", ["order-status", "O-999999", "--server", api])
+        #expect(cliUnknown.status != 0 && cliUnknown.stderr.contains("UNKNOWN_ORDER"))
+        let cliBadQty = try ToolRun.run("trader-cli", ["place-order", "--server", api, "--symbol", "INFY", "--qty", "0"])
+        #expect(cliBadQty.status != 0 && cliBadQty.stderr.contains("--qty"))
+        let cliPortfolio = try ToolRun.run("trader-cli", ["portfolio", "--server", api])
+        #expect(cliPortfolio.status == 0 && cliPortfolio.stdout.contains("RELIANCE") && cliPortfolio.stdout.contains("CLIENT1"))
+
+        // 7. Another open order, then kill -9.
+        try await c.send("8=FIX.4.4|35=D|34=11|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|21=1|38=4|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        let k2 = await Self.read(c, 2)
+        #expect(k2.map { $0.string(39) ?? "" } == ["A", "0"])
+        let lastSeq = try #require(k2.last?.int(34))
+        let (_, before) = try await Self.http("GET", api + "/api/portfolio?client=CLIENT1")
+        first.kill9()
+        await c.close()
+        await drop.close()
+
+        let second = VegaOMSProcess(arguments: args)
+        try second.start()
+        defer { second.terminate() }
+        let api2 = "http://127.0.0.1:\(second.httpPort)"
+        // The open order is back, and so are the positions.
+        let d = try await FIXTestClient.connect(port: second.port)
+        try await d.send("8=FIX.4.4|35=A|34=12|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|553=CLIENT1|554=demo|")
+        let logon = try #require(await d.receive())
+        #expect(logon.int(34) == lastSeq + 1)
+        try await d.send("8=FIX.4.4|35=H|34=13|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
+        let restored = try #require(await d.receive())
+        #expect(restored.string(150) == "I" && restored.string(39) == "0" && restored.int(151) == 4 && restored.string(11) == "K-2")
+        let (_, after) = try await Self.http("GET", api2 + "/api/portfolio?client=CLIENT1")
+        let positionsBefore = (before["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }
+        let positionsAfter = (after["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }
+        #expect(positionsBefore != nil && positionsBefore == positionsAfter)
+        // A duplicate of an order from before the restart is still refused.
+        try await d.send("8=FIX.4.4|35=D|34=14|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        let dup2 = try #require(await d.receive())
+        #expect(dup2.int(103) == 6)
+        // The cancelled order's history is stored.
+        let (code, cancelled) = try await Self.http("GET", api2 + "/api/order/status?id=\(openID)")
+        #expect(code == 200 && cancelled["status"] as? String == "CANCELED")
+        // Order ids continue after the restart instead of starting again.
+        let (_, next) = try await Self.http("POST", api2 + "/api/order/place", body: #"{"symbol":"RELIANCE","quantity":1,"price":"1400.00"}"#)
+        let nextID = try #require(next["orderId"] as? String)
+        #expect(Int(nextID.dropFirst(2))! > Int(openID.dropFirst(2))!)
+        await d.close()
+    }
+}
