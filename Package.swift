@@ -193,6 +193,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "OMSPersistenceTests",
+            dependencies: [
+                "OMSPersistence", "OMSCore", "FIXSession", "FIXProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "TraderCLITests",
             dependencies: [
                 "TraderCLI", "ReferenceData", "OMSAPIModels", "OMSCore", "OMSTestSupport",

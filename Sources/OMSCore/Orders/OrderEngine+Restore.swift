@@ -92,7 +92,8 @@ extension OrderEngine {
         catchUp(records[id]!, with: state)
     }
 
-    func lookUpUnknownOutcomes() async {
+    /// Asks again for every order whose fate is unknown (the run loop does this every few seconds).
+    public func lookUpUnknownOutcomes() async {
         for id in unknownOutcome.sorted(by: { $0.rawValue < $1.rawValue }) { await lookUp(id) }
     }
 }

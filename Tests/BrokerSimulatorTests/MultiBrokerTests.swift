@@ -1,0 +1,175 @@
+import BrokerSimulator
+import Foundation
+import OMSCore
+import Testing
+
+/// A broker whose answers a test scripts: down, timing out, or accepting; it counts placements and can be
+/// asked for orders by tag.
+actor ScriptedBroker: BrokerAdapter {
+    enum Placement: Sendable { case accept, down, timeout, timeoutLost }
+
+    nonisolated let id: BrokerID
+    nonisolated let capabilities = BrokerCapabilities(orderTypes: [.limit, .market], validities: [.day], products: Set(Product.allCases),
+                                                      supportsAfterMarketOrders: false, maxOrdersPerSecond: 10)
+    nonisolated let events: AsyncStream<BrokerOrderEvent>
+    private let continuation: AsyncStream<BrokerOrderEvent>.Continuation
+    var placement: Placement
+    /// What `orderState` answers, by tag (nil: never saw it).
+    var known: [String: BrokerOrderState] = [:]
+    private(set) var placed: [BrokerOrderRequest] = []
+    private(set) var lookups = 0
+
+    init(_ id: String, placement: Placement) {
+        self.id = BrokerID(id)
+        self.placement = placement
+        (events, continuation) = AsyncStream.makeStream(of: BrokerOrderEvent.self)
+    }
+
+    func setKnown(_ s: BrokerOrderState) { known[s.tag] = s }
+    func emit(_ e: BrokerOrderEvent) { continuation.yield(e) }
+
+    func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
+        placed.append(order)
+        switch placement {
+        case .down: throw .unavailable("connection refused")
+        case .timeoutLost: throw .outcomeUnknown
+        case .timeout:
+            // The broker took the order, but the answer was lost.
+            known[order.tag] = BrokerOrderState(tag: order.tag, brokerOrderID: "\(id)-\(placed.count)", rawStatus: "open",
+                                                filledQuantity: .zero, averagePrice: .zero, isOpen: true)
+            throw .outcomeUnknown
+        case .accept:
+            let bid = "\(id)-\(placed.count)"
+            known[order.tag] = BrokerOrderState(tag: order.tag, brokerOrderID: bid, rawStatus: "open", filledQuantity: .zero,
+                                                averagePrice: .zero, isOpen: true)
+            continuation.yield(.acknowledged(tag: order.tag, brokerOrderID: bid, exchangeOrderID: nil, rawStatus: "open"))
+            return BrokerPlacement(brokerOrderIDs: [bid])
+        }
+    }
+
+    func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {}
+    func cancel(tag: String) async throws(BrokerError) { continuation.yield(.canceled(tag: tag, rawStatus: "cancelled")) }
+    func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
+        lookups += 1
+        return known[tag]
+    }
+    func positions() async throws(BrokerError) -> [BrokerPosition] { [] }
+}
+
+/// The Multi-Broker Abstraction Layer's routing rules in the order engine: failover before acceptance,
+/// unknown outcomes resolved by lookup (never a second placement), and restart catch-up.
+struct MultiBrokerTests {
+    static let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
+
+    func engine(_ brokers: [ScriptedBroker], failover: [BrokerID: BrokerID] = [:], sink: ReportCollector) throws -> OrderEngine {
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        return OrderEngine(pipeline: pipeline, brokers: brokers, defaultBroker: brokers[0].id, failover: failover,
+                           now: { Self.at }, sink: sink)
+    }
+
+    func request(_ id: String, broker: String? = nil) -> OrderRequest {
+        OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID(id), client: ClientID("AB1234"),
+                     lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit, quantity: Quantity(10),
+                     limitPrice: Price("1395.00"), broker: broker.map { BrokerID($0) })
+    }
+
+    @Test func anOrderForABrokerThatIsDownGoesToItsBackup() async throws {
+        let primary = ScriptedBroker("UPSTOX", placement: .down)
+        let backup = ScriptedBroker("ZERODHA", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([primary, backup], failover: [BrokerID("UPSTOX"): BrokerID("ZERODHA")], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        await e.submit(request("F1", broker: "UPSTOX"))
+        let r = await sink.wait(for: 2)
+        #expect(r.map(\.status) == [.pendingNew, .new])
+        #expect(r.last?.broker == BrokerID("ZERODHA"))
+        let counts = (await primary.placed.count, await backup.placed.count)
+        #expect(counts == (1, 1))
+    }
+
+    @Test func withoutABackupABrokerThatIsDownRejectsTheOrder() async throws {
+        let primary = ScriptedBroker("UPSTOX", placement: .down)
+        let sink = ReportCollector()
+        let e = try engine([primary], sink: sink)
+        await e.submit(request("F2"))
+        let r = await sink.wait(for: 2)
+        #expect(r.map(\.status) == [.pendingNew, .rejected])
+        #expect(r.last?.order?.rejectText?.contains("UPSTOX") == true)
+    }
+
+    @Test func aTimedOutPlacementIsLookedUpByTagAndNeverSentAgain() async throws {
+        let broker = ScriptedBroker("UPSTOX", placement: .timeout)
+        let backup = ScriptedBroker("ZERODHA", placement: .accept)
+        let sink = ReportCollector()
+        // Even with a backup configured: an order whose fate is unknown must not go anywhere else.
+        let e = try engine([broker, backup], failover: [BrokerID("UPSTOX"): BrokerID("ZERODHA")], sink: sink)
+        await e.submit(request("T1"))
+        let r = await sink.wait(for: 2)
+        // Found at the broker: the order is working with the broker's id.
+        #expect(r.map(\.status) == [.pendingNew, .new])
+        #expect(r.last?.brokerOrderID == "UPSTOX-1")
+        let counts = (await broker.placed.count, await backup.placed.count)
+        #expect(counts == (1, 0))
+        #expect(await broker.lookups == 1)
+    }
+
+    @Test func anOrderTheBrokerCannotFindStaysPendingAndIsAskedForAgain() async throws {
+        // The broker's lookup does not find the order (yet it may still arrive there).
+        let broker = ScriptedBroker("FYERS", placement: .timeoutLost)
+        let sink = ReportCollector()
+        let e = try engine([broker], sink: sink)
+        await e.submit(request("T2"))
+        _ = await sink.wait(for: 1)
+        for _ in 0..<200 where await broker.lookups < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        await e.lookUpUnknownOutcomes()
+        #expect(await broker.lookups == 2)
+        #expect(await broker.placed.count == 1)
+        #expect(sink.all.map(\.status) == [.pendingNew])
+        // Later the broker does report it: the next lookup finds it and the order carries on.
+        await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "FY-9", rawStatus: "open", filledQuantity: Quantity(4),
+                                               averagePrice: Price("1394.00")!, isOpen: true))
+        await e.lookUpUnknownOutcomes()
+        let r = await sink.wait(for: 3)
+        #expect(r.map(\.status) == [.pendingNew, .new, .partiallyFilled])
+        #expect(r.last?.cumulativeQuantity == Quantity(4) && r.last?.averagePrice == Price("1394.00"))
+        #expect(await broker.placed.count == 1)
+    }
+
+    @Test func afterARestartFillsMadeWhileDownAreCaughtUpAndLostOrdersArePlacedAgain() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([broker], sink: sink)
+        let instrument = PaperBrokerTests.reliance
+        func stored(_ n: Int, cum: Int64) -> OrderSnapshot {
+            var fills = FillTotals()
+            if cum > 0 { fills = FillTotals(cumulative: Quantity(cum), notionalUnits: cum * Price("1390.00")!.units) }
+            return OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"),
+                                 clientOrderID: ClientOrderID("K-\(n)"), request: request("K-\(n)"), instrument: instrument,
+                                 product: .cnc, broker: BrokerID("PAPER"),
+                                 lifecycle: OrderLifecycle.restored(.working, terms: OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00")),
+                                                                    fills: fills, finalStatus: nil, pendingTerms: nil)!)
+        }
+        // O-1 the broker knows, with 6 filled (Vega had 2); O-2 it has never seen.
+        await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "open", filledQuantity: Quantity(6),
+                                               averagePrice: Price("1392.00")!, isOpen: true))
+        await e.restore(OrderBookState(orders: [stored(1, cum: 2), stored(2, cum: 3)],
+                                       usedClientOrderIDs: [(.fix(session: "CLIENT1"), ClientOrderID("K-1"))],
+                                       nextOrderSequence: 3, nextExecSequence: 10))
+        await e.resumeAtBrokers()
+        let r = await sink.wait(for: 1)
+        // O-1: one catch-up fill of 4 at the price that makes the averages agree: (6×1392 − 2×1390) / 4 = 1393.
+        #expect(r.first?.orderID == OrderID("O-1") && r.first?.cumulativeQuantity == Quantity(6))
+        if case .fill(let q, let p, _) = r.first?.kind { #expect(q == Quantity(4) && p == Price("1393.00")) } else { Issue.record("no fill") }
+        #expect(r.first?.execID == "E-10")
+        // O-2: placed again for its open quantity, under the same tag.
+        let placed = await broker.placed
+        #expect(placed.map(\.tag) == ["O-2"] && placed.first?.quantity == Quantity(7))
+        // Numbers carry on, and an old ClOrdID is still a duplicate.
+        let id = await e.submit(request("K-1"))
+        #expect(id == OrderID("O-3"))
+        let dup = await sink.wait(for: r.count + 1).last
+        #expect(dup?.status == .rejected && dup?.order?.rejectCode == "DUPLICATE_CLORDID")
+    }
+}

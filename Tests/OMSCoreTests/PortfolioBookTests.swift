@@ -1,0 +1,71 @@
+import OMSCore
+import Testing
+
+/// Average-cost positions and the merged portfolio. Money in Price units (₹0.0001) × quantity; the
+/// expected values are worked out by hand in each test.
+struct PortfolioBookTests {
+    static let reliance = Instrument(key: InstrumentKey("NSE_EQ|INE002A01018"), segment: .nseEQ, exchange: "NSE",
+                                     name: "RELIANCE INDUSTRIES", instrumentType: "EQ", tradingSymbol: "RELIANCE",
+                                     lotSize: 1, tickSize: Price("0.10")!)
+    static func px(_ s: String) -> Price { Price(s)! }
+    static let client = ClientID("AB1234")
+
+    @Test func buysAverageAndASellRealisesAgainstTheAverage() {
+        var p = PortfolioPosition(key: PortfolioKey(client: Self.client, broker: .paper, instrumentKey: Self.reliance.key, product: .cnc),
+                                  symbol: "RELIANCE", tradingDay: 1)
+        p.apply(.buy, quantity: Quantity(10), price: Self.px("100"))
+        p.apply(.buy, quantity: Quantity(30), price: Self.px("104"))
+        // (10×100 + 30×104) / 40 = 4120 / 40 = 103.
+        #expect(p.netQuantity == 40 && p.averagePrice == Self.px("103"))
+        p.apply(.sell, quantity: Quantity(15), price: Self.px("110"))
+        // Realised 15 × (110 − 103) = 105; 25 left at 103.
+        #expect(p.realisedUnits == Self.px("105").units)
+        #expect(p.netQuantity == 25 && p.averagePrice == Self.px("103"))
+        // Unrealised at 101: 25 × (101 − 103) = −50.
+        #expect(p.unrealisedUnits(mark: Self.px("101")) == Self.px("-50").units)
+        #expect(p.dayBuyQuantity == 40 && p.daySellQuantity == 15)
+        #expect(p.dayBuyValueUnits == Self.px("4120").units && p.daySellValueUnits == Self.px("1650").units)
+    }
+
+    @Test func aSellLargerThanTheLongReversesIntoAShortAtTheSellPrice() {
+        var p = PortfolioPosition(key: PortfolioKey(client: Self.client, broker: .paper, instrumentKey: Self.reliance.key, product: .mis),
+                                  symbol: "RELIANCE", tradingDay: 1)
+        p.apply(.buy, quantity: Quantity(10), price: Self.px("100"))
+        p.apply(.sell, quantity: Quantity(25), price: Self.px("98"))
+        // Closing 10 loses 10 × 2 = 20; 15 short at 98.
+        #expect(p.realisedUnits == Self.px("-20").units)
+        #expect(p.netQuantity == -15 && p.averagePrice == Self.px("98"))
+        // A short gains when the price falls: 15 × (98 − 95) = 45.
+        #expect(p.unrealisedUnits(mark: Self.px("95")) == Self.px("45").units)
+        p.apply(.buy, quantity: Quantity(15), price: Self.px("97"))
+        #expect(p.netQuantity == 0 && p.openCostUnits == 0 && p.realisedUnits == Self.px("-5").units)   // −20 + 15
+    }
+
+    @Test func aNewTradingDayCarriesTheOpenPositionAndClearsDayTotals() {
+        var book = PortfolioBook()
+        book.apply(client: Self.client, broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
+                   quantity: Quantity(5), price: Self.px("100"), tradingDay: 1)
+        let next = book.apply(client: Self.client, broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
+                              quantity: Quantity(1), price: Self.px("106"), tradingDay: 2)
+        #expect(next.carriedQuantity == 5 && next.dayBuyQuantity == 1 && next.netQuantity == 6 && next.averagePrice == Self.px("101"))
+    }
+
+    @Test func positionsAtTwoBrokersMergeIntoOneLine() {
+        var book = PortfolioBook()
+        book.apply(client: Self.client, broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
+                   quantity: Quantity(10), price: Self.px("100"), tradingDay: 1)
+        book.apply(client: Self.client, broker: BrokerID("ZERODHA"), instrument: Self.reliance, product: .cnc, side: .buy,
+                   quantity: Quantity(30), price: Self.px("104"), tradingDay: 1)
+        book.apply(client: ClientID("OTHER"), broker: .paper, instrument: Self.reliance, product: .cnc, side: .sell,
+                   quantity: Quantity(1), price: Self.px("100"), tradingDay: 1)
+        let lines = book.merged(client: Self.client) { _ in Self.px("105") }
+        #expect(lines.count == 1)
+        let l = lines[0]
+        #expect(l.brokers == [BrokerID("PAPER"), BrokerID("ZERODHA")])
+        #expect(l.netQuantity == 40 && l.averagePrice == Self.px("103"))
+        // (105 − 100) × 10 + (105 − 104) × 30 = 80.
+        #expect(l.unrealisedUnits == Self.px("80").units)
+        #expect(book.merged(client: nil) { _ in nil }.count == 2)
+        #expect(book.merged(client: nil) { _ in nil }.first?.unrealisedUnits == nil)
+    }
+}

@@ -1,0 +1,104 @@
+import FIXProtocol
+import FIXSession
+import Foundation
+import GRDB
+@testable import OMSCore
+import OMSPersistence
+import Testing
+
+/// Orders, events, executions and positions written by the FIX store's group commit, and read back.
+struct OrderJournalTests {
+    static let reliance = Instrument(key: InstrumentKey("NSE_EQ|INE002A01018"), segment: .nseEQ, exchange: "NSE",
+                                     name: "RELIANCE INDUSTRIES LTD", instrumentType: "EQ", tradingSymbol: "RELIANCE",
+                                     lotSize: 1, tickSize: Price(paise: 10))
+    static let session = FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: "CLIENT1")
+
+    static func order(_ lifecycle: OrderLifecycle, clOrdID: String = "C-1", pending: String? = nil) -> OrderSnapshot {
+        let request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"), client: ClientID("AB1234"),
+                                   lookup: InstrumentLookup(symbol: "RELIANCE", exchange: "NSE"), side: .buy, orderType: .limit,
+                                   quantity: Quantity(10), limitPrice: Price("1400.00"), product: .cnc, algoID: "ALGO7")
+        return OrderSnapshot(id: OrderID("O-7"), sequence: 7, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID(clOrdID),
+                             pendingClientOrderID: pending.map(ClientOrderID.init), request: request, instrument: reliance,
+                             product: .cnc, broker: .paper, lifecycle: lifecycle, brokerOrderID: "PB1", rawStatus: "open")
+    }
+
+    static func report(_ o: OrderSnapshot, _ kind: OrderReport.Kind, exec: Int) -> OrderReport {
+        OrderReport(destination: o.source, kind: kind, orderID: o.id, clientOrderID: o.clientOrderID, origClientOrderID: nil,
+                    execID: "E-\(exec)", status: o.status, side: .buy, symbol: "RELIANCE", instrument: reliance, product: .cnc,
+                    broker: .paper, quantity: o.lifecycle.terms.quantity, limitPrice: o.lifecycle.terms.limitPrice,
+                    cumulativeQuantity: o.lifecycle.fills.cumulative, leavesQuantity: o.lifecycle.leavesQuantity,
+                    averagePrice: o.lifecycle.fills.averagePrice, brokerRawStatus: "open", brokerOrderID: "PB1",
+                    execSequence: exec, order: o, transactTime: 1_000 * Int64(exec))
+    }
+
+    func database() throws -> (DatabaseQueue, GRDBFIXMessageStore) {
+        let db = try VegaDatabase.inMemory()
+        return (db, GRDBFIXMessageStore(writer: db, attachmentWriter: OrderJournal.writer))
+    }
+
+    @Test func aReportAndItsFIXMessageCommitInOneTransactionAndReadBack() async throws {
+        let (db, store) = try database()
+        _ = try store.open(Self.session, now: FIXTimestamp(nanoseconds: 0))
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        let working = PendingNewOrder(terms: terms).accepted()
+        guard case .partiallyFilled(let filled) = working.fill(Quantity(4), at: Price("1399.50")!) else { Issue.record("fill"); return }
+        let o = Self.order(.working(filled))
+        var position = PortfolioBook()
+        let p = position.apply(client: ClientID("AB1234"), broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
+                               quantity: Quantity(4), price: Price("1399.50")!, tradingDay: 20_000)
+        let r = Self.report(o, .fill(quantity: Quantity(4), price: Price("1399.50")!, tradeID: "PAPER:T1"), exec: 3)
+        let ticket = store.enqueue(Self.session, [.storeSent(seqNum: 5, bytes: Array("8=FIX.4.4|35=8|".utf8)), .setNextSender(6)],
+                                   attachments: [OrderJournalEntry(report: r, position: p)])
+        try await store.waitDurable(ticket)
+        let counts = try await db.read { db in
+            try ["clientOrder", "orderEvent", "execution", "position", "fixMessage"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)")! }
+        }
+        #expect(counts == [1, 1, 1, 1, 1])
+        let repo = OrderRepository(reader: db)
+        let state = try repo.bookState(recentSince: 0) { $0 == Self.reliance.key ? Self.reliance : nil }
+        #expect(state.orders == [o])   // every field comes back, lifecycle included
+        #expect(state.nextOrderSequence == 8 && state.nextExecSequence == 4)
+        #expect(state.usedClientOrderIDs.map { "\($0.0)/\($0.1)" } == ["fix:CLIENT1/C-1"])
+        #expect(try repo.positions() == [p])
+        let events = try repo.events(OrderID("O-7"))
+        #expect(events.map(\.kind) == ["fill"] && events.first?.lastQuantity == 4 && events.first?.text == "PAPER:T1")
+    }
+
+    @Test func aPendingReplaceAndARejectionAreStoredAsTheyAre() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        let pending = PendingNewOrder(terms: terms).accepted().requestReplace(OrderTerms(quantity: Quantity(12), limitPrice: Price("1401.00")))!
+        let replacing = Self.order(.pendingReplace(pending), pending: "C-2")
+        var rejected = Self.order(.closed(PendingNewOrder(terms: terms).rejected()))
+        rejected.id = OrderID("O-8")
+        rejected.sequence = 8
+        rejected.clientOrderID = ClientOrderID("C-9")
+        rejected.rejectCode = "MAX_ORDER_VALUE"
+        rejected.rejectText = "MAX_ORDER_VALUE: limit=1000000 value=1400000"
+        let t = store.enqueue(nil, [], attachments: [
+            OrderJournalEntry(report: Self.report(replacing, .pendingReplace, exec: 1)),
+            OrderJournalEntry(report: Self.report(rejected, .rejected(.unknownAccount("X")), exec: 2)),
+        ])
+        try await store.waitDurable(t)
+        let repo = OrderRepository(reader: db)
+        let back = try repo.bookState(recentSince: Int64.max) { _ in Self.reliance }
+        // Only the open order is loaded when nothing is recent; the rejected one is still a used ClOrdID.
+        #expect(back.orders == [replacing])
+        #expect(Set(back.usedClientOrderIDs.map(\.1.rawValue)) == ["C-1", "C-2", "C-9"])
+        let stored = try repo.order(OrderID("O-8")) { _ in Self.reliance }
+        #expect(stored?.status == .rejected && stored?.rejectCode == "MAX_ORDER_VALUE" && stored?.rejectText == rejected.rejectText)
+    }
+
+    @Test func severalChangesOfOneOrderInOneCommitLeaveItsLastState() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        let a = Self.order(.pendingNew(PendingNewOrder(terms: terms)))
+        let b = Self.order(.working(PendingNewOrder(terms: terms).accepted()))
+        let t = store.enqueue(nil, [], attachments: [OrderJournalEntry(report: Self.report(a, .pendingNew, exec: 1)),
+                                                      OrderJournalEntry(report: Self.report(b, .new, exec: 2))])
+        try await store.waitDurable(t)
+        let rows = try await db.read { db in try Row.fetchAll(db, sql: "SELECT status, state FROM clientOrder") }
+        #expect(rows.map { "\($0[0] as String)/\($0[1] as String)" } == ["0/working"])
+        #expect(try OrderRepository(reader: db).events(OrderID("O-7")).map(\.status) == ["A", "0"])
+    }
+}
