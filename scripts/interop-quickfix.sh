@@ -33,19 +33,9 @@ HARD_LIMIT="$(awk -v t="$TIMEOUT" -v h="$HOLD" 'BEGIN { print t + h + 30 }')"
 
 log() { echo "interop: $*" >&2; }
 
-# --- QuickFIX C++ and a compiler ------------------------------------------------------------------------
-missing=()
-for p in libquickfix-dev libquickfix-doc g++; do
-    status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
-    [ "$status" = "install ok installed" ] || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    log "installing ${missing[*]}"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
+# shellcheck source=scripts/lib/quickfix.sh
+. "$ROOT/scripts/lib/quickfix.sh"
+qf_install
 
 # --- fix-interop ----------------------------------------------------------------------------------------
 # Built when missing, or when it is an old build without the executor and order-client subcommands.
@@ -78,76 +68,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- Build QuickFIX's executor example and our QuickFIX order client -------------------------------------
-# The examples ship in libquickfix-doc, partly gzipped: copy (and gunzip) the C++ executor into $WORK.
-mkdir -p "$WORK/qf/executor"
-EXAMPLE_FILES="$(dpkg -L libquickfix-doc | grep -E '/examples/executor/C\+\+/(executor\.cpp|Application\.cpp|Application\.h)(\.gz)?$' || true)"
-[ -n "$EXAMPLE_FILES" ] || { log "QuickFIX executor example sources not found in libquickfix-doc"; exit 1; }
-while IFS= read -r f; do
-    case "$f" in
-        *.gz) gunzip -c "$f" > "$WORK/qf/executor/$(basename "${f%.gz}")" ;;
-        *) cp "$f" "$WORK/qf/executor/" ;;
-    esac
-done <<< "$EXAMPLE_FILES"
-for f in executor.cpp Application.cpp Application.h; do
-    [ -s "$WORK/qf/executor/$f" ] || { log "QuickFIX example file $f missing from libquickfix-doc"; exit 1; }
-done
-: > "$WORK/qf/executor/config.h"   # the example includes the QuickFIX build's config.h; nothing in it is needed
-
-# QuickFIX 1.15 headers use dynamic exception specifications: C++14 is the newest standard that allows them.
-CXXFLAGS=(-std=gnu++14 -O1 -Wno-deprecated -Wno-deprecated-declarations)
-QF_LIBS=(-lquickfix -lpthread)
 log "building QuickFIX executor example and qf_order_client"
-g++ "${CXXFLAGS[@]}" -I"$WORK/qf/executor" -o "$WORK/qf/executor/executor" \
-    "$WORK/qf/executor/executor.cpp" "$WORK/qf/executor/Application.cpp" "${QF_LIBS[@]}"
-g++ "${CXXFLAGS[@]}" -o "$WORK/qf/qf_order_client" "$ROOT/scripts/interop/qf_order_client.cpp" "${QF_LIBS[@]}"
-
-# --- Helpers -------------------------------------------------------------------------------------------
-# A TCP port on 127.0.0.1 that nothing listens on (and not handed out twice in this run).
-USED_PORTS=" "
-free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 40000))
-        case "$USED_PORTS" in *" $p "*) continue ;; esac
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            USED_PORTS+="$p "
-            echo "$p"
-            return 0
-        fi
-    done
-    log "no free port found"
-    return 1
-}
-
-# Waits until something listens on 127.0.0.1:$1 while process $2 is alive.
-wait_for_port() {
-    local port=$1 pid=$2
-    for _ in $(seq 1 200); do
-        kill -0 "$pid" 2>/dev/null || return 1
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
-
-# Waits until file $1 contains $2 while process $3 is alive.
-wait_for_line() {
-    local file=$1 text=$2 pid=$3
-    for _ in $(seq 1 200); do
-        grep -q "$text" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
-stop() {
-    local pid=$1
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-}
+qf_build_executor "$WORK/qf/executor"
+g++ "${QF_CXXFLAGS[@]}" -o "$WORK/qf/qf_order_client" "$ROOT/scripts/interop/qf_order_client.cpp" "${QF_LIBS[@]}"
 
 show_tail() {
     local f
