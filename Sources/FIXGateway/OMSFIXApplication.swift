@@ -137,14 +137,17 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
 
     public func fromApp(_ message: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult {
         let source = OrderSource.fix(session: context.sessionID.targetCompID)
-        if sessions.withLockedValue({ $0[context.sessionID.targetCompID] }) == nil {
+        guard let session = sessions.withLockedValue({ $0[context.sessionID.targetCompID] }) else {
             return .businessReject(.notAuthorized, text: "Drop-copy sessions do not take orders", refID: message.string(11))
         }
         switch message.msgType {
         case "D":
             guard let o = FIXNewOrderSingle(message) else { return .unsupportedMessageType }
             switch Self.request(o, source: source, defaultClient: context.sessionID.targetCompID) {
-            case .success(let r): commands.yield(.submit(r))
+            case .success(var r):
+                // Routing: the order's broker (5002), else the session's DefaultBroker, else the engine's default.
+                if r.broker == nil, let b = session.settings.defaultBroker { r.broker = BrokerID(b) }
+                commands.yield(.submit(r))
             case .failure(let e):
                 // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
                 commands.yield(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy, o.symbol,
