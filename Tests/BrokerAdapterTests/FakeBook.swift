@@ -51,6 +51,8 @@ enum PlacementScript: Sendable {
     case rateLimit
     case delay(Duration)
     case refuse
+    /// A refusal whose text quotes the access token back (the adapter must not pass it on).
+    case refuseQuotingToken
 }
 
 /// Shared state of a fake broker: its book, what it was sent, broken rules, and its stream connections.

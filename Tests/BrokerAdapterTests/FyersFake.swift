@@ -137,6 +137,7 @@ final class FyersFake: FakeBroker {
             switch await book.nextScript() {
             case .rateLimit: return error(-429, "request limit reached", status: 429, headers: ["Retry-After": "1"])
             case .refuse: return error(-300, "Invalid symbol", status: 400)
+            case .refuseQuotingToken: return error(-99, "IP not allowed for \(TestCredentials.accessToken)", status: 400)
             case .delay(let d):
                 let id = await place(book, f)
                 try? await Task.sleep(for: d)

@@ -135,6 +135,8 @@ final class KiteFake: FakeBroker {
             switch await book.nextScript() {
             case .rateLimit: return error("NetworkException", "Too many requests", status: 429)
             case .refuse: return error("InputException", "Invalid `tradingsymbol`.", status: 400)
+            case .refuseQuotingToken:
+                return error("PermissionException", "IP not allowed for \(TestCredentials.accessToken)", status: 400)
             case .delay(let d):
                 let id = await place(book, f, variety: variety)
                 try? await Task.sleep(for: d)

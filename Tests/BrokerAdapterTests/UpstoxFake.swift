@@ -141,6 +141,8 @@ final class UpstoxFake: FakeBroker {
             switch await book.nextScript() {
             case .rateLimit: return error("UDAPI10005", "Too Many Request Sent", status: 429)
             case .refuse: return error("UDAPI1026", "Instrument key is required / invalid", status: 400)
+            case .refuseQuotingToken:
+                return error("UDAPI1154", "Static IP not whitelisted for token \(TestCredentials.accessToken)", status: 403)
             case .delay(let d):
                 let ids = await place(book, fields)
                 try? await Task.sleep(for: d)
