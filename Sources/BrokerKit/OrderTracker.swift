@@ -51,6 +51,11 @@ public struct OrderTracker: Sendable {
         orders[request.tag] = t
     }
 
+    /// Stops tracking an order the broker refused (only while no broker order is known for it).
+    public mutating func forget(tag: String) {
+        if orders[tag]?.childOrder.isEmpty == true { orders[tag] = nil }
+    }
+
     public func request(tag: String) -> BrokerOrderRequest? { orders[tag]?.request }
     public func brokerOrderIDs(tag: String) -> [String] { orders[tag]?.childOrder ?? [] }
     public func openBrokerOrderIDs(tag: String) -> [String] {

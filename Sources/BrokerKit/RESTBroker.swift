@@ -80,8 +80,18 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         } catch .outcomeUnknown {
             logger.warning("placement got no answer; looking the order up by its tag", metadata: ["tag": "\(order.tag)"])
             return try await resolveUnknownPlacement(order)
+        } catch {
+            tracker.forget(tag: order.tag)  // refused: the broker has no such order
+            throw error
         }
-        let ids = try api.placedOrderIDs(body)
+        let ids: [String]
+        do {
+            ids = try api.placedOrderIDs(body)
+        } catch {
+            // A success we cannot read: the order may well exist, so look it up rather than assume.
+            logger.warning("placement answer unreadable; looking the order up by its tag", metadata: ["tag": "\(order.tag)"])
+            return try await resolveUnknownPlacement(order)
+        }
         tracker.track(order, brokerOrderIDs: ids)
         logger.info("order placed", metadata: ["tag": "\(order.tag)", "brokerOrderIDs": "\(ids.joined(separator: ","))"])
         return BrokerPlacement(brokerOrderIDs: ids)
