@@ -18,6 +18,11 @@ let package = Package(
         .library(name: "OMSPersistence", targets: ["OMSPersistence"]),
         .library(name: "OMSAPIModels", targets: ["OMSAPIModels"]),
         .library(name: "OMSHTTP", targets: ["OMSHTTP"]),
+        // Broker adapters (issue 6).
+        .library(name: "BrokerKit", targets: ["BrokerKit"]),
+        .library(name: "BrokerUpstox", targets: ["BrokerUpstox"]),
+        .library(name: "BrokerKite", targets: ["BrokerKite"]),
+        .library(name: "BrokerFyers", targets: ["BrokerFyers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -28,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .target(
@@ -210,6 +217,31 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 "OMSHTTP", "OMSPersistence",
+            ]
+        ),
+        // MARK: Broker adapters (issue 6)
+        .target(
+            name: "BrokerKit",
+            dependencies: [
+                "OMSCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "BrokerUpstox", dependencies: ["BrokerKit", "OMSCore"]),
+        .target(name: "BrokerKite", dependencies: ["BrokerKit", "OMSCore"]),
+        .target(name: "BrokerFyers", dependencies: ["BrokerKit", "OMSCore"]),
+        .testTarget(
+            name: "BrokerAdapterTests",
+            dependencies: [
+                "BrokerKit", "BrokerUpstox", "BrokerKite", "BrokerFyers", "OMSCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

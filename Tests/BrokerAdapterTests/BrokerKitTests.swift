@@ -1,0 +1,119 @@
+import BrokerKit
+import BrokerUpstox
+import Foundation
+import OMSCore
+import Testing
+
+/// Credentials, redaction and the parts of BrokerKit that are not a whole scenario.
+struct BrokerKitTests {
+    @Test func credentialsNeverPrintTheirSecrets() {
+        let c = TestCredentials.credentials
+        #expect(!"\(c)".contains(TestCredentials.accessToken))
+        #expect(!String(reflecting: c).contains(TestCredentials.accessToken))
+        #expect(!"\(c)".contains(TestCredentials.apiSecret))
+        let url = "wss://ws.kite.trade/?api_key=K&access_token=\(FormWriter.escape(TestCredentials.accessToken))"
+        #expect(!c.redact(url).contains(TestCredentials.accessToken))
+        #expect(c.redact("secret \(TestCredentials.apiSecret)") == "secret ***")
+    }
+
+    @Test func credentialsComeFromSettingsThenEnvironment() {
+        let env = ["VEGA_KITE_API_KEY": "envkey", "VEGA_KITE_ACCESS_TOKEN": "envtoken"]
+        let fromEnv = BrokerCredentials.resolve(prefix: "VEGA_KITE", environment: env)
+        #expect(fromEnv == BrokerCredentials(apiKey: "envkey", accessToken: "envtoken"))
+        let fromSettings = BrokerCredentials.resolve(prefix: "VEGA_KITE", settings: ["VEGA_KITE_ACCESS_TOKEN": "settoken"],
+                                                     environment: env)
+        #expect(fromSettings?.accessToken == "settoken")
+        #expect(BrokerCredentials.resolve(prefix: "VEGA_FYERS", environment: env) == nil)
+    }
+
+    @Test("Tokens are in no log line and no error text, even when the broker quotes them", arguments: BrokerKind.allCases)
+    func tokensNeverInLogsOrErrors(kind: BrokerKind) async throws {
+        try await Harness.run(kind) { h in
+            await h.book.script(.refuseQuotingToken)
+            do throws(BrokerError) {
+                _ = try await h.adapter.place(order("O-201"))
+                Issue.record("the refusal did not throw")
+            } catch {
+                #expect(!"\(error)".contains(TestCredentials.accessToken))
+                #expect("\(error)".contains("***"))
+            }
+            // A stream that cannot reconnect for a while logs its failures.
+            await h.book.dropStreams(hold: true)
+            try await Task.sleep(for: .milliseconds(400))
+            await h.book.releaseStreams()
+            try await h.until("the stream is back") { await h.book.liveStreams > 0 }
+            await h.book.expireToken()
+            await #expect(throws: BrokerError.tokenExpired) { try await h.adapter.place(order("O-202")) }
+            #expect(!h.logs.all.isEmpty)
+            for line in h.logs.all {
+                #expect(!line.contains(TestCredentials.accessToken))
+                #expect(!line.contains(FormWriter.escape(TestCredentials.accessToken)))
+                #expect(!line.contains(TestCredentials.apiSecret))
+            }
+        }
+    }
+
+    @Test func upstoxSlicedPlacementStaysOneVegaOrder() async throws {
+        try await Harness.run(.upstox) { h in
+            let placement = try await h.adapter.place(order("O-203", quantity: 3000))
+            #expect(placement.brokerOrderIDs.count == 2)  // v3 `slice`: one id per slice
+            for id in placement.brokerOrderIDs { await h.book.open(id) }
+            await h.book.fill(placement.brokerOrderIDs[0], quantity: 1800, price: 1402.5)
+            await h.book.fill(placement.brokerOrderIDs[1], quantity: 1200, price: 1403)
+            let events = try await h.events("O-203", count: 3)
+            #expect(events.filter { if case .acknowledged = $0 { return true } else { return false } }.count == 1)
+            #expect(events.compactMap(\.fill).map(\.quantity) == [Quantity(1800), Quantity(1200)])
+            let state = try #require(try await h.adapter.orderState(tag: "O-203"))
+            #expect(state.filledQuantity == Quantity(3000))
+            #expect(!state.isOpen)
+            let sent = try #require(await h.placementRequests().first)
+            #expect(Fake.object(sent.body)?["slice"] == .bool(true))
+        }
+    }
+
+    @Test func upstoxSlicedOrderIsCancelledSliceBySlice() async throws {
+        try await Harness.run(.upstox) { h in
+            let placement = try await h.adapter.place(order("O-204", quantity: 3000))
+            for id in placement.brokerOrderIDs { await h.book.open(id) }
+            _ = try await h.events("O-204", count: 1)
+            try await h.adapter.cancel(tag: "O-204")
+            let events = try await h.events("O-204", count: 2)
+            #expect(events[1] == .canceled(tag: "O-204", rawStatus: "cancelled"))
+            #expect(await h.book.seen("DELETE", "/v3/order/cancel").count == 2)
+        }
+    }
+
+    @Test func fyersSocketIsSubscribedAndKeptAlive() async throws {
+        try await Harness.run(.fyers) { h in
+            let fake = try #require(h.fake as? FyersFake)
+            try await h.until("the adapter pinged the order socket") { await fake.pings.count >= 1 }
+            #expect(await h.book.violations == [])
+        }
+    }
+
+    @Test func aSnapshotSeenTwiceReportsItsFillOnce() {
+        var tracker = OrderTracker()
+        let request = order("O-205")
+        tracker.track(request, brokerOrderIDs: ["B1"])
+        let record = BrokerOrderRecord(brokerOrderID: "B1", tag: "O-205", exchangeOrderID: "X1", symbol: "S", side: .buy,
+                                       quantity: Quantity(100), filledQuantity: Quantity(40),
+                                       averagePrice: Price("1402.5")!, limitPrice: Price("1402.5"), triggerPrice: nil,
+                                       phase: .open, rawStatus: "open", message: nil)
+        let first = tracker.apply(record)
+        let again = tracker.apply(record)
+        #expect(first.count == 2)  // ack + derived fill
+        #expect(first[1].fill?.quantity == Quantity(40))
+        #expect(again.isEmpty)
+        // The trade that explains the derived fill shows up later: matched, not reported again.
+        var later = record
+        later.filledQuantity = Quantity(100)
+        later.averagePrice = Price("1402.2")!
+        let trades = [BrokerTrade(tradeID: "T1", brokerOrderID: "B1", tag: nil, symbol: "S", side: .buy,
+                                  quantity: Quantity(40), price: Price("1402.5")!),
+                      BrokerTrade(tradeID: "T2", brokerOrderID: "B1", tag: nil, symbol: "S", side: .buy,
+                                  quantity: Quantity(60), price: Price("1402")!)]
+        let rest = tracker.apply(later, trades: trades)
+        #expect(rest.compactMap(\.fill).map(\.tradeID) == ["T2"])
+        #expect(rest.compactMap(\.fill).map(\.quantity) == [Quantity(60)])
+    }
+}
