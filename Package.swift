@@ -81,6 +81,7 @@ let package = Package(
             dependencies: [
                 "FIXProtocol", "FIXSession", "OMSCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -46,6 +46,8 @@ public actor PaperBroker: BrokerAdapter {
     private var ticks: [InstrumentKey: Price] = [:]
     private var orders: [String: PaperOrder] = [:]
     private var orderSequence: [String] = []
+    /// Open orders per instrument, in arrival order: matching looks at these only.
+    private var resting: [InstrumentKey: [String]] = [:]
     private var nextID = 1
     private var nextTrade = 1
     private var rng: SplitMix64
@@ -105,9 +107,10 @@ public actor PaperBroker: BrokerAdapter {
         }
         orders[order.tag] = o
         orderSequence.append(order.tag)
+        resting[order.instrument.key, default: []].append(order.tag)
         continuation.yield(.acknowledged(tag: order.tag, brokerOrderID: brokerID, exchangeOrderID: "X\(brokerID)",
                                          rawStatus: o.triggered ? "open" : "trigger pending"))
-        match(order.instrument.key)
+        match(order.instrument.key, only: order.tag)
         return BrokerPlacement(brokerOrderIDs: [brokerID])
     }
 
@@ -190,10 +193,14 @@ public actor PaperBroker: BrokerAdapter {
 
     // MARK: Matching
 
-    private func match(_ key: InstrumentKey) {
-        guard let market = prices[key] else { return }
-        for tag in orderSequence {
-            guard var o = orders[tag], o.open, o.request.instrument.key == key else { continue }
+    /// Matches the instrument's resting orders (or only `only`, a new order) against its price.
+    private func match(_ key: InstrumentKey, only: String? = nil) {
+        guard let market = prices[key], let all = resting[key] else { return }
+        let candidates = only.map { [$0] } ?? all
+        var closed = false
+        defer { if closed { resting[key] = resting[key]?.filter { orders[$0]?.open == true } } }
+        for tag in candidates {
+            guard var o = orders[tag], o.open else { continue }
             let r = o.request
             let buy = r.side == .buy
             if !o.triggered, let trigger = r.triggerPrice {
@@ -217,6 +224,7 @@ public actor PaperBroker: BrokerAdapter {
             guard let px = executable else {
                 if r.timeInForce == .ioc {
                     o.open = false
+                    closed = true
                     o.rawStatus = "cancelled"
                     orders[tag] = o
                     continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
@@ -232,13 +240,17 @@ public actor PaperBroker: BrokerAdapter {
             o.filled = o.filled + qty
             o.notional += qty.value * px.units
             o.rawStatus = o.filled == r.quantity ? "complete" : "open"
-            if o.filled == r.quantity { o.open = false }
+            if o.filled == r.quantity {
+                o.open = false
+                closed = true
+            }
             orders[tag] = o
             let trade = "\(config.idPrefix)T\(nextTrade)"
             nextTrade += 1
             continuation.yield(.fill(tag: tag, tradeID: trade, quantity: qty, price: px, rawStatus: o.rawStatus))
             if o.open && r.timeInForce == .ioc {
                 o.open = false
+                closed = true
                 o.rawStatus = "cancelled"
                 orders[tag] = o
                 continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))

@@ -5,7 +5,10 @@ import Logging
 import NIOConcurrencyHelpers
 
 /// QuickFIX's FileLog through swift-log: per session, `<dir>/<session>.messages.log` (in and out) and
-/// `<dir>/<session>.event.log`. Passwords (554) are masked.
+/// `<dir>/<session>.event.log`. Passwords (554) are masked. Message lines are buffered and written in
+/// blocks (at 64 KB, or 20 ms after the first unwritten line, and on `flush()`), so that a busy session
+/// does not make a system call per message; event lines are written at once. The log is for reading: the
+/// durable record of what was sent is the message store.
 public final class FIXFileLog: FIXSessionLog, @unchecked Sendable {
     // @unchecked: `loggers` is guarded by `lock`; Logger values are themselves Sendable.
     let directory: String
@@ -25,7 +28,9 @@ public final class FIXFileLog: FIXSessionLog, @unchecked Sendable {
             let base = "\(id.beginString)-\(id.senderCompID)-\(id.targetCompID)"
             let dir = directory
             let c = clock
-            let m = Logger(label: "fix.messages.\(base)") { _ in FileLogHandler(path: "\(dir)/\(base).messages.log", clock: c) }
+            let m = Logger(label: "fix.messages.\(base)") {
+                _ in FileLogHandler(path: "\(dir)/\(base).messages.log", clock: c, buffered: true)
+            }
             let e = Logger(label: "fix.events.\(base)") { _ in FileLogHandler(path: "\(dir)/\(base).event.log", clock: c) }
             loggers[id] = (m, e)
             return (m, e)
@@ -43,22 +48,54 @@ public final class FIXFileLog: FIXSessionLog, @unchecked Sendable {
     public func event(_ id: FIXSessionID, _ text: String) {
         pair(id).events.info("\(text)")
     }
+
+    /// Writes every buffered line of every log file (call before reading the files, and at shutdown).
+    public func flush() { FileLogHandler.flushAll() }
 }
 
 /// A swift-log handler that appends one line per record to a file.
 public struct FileLogHandler: LogHandler {
     final class Sink: @unchecked Sendable {
-        // @unchecked: the file handle is used only under `lock`.
+        // @unchecked: the file handle, `buffer` and `scheduled` are used only under `lock`.
+        static let blockSize = 64 << 10
+        static let flushDelay = DispatchTimeInterval.milliseconds(20)
         let lock = NIOLock()
         let handle: FileHandle?
-        init(path: String) {
+        let buffered: Bool
+        var buffer: [UInt8] = []
+        var scheduled = false
+
+        init(path: String, buffered: Bool) {
             if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: nil)
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
             }
             handle = FileHandle(forWritingAtPath: path)
             _ = try? handle?.seekToEnd()
+            self.buffered = buffered
         }
-        func write(_ s: String) { lock.withLock { try? handle?.write(contentsOf: Data(s.utf8)) } }
+
+        func write(_ s: String) {
+            let schedule: Bool = lock.withLock {
+                buffer.append(contentsOf: s.utf8)
+                if !buffered || buffer.count >= Self.blockSize {
+                    writeBuffer()
+                    return false
+                }
+                defer { scheduled = true }
+                return !scheduled
+            }
+            if schedule { DispatchQueue.global().asyncAfter(deadline: .now() + Self.flushDelay) { self.flush() } }
+        }
+
+        func flush() { lock.withLock { writeBuffer() } }
+
+        /// Under `lock`.
+        private func writeBuffer() {
+            scheduled = false
+            guard !buffer.isEmpty else { return }
+            try? handle?.write(contentsOf: buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     private static let sinks = NIOLockedValueBox<[String: Sink]>([:])
@@ -67,10 +104,11 @@ public struct FileLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
 
-    public init(path: String, clock: WallClock = SystemWallClock()) {
+    /// - Parameter buffered: lines are written in blocks (see `FIXFileLog`) rather than one by one.
+    public init(path: String, clock: WallClock = SystemWallClock(), buffered: Bool = false) {
         self.sink = FileLogHandler.sinks.withLockedValue { s in
             if let x = s[path] { return x }
-            let x = Sink(path: path)
+            let x = Sink(path: path, buffered: buffered)
             s[path] = x
             return x
         }
@@ -80,6 +118,11 @@ public struct FileLogHandler: LogHandler {
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
+    }
+
+    /// Writes the buffered lines of every file.
+    public static func flushAll() {
+        for sink in sinks.withLockedValue({ Array($0.values) }) { sink.flush() }
     }
 
     public func log(event: LogEvent) {

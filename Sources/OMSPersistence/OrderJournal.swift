@@ -4,7 +4,8 @@ import OMSCore
 
 /// One report to store: the order as it now is, the event, the execution when it is a fill, and the
 /// position the fill made. Travels with the outbound FIX message into the same transaction.
-public struct OrderJournalEntry: FIXStoreAttachment {
+public final class OrderJournalEntry: FIXStoreAttachment {
+    // A class: it travels as an existential through the store's queue, and a reference moves cheaply.
     public let report: OrderReport
     public let position: PortfolioPosition?
 
@@ -45,14 +46,38 @@ public enum OrderJournal {
             var lastQty: Int64?
             var lastPx: Int64?
             if case .fill(let q, let p, _) = r.kind { (lastQty, lastPx) = (q.value, p.units) }
-            try event.execute(arguments: [r.execSequence, r.execID, r.order?.id.rawValue, kind, r.status.rawValue,
-                                          r.clientOrderID.rawValue, r.origClientOrderID?.rawValue, r.destination.description,
-                                          code, text, lastQty, lastPx, r.cumulativeQuantity.value,
-                                          r.leavesQuantity.value, r.averagePrice.units, r.transactTime])
+            var ev = SQLiteRowWriter(event)
+            ev.int(r.execSequence)
+            ev.text(r.execID)
+            ev.text(r.order?.id.rawValue)
+            ev.text(kind)
+            ev.text(r.status.rawValue)
+            ev.text(r.clientOrderID.rawValue)
+            ev.text(r.origClientOrderID?.rawValue)
+            ev.text(r.destination.description)
+            ev.text(code)
+            ev.text(text)
+            ev.int(lastQty)
+            ev.int(lastPx)
+            ev.int(r.cumulativeQuantity.value)
+            ev.int(r.leavesQuantity.value)
+            ev.int(r.averagePrice.units)
+            ev.int(r.transactTime)
+            try ev.run()
             if case .fill(let q, let p, let tradeID) = r.kind, let o = r.order, let i = o.instrument, let product = o.product {
-                try execution.execute(arguments: [r.execID, o.id.rawValue, tradeID, o.client.rawValue,
-                                                  (o.broker ?? .paper).rawValue, i.key.rawValue, product.rawValue,
-                                                  o.request.side.rawValue, q.value, p.units, r.transactTime])
+                var x = SQLiteRowWriter(execution)
+                x.text(r.execID)
+                x.text(o.id.rawValue)
+                x.text(tradeID)
+                x.text(o.client.rawValue)
+                x.text((o.broker ?? .paper).rawValue)
+                x.text(i.key.rawValue)
+                x.text(product.rawValue)
+                x.text(o.request.side.rawValue)
+                x.int(q.value)
+                x.int(p.units)
+                x.int(r.transactTime)
+                try x.run()
             }
             if let o = r.order {
                 if orders[o.id] == nil { orderSequence.append(o.id) }
@@ -63,7 +88,9 @@ public enum OrderJournal {
         let order = try db.cachedStatement(sql: upsertOrder)
         for id in orderSequence {
             guard let (o, at) = orders[id] else { continue }
-            try order.execute(arguments: arguments(o, at: at))
+            var w = SQLiteRowWriter(order)
+            bind(o, at: at, to: &w)
+            try w.run()
         }
         let position = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO position (client, broker, instrumentKey, product, symbol, tradingDay, carriedQuantity,
@@ -71,10 +98,13 @@ public enum OrderJournal {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (p, at) in positions.values {
-            try position.execute(arguments: [p.key.client.rawValue, p.key.broker.rawValue, p.key.instrumentKey.rawValue,
-                                             p.key.product.rawValue, p.symbol, p.tradingDay, p.carriedQuantity,
-                                             p.dayBuyQuantity, p.dayBuyValueUnits, p.daySellQuantity, p.daySellValueUnits,
-                                             p.netQuantity, p.openCostUnits, p.realisedUnits, at])
+            var w = SQLiteRowWriter(position)
+            for t in [p.key.client.rawValue, p.key.broker.rawValue, p.key.instrumentKey.rawValue, p.key.product.rawValue,
+                      p.symbol] { w.text(t) }
+            w.int(p.tradingDay)
+            for v in [p.carriedQuantity, p.dayBuyQuantity, p.dayBuyValueUnits, p.daySellQuantity, p.daySellValueUnits,
+                      p.netQuantity, p.openCostUnits, p.realisedUnits, at] { w.int(v) }
+            try w.run()
         }
     }
 
@@ -116,23 +146,38 @@ public enum OrderJournal {
             rejectCode = excluded.rejectCode, rejectText = excluded.rejectText, updatedAt = excluded.updatedAt
         """
 
-    static func arguments(_ o: OrderSnapshot, at: Int64) -> StatementArguments {
+    static func bind(_ o: OrderSnapshot, at: Int64, to w: inout SQLiteRowWriter) {
         let q = o.request
         let l = q.lookup
         let t = o.lifecycle.terms
         let f = o.lifecycle.fills
         let n = o.lifecycle.pendingTerms
-        let values: [(any DatabaseValueConvertible)?] = [
-            o.id.rawValue, o.sequence, o.source.description, o.clientOrderID.rawValue, o.pendingClientOrderID?.rawValue,
-            o.client.rawValue, l.symbol, l.exchange, l.securityID, l.securityIDSource, l.securityType, l.maturityDate,
-            l.maturityMonthYear, l.putOrCall?.rawValue, l.strikePrice?.units, q.side.rawValue, q.orderType.rawValue,
-            q.timeInForce.rawValue, q.quantity.value, q.limitPrice?.units, q.triggerPrice?.units, q.product?.rawValue,
-            q.broker?.rawValue, q.afterMarket, q.marketProtectionPct, q.algoID, q.slice, o.instrument?.key.rawValue,
-            o.instrument?.tradingSymbol, o.product?.rawValue, o.broker?.rawValue, o.lifecycle.state.rawValue,
-            o.status.rawValue, t.quantity.value, t.limitPrice?.units, t.triggerPrice?.units, n?.quantity.value,
-            n?.limitPrice?.units, n?.triggerPrice?.units, f.cumulative.value, f.notionalUnits, f.averagePrice.units,
-            o.brokerOrderID, o.rawStatus, o.held, o.rejectCode, o.rejectText, at, at,
-        ]
-        return StatementArguments(values)
+        w.text(o.id.rawValue)
+        w.int(o.sequence)
+        for s in [o.source.description, o.clientOrderID.rawValue, o.pendingClientOrderID?.rawValue, o.client.rawValue,
+                  l.symbol, l.exchange, l.securityID, l.securityIDSource, l.securityType, l.maturityDate,
+                  l.maturityMonthYear, l.putOrCall?.rawValue] { w.text(s) }
+        w.int(l.strikePrice?.units)
+        for s in [q.side.rawValue, q.orderType.rawValue, q.timeInForce.rawValue] { w.text(s) }
+        w.int(q.quantity.value)
+        w.int(q.limitPrice?.units)
+        w.int(q.triggerPrice?.units)
+        w.text(q.product?.rawValue)
+        w.text(q.broker?.rawValue)
+        w.bool(q.afterMarket)
+        w.int(q.marketProtectionPct)
+        w.text(q.algoID)
+        w.bool(q.slice)
+        for s in [o.instrument?.key.rawValue, o.instrument?.tradingSymbol, o.product?.rawValue, o.broker?.rawValue,
+                  o.lifecycle.state.rawValue, o.status.rawValue] { w.text(s) }
+        for v in [t.quantity.value, t.limitPrice?.units, t.triggerPrice?.units, n?.quantity.value, n?.limitPrice?.units,
+                  n?.triggerPrice?.units, f.cumulative.value, f.notionalUnits, f.averagePrice.units] { w.int(v) }
+        w.text(o.brokerOrderID)
+        w.text(o.rawStatus)
+        w.bool(o.held)
+        w.text(o.rejectCode)
+        w.text(o.rejectText)
+        w.int(at)
+        w.int(at)
     }
 }

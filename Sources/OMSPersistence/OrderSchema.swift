@@ -58,13 +58,11 @@ enum OrderSchema {
             )
             """)
         try db.execute(sql: "CREATE INDEX clientOrder_clOrdID ON clientOrder(source, clOrdID)")
-        try db.execute(sql: "CREATE INDEX clientOrder_status ON clientOrder(status)")
-        try db.execute(sql: "CREATE INDEX clientOrder_client ON clientOrder(client)")
         // Every report (ExecutionReport or OrderCancelReject) Vega made, in order.
         try db.execute(sql: """
             CREATE TABLE orderEvent (
                 execSequence INTEGER PRIMARY KEY,
-                execID TEXT NOT NULL UNIQUE,
+                execID TEXT NOT NULL,
                 orderID TEXT,
                 kind TEXT NOT NULL,
                 status TEXT NOT NULL,
@@ -84,7 +82,7 @@ enum OrderSchema {
         try db.execute(sql: "CREATE INDEX orderEvent_order ON orderEvent(orderID)")
         try db.execute(sql: """
             CREATE TABLE execution (
-                execID TEXT PRIMARY KEY,
+                execID TEXT PRIMARY KEY NOT NULL,
                 orderID TEXT NOT NULL,
                 tradeID TEXT NOT NULL,
                 client TEXT NOT NULL,
@@ -97,7 +95,6 @@ enum OrderSchema {
                 transactTime INTEGER NOT NULL
             )
             """)
-        try db.execute(sql: "CREATE INDEX execution_order ON execution(orderID)")
         try db.execute(sql: """
             CREATE TABLE position (
                 client TEXT NOT NULL,

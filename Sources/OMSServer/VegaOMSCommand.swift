@@ -190,6 +190,7 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(banner.utf8))
         try await serving.value
         try await store.flush()
+        FileLogHandler.flushAll()
         try pool.close()
     }
 }

@@ -1,0 +1,48 @@
+import GRDB
+import GRDBSQLite
+
+/// Binds one row's values straight into a prepared statement with SQLite's C API and runs it. The journal
+/// writes several rows per order on the hot path; building GRDB `StatementArguments` (an array of
+/// existentials per row) cost more than SQLite itself. Use only inside a write on the statement's database.
+struct SQLiteRowWriter {
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private var index: Int32 = 0
+
+    init(_ statement: Statement) {
+        self.statement = statement
+        handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    mutating func int(_ v: Int64?) {
+        index += 1
+        if let v { sqlite3_bind_int64(handle, index, v) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    mutating func int(_ v: Int?) { int(v.map(Int64.init)) }
+    mutating func int(_ v: Int32?) { int(v.map(Int64.init)) }
+    mutating func bool(_ v: Bool) { int(v ? 1 : 0) }
+
+    mutating func text(_ v: String?) {
+        index += 1
+        guard let v else { sqlite3_bind_null(handle, index); return }
+        _ = v.utf8CString.withUnsafeBufferPointer { p in
+            sqlite3_bind_text(handle, index, p.baseAddress, Int32(p.count - 1), Self.transient)
+        }
+    }
+
+    /// Runs the statement (every parameter must have been given).
+    func run() throws {
+        precondition(index == sqlite3_bind_parameter_count(handle),
+                     "\(index) values bound for \(sqlite3_bind_parameter_count(handle)) parameters in \(statement.sql)")
+        let code = sqlite3_step(handle)
+        defer { sqlite3_reset(handle) }
+        guard code == SQLITE_DONE else {
+            let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+    }
+}
