@@ -125,4 +125,11 @@ final class FIXVenueApplication: FIXApplication {
     func stopWaiting(placement tag: String) {
         _ = state.withLockedValue { $0.placements.removeValue(forKey: tag) }
     }
+
+    func stopWaiting(status answer: VenueAnswer<StatusAnswer>, tag: String) {
+        state.withLockedValue { s in
+            s.statuses[tag]?.removeAll { $0 === answer }
+            if s.statuses[tag]?.isEmpty == true { s.statuses[tag] = nil }
+        }
+    }
 }

@@ -198,7 +198,9 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
             let message = messages.statusRequest(o.request, clOrdID: o.clOrdID, venueOrderID: o.venueOrderID,
                                                  requestID: requestID)
             if await session.send(message) != nil {
-                switch await answer.wait(timeout: settings.statusTimeout, orElse: .timedOut) {
+                let result = await answer.wait(timeout: settings.statusTimeout, orElse: .timedOut)
+                application.stopWaiting(status: answer, tag: tag)
+                switch result {
                 case .answered(.known(let state)): return state
                 case .answered(.unknownOrder): return nil
                 case .unsupported(let text): why = "the venue refused the status request: \(text)"

@@ -69,6 +69,17 @@ struct VenueCancelReject: Sendable, Equatable {
     var reason: String?
     var text: String?
 
+    init(orderID: String? = nil, clOrdID: String, origClOrdID: String? = nil, ordStatus: String, responseTo: String,
+         reason: String?, text: String?) {
+        self.orderID = orderID
+        self.clOrdID = clOrdID
+        self.origClOrdID = origClOrdID
+        self.ordStatus = ordStatus
+        self.responseTo = responseTo
+        self.reason = reason
+        self.text = text
+    }
+
     init?(_ m: FIXMessage) {
         guard m.msgType == "9", let clOrdID = m.nonEmpty(FIXTag.clOrdID) else { return nil }
         self.clOrdID = clOrdID

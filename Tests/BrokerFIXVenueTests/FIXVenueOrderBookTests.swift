@@ -70,4 +70,18 @@ struct FIXVenueOrderBookTests {
         #expect(b.apply(r).status == .unknownOrder)
         #expect(b.order("O-1")?.answered == false)
     }
+
+    @Test func anOrderCancelRejectWith102Eq1ThatAnswersNoCancelOrReplaceMeansUnknownOrder() {
+        var b = book("O-1")
+        var r = VenueCancelReject(clOrdID: "O-1", ordStatus: "8", responseTo: "1", reason: "1", text: "Unknown order O-1")
+        #expect(b.apply(r).status == .unknownOrder)
+        #expect(b.apply(r).events.isEmpty)
+        let id = b.newRequest("O-1", .cancel)
+        r.clOrdID = id
+        r.origClOrdID = "O-1"
+        r.ordStatus = "0"
+        r.reason = "0"
+        r.text = "Too late to cancel"
+        #expect(b.apply(r).events == [.cancelRejected(tag: "O-1", text: "Too late to cancel", rawStatus: "0")])
+    }
 }
