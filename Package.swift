@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "BrokerUpstox", targets: ["BrokerUpstox"]),
         .library(name: "BrokerKite", targets: ["BrokerKite"]),
         .library(name: "BrokerFyers", targets: ["BrokerFyers"]),
+        .library(name: "BrokerFIXVenue", targets: ["BrokerFIXVenue"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -106,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "FIXInterop",
             dependencies: [
-                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence",
+                "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSCore", "BrokerFIXVenue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -236,6 +237,23 @@ let package = Package(
         .target(name: "BrokerUpstox", dependencies: ["BrokerKit", "OMSCore"]),
         .target(name: "BrokerKite", dependencies: ["BrokerKit", "OMSCore"]),
         .target(name: "BrokerFyers", dependencies: ["BrokerKit", "OMSCore"]),
+        .target(
+            name: "BrokerFIXVenue",
+            dependencies: [
+                "OMSCore", "FIXProtocol", "FIXSession", "FIXEngine",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "BrokerFIXVenueTests",
+            dependencies: [
+                "BrokerFIXVenue", "OMSCore", "FIXProtocol", "FIXSession", "FIXEngine",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "BrokerAdapterTests",
             dependencies: [

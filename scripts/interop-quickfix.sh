@@ -2,8 +2,11 @@
 # Interop with QuickFIX C++ (Debian's libquickfix-dev; examples from libquickfix-doc), both directions:
 #   (a) QuickFIX's own `executor` example (acceptor)  <- `fix-interop order-client` (Vega initiator)
 #   (b) `fix-interop executor` (Vega acceptor)         <- scripts/interop/qf_order_client.cpp (QuickFIX initiator)
+#   (c) QuickFIX's own `executor` example (acceptor)  <- `fix-interop venue-client` (Vega's FIXVenueBroker adapter)
 # In each, the initiator logs on (FIX 4.4, ResetOnLogon=Y), sends COUNT limit NewOrderSingle and waits for a
-# filled ExecutionReport (150=F, 39=2) matching each order, then logs out.
+# filled ExecutionReport (150=F, 39=2) matching each order, then logs out. In (c) the orders go through the
+# BrokerAdapter API (place) and the check is on the adapter's events: acknowledged, then fills adding up to
+# each order's quantity at its limit price.
 #
 # usage: scripts/interop-quickfix.sh
 # environment:
@@ -38,13 +41,13 @@ log() { echo "interop: $*" >&2; }
 qf_install
 
 # --- fix-interop ----------------------------------------------------------------------------------------
-# Built when missing, or when it is an old build without the executor and order-client subcommands.
-if [ ! -x "$BIN/fix-interop" ] || ! "$BIN/fix-interop" order-client --help > /dev/null 2>&1; then
+# Built when missing, or when it is an old build without the executor, order-client and venue-client subcommands.
+if [ ! -x "$BIN/fix-interop" ] || ! "$BIN/fix-interop" venue-client --help > /dev/null 2>&1; then
     log "building fix-interop (swift build --product fix-interop $SWIFT_BUILD_ARGS)"
     # shellcheck disable=SC2086
     swift build --product fix-interop $SWIFT_BUILD_ARGS
 fi
-"$BIN/fix-interop" order-client --help > /dev/null 2>&1 || { log "no usable fix-interop in $BIN (set BIN to the build folder)"; exit 1; }
+"$BIN/fix-interop" venue-client --help > /dev/null 2>&1 || { log "no usable fix-interop in $BIN (set BIN to the build folder)"; exit 1; }
 FIX_INTEROP="$(cd "$BIN" && pwd)/fix-interop"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-interop.XXXXXX")"
@@ -92,19 +95,24 @@ result() {   # result NAME OK(0/1) SUMMARY
     fi
 }
 
-# --- (a) QuickFIX executor <- Vega order-client -----------------------------------------------------------
-A="$WORK/a"
-mkdir -p "$A/store" "$A/log"
-PORT_A="$(free_port)"
-cat > "$A/executor.cfg" <<EOF
+# --- QuickFIX executor <- a Vega initiator (directions a and c) -------------------------------------------
+# against_qf_executor NAME LABEL SUBCOMMAND SUMMARY_REGEX [extra fix-interop options...]
+# Starts QuickFIX's executor (EXECUTOR for VEGA) on a free port and runs `fix-interop SUBCOMMAND` against it.
+against_qf_executor() {
+    local name=$1 label=$2 sub=$3 pattern=$4
+    shift 4
+    local dir="$WORK/$name" port pid ok=1 summary=""
+    mkdir -p "$dir/store" "$dir/log"
+    port="$(free_port)"
+    cat > "$dir/executor.cfg" <<EOF
 [DEFAULT]
 ConnectionType=acceptor
 SocketAcceptHost=127.0.0.1
-SocketAcceptPort=$PORT_A
+SocketAcceptPort=$port
 SocketReuseAddress=Y
 SocketNodelay=Y
-FileStorePath=$A/store
-FileLogPath=$A/log
+FileStorePath=$dir/store
+FileLogPath=$dir/log
 StartTime=00:00:00
 EndTime=00:00:00
 UseDataDictionary=Y
@@ -116,28 +124,30 @@ BeginString=FIX.4.4
 SenderCompID=EXECUTOR
 TargetCompID=VEGA
 EOF
-log "(a) QuickFIX executor on 127.0.0.1:$PORT_A <- fix-interop order-client, $COUNT orders"
-"$WORK/qf/executor/executor" "$A/executor.cfg" > "$A/executor.out" 2>&1 &
-QF_EXECUTOR=$!
-PIDS+=("$QF_EXECUTOR")
-ok=1
-summary=""
-if wait_for_port "$PORT_A" "$QF_EXECUTOR"; then
-    if timeout "$HARD_LIMIT" "$FIX_INTEROP" order-client --host 127.0.0.1 --port "$PORT_A" --sender VEGA --target EXECUTOR \
-        --count "$COUNT" --timeout "$TIMEOUT" --heart-bt-int "$HEARTBTINT" --hold "$HOLD" \
-        --dictionary "$DICT" --log-dir "$A/vega-log" \
-        > "$A/order-client.out" 2> "$A/order-client.err"; then
-        ok=0
+    log "($name) QuickFIX executor on 127.0.0.1:$port <- fix-interop $sub, $COUNT orders"
+    "$WORK/qf/executor/executor" "$dir/executor.cfg" > "$dir/executor.out" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    if wait_for_port "$port" "$pid"; then
+        if timeout "$HARD_LIMIT" "$FIX_INTEROP" "$sub" --host 127.0.0.1 --port "$port" --sender VEGA --target EXECUTOR \
+            --count "$COUNT" --timeout "$TIMEOUT" --heart-bt-int "$HEARTBTINT" "$@" \
+            --dictionary "$DICT" --log-dir "$dir/vega-log" \
+            > "$dir/$sub.out" 2> "$dir/$sub.err"; then
+            ok=0
+        fi
+        summary="$(grep -E "$pattern" "$dir/$sub.out" | tail -n 1 || true)"
+    else
+        summary="QuickFIX executor did not start listening on port $port"
     fi
-    summary="$(grep -E '^sent [0-9]+ orders' "$A/order-client.out" | tail -n 1 || true)"
-else
-    summary="QuickFIX executor did not start listening on port $PORT_A"
-fi
-stop "$QF_EXECUTOR"
-result a "$ok" "QuickFIX executor <- Vega order-client: $summary"
-if [ "$ok" -ne 0 ]; then
-    show_tail "$A/order-client.err" "$A/executor.out" "$A"/vega-log/*.messages.log "$A"/vega-log/*.event.log
-fi
+    stop "$pid"
+    result "$name" "$ok" "$label: $summary"
+    if [ "$ok" -ne 0 ]; then
+        show_tail "$dir/$sub.err" "$dir/executor.out" "$dir"/vega-log/*.messages.log "$dir"/vega-log/*.event.log
+    fi
+}
+
+# --- (a) QuickFIX executor <- Vega order-client -----------------------------------------------------------
+against_qf_executor a "QuickFIX executor <- Vega order-client" order-client '^sent [0-9]+ orders' --hold "$HOLD"
 
 # --- (b) Vega executor <- QuickFIX qf_order_client ------------------------------------------------------
 B="$WORK/b"
@@ -184,6 +194,9 @@ result b "$ok" "Vega executor <- QuickFIX qf_order_client: $summary"
 if [ "$ok" -ne 0 ]; then
     show_tail "$B/qf-client.err" "$B/executor.err" "$B"/log/*messages*.log "$B"/vega-log/*.event.log
 fi
+
+# --- (c) QuickFIX executor <- Vega FIXVenueBroker (venue-client) -----------------------------------------
+against_qf_executor c "QuickFIX executor <- Vega FIXVenueBroker" venue-client '^placed [0-9]+ orders'
 
 echo "interop: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

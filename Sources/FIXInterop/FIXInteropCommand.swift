@@ -11,11 +11,11 @@ import OMSPersistence
 struct FIXInteropCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fix-interop",
-        abstract: "Vega FIX engine interop peer for QuickFIX C++ (executor acceptor, order-sending initiator).",
-        subcommands: [Executor.self, OrderClient.self])
+        abstract: "Vega FIX engine interop peer for QuickFIX C++ (executor acceptor, order-sending initiator, venue adapter client).",
+        subcommands: [Executor.self, OrderClient.self, VenueClient.self])
 }
 
-/// Options both subcommands share.
+/// Options every subcommand shares.
 struct InteropCommonOptions: ParsableArguments {
     @Option(help: "QuickFIX-format FIX 4.4 data dictionary.")
     var dictionary: String = "specs/FIX44.xml"
@@ -46,6 +46,37 @@ struct InteropCommonOptions: ParsableArguments {
             InteropOutput.error("\(command): cannot load data dictionary \(dictionary): \(error)")
             throw ExitCode(2)
         }
+    }
+}
+
+/// Options of the two order-sending initiators (`order-client`, `venue-client`).
+struct InteropInitiatorOptions: ParsableArguments {
+    @Option(help: "Acceptor (venue) address.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Acceptor (venue) port.")
+    var port: Int
+
+    @Option(help: "This side's CompID (SenderCompID of what it sends).")
+    var sender: String = "VEGA"
+
+    @Option(help: "The acceptor's CompID.")
+    var target: String = "EXECUTOR"
+
+    @Option(help: "Number of orders to send.")
+    var count: Int = 10
+
+    @Option(help: "Seconds to wait for logon and all fills before giving up (exit 1).")
+    var timeout: Double = 30
+
+    @Option(help: "HeartBtInt sent on Logon.")
+    var heartBtInt: Int = 30
+
+    func validate() throws {
+        if !(1...65535).contains(port) { throw ValidationError("--port must be 1…65535") }
+        if count < 1 { throw ValidationError("--count must be at least 1") }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if heartBtInt < 0 { throw ValidationError("--heart-bt-int must not be negative") }
     }
 }
 
@@ -117,26 +148,7 @@ extension FIXInteropCommand {
             commandName: "order-client",
             abstract: "FIX 4.4 initiator: logs on, sends N NewOrderSingle, waits for a filled ExecutionReport for each, logs out.")
 
-        @Option(help: "Acceptor address.")
-        var host: String = "127.0.0.1"
-
-        @Option(help: "Acceptor port.")
-        var port: Int
-
-        @Option(help: "This side's CompID (SenderCompID of what it sends).")
-        var sender: String = "VEGA"
-
-        @Option(help: "The acceptor's CompID.")
-        var target: String = "EXECUTOR"
-
-        @Option(help: "Number of orders to send.")
-        var count: Int = 10
-
-        @Option(help: "Seconds to wait for logon and all fills before giving up (exit 1).")
-        var timeout: Double = 30
-
-        @Option(help: "HeartBtInt sent on Logon.")
-        var heartBtInt: Int = 30
+        @OptionGroup var initiator: InteropInitiatorOptions
 
         @Option(help: "Seconds to stay logged on after the last fill (heartbeats keep the session up) before logging out.")
         var hold: Double = 0
@@ -144,14 +156,12 @@ extension FIXInteropCommand {
         @OptionGroup var common: InteropCommonOptions
 
         func validate() throws {
-            if !(1...65535).contains(port) { throw ValidationError("--port must be 1…65535") }
-            if count < 1 { throw ValidationError("--count must be at least 1") }
-            if timeout <= 0 { throw ValidationError("--timeout must be positive") }
             if hold < 0 { throw ValidationError("--hold must not be negative") }
-            if heartBtInt < 0 { throw ValidationError("--heart-bt-int must not be negative") }
         }
 
         func run() async throws {
+            let (host, port, sender, target) = (initiator.host, initiator.port, initiator.sender, initiator.target)
+            let (count, timeout, heartBtInt) = (initiator.count, initiator.timeout, initiator.heartBtInt)
             common.bootstrapLogging()
             let logger = Logger(label: "fix-interop.order-client")
             let dictionary = try common.loadDictionary(command: "fix-interop order-client")

@@ -1,0 +1,135 @@
+import FIXProtocol
+import FIXSession
+import Logging
+import NIOConcurrencyHelpers
+import OMSCore
+
+/// The application behind the venue session: reads ExecutionReports (35=8), OrderCancelRejects (35=9) and
+/// BusinessMessageRejects (35=j), updates the order book, publishes events and wakes the requests waiting for
+/// an answer. It runs inside the session actor and never blocks (one short lock).
+final class FIXVenueApplication: FIXApplication {
+    /// The first answer to a NewOrderSingle.
+    enum PlacementAnswer: Sendable {
+        case answered(venueOrderID: String?)
+        case refused(code: String?, text: String)
+        case connectionLost
+        case timedOut
+    }
+
+    /// The answer to an OrderStatusRequest.
+    enum StatusAnswer: Sendable {
+        case answered(FIXVenueOrderBook.StatusAnswer)
+        case unsupported(String)
+        case connectionLost
+        case timedOut
+    }
+
+    struct State: Sendable {
+        var book: FIXVenueOrderBook
+        var placements: [String: VenueAnswer<PlacementAnswer>] = [:]
+        var statuses: [String: [VenueAnswer<StatusAnswer>]] = [:]
+    }
+
+    let state: NIOLockedValueBox<State>
+    let continuation: AsyncStream<BrokerOrderEvent>.Continuation
+    let logger: Logger
+
+    init(runID: String, continuation: AsyncStream<BrokerOrderEvent>.Continuation, logger: Logger) {
+        state = NIOLockedValueBox(State(book: FIXVenueOrderBook(runID: runID)))
+        self.continuation = continuation
+        self.logger = logger
+    }
+
+    func onLogon(_ session: FIXSession) {
+        logger.info("FIX venue session logged on", metadata: ["session": "\(session.id)"])
+    }
+
+    /// Requests still waiting when the connection drops will get no answer on it: their outcome is unknown.
+    func onLogout(_ session: FIXSession) {
+        logger.warning("FIX venue session logged out", metadata: ["session": "\(session.id)"])
+        let (placements, statuses) = state.withLockedValue { s in
+            defer {
+                s.placements.removeAll()
+                s.statuses.removeAll()
+            }
+            return (Array(s.placements.values), s.statuses.values.flatMap { $0 })
+        }
+        for p in placements { p.fulfill(.connectionLost) }
+        for s in statuses { s.fulfill(.connectionLost) }
+    }
+
+    func fromApp(_ message: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult {
+        switch message.msgType {
+        case "8":
+            guard let r = VenueExecutionReport(message) else { return .reject(FIXValidationError(.requiredTagMissing)) }
+            let outcome = state.withLockedValue { $0.book.apply(r) }
+            finish(outcome, placementAnswer: r.execType == "I" ? nil : .answered(venueOrderID: r.orderID))
+            if outcome.tag == nil { logger.notice("ExecutionReport for an unknown ClOrdID", metadata: ["clOrdID": "\(r.clOrdID)"]) }
+        case "9":
+            guard let r = VenueCancelReject(message) else { return .reject(FIXValidationError(.requiredTagMissing)) }
+            finish(state.withLockedValue { $0.book.apply(r) }, placementAnswer: nil)
+        case "j":
+            guard let r = VenueBusinessReject(message) else { return .accepted }
+            businessReject(r)
+        default:
+            return .unsupportedMessageType
+        }
+        return .accepted
+    }
+
+    /// Publishes the events and hands the answer to whoever waits for it.
+    private func finish(_ outcome: FIXVenueOrderBook.Outcome, placementAnswer: PlacementAnswer?) {
+        guard let tag = outcome.tag else { return }
+        let (placement, statuses) = state.withLockedValue { s in
+            let p = placementAnswer == nil ? nil : s.placements.removeValue(forKey: tag)
+            let st = outcome.status == nil ? [] : (s.statuses.removeValue(forKey: tag) ?? [])
+            return (p, st)
+        }
+        for e in outcome.events { continuation.yield(e) }
+        if let placement, let placementAnswer { placement.fulfill(placementAnswer) }
+        if let answer = outcome.status { for w in statuses { w.fulfill(.answered(answer)) } }
+    }
+
+    /// 35=j: the venue could not process a request of ours (BusinessRejectRefID = its ClOrdID).
+    private func businessReject(_ r: VenueBusinessReject) {
+        let text = r.text ?? "Business message reject" + (r.reason.map { " (BusinessRejectReason \($0))" } ?? "")
+        let code = r.reason.map { "380=\($0)" }
+        logger.notice("BusinessMessageReject", metadata: ["refMsgType": "\(r.refMsgType ?? "?")", "refID": "\(r.refID ?? "?")",
+                                                          "text": "\(text)"])
+        let (placement, statuses) = state.withLockedValue { s -> (VenueAnswer<PlacementAnswer>?, [VenueAnswer<StatusAnswer>]) in
+            guard let tag = s.book.owner(of: r.refID) else { return (nil, []) }
+            switch r.refMsgType {
+            case "D": return (s.placements.removeValue(forKey: tag), [])
+            case "H": return (nil, s.statuses.removeValue(forKey: tag) ?? [])
+            default: return (nil, [])
+            }
+        }
+        placement?.fulfill(.refused(code: code, text: text))
+        for w in statuses { w.fulfill(r.reason == "1" ? .answered(.unknownOrder) : .unsupported(text)) }
+    }
+
+    // MARK: Waiting for answers
+
+    func expectPlacement(_ tag: String) -> VenueAnswer<PlacementAnswer> {
+        let answer = VenueAnswer<PlacementAnswer>()
+        state.withLockedValue { $0.placements[tag] = answer }
+        return answer
+    }
+
+    func expectStatus(_ tag: String) -> VenueAnswer<StatusAnswer> {
+        let answer = VenueAnswer<StatusAnswer>()
+        state.withLockedValue { $0.statuses[tag, default: []].append(answer) }
+        return answer
+    }
+
+    func stopWaiting(placement tag: String) {
+        _ = state.withLockedValue { $0.placements.removeValue(forKey: tag) }
+    }
+
+    func stopWaiting(status answer: VenueAnswer<StatusAnswer>, tag: String) {
+        state.withLockedValue { s in
+            s.statuses[tag]?.removeAll { $0 === answer }
+            if s.statuses[tag]?.isEmpty == true { s.statuses[tag] = nil }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import OMSCore
+
+/// What the adapter knows about its orders at the venue, and the one place that turns the venue's reports into
+/// Vega's `BrokerOrderEvent`s (a pure value: reports in, events out).
+struct FIXVenueOrderBook: Sendable {
+    struct Order: Sendable {
+        var request: BrokerOrderRequest
+        /// The ClOrdID the venue knows the order by now: Vega's tag, then the last accepted replace's.
+        var clOrdID: String
+        var venueOrderID: String?
+        var exchangeOrderID: String?
+        /// An `acknowledged` event was published (explicitly on 150=0, or implied by a later report).
+        var acknowledged = false
+        /// The venue has said anything at all about the order.
+        var answered = false
+        /// The venue's OrdStatus (39), as last reported.
+        var ordStatus = ""
+        var cumQty = Quantity.zero
+        var avgPx = Price.zero
+        var isTerminal = false
+        var fills: [(quantity: Quantity, price: Price)] = []
+    }
+
+    enum PendingKind: Sendable, Equatable {
+        case cancel
+        case replace(quantity: Quantity, limitPrice: Price?, triggerPrice: Price?)
+    }
+
+    /// What one report meant, besides its events.
+    struct Outcome: Sendable {
+        var tag: String?
+        var events: [BrokerOrderEvent] = []
+        /// An answer to a status request (150=I), or nil.
+        var status: StatusAnswer?
+    }
+
+    enum StatusAnswer: Sendable, Equatable {
+        case known(BrokerOrderState)
+        case unknownOrder
+    }
+
+    private(set) var orders: [String: Order] = [:]
+    private var tags: [String: String] = [:]
+    private(set) var pending: [String: (tag: String, kind: PendingKind)] = [:]
+    private var execIDs: Set<String> = []
+    private var sequence: [String] = []
+    private var requestCount = 0
+    /// Makes derived ClOrdIDs unique across restarts of the adapter.
+    let runID: String
+
+    init(runID: String) { self.runID = runID }
+
+    // MARK: Requests
+
+    func order(_ tag: String) -> Order? { orders[tag] }
+
+    func owner(of clOrdID: String?) -> String? { clOrdID.flatMap { tags[$0] } }
+
+    mutating func track(_ request: BrokerOrderRequest) {
+        guard orders[request.tag] == nil else { return }
+        orders[request.tag] = Order(request: request, clOrdID: request.tag)
+        tags[request.tag] = request.tag
+        sequence.append(request.tag)
+    }
+
+    /// The venue refused the placement outright: it has no such order.
+    mutating func forget(_ tag: String) {
+        guard orders.removeValue(forKey: tag) != nil else { return }
+        tags = tags.filter { $0.value != tag }
+        pending = pending.filter { $0.value.tag != tag }
+        sequence.removeAll { $0 == tag }
+    }
+
+    /// A new ClOrdID for a cancel (`<tag>.C<n>.<run>`) or replace (`<tag>.R<n>.<run>`) of the order.
+    mutating func newRequest(_ tag: String, _ kind: PendingKind) -> String {
+        requestCount += 1
+        let id = "\(tag).\(kind == .cancel ? "C" : "R")\(requestCount).\(runID)"
+        tags[id] = tag
+        pending[id] = (tag, kind)
+        return id
+    }
+
+    /// The request could not be sent.
+    mutating func dropRequest(_ clOrdID: String) {
+        pending[clOrdID] = nil
+        tags[clOrdID] = nil
+    }
+
+    mutating func newStatusRequestID() -> String {
+        requestCount += 1
+        return "S\(requestCount).\(runID)"
+    }
+
+    // MARK: Reports → events
+
+    mutating func apply(_ r: VenueExecutionReport) -> Outcome {
+        guard let tag = owner(of: r.clOrdID) ?? owner(of: r.origClOrdID), var o = orders[tag] else {
+            return Outcome(tag: nil)
+        }
+        var out = Outcome(tag: tag)
+        if r.execType == "I" {
+            if r.ordStatus == "8" && r.ordRejReason == "5" {
+                out.status = .unknownOrder  // "Unknown order": the venue never saw it
+                return out
+            }
+            note(r, in: &o)
+            orders[tag] = o
+            out.status = .known(state(o))
+            return out
+        }
+        if !r.execID.isEmpty {
+            // A report seen before (a resend after a reconnect) publishes nothing twice.
+            guard execIDs.insert(r.execID).inserted else { return out }
+        }
+        let answersPending = pending[r.clOrdID]
+        note(r, in: &o)
+        let raw = r.ordStatus
+        switch r.execType {
+        case "0":
+            acknowledge(&o, raw, into: &out)
+        case "1", "2", "F":
+            let qty = r.lastQty ?? Quantity(max(0, (r.cumQty ?? .zero).value - o.fills.reduce(0) { $0 + $1.quantity.value }))
+            guard qty.value > 0, let px = r.lastPx ?? r.avgPx ?? o.request.limitPrice else { break }
+            acknowledge(&o, raw, into: &out)
+            o.fills.append((qty, px))
+            let tradeID = r.execID.isEmpty ? "\(tag)#\(o.fills.count)" : r.execID
+            out.events.append(.fill(tag: tag, tradeID: tradeID, quantity: qty, price: px, rawStatus: raw))
+        case "4":
+            acknowledge(&o, raw, into: &out)
+            if answersPending != nil { o.clOrdID = r.clOrdID }
+            pending = pending.filter { $0.value.tag != tag }
+            out.events.append(.canceled(tag: tag, rawStatus: raw))
+        case "5":
+            acknowledge(&o, raw, into: &out)
+            var quantity = r.orderQty
+            var limit = r.price
+            if case .replace(let q, let p, let t)? = answersPending?.kind {
+                quantity = quantity ?? q
+                limit = limit ?? p ?? o.request.limitPrice
+                if let t { o.request.triggerPrice = t }
+            }
+            if let q = quantity { o.request.quantity = q }
+            if let p = limit { o.request.limitPrice = p }
+            o.clOrdID = r.clOrdID
+            pending[r.clOrdID] = nil
+            out.events.append(.replaced(tag: tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
+                                        rawStatus: raw))
+        case "8":
+            let text = r.text ?? "Rejected by the venue" + (r.ordRejReason.map { " (OrdRejReason \($0))" } ?? "")
+            if let p = answersPending {
+                // A venue that answers a refused cancel or replace with 150=8 instead of 35=9.
+                pending[r.clOrdID] = nil
+                o.isTerminal = ["2", "4", "C"].contains(raw)  // 39=8 here describes the request, not the order
+                out.events.append(p.kind == .cancel ? .cancelRejected(tag: tag, text: text, rawStatus: raw)
+                                                    : .replaceRejected(tag: tag, text: text, rawStatus: raw))
+            } else {
+                out.events.append(.rejected(tag: tag, text: text, errorCode: r.ordRejReason, rawStatus: raw))
+            }
+        case "C":
+            acknowledge(&o, raw, into: &out)
+            out.events.append(.expired(tag: tag, rawStatus: raw))
+        default:
+            break  // 6/E/A pending, 3 done for day, D restated, H trade cancel: state only
+        }
+        orders[tag] = o
+        return out
+    }
+
+    mutating func apply(_ r: VenueCancelReject) -> Outcome {
+        guard let tag = owner(of: r.clOrdID) ?? owner(of: r.origClOrdID), var o = orders[tag] else {
+            return Outcome(tag: nil)
+        }
+        var out = Outcome(tag: tag)
+        guard let p = pending.removeValue(forKey: r.clOrdID) else {
+            // Not an answer to a cancel or replace of ours: Vega's own acceptor answers a status request for an
+            // order it does not know with 35=9 102=1.
+            if r.reason == "1" { out.status = .unknownOrder }
+            return out
+        }
+        if let v = r.orderID, v != "NONE" { o.venueOrderID = v }
+        if !r.ordStatus.isEmpty { o.ordStatus = r.ordStatus }
+        orders[tag] = o
+        let text = r.text ?? (p.kind == .cancel ? "Cancel" : "Replace") + " rejected by the venue"
+            + (r.reason.map { " (CxlRejReason \($0))" } ?? "")
+        let isReplace = r.responseTo == "2" || p.kind != .cancel
+        out.events.append(isReplace ? .replaceRejected(tag: tag, text: text, rawStatus: r.ordStatus)
+                                    : .cancelRejected(tag: tag, text: text, rawStatus: r.ordStatus))
+        return out
+    }
+
+    /// Records what every report says about the order's standing.
+    private func note(_ r: VenueExecutionReport, in o: inout Order) {
+        o.answered = true
+        if let v = r.orderID, v != "NONE" { o.venueOrderID = v }
+        if let x = r.exchangeOrderID { o.exchangeOrderID = x }
+        o.ordStatus = r.ordStatus
+        if let c = r.cumQty { o.cumQty = c }
+        if let a = r.avgPx { o.avgPx = a }
+        o.isTerminal = ["2", "4", "8", "C"].contains(r.ordStatus)
+    }
+
+    /// An order the venue reports on without a 150=0 first (QuickFIX's executor fills at once) is acknowledged
+    /// implicitly, so that Vega's order state machine leaves pending-new before the fill or cancel.
+    private func acknowledge(_ o: inout Order, _ raw: String, into out: inout Outcome) {
+        guard !o.acknowledged else { return }
+        o.acknowledged = true
+        out.events.append(.acknowledged(tag: o.request.tag, brokerOrderID: o.venueOrderID ?? o.request.tag,
+                                        exchangeOrderID: o.exchangeOrderID, rawStatus: raw))
+    }
+
+    // MARK: Views
+
+    func state(_ o: Order) -> BrokerOrderState {
+        BrokerOrderState(tag: o.request.tag, brokerOrderID: o.venueOrderID ?? "", rawStatus: o.ordStatus,
+                         filledQuantity: o.cumQty, averagePrice: o.avgPx, isOpen: !o.isTerminal)
+    }
+
+    /// Net positions from the fills this adapter has seen (a FIX venue has no standard positions query answered
+    /// by plain gateways).
+    func positions() -> [BrokerPosition] {
+        var net: [String: (key: InstrumentKey, product: Product, qty: Int64, notional: Int64)] = [:]
+        for tag in sequence {
+            guard let o = orders[tag], !o.fills.isEmpty else { continue }
+            let k = "\(o.request.instrument.key.rawValue)#\(o.request.product.rawValue)"
+            var e = net[k] ?? (o.request.instrument.key, o.request.product, 0, 0)
+            for f in o.fills {
+                let sign: Int64 = o.request.side == .buy ? 1 : -1
+                e.qty += sign * f.quantity.value
+                e.notional += sign * f.quantity.value * f.price.units
+            }
+            net[k] = e
+        }
+        return net.values.sorted { $0.key < $1.key }.map { e in
+            BrokerPosition(instrumentKey: e.key, product: e.product, netQuantity: Quantity(e.qty),
+                           averagePrice: e.qty != 0 ? Price(units: abs(e.notional / e.qty)) : .zero)
+        }
+    }
+}
