@@ -173,6 +173,8 @@ public enum VegaDatabase {
                 )
                 """)
         }
+        // Risk limits (issue 4): per-client limits, symbol caps and their audit (RiskLimitSchema.swift).
+        m.registerMigration(RiskLimitSchema.migrationName, migrate: RiskLimitSchema.migrate)
         return m
     }
 }

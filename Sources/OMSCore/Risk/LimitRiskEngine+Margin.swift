@@ -127,6 +127,15 @@ extension LimitRiskEngine {
                          extra: (key: PositionKey, contract: SPANContract, side: Side, quantity: Int64)?)
         throws(SPANError) -> Int64
     {
+        try spanMargin(client, underlying: u, market: market, extra: extra)?.netRequirement.units ?? 0
+    }
+
+    /// The SPAN margin (with its parts) behind `spanRequirement`: of the side whose net requirement is larger;
+    /// nil when the underlying has no legs.
+    func spanMargin(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot,
+                    extra: (key: PositionKey, contract: SPANContract, side: Side, quantity: Int64)?)
+        throws(SPANError) -> SPANMargin?
+    {
         var legs: [InstrumentKey: (contract: SPANContract, net: Int64, buy: Int64, sell: Int64)] = [:]
         for key in client.groups[u] ?? [] {
             guard let b = client.books[key], let c = SPANContract(b.instrument) else { continue }
@@ -138,13 +147,13 @@ extension LimitRiskEngine {
             if extra.side == .buy { leg.buy += extra.quantity } else { leg.sell += extra.quantity }
             legs[extra.key.instrument] = leg
         }
-        guard !legs.isEmpty else { return 0 }
+        guard !legs.isEmpty else { return nil }
         let calculator = SPANCalculator(parameters: configuration.span.parameters(forUnderlying: u))
         let ordered = legs.sorted { $0.key < $1.key }.map(\.value)
         let buys = ordered.map { SPANPosition(contract: $0.contract, quantity: $0.net + $0.buy) }
         let sells = ordered.map { SPANPosition(contract: $0.contract, quantity: $0.net - $0.sell) }
-        let a = try calculator.margin(buys, market: market, cache: &spanArrays).netRequirement
-        let b = try calculator.margin(sells, market: market, cache: &spanArrays).netRequirement
-        return max(a.units, b.units)
+        let a = try calculator.margin(buys, market: market, cache: &spanArrays)
+        let b = try calculator.margin(sells, market: market, cache: &spanArrays)
+        return a.netRequirement >= b.netRequirement ? a : b
     }
 }

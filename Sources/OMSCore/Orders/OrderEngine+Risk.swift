@@ -1,0 +1,39 @@
+/// Changes to the risk engine's limits while orders flow, and read-only views of its state. Every call runs
+/// inside the actor, so a change lands between two orders, never in the middle of a check.
+extension OrderEngine {
+    /// Why a risk call could not be made.
+    public enum RiskAccessError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The engine has no risk engine, or one that does not keep per-client limits.
+        case noLimitRiskEngine
+
+        public var description: String { "the order engine runs without a limit risk engine" }
+    }
+
+    private var limitEngine: LimitRiskEngine? { risk as? LimitRiskEngine }
+
+    /// Replaces the client's limits; they apply from the next order on (exposure state is kept).
+    public func setRiskLimits(_ limits: RiskLimits, for client: ClientID) throws(RiskAccessError) {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        engine.setLimits(limits, for: client)
+    }
+
+    /// The client's limits as the engine applies them now (nil: none, so its orders are refused).
+    public func riskLimits(for client: ClientID) throws(RiskAccessError) -> RiskLimits? {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        return engine.limits(for: client)
+    }
+
+    /// The client's F&O margin and its parts at the current market (nil: a client without limits).
+    public func marginStatement(for client: ClientID) throws(RiskAccessError)
+        -> Result<MarginStatement, RiskRejection>?
+    {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        return engine.marginStatement(for: client, market: market())
+    }
+
+    /// The client's positions, working orders and P&L as the risk engine books them.
+    public func riskExposure(for client: ClientID) throws(RiskAccessError) -> ClientExposure? {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        return engine.exposure(for: client)
+    }
+}
