@@ -5,8 +5,9 @@ import ArgumentParser
 struct TraderCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trader-cli",
-        abstract: "Vega OMS command line: instrument search and reference-data loads.",
-        subcommands: [SearchCommand.self, LoadInstrumentsCommand.self, SeedCommand.self])
+        abstract: "Vega OMS command line: instrument search, reference-data loads, risk limits and margin.",
+        subcommands: [SearchCommand.self, LoadInstrumentsCommand.self, SeedCommand.self, LimitsCommand.self,
+                      MarginCommand.self])
 }
 
 /// Where the server listens unless `--server` says otherwise.
