@@ -18,7 +18,7 @@ struct VegaOMSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vega-oms",
         abstract: "Vega order management system: FIX 4.4 acceptor for Indian equity and derivatives markets.",
-        subcommands: [Serve.self, HashPassword.self],
+        subcommands: [Serve.self, HashPassword.self, RejectCodes.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -96,10 +96,7 @@ struct Serve: AsyncParsableCommand {
         try await referenceData.refresh()
         let scheduler = referenceData.makeDailyScheduler()
         let boundHTTP = NIOLockedBox()
-        let http = Application(router: OMSRouterBuilder.build(referenceData: referenceData),
-                               configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
-                               onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
-                               logger: logger)
+        let router = OMSRouterBuilder.build(referenceData: referenceData)
         let clock = SystemWallClock()
         // The order flow: pipeline (resolver → session → eligibility) → OrderEngine → paper broker.
         let holidays = HolidayCalendar()
@@ -112,8 +109,14 @@ struct Serve: AsyncParsableCommand {
                                                       resolver: referenceData.resolver)
         let app = OMSFIXApplication()
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
-        let engine = OrderEngine(pipeline: pipeline, brokers: [paper], defaultBroker: .paper,
-                                 now: { exchangeClock.nowMilliseconds() }, sink: app)
+        let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
+                                                            paper: paper, now: { exchangeClock.nowMilliseconds() })
+        let engine = OrderEngine(pipeline: pipeline, risk: riskEngine, brokers: [paper], defaultBroker: .paper,
+                                 now: { exchangeClock.nowMilliseconds() }, market: risk.market.snapshot, sink: app)
+        risk.mountRoutes(on: router, engine: engine)
+        let http = Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
+                               onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
+                               logger: logger)
         let sessions: [FIXSession]
         do {
             sessions = try FIXSessionFactory.makeSessions(
@@ -130,7 +133,8 @@ struct Serve: AsyncParsableCommand {
         let bound = try await acceptor.bind()
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
-                       .init(service: OrderFlowService(app: app, engine: engine, paper: paper))],
+                       .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
+                       .init(service: MarketDataService(feed: risk.market, paper: paper))],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let serving = Task { try await group.run() }
         let httpBound = await boundHTTP.wait()
@@ -142,9 +146,11 @@ struct Serve: AsyncParsableCommand {
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               exchange clock: \(exchangeClock.description)
               paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv
+              risk: limits of \(risk.clients) clients\(risk.seededClients > 0 ? " (seeded from \(seeds)/risk/limits.json)" : ""), \(risk.positions) carried positions (GET/PUT /api/limits/{client}, GET /api/margin/{client})
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
+        for p in risk.problems { FileHandle.standardError.write(Data("vega-oms: risk data: \(p)\n".utf8)) }
         try await serving.value
         try await store.flush()
         try pool.close()
