@@ -207,7 +207,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                "OMSHTTP", "OMSPersistence",
+                "OMSHTTP", "OMSPersistence", "OMSTestSupport",
             ]
         ),
     ],

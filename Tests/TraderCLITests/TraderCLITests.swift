@@ -7,6 +7,7 @@ import NIOCore
 import OMSAPIModels
 import OMSCore
 import OMSHTTP
+import OMSTestSupport
 import ReferenceData
 import Testing
 @testable import TraderCLI
@@ -30,18 +31,8 @@ struct CLIRun {
     }
 
     static func run(_ args: [String], cwd: URL? = nil) throws -> CLIRun {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try ChildProcess.run(executable, args, cwd: cwd)
+        return CLIRun(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
 
