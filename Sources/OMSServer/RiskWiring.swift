@@ -121,16 +121,22 @@ final class MarketDataFeed: @unchecked Sendable {
     }
 }
 
-/// Refreshes the market snapshot once a second.
+/// Refreshes the market snapshot once a second, and re-marks the risk engine's kept SPAN and VaR state every
+/// `revalueEvery` refreshes (orders are checked against positions valued at the last re-mark).
 struct MarketDataService: Service {
     let feed: MarketDataFeed
     let paper: PaperBroker
+    let engine: OrderEngine
+    var revalueEvery = 5
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
+            var n = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 await feed.refresh(from: paper)
+                n += 1
+                if n % revalueEvery == 0 { await engine.revalueRisk() }
             }
         }
     }

@@ -134,7 +134,7 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
                        .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
-                       .init(service: MarketDataService(feed: risk.market, paper: paper))],
+                       .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine))],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let serving = Task { try await group.run() }
         let httpBound = await boundHTTP.wait()

@@ -31,6 +31,10 @@ extension OrderEngine {
         return engine.marginStatement(for: client, market: market())
     }
 
+    /// Re-marks the risk engine's kept SPAN groups and VaR exposures at the current market (off the order path:
+    /// call it on a timer). Does nothing without a limit risk engine.
+    public func revalueRisk() { limitEngine?.revalue(market: market()) }
+
     /// The client's positions, working orders and P&L as the risk engine books them.
     public func riskExposure(for client: ClientID) throws(RiskAccessError) -> ClientExposure? {
         guard let engine = limitEngine else { throw .noLimitRiskEngine }
