@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FIXEngineTests",
-            dependencies: ["FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSTestSupport",
+            dependencies: ["FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSTestSupport", "FIXGateway",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -170,7 +170,7 @@ let package = Package(
         .target(
             name: "OMSHTTP",
             dependencies: [
-                "OMSCore", "OMSAPIModels", "ReferenceData",
+                "OMSCore", "OMSAPIModels", "ReferenceData", "OMSPersistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -196,9 +196,10 @@ let package = Package(
         .testTarget(
             name: "OMSHTTPTests",
             dependencies: [
-                "OMSHTTP", "OMSAPIModels", "ReferenceData", "OMSCore",
+                "OMSHTTP", "OMSAPIModels", "ReferenceData", "OMSCore", "OMSPersistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -63,6 +63,20 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
+        // Issue 4: the whole pre-trade pipeline per order (resolve → session → eligibility → risk with VaR and SPAN).
+        //   swift package --scratch-path ../.build-bench benchmark --target PipelineBenchmarks
+        .executableTarget(
+            name: "PipelineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ReferenceData", package: "Vega"),
+                .product(name: "OMSCore", package: "Vega"),
+            ],
+            path: "Benchmarks/PipelineBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -176,6 +176,8 @@ public enum VegaDatabase {
         // Orders (issue 5): orders, every report, executions and positions, written in the transactions that
         // hold the outbound FIX messages (see OrderJournal).
         m.registerMigration("v3-orders") { db in try OrderSchema.create(db) }
+        // Risk limits (issue 4): per-client limits, symbol caps and their audit (RiskLimitSchema.swift).
+        m.registerMigration(RiskLimitSchema.migrationName, migrate: RiskLimitSchema.migrate)
         return m
     }
 }

@@ -18,7 +18,7 @@ struct VegaOMSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vega-oms",
         abstract: "Vega order management system: FIX 4.4 acceptor for Indian equity and derivatives markets.",
-        subcommands: [Serve.self, HashPassword.self],
+        subcommands: [Serve.self, HashPassword.self, RejectCodes.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -139,8 +139,10 @@ struct Serve: AsyncParsableCommand {
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
                                     positions: try orderRepository.positions())
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
-        let engine = OrderEngine(pipeline: pipeline, brokers: [paper], defaultBroker: .paper,
-                                 now: { exchangeClock.nowMilliseconds() }, sink: app)
+        let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
+                                                            paper: paper, now: { exchangeClock.nowMilliseconds() })
+        let engine = OrderEngine(pipeline: pipeline, risk: riskEngine, brokers: [paper], defaultBroker: .paper,
+                                 now: { exchangeClock.nowMilliseconds() }, market: risk.market.snapshot, sink: app)
         // Orders from before a restart: open ones carry on, recent ones answer status requests, and no
         // ClOrdID, order id or ExecID is used twice.
         let catalogs = referenceData.catalogs
@@ -148,12 +150,14 @@ struct Serve: AsyncParsableCommand {
         let book = try orderRepository.bookState(recentSince: exchangeClock.nowMilliseconds() - 86_400_000,
                                                  instrument: instrument)
         await engine.restore(book)
+        await engine.restoreRisk(positions: app.portfolio.positions.values.sorted { $0.key < $1.key }, instrument: instrument)
         let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
                                               instrument: instrument, paper: paper)
         let boundHTTP = NIOLockedBox()
-        let http = Application(router: OMSRouterBuilder.build(referenceData: referenceData, orders: orderService,
-                                                             defaultClient: ClientID(defaultClient)),
-                               configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
+        let router = OMSRouterBuilder.build(referenceData: referenceData, orders: orderService,
+                                            defaultClient: ClientID(defaultClient))
+        risk.mountRoutes(on: router, engine: engine)
+        let http = Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
                                onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
                                logger: logger)
         let sessions: [FIXSession]
@@ -172,7 +176,8 @@ struct Serve: AsyncParsableCommand {
         let bound = try await acceptor.bind()
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
-                       .init(service: OrderFlowService(app: app, engine: engine, paper: paper))],
+                       .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
+                       .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine))],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let serving = Task { try await group.run() }
         let httpBound = await boundHTTP.wait()
@@ -185,9 +190,11 @@ struct Serve: AsyncParsableCommand {
               exchange clock: \(exchangeClock.description)
               paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv
               orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)
+              risk: limits of \(risk.clients) clients\(risk.seededClients > 0 ? " (seeded from \(seeds)/risk/limits.json)" : ""), \(risk.positions) carried positions (GET/PUT /api/limits/{client}, GET /api/margin/{client})
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
+        for p in risk.problems { FileHandle.standardError.write(Data("vega-oms: risk data: \(p)\n".utf8)) }
         try await serving.value
         try await store.flush()
         FileLogHandler.flushAll()

@@ -1,11 +1,7 @@
 import Foundation
 
-/// Runs one of the package's built executables (found next to the test bundle) and captures its output.
-public struct ToolRun: Sendable {
-    public var status: Int32
-    public var stdout: String
-    public var stderr: String
-
+/// Runs one of the package's built executables, found next to the test bundle.
+public enum ToolRun {
     public static func executable(_ name: String) -> URL {
         let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var dir = bundleDir
@@ -18,19 +14,7 @@ public struct ToolRun: Sendable {
         return bundleDir.appendingPathComponent(name)
     }
 
-    public static func run(_ name: String, _ args: [String], cwd: URL? = nil) throws -> ToolRun {
-        let p = Process()
-        p.executableURL = executable(name)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return ToolRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                       stderr: String(decoding: e, as: UTF8.self))
+    public static func run(_ name: String, _ args: [String], cwd: URL? = nil) throws -> ChildProcess {
+        try ChildProcess.run(executable(name), args, cwd: cwd)
     }
 }

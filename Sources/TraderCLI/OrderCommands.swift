@@ -17,11 +17,7 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
-    func printJSON<T: Encodable>(_ value: T) throws {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try e.encode(value), as: UTF8.self))
-    }
+    func printJSON<T: Encodable>(_ value: T) throws { try HTTPClient.printJSON(value) }
 }
 
 struct PlaceOrderCommand: AsyncParsableCommand {

@@ -5,9 +5,10 @@ import ArgumentParser
 struct TraderCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trader-cli",
-        abstract: "Vega OMS command line: orders, portfolio, instrument search and reference-data loads.",
+        abstract: "Vega OMS command line: orders, portfolio, risk limits and margin, instrument search and reference-data loads.",
         subcommands: [PlaceOrderCommand.self, OrderStatusCommand.self, CancelCommand.self, PortfolioCommand.self,
-                      SearchCommand.self, LoadInstrumentsCommand.self, SeedCommand.self])
+                      LimitsCommand.self, MarginCommand.self, SearchCommand.self, LoadInstrumentsCommand.self,
+                      SeedCommand.self])
 }
 
 /// Where the server listens unless `--server` says otherwise.

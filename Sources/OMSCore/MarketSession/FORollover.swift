@@ -6,7 +6,7 @@ public enum FORollover {
     /// underlying, instrument type (FUT/CE/PE), strike and option type; a monthly contract rolls only into a
     /// monthly one, a weekly into whichever expires next. Ties go to the smaller instrument key.
     public static func plan(positions: [FOPosition], today: TradingDate, instruments: [Instrument],
-                            rollClients: Set<RolloverClientID>) -> FORolloverPlan {
+                            rollClients: Set<ClientID>) -> FORolloverPlan {
         var byKey: [InstrumentKey: Instrument] = [:]
         for i in instruments { byKey[i.key] = i }
         var items: [FORolloverItem] = []

@@ -1,11 +1,3 @@
-/// A client in the rollover job.
-public struct RolloverClientID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (a: RolloverClientID, b: RolloverClientID) -> Bool { a.rawValue < b.rawValue }
-}
-
 /// An open F&O position as the rollover job sees it.
 public struct FOPosition: Hashable, Sendable {
     public var instrumentKey: InstrumentKey
@@ -13,10 +5,10 @@ public struct FOPosition: Hashable, Sendable {
     public var expiryDay: Int32
     /// Units (contracts × lot size): positive long, negative short.
     public var netQuantity: Int64
-    public var client: RolloverClientID
+    public var client: ClientID
     public var product: Product
 
-    public init(instrumentKey: InstrumentKey, expiryDay: Int32, netQuantity: Int64, client: RolloverClientID,
+    public init(instrumentKey: InstrumentKey, expiryDay: Int32, netQuantity: Int64, client: ClientID,
                 product: Product = .nrml) {
         self.instrumentKey = instrumentKey
         self.expiryDay = expiryDay
@@ -38,7 +30,7 @@ public struct FORollLeg: Hashable, Sendable, CustomStringConvertible {
 
 /// Close the expiring contract, open the same quantity in the next series.
 public struct FORollProposal: Hashable, Sendable, CustomStringConvertible {
-    public var client: RolloverClientID
+    public var client: ClientID
     public var close: FORollLeg
     public var open: FORollLeg
 

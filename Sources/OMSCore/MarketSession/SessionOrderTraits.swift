@@ -1,23 +1,13 @@
-/// Order type as the session rules see it (FIX 40: 1 market, 2 limit, 3 stop = SL-M, 4 stop-limit = SL).
-public enum SessionOrderType: String, Sendable, Codable, CaseIterable {
-    case market, limit, stop, stopLimit
-}
-
-/// Validity as the session rules see it (FIX 59: 0 DAY, 3 IOC).
-public enum SessionTimeInForce: String, Sendable, Codable, CaseIterable {
-    case day, ioc
-}
-
 /// What the session gate needs to know about an order.
 public struct SessionOrderTraits: Hashable, Sendable {
-    public var orderType: SessionOrderType
-    public var timeInForce: SessionTimeInForce
+    public var orderType: OrderType
+    public var timeInForce: TimeInForce
     /// Custom tag 5003 AfterMarketOrder=Y: hold the order outside market hours instead of rejecting it.
     public var isAfterMarketOrder: Bool
     public var product: Product
     public var side: Side
 
-    public init(orderType: SessionOrderType, timeInForce: SessionTimeInForce = .day, isAfterMarketOrder: Bool = false,
+    public init(orderType: OrderType, timeInForce: TimeInForce = .day, isAfterMarketOrder: Bool = false,
                 product: Product = .cnc, side: Side = .buy) {
         self.orderType = orderType
         self.timeInForce = timeInForce

@@ -10,7 +10,7 @@ public struct SessionOrderTypes: OptionSet, Hashable, Sendable, CustomStringConv
     public static let all: SessionOrderTypes = [.market, .limit, .stop, .stopLimit]
 
     @inline(__always)
-    public init(_ type: SessionOrderType) {
+    public init(_ type: OrderType) {
         switch type {
         case .market: self = .market
         case .limit: self = .limit
@@ -20,38 +20,27 @@ public struct SessionOrderTypes: OptionSet, Hashable, Sendable, CustomStringConv
     }
 
     @inline(__always)
-    public func contains(_ type: SessionOrderType) -> Bool { contains(SessionOrderTypes(type)) }
+    public func contains(_ type: OrderType) -> Bool { contains(SessionOrderTypes(type)) }
 
-    public var types: [SessionOrderType] { SessionOrderType.allCases.filter { contains($0) } }
+    public var types: [OrderType] { OrderType.allCases.filter { contains($0) } }
 
-    public var description: String { types.map(\.rawValue).joined(separator: ",") }
+    /// `market,limit` (the timetable files' names).
+    public var description: String { types.map(\.sessionName).joined(separator: ",") }
 }
 
-/// A set of products as a bit mask.
-public struct SessionProducts: OptionSet, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-
-    public static let cnc = SessionProducts(rawValue: 1)
-    public static let mis = SessionProducts(rawValue: 2)
-    public static let mtf = SessionProducts(rawValue: 4)
-    public static let nrml = SessionProducts(rawValue: 8)
-    public static let all: SessionProducts = [.cnc, .mis, .mtf, .nrml]
-
-    @inline(__always)
-    public init(_ product: Product) {
-        switch product {
-        case .cnc: self = .cnc
-        case .mis: self = .mis
-        case .mtf: self = .mtf
-        case .nrml: self = .nrml
+extension OrderType {
+    /// The name the session timetable files use: `market`, `limit`, `stop` (SL-M), `stopLimit` (SL).
+    public var sessionName: String {
+        switch self {
+        case .market: "market"
+        case .limit: "limit"
+        case .stop: "stop"
+        case .stopLimit: "stopLimit"
         }
     }
 
-    @inline(__always)
-    public func contains(_ product: Product) -> Bool { contains(SessionProducts(product)) }
-
-    public var products: [Product] { Product.allCases.filter { contains($0) } }
-
-    public var description: String { products.map(\.rawValue).joined(separator: ",") }
+    public init?(sessionName: String) {
+        guard let t = OrderType.allCases.first(where: { $0.sessionName == sessionName }) else { return nil }
+        self = t
+    }
 }

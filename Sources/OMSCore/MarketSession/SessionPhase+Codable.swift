@@ -35,18 +35,27 @@ extension SessionTime: Codable {
 
 extension SessionOrderTypes: Codable {
     public init(from decoder: Decoder) throws {
-        self = SessionOrderTypes(try decoder.singleValueContainer().decode([SessionOrderType].self).map(SessionOrderTypes.init))
+        let c = try decoder.singleValueContainer()
+        var set = SessionOrderTypes()
+        for name in try c.decode([String].self) {
+            guard let t = OrderType(sessionName: name) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown order type `\(name)` "
+                    + "(market, limit, stop, stopLimit)")
+            }
+            set.insert(SessionOrderTypes(t))
+        }
+        self = set
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
-        try c.encode(types)
+        try c.encode(types.map(\.sessionName))
     }
 }
 
-extension SessionProducts: Codable {
+extension ProductSet: Codable {
     public init(from decoder: Decoder) throws {
-        self = SessionProducts(try decoder.singleValueContainer().decode([Product].self).map(SessionProducts.init))
+        self = ProductSet(try decoder.singleValueContainer().decode([Product].self).map(ProductSet.init))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -71,7 +80,7 @@ extension SessionPhase: Codable {
             orderTypes: try c.decodeIfPresent(SessionOrderTypes.self, forKey: .orderTypes) ?? [],
             tooLateOrderTypes: try c.decodeIfPresent(SessionOrderTypes.self, forKey: .tooLateOrderTypes) ?? [],
             allowsIOC: try c.decodeIfPresent(Bool.self, forKey: .allowsIOC) ?? false,
-            products: try c.decodeIfPresent(SessionProducts.self, forKey: .products) ?? .all,
+            products: try c.decodeIfPresent(ProductSet.self, forKey: .products) ?? .all,
             holdsAfterMarketOrders: try c.decodeIfPresent(Bool.self, forKey: .holdsAfterMarketOrders) ?? false,
             releasesAfterMarketOrders: try c.decodeIfPresent(Bool.self, forKey: .releasesAfterMarketOrders) ?? false)
     }

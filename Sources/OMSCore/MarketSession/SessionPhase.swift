@@ -15,7 +15,7 @@ public struct SessionPhase: Hashable, Sendable, CustomStringConvertible {
     /// IOC accepted (DAY always is in an open phase).
     public var allowsIOC: Bool
     /// Products accepted (post-close: CNC only).
-    public var products: SessionProducts
+    public var products: ProductSet
     /// After-market orders received in this open phase are held, not entered (post-close). Closed phases and
     /// time outside all phases always hold them.
     public var holdsAfterMarketOrders: Bool
@@ -24,7 +24,7 @@ public struct SessionPhase: Hashable, Sendable, CustomStringConvertible {
 
     public init(name: SessionPhaseName, start: SessionTime, end: SessionTime, entry: SessionPhaseEntry,
                 orderTypes: SessionOrderTypes = [], tooLateOrderTypes: SessionOrderTypes = [], allowsIOC: Bool = false,
-                products: SessionProducts = .all, holdsAfterMarketOrders: Bool = false,
+                products: ProductSet = .all, holdsAfterMarketOrders: Bool = false,
                 releasesAfterMarketOrders: Bool = false) {
         self.name = name
         self.start = start
@@ -41,7 +41,7 @@ public struct SessionPhase: Hashable, Sendable, CustomStringConvertible {
     /// An open phase; times are `HH:mm` literals (`"09:00"`, `"09:08"`) and trap if malformed (built-in data only;
     /// files go through `Codable`, which reports errors).
     public static func open(_ name: SessionPhaseName, _ start: String, _ end: String, types: SessionOrderTypes,
-                            tooLate: SessionOrderTypes = [], ioc: Bool, products: SessionProducts = .all,
+                            tooLate: SessionOrderTypes = [], ioc: Bool, products: ProductSet = .all,
                             holdsAMO: Bool = false, releasesAMO: Bool = false) -> SessionPhase {
         SessionPhase(name: name, start: SessionTime(start)!, end: SessionTime(end)!, entry: .open, orderTypes: types,
                      tooLateOrderTypes: tooLate, allowsIOC: ioc, products: products, holdsAfterMarketOrders: holdsAMO,

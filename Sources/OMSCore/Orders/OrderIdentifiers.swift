@@ -13,7 +13,7 @@ public struct OrderID: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// Order type, as FIX 40 maps it (fix-mapping.md §4).
-public enum OrderType: String, Sendable, Codable {
+public enum OrderType: String, Sendable, Codable, CaseIterable {
     case market = "MARKET", limit = "LIMIT", stop = "SL-M", stopLimit = "SL"
 }
 

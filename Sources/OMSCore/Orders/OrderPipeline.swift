@@ -48,8 +48,7 @@ public struct OrderPipeline: Sendable {
         let product = request.product ?? (instrument.isDerivative ? .nrml : .cnc)
         let resolved = ResolvedOrder(request: request, instrument: instrument, product: product)
         // 2. Market session.
-        let traits = SessionOrderTraits(orderType: SessionOrderType(request.orderType),
-                                        timeInForce: request.timeInForce == .ioc ? .ioc : .day,
+        let traits = SessionOrderTraits(orderType: request.orderType, timeInForce: request.timeInForce,
                                         isAfterMarketOrder: request.afterMarket, product: product, side: request.side)
         let phase: SessionPhaseName
         switch session.isTradingAllowed(instrument, at: epochMilliseconds, order: traits, flags: flags(instrument)) {
@@ -76,16 +75,5 @@ public struct OrderPipeline: Sendable {
             }
         }
         return .accepted(AcceptedOrder(resolved: resolved, productTerms: terms, phase: phase, risk: acceptance))
-    }
-}
-
-extension SessionOrderType {
-    init(_ t: OrderType) {
-        switch t {
-        case .market: self = .market
-        case .limit: self = .limit
-        case .stop: self = .stop
-        case .stopLimit: self = .stopLimit
-        }
     }
 }

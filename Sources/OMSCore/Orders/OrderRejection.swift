@@ -16,7 +16,12 @@ public enum OrderRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .duplicateClientOrderID: return "DUPLICATE_CLORDID"
         case .symbol: return "UNKNOWN_INSTRUMENT"
         case .session(let r): return r.code.rawValue
-        case .notEligible(let d): return d.reason == .suspended ? "INSTRUMENT_SUSPENDED" : "PRODUCT_NOT_ALLOWED"
+        case .notEligible(let d):
+            switch d.reason {
+            case .suspended: return "INSTRUMENT_SUSPENDED"
+            case .unknownInstrument: return "UNKNOWN_INSTRUMENT"
+            default: return "PRODUCT_NOT_ALLOWED"
+            }
         case .risk(let r): return r.code.rawValue
         case .incorrectQuantity: return "BAD_QTY"
         case .unsupported: return "UNSUPPORTED"

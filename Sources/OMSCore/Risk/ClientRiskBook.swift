@@ -7,10 +7,12 @@ final class ClientRiskBook {
     var realised: Int64 = 0
     var premiumReserved: Int64 = 0
     var books: [PositionKey: PositionBook] = [:]
+    /// Books with a position (net ≠ 0), kept by `store` so that the day's P&L does not walk every book.
+    var openPositions: [PositionKey: (net: Int64, openCost: Int64)] = [:]
     /// F&O position keys by underlying (the SPAN groups).
     var groups: [InstrumentKey: Set<PositionKey>] = [:]
-    /// SPAN + exposure by underlying, Price units; a missing entry is recomputed at the next check.
-    var spanCache: [InstrumentKey: Int64] = [:]
+    /// SPAN legs and aggregates by underlying, kept in step by `store`; a missing one is rebuilt when needed.
+    var spanGroups: [InstrumentKey: SPANGroup] = [:]
     /// Incremental intraday VaR; nil until a VaR check needs it, and after the model changes.
     var intradayVaR: IntradayVaR?
 
@@ -20,19 +22,28 @@ final class ClientRiskBook {
         books[key] ?? PositionBook(instrument: instrument, product: key.product)
     }
 
-    /// Stores `book`, registering its SPAN group the first time.
+    /// Stores `book`, registering its SPAN group the first time and moving its leg in a kept SPAN group (a
+    /// group without that leg is dropped, to be rebuilt).
     func store(_ book: PositionBook, at key: PositionKey) {
-        if books[key] == nil, let contract = SPANContract(book.instrument) {
-            groups[contract.underlying, default: []].insert(key)
-        }
+        let old = books[key]
         books[key] = book
+        if book.net != 0 || (old?.net ?? 0) != 0 { openPositions[key] = book.net == 0 ? nil : (book.net, book.openCost) }
+        guard let contract = SPANContract(book.instrument) else { return }
+        let u = contract.underlying
+        if old == nil { groups[u, default: []].insert(key) }
+        guard spanGroups[u] != nil else { return }
+        spanGroups[u]!.adjust(contract.key, net: book.net - (old?.net ?? 0),
+                              buy: book.workingBuy - (old?.workingBuy ?? 0),
+                              sell: book.workingSell - (old?.workingSell ?? 0))
+        if spanGroups[u]!.valid == false { spanGroups[u] = nil }
     }
 
     /// Realised plus mark-to-market P&L (marks from `market`, none → zero MTM for that position).
     func dayPnL(_ market: MarketSnapshot) -> Int64 {
         var pnl = realised
-        for (key, b) in books where b.net != 0 {
-            pnl = RiskMath.sum(pnl, b.markToMarket(market.lastPrices[key.instrument]))
+        for (key, p) in openPositions {
+            pnl = RiskMath.sum(pnl, PositionBook.markToMarket(net: p.net, openCost: p.openCost,
+                                                               mark: market.lastPrices[key.instrument]))
         }
         return pnl
     }

@@ -27,7 +27,7 @@ extension LimitRiskEngine {
     public func revalue(market: MarketSnapshot) {
         spanArrays.removeAll()
         for c in clients.values {
-            c.spanCache.removeAll(keepingCapacity: true)
+            c.spanGroups.removeAll(keepingCapacity: true)
             c.intradayVaR = nil
             for u in c.groups.keys { _ = cachedRequirement(c, underlying: u, market: market) }
             if let model = varModel { _ = intradayVaRState(c, model: model, market: market) }

@@ -31,9 +31,6 @@ extension LimitRiskEngine {
                 client.intradayVaR = nil
             }
         }
-        if let contract {
-            client.spanCache[contract.underlying] = marginCheck?.underlyingRequirement
-        }
         reservations[id] = Reservation(client: order.client, key: key, side: order.side, remaining: qty, price: price,
                                        underlying: contract?.underlying, reservesPremium: premium,
                                        varFactor: factor, varPerUnit: perUnit)
@@ -58,7 +55,7 @@ extension LimitRiskEngine {
         r.remaining -= filled
         var b = client.books[r.key]!
         client.realised = RiskMath.sum(client.realised, b.fill(side: r.side, quantity: quantity.value, price: price))
-        client.books[r.key] = b
+        client.store(b, at: r.key)
         let over = quantity.value - filled
         if over > 0, r.key.product == .mis {
             client.intradayVaR = nil  // an overfill is exposure no reservation carried
@@ -77,7 +74,7 @@ extension LimitRiskEngine {
     func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, keepVaR: Bool = false) {
         if var b = client.books[r.key] {
             if r.side == .buy { b.workingBuy -= quantity } else { b.workingSell -= quantity }
-            client.books[r.key] = b
+            client.store(b, at: r.key)
         }
         let value = RiskMath.value(quantity, r.price)
         client.openValue -= value
@@ -90,7 +87,6 @@ extension LimitRiskEngine {
                 client.intradayVaR = nil
             }
         }
-        if let u = r.underlying { client.spanCache[u] = nil }
     }
 
     /// A trade that no reservation covers (e.g. a fill after the order was closed here, or a manual trade).
@@ -124,6 +120,5 @@ extension LimitRiskEngine {
 
     func invalidate(_ client: ClientRiskBook, instrument: Instrument, product: Product) {
         if product == .mis { client.intradayVaR = nil }
-        if let c = SPANContract(instrument) { client.spanCache[c.underlying] = nil }
     }
 }

@@ -111,11 +111,8 @@ extension LimitRiskEngine {
     func cachedRequirement(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot)
         -> Result<Int64, RiskRejection>
     {
-        if let v = client.spanCache[u] { return .success(v) }
         do throws(SPANError) {
-            let v = try spanRequirement(client, underlying: u, market: market, extra: nil)
-            client.spanCache[u] = v
-            return .success(v)
+            return .success(try spanRequirement(client, underlying: u, market: market, extra: nil))
         } catch {
             return .failure(.missingMarketData(.spanMargin, instrument: error.instrument))
         }
@@ -127,24 +124,55 @@ extension LimitRiskEngine {
                          extra: (key: PositionKey, contract: SPANContract, side: Side, quantity: Int64)?)
         throws(SPANError) -> Int64
     {
+        try spanMargin(client, underlying: u, market: market, extra: extra)?.netRequirement.units ?? 0
+    }
+
+    /// The SPAN margin (with its parts) behind `spanRequirement`: of the side whose net requirement is larger;
+    /// nil when the underlying has no legs and there is no extra order. O(16) from the client's kept group.
+    func spanMargin(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot,
+                    extra: (key: PositionKey, contract: SPANContract, side: Side, quantity: Int64)?)
+        throws(SPANError) -> SPANMargin?
+    {
+        let g = try spanGroup(client, underlying: u, market: market)
+        guard let extra else { return g.legs.isEmpty ? nil : g.margin }
+        let valued: SPANValuedContract
+        if let leg = g.legs[extra.contract.key] {
+            valued = leg.valued
+        } else {
+            valued = try withSPANArrays { cache throws(SPANError) in
+                try g.calculator.valued(extra.contract, market: market, cache: &cache)
+            }
+        }
+        return g.margin(adding: extra.side, quantity: extra.quantity, of: valued)
+    }
+
+    /// The client's kept SPAN group of one underlying, built from its books (legs in key order) when missing.
+    func spanGroup(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot)
+        throws(SPANError) -> SPANGroup
+    {
+        if let g = client.spanGroups[u] { return g }
         var legs: [InstrumentKey: (contract: SPANContract, net: Int64, buy: Int64, sell: Int64)] = [:]
         for key in client.groups[u] ?? [] {
             guard let b = client.books[key], let c = SPANContract(b.instrument) else { continue }
             let prior = legs[key.instrument] ?? (c, 0, 0, 0)
             legs[key.instrument] = (c, prior.net + b.net, prior.buy + b.workingBuy, prior.sell + b.workingSell)
         }
-        if let extra {
-            var leg = legs[extra.key.instrument] ?? (extra.contract, 0, 0, 0)
-            if extra.side == .buy { leg.buy += extra.quantity } else { leg.sell += extra.quantity }
-            legs[extra.key.instrument] = leg
+        var g = SPANGroup(calculator: SPANCalculator(parameters: configuration.span.parameters(forUnderlying: u)))
+        try withSPANArrays { cache throws(SPANError) in
+            for (_, l) in legs.sorted(by: { $0.key < $1.key }) {
+                g.insert(try g.calculator.valued(l.contract, market: market, cache: &cache), net: l.net, buy: l.buy,
+                         sell: l.sell)
+            }
         }
-        guard !legs.isEmpty else { return 0 }
-        let calculator = SPANCalculator(parameters: configuration.span.parameters(forUnderlying: u))
-        let ordered = legs.sorted { $0.key < $1.key }.map(\.value)
-        let buys = ordered.map { SPANPosition(contract: $0.contract, quantity: $0.net + $0.buy) }
-        let sells = ordered.map { SPANPosition(contract: $0.contract, quantity: $0.net - $0.sell) }
-        let a = try calculator.margin(buys, market: market, cache: &spanArrays).netRequirement
-        let b = try calculator.margin(sells, market: market, cache: &spanArrays).netRequirement
-        return max(a.units, b.units)
+        client.spanGroups[u] = g
+        return g
+    }
+
+    /// Runs `body` with the engine's risk-array cache (moved out and back, so it is updated in place).
+    func withSPANArrays<T>(_ body: (inout SPANRiskArrayCache?) throws(SPANError) -> T) throws(SPANError) -> T {
+        var cache: SPANRiskArrayCache? = spanArrays
+        spanArrays = SPANRiskArrayCache()
+        defer { spanArrays = cache! }
+        return try body(&cache)
     }
 }

@@ -61,7 +61,9 @@ struct PositionBook {
     }
 
     /// Unrealised P&L at `mark` (zero without a mark).
-    func markToMarket(_ mark: Price?) -> Int64 {
+    func markToMarket(_ mark: Price?) -> Int64 { Self.markToMarket(net: net, openCost: openCost, mark: mark) }
+
+    static func markToMarket(net: Int64, openCost: Int64, mark: Price?) -> Int64 {
         guard let mark, net != 0 else { return 0 }
         let value = RiskMath.value(abs(net), mark)
         return net > 0 ? value - openCost : openCost - value

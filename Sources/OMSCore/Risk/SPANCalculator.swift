@@ -46,49 +46,11 @@ public struct SPANCalculator: Sendable {
     func margin(_ positions: [SPANPosition], market: MarketSnapshot, cache: inout SPANRiskArrayCache?)
         throws(SPANError) -> SPANMargin
     {
-        var sums = [Double](repeating: 0, count: scenarios.count)
-        var somc = 0.0
-        var exposure = 0.0
-        var longValue = 0.0
-        var futuresByExpiry: [Int32: (net: Int64, price: Double)] = [:]
-        var any = false
+        var a = SPANAggregate(scenarios: scenarios.count)
         for p in positions where p.quantity != 0 {
-            any = true
-            let inputs = try pricing(p.contract, market: market)
-            let v: Valuation
-            if let hit = cache?.entries[p.contract.key], hit.inputs == inputs, hit.parameters == parameters {
-                v = hit.valuation
-            } else {
-                v = valuation(p.contract, inputs)
-                cache?.entries[p.contract.key] = SPANRiskArrayCache.Entry(inputs: inputs, parameters: parameters,
-                                                                          valuation: v)
-            }
-            let q = Double(p.quantity)
-            for i in sums.indices { sums[i] += q * v.array[i] }
-            switch p.contract.kind {
-            case .future:
-                exposure += abs(q) * inputs.price * RiskMath.fraction(parameters.exposureMargin)
-                let prior = futuresByExpiry[p.contract.expiryDay]?.net ?? 0
-                futuresByExpiry[p.contract.expiryDay] = (prior + p.quantity, inputs.price)
-            case .option:
-                if p.quantity > 0 {
-                    longValue += q * v.value
-                } else {
-                    let notional = abs(q) * inputs.price
-                    somc += notional * RiskMath.fraction(parameters.shortOptionMinimum)
-                    exposure += notional * RiskMath.fraction(parameters.exposureMargin)
-                }
-            }
+            add(try valued(p.contract, market: market, cache: &cache), quantity: p.quantity, sign: 1, to: &a)
         }
-        guard any else { return .zero }
-        var worst = 0
-        for i in sums.indices where sums[i] > sums[worst] { worst = i }
-        let scan = max(sums[worst], 0)
-        let spread = calendarSpreadCharge(futuresByExpiry)
-        return SPANMargin(scanningRisk: RiskMath.moneyUp(scan), worstScenario: worst + 1,
-                          calendarSpreadCharge: RiskMath.moneyUp(spread),
-                          shortOptionMinimum: RiskMath.moneyUp(somc), exposureMargin: RiskMath.moneyUp(exposure),
-                          longOptionValue: RiskMath.moneyDown(longValue))
+        return margin(a)
     }
 
     /// Delta-based matching of futures across expiries, nearest months first: each matched unit is charged

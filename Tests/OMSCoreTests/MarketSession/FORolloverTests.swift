@@ -21,10 +21,10 @@ struct FORolloverTests {
                          augCallOtherStrike, augPut, weeklyJul21Call]
 
     static let today = F.date("2026-07-28")
-    static let a = RolloverClientID("A")
-    static let b = RolloverClientID("B")
+    static let a = ClientID("A")
+    static let b = ClientID("B")
 
-    static func position(_ i: Instrument, _ qty: Int64, _ client: RolloverClientID = a) -> FOPosition {
+    static func position(_ i: Instrument, _ qty: Int64, _ client: ClientID = a) -> FOPosition {
         FOPosition(instrumentKey: i.key, expiryDay: i.expiryDay!, netQuantity: qty, client: client)
     }
 

@@ -91,8 +91,8 @@ struct SessionTimetableTests {
         func phase(_ p: SessionPhase) -> String {
             var f = ["\"name\": \"\(p.name)\"", "\"start\": \"\(p.start)\"", "\"end\": \"\(p.end)\""]
             if p.entry != .open { f.append("\"entry\": \"\(p.entry.rawValue)\"") }
-            if !p.orderTypes.isEmpty { f.append("\"orderTypes\": \(list(p.orderTypes.types.map(\.rawValue)))") }
-            if !p.tooLateOrderTypes.isEmpty { f.append("\"tooLate\": \(list(p.tooLateOrderTypes.types.map(\.rawValue)))") }
+            if !p.orderTypes.isEmpty { f.append("\"orderTypes\": \(list(p.orderTypes.types.map(\.sessionName)))") }
+            if !p.tooLateOrderTypes.isEmpty { f.append("\"tooLate\": \(list(p.tooLateOrderTypes.types.map(\.sessionName)))") }
             if p.allowsIOC { f.append("\"ioc\": true") }
             if p.products != .all { f.append("\"products\": \(list(p.products.products.map(\.rawValue)))") }
             if p.holdsAfterMarketOrders { f.append("\"holdsAMO\": true") }

@@ -1,0 +1,59 @@
+/// Changes to the risk engine's limits while orders flow, and read-only views of its state. Every call runs
+/// inside the actor, so a change lands between two orders, never in the middle of a check.
+extension OrderEngine {
+    /// Why a risk call could not be made.
+    public enum RiskAccessError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The engine has no risk engine, or one that does not keep per-client limits.
+        case noLimitRiskEngine
+
+        public var description: String { "the order engine runs without a limit risk engine" }
+    }
+
+    private var limitEngine: LimitRiskEngine? { risk as? LimitRiskEngine }
+
+    /// Replaces the client's limits; they apply from the next order on (exposure state is kept).
+    public func setRiskLimits(_ limits: RiskLimits, for client: ClientID) throws(RiskAccessError) {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        engine.setLimits(limits, for: client)
+    }
+
+    /// The client's limits as the engine applies them now (nil: none, so its orders are refused).
+    public func riskLimits(for client: ClientID) throws(RiskAccessError) -> RiskLimits? {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        return engine.limits(for: client)
+    }
+
+    /// The client's F&O margin and its parts at the current market (nil: a client without limits).
+    public func marginStatement(for client: ClientID) throws(RiskAccessError)
+        -> Result<MarginStatement, RiskRejection>?
+    {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        return engine.marginStatement(for: client, market: market())
+    }
+
+    /// Re-marks the risk engine's kept SPAN groups and VaR exposures at the current market (off the order path:
+    /// call it on a timer). Does nothing without a limit risk engine.
+    public func revalueRisk() { limitEngine?.revalue(market: market()) }
+
+    /// The client's positions, working orders and P&L as the risk engine books them.
+    public func riskExposure(for client: ClientID) throws(RiskAccessError) -> ClientExposure? {
+        guard let engine = limitEngine else { throw .noLimitRiskEngine }
+        return engine.exposure(for: client)
+    }
+}
+
+extension OrderEngine {
+    /// After a restart: the positions and realised P&L of the fills stored before it go back into the risk
+    /// engine's books (on top of the carried positions it was built with). Open orders restored after a
+    /// restart are not reserved again; their fills are booked as trades.
+    public func restoreRisk(positions: [PortfolioPosition], instrument: (InstrumentKey) -> Instrument?) {
+        guard let engine = limitEngine else { return }
+        for p in positions {
+            if p.realisedUnits != 0 { engine.addRealisedPnL(Price(units: p.realisedUnits), client: p.key.client) }
+            guard p.netQuantity != 0, let i = instrument(p.key.instrumentKey) else { continue }
+            engine.recordTrade(client: p.key.client, instrument: i, product: p.key.product,
+                               side: p.netQuantity > 0 ? .buy : .sell, quantity: Quantity(abs(p.netQuantity)),
+                               price: p.averagePrice)
+        }
+    }
+}

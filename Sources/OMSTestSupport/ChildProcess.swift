@@ -1,0 +1,24 @@
+import Foundation
+
+/// Runs an executable to completion and captures what it printed, for tests of the real binaries.
+public struct ChildProcess: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+
+    public static func run(_ executable: URL, _ arguments: [String], cwd: URL? = nil) throws -> ChildProcess {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return ChildProcess(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                            stderr: String(decoding: e, as: UTF8.self))
+    }
+}

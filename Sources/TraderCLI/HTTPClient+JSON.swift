@@ -1,0 +1,47 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// JSON calls to the REST API.
+extension HTTPClient {
+    /// `server` + `path` (`/api/limits/DEMO01`), the client id percent-encoded.
+    static func url(server: String, path: [String]) throws -> URL {
+        guard var c = URLComponents(string: server), c.scheme != nil else {
+            throw CLIError("--server must be a URL like \(defaultServer)")
+        }
+        let base = c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path
+        c.percentEncodedPath = base + "/" + path.map {
+            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0
+        }.joined(separator: "/")
+        guard let u = c.url else { throw CLIError("cannot make a URL from \(server)") }
+        return u
+    }
+
+    static func getJSON<T: Decodable>(_ type: T.Type, _ url: URL) async throws -> T {
+        try decode(type, try await get(url))
+    }
+
+    static func putJSON<T: Decodable>(_ type: T.Type, _ url: URL, body: some Encodable) async throws -> T {
+        var r = URLRequest(url: url)
+        r.httpMethod = "PUT"
+        r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        r.httpBody = try JSONEncoder().encode(body)
+        return try decode(type, try await send(r))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw CLIError("the server's answer is not a \(T.self): \(error)")
+        }
+    }
+
+    /// Pretty, sorted JSON for `--json`.
+    static func printJSON(_ value: some Encodable) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try e.encode(value), as: UTF8.self))
+    }
+}
