@@ -50,8 +50,9 @@ log "building the QuickFIX executor example"
 qf_build_executor "$WORK/qf" >&2
 
 # The paper market stands still (volatility 0) at RELIANCE's band midpoint, 1542.30: fixload's buys and
-# sells at that price both fill, so every order gets New and Fill and no position or order count grows.
-ORDER=(--symbols RELIANCE --price 1542.30 --qty 1 --extra '207=NSE|5001=MIS')
+# sells at that price both fill, so every order gets PendingNew, New and Fill and no position or open-order
+# count grows. Account CLIENT1 is the demo client with seeded risk limits (the whole pipeline runs).
+ORDER=(--symbols RELIANCE --price 1542.30 --qty 1 --account CLIENT1 --extra '207=NSE|5001=MIS')
 
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"

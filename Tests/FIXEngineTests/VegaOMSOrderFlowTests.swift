@@ -95,6 +95,11 @@ struct VegaOMSOrderFlowTests {
         #expect(placed == 200 && order["client"] as? String == "CLIENT1" && order["source"] as? String == "rest")
         let (rejected, why) = try await Self.http("POST", api + "/api/order/place", body: #"{"symbol":"NOSUCH","quantity":2}"#)
         #expect(rejected == 422 && why["code"] as? String == "UNKNOWN_INSTRUMENT")
+        // The rejection is stored with the order.
+        let rejectedID = try #require((why["message"] as? String)?.split(separator: " ").dropFirst().first.map(String.init))
+        let (_, rejectedOrder) = try await Self.http("GET", api + "/api/order/status?id=\(rejectedID)")
+        #expect(rejectedOrder["status"] as? String == "REJECTED" && rejectedOrder["rejectCode"] as? String == "UNKNOWN_INSTRUMENT")
+        #expect((rejectedOrder["rejectReason"] as? String)?.contains("symbol=NOSUCH") == true)
         let (bad, badWhy) = try await Self.http("POST", api + "/api/order/place", body: #"{"symbol":"RELIANCE","quantity":"ten"}"#)
         #expect(bad == 400 && badWhy["code"] as? String == "INVALID_BODY")
         // Drop copy: every ExecutionReport (not the OrderCancelRejects): 6 + 2 + 2 + 1 (status) + 2 + 1 (duplicate)
