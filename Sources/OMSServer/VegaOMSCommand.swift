@@ -80,6 +80,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Paper broker: adverse slippage of market orders, in basis points.")
     var paperSlippageBps: Int64 = 0
 
+    @Option(help: "Paper broker: replay this tick file (CSV offset_ms,exchange,symbol,price) instead of the random walk.")
+    var paperTicks: String?
+
     @Option(help: "Paper broker: delay before it answers, in milliseconds.")
     var paperLatencyMs: Int = 0
 
@@ -129,13 +132,23 @@ struct Serve: AsyncParsableCommand {
         let exchangeClock = ExchangeClock(mode: self.clock, holidays: holidays)
         var paperConfig = PaperBrokerConfiguration()
         paperConfig.maxFillPerStep = paperMaxFill.map { Quantity($0) }
-        paperConfig.volatilityBps = paperVolatilityBps
+        // A tick file drives the prices instead of the random walk.
+        paperConfig.volatilityBps = paperTicks == nil ? paperVolatilityBps : 0
         paperConfig.slippageBps = paperSlippageBps
         paperConfig.latency = .milliseconds(paperLatencyMs)
         paperConfig.idPrefix = "R\(String(Int(Date().timeIntervalSince1970), radix: 36).uppercased())-"
         let paper = PaperBroker(configuration: paperConfig)
         let seededPrices = try await PaperPrices.seed(paper, from: URL(fileURLWithPath: seeds).appendingPathComponent("price_bands.csv"),
                                                       resolver: referenceData.resolver)
+        var ticks: [PaperTickReplay.Tick] = []
+        if let file = paperTicks {
+            do {
+                ticks = try PaperTickReplay.load(path: file, resolver: referenceData.resolver)
+            } catch {
+                FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
                                     positions: try orderRepository.positions())
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
@@ -177,7 +190,9 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
                        .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
-                       .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine))],
+                       .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine)),
+                       .init(service: PaperTickReplay(ticks: ticks, paper: paper, start: .now),
+                             successTerminationBehavior: .ignore)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let serving = Task { try await group.run() }
         let httpBound = await boundHTTP.wait()
@@ -188,7 +203,7 @@ struct Serve: AsyncParsableCommand {
               database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               exchange clock: \(exchangeClock.description)
-              paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv
+              paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv\(paperTicks.map { ", replaying \(ticks.count) ticks from \($0)" } ?? "")
               orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)
               risk: limits of \(risk.clients) clients\(risk.seededClients > 0 ? " (seeded from \(seeds)/risk/limits.json)" : ""), \(risk.positions) carried positions (GET/PUT /api/limits/{client}, GET /api/margin/{client})
 

@@ -167,4 +167,46 @@ struct VegaOMSOrderFlowTests {
         #expect(Int(nextID.dropFirst(2))! > Int(openID.dropFirst(2))!)
         await d.close()
     }
+
+    @Test func thePaperMarketReplaysATickFileAndMarksThePortfolioWithIt() async throws {
+        let dir = NSTemporaryDirectory() + "vega-ticks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let ticks = dir + "/ticks.csv"
+        try "offset_ms,exchange,symbol,price\n0,NSE,RELIANCE,1450.00\n1500,NSE,RELIANCE,1399.90\n".write(toFile: ticks, atomically: true, encoding: .utf8)
+        let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
+                                                "--log-dir", dir + "/log", "--paper-ticks", ticks])
+        try server.start()
+        defer { server.terminate() }
+        let api = "http://127.0.0.1:\(server.httpPort)"
+        // A buy limit at 1400 rests above 1450 (or fills at once if the second tick came first): either way it
+        // fills at the replayed 1399.90, never at the demo price.
+        let (code, order) = try await Self.http("POST", api + "/api/order/place",
+                                                body: #"{"symbol":"RELIANCE","quantity":5,"price":"1400.00","product":"CNC"}"#)
+        #expect(code == 200)
+        let id = try #require(order["orderId"] as? String)
+        var status: [String: Any] = [:]
+        for _ in 0..<100 {
+            (_, status) = try await Self.http("GET", api + "/api/order/status?id=\(id)")
+            if status["status"] as? String == "FILLED" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(status["status"] as? String == "FILLED" && status["averagePrice"] as? String == "1399.9")
+        let (_, portfolio) = try await Self.http("GET", api + "/api/portfolio?client=CLIENT1")
+        let line = try #require((portfolio["positions"] as? [[String: Any]])?.first)
+        #expect(line["lastPrice"] as? String == "1399.9" && line["netQuantity"] as? Int == 5)
+    }
+
+    @Test func aBadTickFileStopsTheStartNamingTheLine() throws {
+        let dir = NSTemporaryDirectory() + "vega-badticks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let ticks = dir + "/ticks.csv"
+        try "offset_ms,exchange,symbol,price\n0,NSE,RELIANCE,1450.00\n10,NSE,NOSUCH,12.00\n".write(toFile: ticks, atomically: true, encoding: .utf8)
+        let p = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
+                                           "--log-dir", dir + "/log", "--paper-ticks", ticks])
+        try p.process.run()
+        p.process.waitUntilExit()
+        let err = String(decoding: p.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.process.terminationStatus == 2)
+        #expect(err.contains("ticks.csv:3: unknown instrument NSE NOSUCH"))
+    }
 }
