@@ -24,7 +24,7 @@ struct OrderJournalTests {
 
     static func report(_ o: OrderSnapshot, _ kind: OrderReport.Kind, exec: Int) -> OrderReport {
         OrderReport(destination: o.source, kind: kind, orderID: o.id, clientOrderID: o.clientOrderID, origClientOrderID: nil,
-                    execID: "E-\(exec)", status: o.status, side: .buy, symbol: "RELIANCE", instrument: reliance, product: .cnc,
+                    execID: "E-\(exec)", status: o.status, side: .buy, symbol: "RELIANCE", product: .cnc,
                     broker: .paper, quantity: o.lifecycle.terms.quantity, limitPrice: o.lifecycle.terms.limitPrice,
                     cumulativeQuantity: o.lifecycle.fills.cumulative, leavesQuantity: o.lifecycle.leavesQuantity,
                     averagePrice: o.lifecycle.fills.averagePrice, brokerRawStatus: "open", brokerOrderID: "PB1",

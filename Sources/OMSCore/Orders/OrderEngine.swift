@@ -4,12 +4,12 @@
 public actor OrderEngine {
     struct Record {
         var id: OrderID
-        var sequence: Int = 0
-        var held = false
+        var sequence: Int
+        var held: Bool
         var source: OrderSource
         var clientOrderID: ClientOrderID
-        var request: OrderRequest
-        var instrument: Instrument?
+        var requestBox: SharedValue<OrderRequest>
+        var instrumentBox: SharedValue<Instrument>?
         var product: Product?
         var broker: BrokerID?
         var lifecycle: OrderLifecycle
@@ -19,6 +19,43 @@ public actor OrderEngine {
         var rawStatus: String?
         var rejectCode: String?
         var rejectText: String?
+
+        var request: OrderRequest { requestBox.value }
+        var instrument: Instrument? { instrumentBox?.value }
+
+        init(id: OrderID, sequence: Int = 0, held: Bool = false, source: OrderSource, clientOrderID: ClientOrderID,
+             request: OrderRequest, instrument: Instrument? = nil, product: Product? = nil, broker: BrokerID? = nil,
+             lifecycle: OrderLifecycle, pendingClientOrderID: ClientOrderID? = nil, reservation: RiskReservationID? = nil,
+             brokerOrderID: String? = nil, rawStatus: String? = nil, rejectCode: String? = nil, rejectText: String? = nil) {
+            self.init(id: id, sequence: sequence, held: held, source: source, clientOrderID: clientOrderID,
+                      requestBox: SharedValue(request), instrumentBox: instrument.map { SharedValue($0) }, product: product,
+                      broker: broker, lifecycle: lifecycle, pendingClientOrderID: pendingClientOrderID,
+                      reservation: reservation, brokerOrderID: brokerOrderID, rawStatus: rawStatus,
+                      rejectCode: rejectCode, rejectText: rejectText)
+        }
+
+        init(id: OrderID, sequence: Int, held: Bool, source: OrderSource, clientOrderID: ClientOrderID,
+             requestBox: SharedValue<OrderRequest>, instrumentBox: SharedValue<Instrument>?, product: Product?,
+             broker: BrokerID?, lifecycle: OrderLifecycle, pendingClientOrderID: ClientOrderID?,
+             reservation: RiskReservationID?, brokerOrderID: String?, rawStatus: String?, rejectCode: String?,
+             rejectText: String?) {
+            self.id = id
+            self.sequence = sequence
+            self.held = held
+            self.source = source
+            self.clientOrderID = clientOrderID
+            self.requestBox = requestBox
+            self.instrumentBox = instrumentBox
+            self.product = product
+            self.broker = broker
+            self.lifecycle = lifecycle
+            self.pendingClientOrderID = pendingClientOrderID
+            self.reservation = reservation
+            self.brokerOrderID = brokerOrderID
+            self.rawStatus = rawStatus
+            self.rejectCode = rejectCode
+            self.rejectText = rejectText
+        }
     }
 
     let pipeline: OrderPipeline
@@ -321,10 +358,18 @@ public actor OrderEngine {
     }
 
     func snapshot(_ r: Record) -> OrderSnapshot {
-        OrderSnapshot(id: r.id, sequence: r.sequence, source: r.source, clientOrderID: r.clientOrderID,
-                      pendingClientOrderID: r.pendingClientOrderID, request: r.request, instrument: r.instrument,
-                      product: r.product, broker: r.broker, lifecycle: r.lifecycle, brokerOrderID: r.brokerOrderID,
-                      rawStatus: r.rawStatus, held: r.held, rejectCode: r.rejectCode, rejectText: r.rejectText)
+        var o = OrderSnapshot(id: r.id, sequence: r.sequence, source: r.source, clientOrderID: r.clientOrderID,
+                              pendingClientOrderID: r.pendingClientOrderID, requestBox: r.requestBox,
+                              lifecycle: r.lifecycle)
+        o.instrumentBox = r.instrumentBox
+        o.product = r.product
+        o.broker = r.broker
+        o.brokerOrderID = r.brokerOrderID
+        o.rawStatus = r.rawStatus
+        o.held = r.held
+        o.rejectCode = r.rejectCode
+        o.rejectText = r.rejectText
+        return o
     }
 
     /// After a cancel or replace took effect, the order answers to the request's ClOrdID.
@@ -368,7 +413,7 @@ public actor OrderEngine {
         return OrderReport(destination: r.source, kind: kind, orderID: r.id, clientOrderID: clOrd,
                            origClientOrderID: orig, execID: exec, status: r.lifecycle.status, side: r.request.side,
                            symbol: r.instrument?.tradingSymbol ?? r.request.lookup.symbol ?? "",
-                           instrument: r.instrument, product: r.product, broker: r.broker,
+                           product: r.product, broker: r.broker,
                            quantity: r.lifecycle.terms.quantity, limitPrice: r.lifecycle.terms.limitPrice,
                            cumulativeQuantity: r.lifecycle.fills.cumulative, leavesQuantity: r.lifecycle.leavesQuantity,
                            averagePrice: r.lifecycle.fills.averagePrice, brokerRawStatus: r.rawStatus,
@@ -383,7 +428,7 @@ public actor OrderEngine {
         return OrderReport(destination: s, kind: .cancelRejected(reason: .unknownOrder, text: "Unknown order \(orig)",
                                                                   isReplace: isReplace),
                            orderID: OrderID("NONE"), clientOrderID: c, origClientOrderID: orig, execID: exec,
-                           status: .rejected, side: .buy, symbol: "", instrument: nil, product: nil, broker: nil,
+                           status: .rejected, side: .buy, symbol: "", product: nil, broker: nil,
                            quantity: .zero, limitPrice: nil, cumulativeQuantity: .zero, leavesQuantity: .zero,
                            averagePrice: .zero, brokerRawStatus: nil, brokerOrderID: nil, execSequence: sequence,
                            order: nil, transactTime: now())

@@ -24,7 +24,6 @@ public struct OrderReport: Sendable, Hashable {
     public var status: OrderStatus
     public var side: Side
     public var symbol: String
-    public var instrument: Instrument?
     public var product: Product?
     public var broker: BrokerID?
     public var quantity: Quantity
@@ -42,6 +41,7 @@ public struct OrderReport: Sendable, Hashable {
     public var transactTime: Int64 = 0
 
     public var client: ClientID? { order?.client }
+    public var instrument: Instrument? { order?.instrument }
 }
 
 /// FIX CxlRejReason (102).

@@ -1,6 +1,6 @@
 /// Everything Vega keeps of one order. Stored with every report in the same transaction as the outbound
 /// FIX message, and read back at start so that open orders survive a restart.
-public struct OrderSnapshot: Sendable, Hashable, Codable {
+public struct OrderSnapshot: Sendable, Hashable {
     public var id: OrderID
     /// The number in the order id (`O-<sequence>`): ids are never reused across restarts.
     public var sequence: Int
@@ -8,8 +8,18 @@ public struct OrderSnapshot: Sendable, Hashable, Codable {
     public var clientOrderID: ClientOrderID
     /// The ClOrdID of a cancel or replace in flight.
     public var pendingClientOrderID: ClientOrderID?
-    public var request: OrderRequest
-    public var instrument: Instrument?
+    /// The request and the instrument never change after the order is resolved: they are shared (one
+    /// reference) between the engine's record and every snapshot and report made of it.
+    var requestBox: SharedValue<OrderRequest>
+    var instrumentBox: SharedValue<Instrument>?
+    public var request: OrderRequest {
+        get { requestBox.value }
+        set { requestBox = SharedValue(newValue) }
+    }
+    public var instrument: Instrument? {
+        get { instrumentBox?.value }
+        set { instrumentBox = newValue.map { SharedValue($0) } }
+    }
     public var product: Product?
     public var broker: BrokerID?
     public var lifecycle: OrderLifecycle
@@ -20,6 +30,19 @@ public struct OrderSnapshot: Sendable, Hashable, Codable {
     /// Why it was rejected: the stable code (tag 5006) and text (58), Vega's or the broker's.
     public var rejectCode: String?
     public var rejectText: String?
+
+    /// The engine's snapshot of its record: shares the record's request.
+    init(id: OrderID, sequence: Int, source: OrderSource, clientOrderID: ClientOrderID,
+         pendingClientOrderID: ClientOrderID?, requestBox: SharedValue<OrderRequest>, lifecycle: OrderLifecycle) {
+        self.id = id
+        self.sequence = sequence
+        self.source = source
+        self.clientOrderID = clientOrderID
+        self.pendingClientOrderID = pendingClientOrderID
+        self.requestBox = requestBox
+        self.lifecycle = lifecycle
+        self.held = false
+    }
 
     public var status: OrderStatus { lifecycle.status }
     public var client: ClientID { request.client }
@@ -33,8 +56,8 @@ public struct OrderSnapshot: Sendable, Hashable, Codable {
         self.source = source
         self.clientOrderID = clientOrderID
         self.pendingClientOrderID = pendingClientOrderID
-        self.request = request
-        self.instrument = instrument
+        self.requestBox = SharedValue(request)
+        self.instrumentBox = instrument.map { SharedValue($0) }
         self.product = product
         self.broker = broker
         self.lifecycle = lifecycle
@@ -62,4 +85,12 @@ public struct OrderBookState: Sendable {
         self.nextOrderSequence = nextOrderSequence
         self.nextExecSequence = nextExecSequence
     }
+}
+
+/// An immutable value behind one reference: copying what holds it costs one retain, not one per field.
+final class SharedValue<Value: Sendable & Hashable>: Sendable, Hashable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    static func == (a: SharedValue, b: SharedValue) -> Bool { a === b || a.value == b.value }
+    func hash(into h: inout Hasher) { h.combine(value) }
 }
