@@ -149,8 +149,13 @@ struct Serve: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // The portfolio: positions as stored, and the carried positions of the demo data for the ones not stored.
+        let storedPositions = try orderRepository.positions()
+        let today = Int(ISTDateTime(epochMilliseconds: exchangeClock.nowMilliseconds()).date.daysSinceEpoch)
+        let carried = CarriedPortfolio.load(seeds: seeds, resolver: referenceData.resolver, today: today,
+                                            except: Set(storedPositions.map(\.key)))
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
-                                    positions: try orderRepository.positions())
+                                    positions: storedPositions + carried)
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
         let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
                                                             paper: paper, now: { exchangeClock.nowMilliseconds() })
@@ -163,7 +168,7 @@ struct Serve: AsyncParsableCommand {
         let book = try orderRepository.bookState(recentSince: exchangeClock.nowMilliseconds() - 86_400_000,
                                                  instrument: instrument)
         await engine.restore(book)
-        await engine.restoreRisk(positions: app.portfolio.positions.values.sorted { $0.key < $1.key }, instrument: instrument)
+        await engine.restoreRisk(positions: storedPositions, tradingDay: today, instrument: instrument)
         let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
                                               instrument: instrument, paper: paper)
         let boundHTTP = NIOLockedBox()

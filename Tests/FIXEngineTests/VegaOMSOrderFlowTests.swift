@@ -194,6 +194,11 @@ struct VegaOMSOrderFlowTests {
         let (_, portfolio) = try await Self.http("GET", api + "/api/portfolio?client=CLIENT1")
         let line = try #require((portfolio["positions"] as? [[String: Any]])?.first)
         #expect(line["lastPrice"] as? String == "1399.9" && line["netQuantity"] as? Int == 5)
+        // Carried positions of the demo data are in the portfolio too (DEMO04 carries 5,000 YESBANK at 25).
+        let (_, demo04) = try await Self.http("GET", api + "/api/portfolio?client=DEMO04")
+        let carried = try #require((demo04["positions"] as? [[String: Any]])?.first)
+        #expect(carried["carriedQuantity"] as? Int == 5000 && carried["netQuantity"] as? Int == 5000)
+        #expect(carried["averagePrice"] as? String == "25" && carried["dayBuyQuantity"] as? Int == 0)
     }
 
     @Test func aBadTickFileStopsTheStartNamingTheLine() throws {

@@ -43,17 +43,19 @@ extension OrderEngine {
 }
 
 extension OrderEngine {
-    /// After a restart: the positions and realised P&L of the fills stored before it go back into the risk
-    /// engine's books (on top of the carried positions it was built with). Open orders restored after a
-    /// restart are not reserved again; their fills are booked as trades.
-    public func restoreRisk(positions: [PortfolioPosition], instrument: (InstrumentKey) -> Instrument?) {
+    /// After a restart: the day's trades stored before it (each position's day buys and sells, at their
+    /// average prices) go back into the risk engine's books, on top of the carried positions it was built
+    /// with. Open orders restored after a restart are not reserved again; their fills are booked as trades.
+    /// - Parameter tradingDay: today (days since 1970 in IST); positions last traded on another day add nothing.
+    public func restoreRisk(positions: [PortfolioPosition], tradingDay: Int, instrument: (InstrumentKey) -> Instrument?) {
         guard let engine = limitEngine else { return }
-        for p in positions {
-            if p.realisedUnits != 0 { engine.addRealisedPnL(Price(units: p.realisedUnits), client: p.key.client) }
-            guard p.netQuantity != 0, let i = instrument(p.key.instrumentKey) else { continue }
-            engine.recordTrade(client: p.key.client, instrument: i, product: p.key.product,
-                               side: p.netQuantity > 0 ? .buy : .sell, quantity: Quantity(abs(p.netQuantity)),
-                               price: p.averagePrice)
+        for p in positions where p.tradingDay == tradingDay {
+            guard let i = instrument(p.key.instrumentKey) else { continue }
+            for (side, q, value) in [(Side.buy, p.dayBuyQuantity, p.dayBuyValueUnits), (.sell, p.daySellQuantity, p.daySellValueUnits)]
+            where q > 0 {
+                engine.recordTrade(client: p.key.client, instrument: i, product: p.key.product, side: side,
+                                   quantity: Quantity(q), price: Price(units: value / q))
+            }
         }
     }
 }
