@@ -38,7 +38,7 @@ struct BrokerWiringProcessTests {
             Kind=kite
             BaseURL=http://127.0.0.1:\(port)
             StreamURL=ws://127.0.0.1:\(port)
-            RequestTimeout=5
+            RequestTimeout=30
 
             """
     }
@@ -80,8 +80,18 @@ struct BrokerWiringProcessTests {
         throw CancellationError()
     }
 
-    static func traderCLI(_ args: [String]) throws -> ChildProcess {
-        try ChildProcess.run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"), args)
+    /// Runs a child process to completion on a Dispatch thread: waiting for it must not hold one of the few
+    /// cooperative threads, which the fakes (in this process) need to answer the server the child talks to.
+    static func run(_ executable: URL, _ args: [String]) async throws -> ChildProcess {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                c.resume(with: Result { try ChildProcess.run(executable, args, cwd: VegaOMSProcess.root) })
+            }
+        }
+    }
+
+    static func traderCLI(_ args: [String]) async throws -> ChildProcess {
+        try await run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"), args)
     }
 
     @Test func vegaOMSSendsAnUpstoxOrderToKiteWhenUpstoxsTokenHasExpired() async throws {
@@ -148,13 +158,13 @@ struct BrokerWiringProcessTests {
             try await Self.status(server.httpPort, id)["status"] as? String == "NEW"
         }
         // Books that agree: exit 0.
-        let clean = try Self.traderCLI(["reconcile", "ZERODHA"] + api)
+        let clean = try await Self.traderCLI(["reconcile", "ZERODHA"] + api)
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("no differences"))
 
         // The broker fills the order, and the message is lost on the way to Vega.
         let trade = try #require(await kite.book.fill(placed.id, quantity: 10, price: 1499.5, push: false))
-        let cli = try Self.traderCLI(["reconcile", "ZERODHA"] + api)
+        let cli = try await Self.traderCLI(["reconcile", "ZERODHA"] + api)
         #expect(cli.status == 1, "\(cli.stdout)\(cli.stderr)")
         let missing = try #require(cli.stdout.split(separator: "\n").first { $0.contains("MISSING_FILL") })
         #expect(missing.contains(id) && missing.contains("trade \(trade.id): 10 @ 1499.50"))
@@ -190,7 +200,7 @@ struct BrokerWiringProcessTests {
         #expect(requested.count == 3 && requested[0] == 0 && requested[1] > 0 && requested[2] == requested[1])
 
         // An unknown broker: a message and exit 2.
-        let unknown = try Self.traderCLI(["reconcile", "NOSUCH"] + api)
+        let unknown = try await Self.traderCLI(["reconcile", "NOSUCH"] + api)
         #expect(unknown.status == 2 && unknown.stderr.contains("UNKNOWN_BROKER"))
     }
 
@@ -205,19 +215,17 @@ struct BrokerWiringProcessTests {
     ])
     func badBrokerSettingsStopVegaOMSWithExit2(file: String, error: String) async throws {
         let dir = try Self.folder(brokers: file)
-        let run = try ChildProcess.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
-                                                                   dir + "/vega_trade.db", "--brokers", dir + "/brokers.cfg"],
-                                       cwd: VegaOMSProcess.root)
+        let run = try await Self.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
+                                                                   dir + "/vega_trade.db", "--brokers", dir + "/brokers.cfg"])
         #expect(run.status == 2)
         #expect(run.stderr.contains(error), "\(run.stderr)")
     }
 
     @Test func aBrokerWithoutCredentialsNamesTheVariablesAndExits2() async throws {
         let dir = try Self.folder(brokers: "[BROKER]\nID=ZERODHA\nKind=kite\nAPIKey=\(TestCredentials.apiKey)\n")
-        let run = try ChildProcess.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
+        let run = try await Self.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
                                                                    dir + "/vega_trade.db", "--log-dir", dir + "/log",
-                                                                   "--brokers", dir + "/brokers.cfg"],
-                                       cwd: VegaOMSProcess.root)
+                                                                   "--brokers", dir + "/brokers.cfg"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("brokers.cfg:1: broker ZERODHA has no credentials: set VEGA_KITE_API_KEY and VEGA_KITE_ACCESS_TOKEN"),
                 "\(run.stderr)")
