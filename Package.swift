@@ -116,7 +116,7 @@ let package = Package(
             name: "OMSServer",
             dependencies: [
                 "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSCore", "ReferenceData", "OMSHTTP",
-                "FIXGateway", "BrokerSimulator",
+                "FIXGateway", "BrokerSimulator", "BrokerKit", "BrokerUpstox", "BrokerKite", "BrokerFyers", "BrokerFIXVenue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -258,7 +258,8 @@ let package = Package(
         .testTarget(
             name: "BrokerAdapterTests",
             dependencies: [
-                "BrokerKit", "BrokerUpstox", "BrokerKite", "BrokerFyers", "OMSCore",
+                "BrokerKit", "BrokerUpstox", "BrokerKite", "BrokerFyers", "OMSCore", "OMSTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

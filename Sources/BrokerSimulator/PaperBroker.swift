@@ -44,8 +44,11 @@ public actor PaperBroker: BrokerAdapter {
 
     private var prices: [InstrumentKey: Price] = [:]
     private var ticks: [InstrumentKey: Price] = [:]
-    private var orders: [String: PaperOrder] = [:]
-    private var orderSequence: [String] = []
+    // Internal (not private) for the bookkeeping extension (PaperBroker+Bookkeeping.swift).
+    var book: [String: PaperOrder] = [:]
+    var orderSequence: [String] = []
+    /// Every execution, oldest first (the trade book).
+    var tradeBook: [BrokerTrade] = []
     /// Open orders per instrument, in arrival order: matching looks at these only.
     private var resting: [InstrumentKey: [String]] = [:]
     private var nextID = 1
@@ -92,7 +95,7 @@ public actor PaperBroker: BrokerAdapter {
 
     public func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
         if config.latency > .zero { try? await Task.sleep(for: config.latency) }
-        if let existing = orders[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
+        if let existing = book[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
         let brokerID = "\(config.idPrefix)PB\(nextID)"
         nextID += 1
         var o = PaperOrder(request: order, brokerOrderID: brokerID,
@@ -100,12 +103,12 @@ public actor PaperBroker: BrokerAdapter {
         if let reason = rejection(order) {
             o.open = false
             o.rawStatus = "rejected"
-            orders[order.tag] = o
+            book[order.tag] = o
             orderSequence.append(order.tag)
             continuation.yield(.rejected(tag: order.tag, text: reason, errorCode: "PAPER_REJECT", rawStatus: "rejected"))
             return BrokerPlacement(brokerOrderIDs: [brokerID])
         }
-        orders[order.tag] = o
+        book[order.tag] = o
         orderSequence.append(order.tag)
         resting[order.instrument.key, default: []].append(order.tag)
         continuation.yield(.acknowledged(tag: order.tag, brokerOrderID: brokerID, exchangeOrderID: "X\(brokerID)",
@@ -129,7 +132,7 @@ public actor PaperBroker: BrokerAdapter {
 
     public func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {
         if config.latency > .zero { try? await Task.sleep(for: config.latency) }
-        guard var o = orders[tag] else { throw .unknownOrder(tag: tag) }
+        guard var o = book[tag] else { throw .unknownOrder(tag: tag) }
         guard o.open else {
             continuation.yield(.replaceRejected(tag: tag, text: "Order is \(o.rawStatus)", rawStatus: "not modified"))
             return
@@ -146,26 +149,26 @@ public actor PaperBroker: BrokerAdapter {
         if let p = limitPrice { o.request.limitPrice = p }
         if let t = triggerPrice { o.request.triggerPrice = t }
         o.rawStatus = "modified"
-        orders[tag] = o
+        book[tag] = o
         continuation.yield(.replaced(tag: tag, quantity: quantity, limitPrice: o.request.limitPrice, rawStatus: "modified"))
         match(o.request.instrument.key)
     }
 
     public func cancel(tag: String) async throws(BrokerError) {
         if config.latency > .zero { try? await Task.sleep(for: config.latency) }
-        guard var o = orders[tag] else { throw .unknownOrder(tag: tag) }
+        guard var o = book[tag] else { throw .unknownOrder(tag: tag) }
         guard o.open else {
             continuation.yield(.cancelRejected(tag: tag, text: "Order is \(o.rawStatus)", rawStatus: "not cancelled"))
             return
         }
         o.open = false
         o.rawStatus = "cancelled"
-        orders[tag] = o
+        book[tag] = o
         continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
     }
 
     public func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
-        guard let o = orders[tag] else { return nil }
+        guard let o = book[tag] else { return nil }
         let avg = o.filled.value > 0 ? Price(units: o.notional / o.filled.value) : .zero
         return BrokerOrderState(tag: tag, brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, filledQuantity: o.filled,
                                 averagePrice: avg, isOpen: o.open)
@@ -174,7 +177,7 @@ public actor PaperBroker: BrokerAdapter {
     public func positions() async throws(BrokerError) -> [BrokerPosition] {
         var net: [String: (InstrumentKey, Product, Int64, Int64)] = [:]
         for tag in orderSequence {
-            guard let o = orders[tag], o.filled.value > 0 else { continue }
+            guard let o = book[tag], o.filled.value > 0 else { continue }
             let k = "\(o.request.instrument.key.rawValue)#\(o.request.product.rawValue)"
             let signed = o.request.side == .buy ? o.filled.value : -o.filled.value
             var e = net[k] ?? (o.request.instrument.key, o.request.product, 0, 0)
@@ -198,9 +201,9 @@ public actor PaperBroker: BrokerAdapter {
         guard let market = prices[key], let all = resting[key] else { return }
         let candidates = only.map { [$0] } ?? all
         var closed = false
-        defer { if closed { resting[key] = resting[key]?.filter { orders[$0]?.open == true } } }
+        defer { if closed { resting[key] = resting[key]?.filter { book[$0]?.open == true } } }
         for tag in candidates {
-            guard var o = orders[tag], o.open else { continue }
+            guard var o = book[tag], o.open else { continue }
             let r = o.request
             let buy = r.side == .buy
             if !o.triggered, let trigger = r.triggerPrice {
@@ -226,7 +229,7 @@ public actor PaperBroker: BrokerAdapter {
                     o.open = false
                     closed = true
                     o.rawStatus = "cancelled"
-                    orders[tag] = o
+                    book[tag] = o
                     continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
                 }
                 continue
@@ -244,15 +247,17 @@ public actor PaperBroker: BrokerAdapter {
                 o.open = false
                 closed = true
             }
-            orders[tag] = o
+            book[tag] = o
             let trade = "\(config.idPrefix)T\(nextTrade)"
             nextTrade += 1
+            tradeBook.append(BrokerTrade(tradeID: trade, brokerOrderID: o.brokerOrderID, tag: tag,
+                                         symbol: r.instrument.key.rawValue, side: r.side, quantity: qty, price: px))
             continuation.yield(.fill(tag: tag, tradeID: trade, quantity: qty, price: px, rawStatus: o.rawStatus))
             if o.open && r.timeInForce == .ioc {
                 o.open = false
                 closed = true
                 o.rawStatus = "cancelled"
-                orders[tag] = o
+                book[tag] = o
                 continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
             }
         }

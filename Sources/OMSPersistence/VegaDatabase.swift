@@ -178,6 +178,8 @@ public enum VegaDatabase {
         m.registerMigration("v3-orders") { db in try OrderSchema.create(db) }
         // Risk limits (issue 4): per-client limits, symbol caps and their audit (RiskLimitSchema.swift).
         m.registerMigration(RiskLimitSchema.migrationName, migrate: RiskLimitSchema.migrate)
+        // Reconciliation with the brokers' books (issue 6): runs and the differences found (ReconciliationSchema.swift).
+        m.registerMigration(ReconciliationSchema.migrationName, migrate: ReconciliationSchema.migrate)
         return m
     }
 }

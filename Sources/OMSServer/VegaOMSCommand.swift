@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite database file.")
     var db: String = "var/vega_trade.db"
 
+    @Option(help: "Broker settings file (e.g. sessions/brokers.cfg; default: only the embedded paper broker).")
+    var brokers: String?
+
     @Option(help: "FIX port (overrides SocketAcceptPort).")
     var fixPort: Int?
 
@@ -111,6 +114,13 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let brokerFile: BrokerSettingsFile
+        do {
+            brokerFile = try brokers.map { try BrokerSettingsFile.load(path: $0) } ?? .paperOnly
+        } catch {
+            FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let pool = try VegaDatabase.open(path: db, durability: durability)
         // Orders, events, executions and positions are written by the FIX store's group commit, in the same
         // transaction as the outbound messages that report them.
@@ -138,6 +148,14 @@ struct Serve: AsyncParsableCommand {
         paperConfig.latency = .milliseconds(paperLatencyMs)
         paperConfig.idPrefix = "R\(String(Int(Date().timeIntervalSince1970), radix: 36).uppercased())-"
         let paper = PaperBroker(configuration: paperConfig)
+        let brokerSet: BrokerSet
+        do {
+            brokerSet = try BrokerFactory.build(brokerFile, paper: paper, environment: ProcessInfo.processInfo.environment,
+                                                logger: Logger(label: "vega.broker"))
+        } catch {
+            FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let seededPrices = try await PaperPrices.seed(paper, from: URL(fileURLWithPath: seeds).appendingPathComponent("price_bands.csv"),
                                                       resolver: referenceData.resolver)
         var ticks: [PaperTickReplay.Tick] = []
@@ -159,7 +177,8 @@ struct Serve: AsyncParsableCommand {
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
         let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
                                                             paper: paper, now: { exchangeClock.nowMilliseconds() })
-        let engine = OrderEngine(pipeline: pipeline, risk: riskEngine, brokers: [paper], defaultBroker: .paper,
+        let engine = OrderEngine(pipeline: pipeline, risk: riskEngine, brokers: brokerSet.adapters,
+                                 defaultBroker: brokerSet.defaultBroker, failover: brokerSet.failover,
                                  now: { exchangeClock.nowMilliseconds() }, market: risk.market.snapshot, sink: app)
         // Orders from before a restart: open ones carry on, recent ones answer status requests, and no
         // ClOrdID, order id or ExecID is used twice.
@@ -175,6 +194,11 @@ struct Serve: AsyncParsableCommand {
         let router = OMSRouterBuilder.build(referenceData: referenceData, orders: orderService,
                                             defaultClient: ClientID(defaultClient))
         risk.mountRoutes(on: router, engine: engine)
+        let reconciliation = BrokerReconciliation(brokers: brokerSet.ids, books: brokerSet.books,
+                                                  store: ReconciliationStore(writer: pool),
+                                                  flush: { try await app.reportsDurable() },
+                                                  now: { exchangeClock.nowMilliseconds() }, instrument: instrument)
+        BrokerRoutes<BasicRequestContext>(service: reconciliation).mount(on: router)
         let http = Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
                                onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
                                logger: logger)
@@ -192,13 +216,18 @@ struct Serve: AsyncParsableCommand {
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
         let bound = try await acceptor.bind()
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
-                       .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
-                       .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine)),
-                       .init(service: PaperTickReplay(ticks: ticks, paper: paper, start: .now),
-                             successTerminationBehavior: .ignore)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
+            .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
+            .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine)),
+            .init(service: BrokerConnectionsService(connections: brokerSet.connections, reconciliation: reconciliation,
+                                                    logger: logger)),
+            .init(service: PaperTickReplay(ticks: ticks, paper: paper, start: .now), successTerminationBehavior: .ignore),
+        ]
+        // Each downstream FIX venue connects, logs on and reconnects as a service of its own.
+        for venue in brokerSet.venues { services.append(.init(service: venue)) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
         let serving = Task { try await group.run() }
         let httpBound = await boundHTTP.wait()
         let banner = """
@@ -209,6 +238,7 @@ struct Serve: AsyncParsableCommand {
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               exchange clock: \(exchangeClock.description)
               paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv\(paperTicks.map { ", replaying \(ticks.count) ticks from \($0)" } ?? "")
+              brokers: \(brokerSet.summary.joined(separator: ", ")); default \(brokerSet.defaultBroker)\(brokers.map { " (from \($0))" } ?? "") (POST /api/brokers/{id}/reconcile)
               orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)
               risk: limits of \(risk.clients) clients\(risk.seededClients > 0 ? " (seeded from \(seeds)/risk/limits.json)" : ""), \(risk.positions) carried positions (GET/PUT /api/limits/{client}, GET /api/margin/{client})
 

@@ -8,7 +8,7 @@ struct TraderCLI: AsyncParsableCommand {
         abstract: "Vega OMS command line: orders, portfolio, risk limits and margin, instrument search and reference-data loads.",
         subcommands: [PlaceOrderCommand.self, OrderStatusCommand.self, CancelCommand.self, PortfolioCommand.self,
                       LimitsCommand.self, MarginCommand.self, SearchCommand.self, LoadInstrumentsCommand.self,
-                      SeedCommand.self])
+                      SeedCommand.self, ReconcileCommand.self])
 }
 
 /// Where the server listens unless `--server` says otherwise.

@@ -9,8 +9,9 @@ struct RiskLimitStoreTests {
 
     func store() throws -> RiskLimitStore { RiskLimitStore(writer: try VegaDatabase.inMemory()) }
 
-    @Test func v3MigrationIsTheLastOneAndCreatesTheThreeTables() throws {
-        #expect(VegaDatabase.migrator.migrations.last == "v3-risk-limits")
+    @Test func v3MigrationComesAfterTheOrdersAndCreatesTheThreeTables() throws {
+        let names = VegaDatabase.migrator.migrations
+        #expect(names.firstIndex(of: "v3-risk-limits") == names.firstIndex(of: "v3-orders").map { $0 + 1 })
         let db = try VegaDatabase.inMemory()
         let tables = try db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
         #expect(Set(["clientRiskLimit", "clientSymbolCap", "riskLimitAudit"]).isSubset(of: Set(tables)))

@@ -1,0 +1,124 @@
+import GRDB
+import OMSCore
+
+/// One difference between Vega's books and a broker's, as stored and reported.
+public struct StoredReconciliationDifference: Sendable, Hashable, Codable {
+    /// `MISSING_FILL`, `STATUS_MISMATCH`, `QUANTITY_MISMATCH`, `MISSING_AT_BROKER`, `UNKNOWN_BROKER_ORDER`,
+    /// `POSITION_MISMATCH`.
+    public var kind: String
+    public var orderID: String?
+    public var brokerOrderID: String?
+    public var instrumentKey: String?
+    public var product: String?
+    public var vegaValue: String?
+    public var brokerValue: String?
+    /// The whole difference in one line (`MISSING_FILL: tag=O-3 tradeID=T1 quantity=10 price=1402.50`).
+    public var detail: String
+
+    public init(kind: String, orderID: String? = nil, brokerOrderID: String? = nil, instrumentKey: String? = nil,
+                product: String? = nil, vegaValue: String? = nil, brokerValue: String? = nil, detail: String) {
+        self.kind = kind
+        self.orderID = orderID
+        self.brokerOrderID = brokerOrderID
+        self.instrumentKey = instrumentKey
+        self.product = product
+        self.vegaValue = vegaValue
+        self.brokerValue = brokerValue
+        self.detail = detail
+    }
+}
+
+/// One of Vega's orders at a broker, as stored: what reconciliation compares with the broker's books.
+public struct StoredBrokerOrder: Sendable, Hashable {
+    public struct Fill: Sendable, Hashable {
+        /// The broker's trade id (without Vega's `BROKER:` prefix).
+        public var tradeID: String
+        public var quantity: Quantity
+        public var price: Price
+    }
+
+    public var orderID: OrderID
+    public var quantity: Quantity
+    public var status: OrderStatus
+    public var fills: [Fill]
+}
+
+/// Reads Vega's side of a reconciliation and records runs and their differences (migration v5-reconciliation).
+public struct ReconciliationStore: Sendable {
+    let writer: any DatabaseWriter
+
+    public init(writer: any DatabaseWriter) { self.writer = writer }
+
+    /// Vega's orders routed to `broker` since `since` (epoch ms) that reached it or may have (an order refused before
+    /// the broker took it has no broker order id and is left out), with their executions.
+    public func orders(broker: BrokerID, since: Int64) async throws -> [StoredBrokerOrder] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, quantity, status FROM clientOrder
+                WHERE broker = ? AND createdAt >= ? AND (brokerOrderID IS NOT NULL OR status NOT IN ('8', '4', 'C'))
+                ORDER BY sequence
+                """, arguments: [broker.rawValue, since])
+            let prefix = broker.rawValue + ":"
+            return try rows.compactMap { row -> StoredBrokerOrder? in
+                guard let status = OrderStatus(rawValue: row["status"]) else { return nil }
+                let id: String = row["id"]
+                let fills = try Row.fetchAll(db, sql: """
+                    SELECT tradeID, quantity, price FROM execution WHERE orderID = ? ORDER BY transactTime, execID
+                    """, arguments: [id]).map { f -> StoredBrokerOrder.Fill in
+                    let trade: String = f["tradeID"]
+                    return StoredBrokerOrder.Fill(tradeID: trade.hasPrefix(prefix) ? String(trade.dropFirst(prefix.count)) : trade,
+                                                  quantity: Quantity(f["quantity"] as Int64),
+                                                  price: Price(units: f["price"] as Int64))
+                }
+                return StoredBrokerOrder(orderID: OrderID(id), quantity: Quantity(row["quantity"] as Int64), status: status,
+                                         fills: fills)
+            }
+        }
+    }
+
+    /// Vega's net positions at `broker`, summed over clients: (instrument, product, net quantity).
+    public func positions(broker: BrokerID) async throws -> [(instrumentKey: InstrumentKey, product: Product, net: Quantity)] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT instrumentKey, product, SUM(netQuantity) AS net FROM position WHERE broker = ?
+                GROUP BY instrumentKey, product ORDER BY instrumentKey, product
+                """, arguments: [broker.rawValue]).compactMap { row -> (instrumentKey: InstrumentKey, product: Product, net: Quantity)? in
+                guard let product = Product(rawValue: row["product"]) else { return nil }
+                return (InstrumentKey(row["instrumentKey"] as String), product, Quantity(row["net"] as Int64))
+            }
+        }
+    }
+
+    /// Records a run and its differences in one transaction; returns the run's id.
+    @discardableResult
+    public func record(broker: BrokerID, at: Int64, trigger: String, vegaOrders: Int,
+                       differences: [StoredReconciliationDifference], error: String? = nil) async throws -> Int64 {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO reconciliationRun (broker, startedAt, trigger, vegaOrders, differences, error)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [broker.rawValue, at, trigger, vegaOrders, differences.count, error])
+            let run = db.lastInsertedRowID
+            for d in differences {
+                try db.execute(sql: """
+                    INSERT INTO reconciliationDifference (runID, broker, kind, orderID, brokerOrderID, instrumentKey,
+                        product, vegaValue, brokerValue, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [run, broker.rawValue, d.kind, d.orderID, d.brokerOrderID, d.instrumentKey,
+                                     d.product, d.vegaValue, d.brokerValue, d.detail])
+            }
+            return run
+        }
+    }
+
+    /// The differences recorded for a run, in the order found.
+    public func differences(run: Int64) async throws -> [StoredReconciliationDifference] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM reconciliationDifference WHERE runID = ? ORDER BY id",
+                             arguments: [run]).map { r in
+                StoredReconciliationDifference(kind: r["kind"], orderID: r["orderID"], brokerOrderID: r["brokerOrderID"],
+                                               instrumentKey: r["instrumentKey"], product: r["product"],
+                                               vegaValue: r["vegaValue"], brokerValue: r["brokerValue"], detail: r["detail"])
+            }
+        }
+    }
+}

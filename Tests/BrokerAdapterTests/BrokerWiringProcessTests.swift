@@ -1,0 +1,233 @@
+import BrokerKit
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import OMSTestSupport
+import Testing
+
+/// The real vega-oms process with a brokers file pointing at fakes started by the test: failover through the MBAL,
+/// reconciliation through REST and the real trader-cli process, and bad settings stopping the server with exit 2.
+@Suite(.serialized)
+struct BrokerWiringProcessTests {
+    static let credentials = [
+        "VEGA_UPSTOX_API_KEY": TestCredentials.apiKey, "VEGA_UPSTOX_ACCESS_TOKEN": TestCredentials.accessToken,
+        "VEGA_KITE_API_KEY": TestCredentials.apiKey, "VEGA_KITE_ACCESS_TOKEN": TestCredentials.accessToken,
+    ]
+
+    /// A fresh folder with the brokers file.
+    static func folder(brokers: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "vega-brokers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try brokers.write(toFile: dir + "/brokers.cfg", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    static func server(_ dir: String, environment: [String: String] = credentials) -> VegaOMSProcess {
+        VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
+                                   "--log-dir", dir + "/log", "--clock", "simulated=2026-11-26T10:00:00+05:30",
+                                   "--brokers", dir + "/brokers.cfg"], environment: environment)
+    }
+
+    static func kiteSection(_ kite: any FakeBroker) -> String {
+        let port = (kite as! KiteFake).server.port
+        return """
+            [BROKER]
+            ID=ZERODHA
+            Kind=kite
+            BaseURL=http://127.0.0.1:\(port)
+            StreamURL=ws://127.0.0.1:\(port)
+            RequestTimeout=30
+
+            """
+    }
+
+    static func post(_ url: String, json: String? = nil) async throws -> (Int, [String: Any]) {
+        var r = URLRequest(url: URL(string: url)!)
+        r.httpMethod = "POST"
+        if let json {
+            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            r.httpBody = Data(json.utf8)
+        }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0,
+                (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    static func status(_ http: Int, _ id: String) async throws -> [String: Any] {
+        let (data, _) = try await URLSession.shared.data(
+            from: URL(string: "http://127.0.0.1:\(http)/api/order/status?id=\(id)")!)
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// Places a RELIANCE order over REST and returns its id.
+    static func place(_ http: Int, broker: String) async throws -> String {
+        let (code, body) = try await post("http://127.0.0.1:\(http)/api/order/place", json: """
+            {"symbol": "RELIANCE", "quantity": 10, "price": "1500.00", "product": "CNC", "broker": "\(broker)"}
+            """)
+        #expect(code == 200, "\(body)")
+        return try #require(body["orderId"] as? String)
+    }
+
+    /// Waits (bounded, so that a broken flow fails instead of hanging) until the condition holds.
+    static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<1500 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("never happened: \(what)")
+        throw CancellationError()
+    }
+
+    /// Runs a child process to completion on a Dispatch thread: waiting for it must not hold one of the few
+    /// cooperative threads, which the fakes (in this process) need to answer the server the child talks to.
+    static func run(_ executable: URL, _ args: [String]) async throws -> ChildProcess {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                c.resume(with: Result { try ChildProcess.run(executable, args, cwd: VegaOMSProcess.root) })
+            }
+        }
+    }
+
+    static func traderCLI(_ args: [String]) async throws -> ChildProcess {
+        try await run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"), args)
+    }
+
+    @Test func vegaOMSSendsAnUpstoxOrderToKiteWhenUpstoxsTokenHasExpired() async throws {
+        let upstox = try await BrokerKind.upstox.startFake() as! UpstoxFake
+        let kite = try await BrokerKind.kite.startFake()
+        defer { upstox.stop(); kite.stop() }
+        await upstox.book.expireToken()
+        let dir = try Self.folder(brokers: """
+            [DEFAULT]
+            DefaultBroker=UPSTOX
+
+            [BROKER]
+            ID=UPSTOX
+            Kind=upstox
+            OrderBaseURL=http://127.0.0.1:\(upstox.hft.port)
+            APIBaseURL=http://127.0.0.1:\(upstox.api.port)
+            UseStream=N
+            Backup=ZERODHA
+
+            """ + Self.kiteSection(kite))
+        let server = Self.server(dir)
+        try server.start()
+        defer { server.terminate() }
+        #expect(server.banner.contains("UPSTOX (upstox http://127.0.0.1:\(upstox.hft.port)"))
+        #expect(server.banner.contains("backup ZERODHA"))
+
+        let id = try await Self.place(server.httpPort, broker: "UPSTOX")
+        try await Self.until("the order is at Kite") { await !kite.book.orders(tag: id).isEmpty }
+        let placed = try #require(await kite.book.orders(tag: id).first)
+        await kite.book.open(placed.id)
+        try await Self.until("Vega shows the order working at ZERODHA") {
+            let o = try await Self.status(server.httpPort, id)
+            return o["broker"] as? String == "ZERODHA" && o["status"] as? String == "NEW"
+        }
+        // Upstox booked nothing. Either the placement got the 401, or the reconciliation at start had already met
+        // the expired token and marked Upstox unhealthy, so the order was handed over without being sent there.
+        #expect(await upstox.book.placements == 0)
+        #expect(await upstox.book.seen("POST", "/order/place").count <= 1)
+        #expect(await kite.book.orders(tag: id).count == 1)
+        #expect(await kite.book.violations == [])
+        // The token never reaches the server's output.
+        server.terminate()
+        server.process.waitUntilExit()
+        let errors = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(errors.contains("reconciliation with UPSTOX at start failed: cannot read the books of UPSTOX: tokenExpired"),
+                "\(errors)")
+        #expect(!errors.contains(TestCredentials.accessToken) && !server.banner.contains(TestCredentials.accessToken))
+    }
+
+    @Test func aFillVegaNeverSawIsReportedAndStoredByReconciliation() async throws {
+        let kite = try await BrokerKind.kite.startFake()
+        defer { kite.stop() }
+        let dir = try Self.folder(brokers: "[DEFAULT]\nDefaultBroker=ZERODHA\n\n" + Self.kiteSection(kite))
+        let server = Self.server(dir)
+        try server.start()
+        defer { server.terminate() }
+        let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
+
+        let id = try await Self.place(server.httpPort, broker: "ZERODHA")
+        try await Self.until("the order is at Kite") { await !kite.book.orders(tag: id).isEmpty }
+        let placed = try #require(await kite.book.orders(tag: id).first)
+        await kite.book.open(placed.id)
+        try await Self.until("Vega shows the order working") {
+            try await Self.status(server.httpPort, id)["status"] as? String == "NEW"
+        }
+        // Books that agree: exit 0.
+        let clean = try await Self.traderCLI(["reconcile", "ZERODHA"] + api)
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        #expect(clean.stdout.contains("no differences"))
+
+        // The broker fills the order, and the message is lost on the way to Vega.
+        let trade = try #require(await kite.book.fill(placed.id, quantity: 10, price: 1499.5, push: false))
+        let cli = try await Self.traderCLI(["reconcile", "ZERODHA"] + api)
+        #expect(cli.status == 1, "\(cli.stdout)\(cli.stderr)")
+        let missing = try #require(cli.stdout.split(separator: "\n").first { $0.contains("MISSING_FILL") })
+        #expect(missing.contains(id) && missing.contains("trade \(trade.id): 10 @ 1499.50"))
+        #expect(cli.stdout.contains("STATUS_MISMATCH") && cli.stdout.contains("POSITION_MISMATCH"))
+
+        let (code, report) = try await Self.post("http://127.0.0.1:\(server.httpPort)/api/brokers/ZERODHA/reconcile")
+        #expect(code == 200)
+        let differences = try #require(report["differences"] as? [[String: Any]])
+        let fill = try #require(differences.first { $0["kind"] as? String == "MISSING_FILL" })
+        #expect(fill["orderId"] as? String == id && fill["brokerOrderId"] as? String == placed.id)
+        #expect(fill["vega"] as? String == "none")
+
+        // Every run is recorded, with its differences.
+        let runID = try #require(report["runId"] as? Int)
+        let db = try DatabaseQueue(path: dir + "/vega_trade.db", configuration: {
+            var c = Configuration()
+            c.readonly = true
+            return c
+        }())
+        let rows = try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.trigger, d.kind, d.orderID, d.brokerValue FROM reconciliationDifference d
+                JOIN reconciliationRun r ON r.id = d.runID WHERE d.runID = ? ORDER BY d.id
+                """, arguments: [runID])
+        }
+        let stored = rows.first { $0["kind"] as String == "MISSING_FILL" }
+        #expect(stored?["orderID"] as String? == id)
+        #expect(stored?["trigger"] as String? == "request")
+        #expect(stored?["brokerValue"] as String? == "trade \(trade.id): 10 @ 1499.50")
+        let runs = try db.read { try Row.fetchAll($0, sql: "SELECT trigger, differences FROM reconciliationRun WHERE broker = 'ZERODHA' ORDER BY id") }
+        #expect(runs.contains { $0["trigger"] as String == "start" })
+        let requested = runs.filter { $0["trigger"] as String == "request" }.map { $0["differences"] as Int }
+        #expect(requested.count == 3 && requested[0] == 0 && requested[1] > 0 && requested[2] == requested[1])
+
+        // An unknown broker: a message and exit 2.
+        let unknown = try await Self.traderCLI(["reconcile", "NOSUCH"] + api)
+        #expect(unknown.status == 2 && unknown.stderr.contains("UNKNOWN_BROKER"))
+    }
+
+    @Test(arguments: [
+        ("[BROKER]\nID=ZERODHA\nKind=kite\nBaseUrl=http://x\n", "brokers.cfg:4: BaseUrl: unknown setting"),
+        ("[BROKER]\nID=ZERODHA\nKind=kyte\n", "brokers.cfg:3: Kind: 'kyte' is not one of"),
+        ("[BROKER]\nID=ZERODHA\nKind=kite\nOrderBaseURL=http://x\n", "brokers.cfg:4: OrderBaseURL: not a setting of a kite broker"),
+        ("[BROKER]\nID=ZERODHA\nKind=kite\nOrdersPerSecond=500\n", "brokers.cfg:4: OrdersPerSecond: must be 1…100"),
+        ("[BROKER]\nID=ZERODHA\nKind=kite\nBackup=FYERS\n", "brokers.cfg:4: Backup: no broker FYERS"),
+        ("[DEFAULT]\nDefaultBroker=UPSTOX\n", "brokers.cfg:2: DefaultBroker: no broker UPSTOX"),
+        ("[BROKER]\nID=VENUE\nKind=fixvenue\nSocketConnectHost=127.0.0.1\n", "brokers.cfg:1: SocketConnectPort: missing"),
+    ])
+    func badBrokerSettingsStopVegaOMSWithExit2(file: String, error: String) async throws {
+        let dir = try Self.folder(brokers: file)
+        let run = try await Self.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
+                                                                   dir + "/vega_trade.db", "--brokers", dir + "/brokers.cfg"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(error), "\(run.stderr)")
+    }
+
+    @Test func aBrokerWithoutCredentialsNamesTheVariablesAndExits2() async throws {
+        let dir = try Self.folder(brokers: "[BROKER]\nID=ZERODHA\nKind=kite\nAPIKey=\(TestCredentials.apiKey)\n")
+        let run = try await Self.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
+                                                                   dir + "/vega_trade.db", "--log-dir", dir + "/log",
+                                                                   "--brokers", dir + "/brokers.cfg"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("brokers.cfg:1: broker ZERODHA has no credentials: set VEGA_KITE_API_KEY and VEGA_KITE_ACCESS_TOKEN"),
+                "\(run.stderr)")
+    }
+}
