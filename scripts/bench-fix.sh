@@ -11,7 +11,7 @@
 #   RATE_COUNT=50000    orders in each --rate 5000 run
 #   RUNS=3              runs of each measurement (medians are printed)
 #   DURABILITY="full normal"   vega-oms --durability values to measure
-#   SCRATCH=.build-bench       SwiftPM scratch path of the release build
+#   SCRATCH=.build-release     SwiftPM scratch path of the release build
 #   KEEP_TMP=0          1: keep the temporary folder
 # Prints one JSON line per run and a summary table (medians) at the end.
 set -euo pipefail
@@ -22,7 +22,7 @@ COUNT="${COUNT:-200000}"
 RATE_COUNT="${RATE_COUNT:-50000}"
 RUNS="${RUNS:-3}"
 DURABILITY="${DURABILITY:-full normal}"
-SCRATCH="${SCRATCH:-.build-bench}"
+SCRATCH="${SCRATCH:-.build-release}"
 KEEP_TMP="${KEEP_TMP:-0}"
 FIXLOAD_SRC="$ROOT/../shared/tools/fixload"
 log() { echo "bench: $*" >&2; }
