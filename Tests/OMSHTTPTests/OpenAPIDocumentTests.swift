@@ -26,6 +26,7 @@ import Testing
         "GET /api/limits/{client}",
         "PUT /api/limits/{client}",
         "GET /api/margin/{client}",
+        "POST /api/brokers/{broker}/reconcile",
     ]
 
     static var repositoryRoot: URL {
@@ -48,6 +49,7 @@ import Testing
                                             defaultClient: ClientID("CLIENT1"))
         RiskLimitRoutes<BasicRequestContext>(desk: RiskDesk(store: store, target: target, now: { 1_795_570_200_000 }))
             .mount(on: router)
+        BrokerRoutes<BasicRequestContext>(service: FakeReconciler()).mount(on: router)
         return router
     }
 
@@ -122,6 +124,10 @@ import Testing
         Probe(operation: "GET /api/limits/{client}", uri: "/api/limits/DEMO01", expectedStatus: 200),
         Probe(operation: "GET /api/margin/{client}", uri: "/api/margin/DEMO01", expectedStatus: 200),
         Probe(operation: "GET /api/margin/{client}", uri: "/api/margin/NOPE", expectedStatus: 404),
+        Probe(operation: "POST /api/brokers/{broker}/reconcile", uri: "/api/brokers/PAPER/reconcile", expectedStatus: 200),
+        Probe(operation: "POST /api/brokers/{broker}/reconcile", uri: "/api/brokers/NOPE/reconcile", expectedStatus: 404),
+        Probe(operation: "POST /api/brokers/{broker}/reconcile", uri: "/api/brokers/VENUE/reconcile", expectedStatus: 409),
+        Probe(operation: "POST /api/brokers/{broker}/reconcile", uri: "/api/brokers/DOWN/reconcile", expectedStatus: 502),
     ]
 
     @Test func everyDocumentedOperationIsServedAndAnswersAsDocumented() async throws {
@@ -193,7 +199,7 @@ import Testing
 
     @Test func theReaderFindsEveryOperationAndSchema() throws {
         let doc = try Self.document()
-        #expect(doc.operations.count == 11)
+        #expect(doc.operations.count == Self.registeredRoutes.count)
         let cancel = try #require(doc.operations.first { $0.key == "POST /api/order/cancel" })
         #expect(cancel.responses.keys.sorted() == [200, 400, 404, 409, 500])
         #expect(cancel.responses[409]?.errorCodes == ["TOO_LATE_TO_CANCEL", "CANCEL_PENDING"])
@@ -525,6 +531,22 @@ struct OpenAPIDocument {
              ("number", .integer), ("number", .number):
             true
         default: false
+        }
+    }
+}
+
+/// Reconciliation as the routes see it: PAPER has one missing fill, VENUE cannot be reconciled, DOWN is down.
+struct FakeReconciler: BrokerReconciling {
+    func reconcile(_ broker: BrokerID) async throws -> ReconciliationReportDTO {
+        switch broker.rawValue {
+        case "PAPER":
+            return ReconciliationReportDTO(runId: 1, broker: "PAPER", at: 1_795_570_200_000, vegaOrders: 1, differences: [
+                .init(kind: "MISSING_FILL", orderId: "O-1", brokerOrderId: "PB1", instrumentKey: "NSE_EQ|INE002A01018",
+                      product: "CNC", vega: "0", broker: "10", detail: "O-1: the broker filled 10, Vega saw 0"),
+            ])
+        case "VENUE": throw BrokerReconciliationError.notSupported(broker)
+        case "DOWN": throw BrokerReconciliationError.brokerFailed(broker, "connection refused")
+        default: throw BrokerReconciliationError.unknownBroker(broker, known: [.paper, BrokerID("VENUE"), BrokerID("DOWN")])
         }
     }
 }
