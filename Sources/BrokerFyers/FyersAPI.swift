@@ -194,6 +194,29 @@ public struct FyersAPI: BrokerAPI {
         }
     }
 
+    public func holdingsRequest() -> BrokerHTTPRequest {
+        BrokerHTTPRequest(method: "GET", url: configuration.baseURL + "/holdings")
+    }
+
+    /// `holdings[]` of `{holdingType (T1/HLD), quantity, remainingQuantity, costPrice, marketVal, pl, ltp, isin,
+    /// qty_t1, collateralQuantity, symbol}`. The exchange and trading symbol come from `symbol` (`NSE:SBIN-EQ`:
+    /// NSE, SBIN); T1 is `qty_t1`, or the whole quantity of a `T1` row that gives no `qty_t1`.
+    public func holdingRecords(_ body: JSONValue) throws(BrokerError) -> [(symbol: String, holding: BrokerHolding)] {
+        body.list("holdings").compactMap { h in
+            guard let symbol = h["symbol"]?.text else { return nil }
+            let parts = symbol.split(separator: ":", maxSplits: 1).map(String.init)
+            let exchange = parts.count == 2 ? parts[0] : ""
+            var name = parts.last ?? symbol
+            if let dash = name.lastIndex(of: "-") { name = String(name[..<dash]) }  // the series (`-EQ`, `-BE`)
+            let quantity = h["quantity"]?.int ?? 0
+            let t1 = h["qty_t1"]?.int ?? (h["holdingType"]?.string == "T1" ? quantity : nil)
+            return (symbol, BrokerHolding(instrumentKey: InstrumentKey(symbol), isin: h["isin"]?.text, tradingSymbol: name,
+                                          exchange: exchange, quantity: Quantity(quantity), t1Quantity: t1.map(Quantity.init),
+                                          averagePrice: h["costPrice"]?.price ?? .zero,
+                                          lastPrice: h["ltp"]?.price ?? .zero, pnl: h["pl"]?.price ?? .zero))
+        }
+    }
+
     public func failure(status: Int, body: JSONValue?) -> BrokerError? {
         let code = body?["code"]?.int
         let message = body?["message"]?.string ?? "HTTP \(status)"

@@ -70,6 +70,11 @@ public protocol BrokerAPI: Sendable {
     func positionsRequest() -> BrokerHTTPRequest
     /// Net positions keyed by the broker's symbol.
     func positionRecords(_ body: JSONValue) throws(BrokerError) -> [(symbol: String, position: BrokerPosition)]
+    /// The long-term holdings request (Upstox `/v2/portfolio/long-term-holdings`, Kite `/portfolio/holdings`,
+    /// Fyers `/holdings`).
+    func holdingsRequest() -> BrokerHTTPRequest
+    /// Holdings keyed by the broker's symbol (the form `symbol(_:)` gives).
+    func holdingRecords(_ body: JSONValue) throws(BrokerError) -> [(symbol: String, holding: BrokerHolding)]
 
     /// The failure an HTTP answer means, or nil when it is a success.
     func failure(status: Int, body: JSONValue?) -> BrokerError?

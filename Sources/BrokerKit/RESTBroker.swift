@@ -144,11 +144,19 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
 
     public func positions() async throws(BrokerError) -> [BrokerPosition] {
         let rows = try api.positionRecords(try await call(api.positionsRequest(), kind: .data))
-        return rows.map { row in
-            var p = row.position
-            if let key = symbols[row.symbol] { p.instrumentKey = key }
-            return p
-        }
+        return rows.map { vegaKeyed($0.position, symbol: $0.symbol, \.instrumentKey) }
+    }
+
+    public func holdings() async throws(BrokerError) -> [BrokerHolding] {
+        let rows = try api.holdingRecords(try await call(api.holdingsRequest(), kind: .data))
+        return rows.map { vegaKeyed($0.holding, symbol: $0.symbol, \.instrumentKey) }
+    }
+
+    /// A book row keyed by Vega's instrument key when the adapter knows the broker's symbol (it sent an order in it).
+    func vegaKeyed<Row>(_ row: Row, symbol: String, _ key: WritableKeyPath<Row, InstrumentKey>) -> Row {
+        var row = row
+        if let vega = symbols[symbol] { row[keyPath: key] = vega }
+        return row
     }
 
     // MARK: Unknown outcomes

@@ -139,6 +139,24 @@ public struct KiteAPI: BrokerAPI {
         }
     }
 
+    public func holdingsRequest() -> BrokerHTTPRequest {
+        BrokerHTTPRequest(method: "GET", url: configuration.baseURL + "/portfolio/holdings")
+    }
+
+    /// `data[]` of `{tradingsymbol, exchange, instrument_token, isin, quantity, t1_quantity, average_price,
+    /// last_price, pnl, …}`, keyed `EXCHANGE:TRADINGSYMBOL` as the adapter names instruments.
+    public func holdingRecords(_ body: JSONValue) throws(BrokerError) -> [(symbol: String, holding: BrokerHolding)] {
+        body.list("data").compactMap { h in
+            guard let ts = h["tradingsymbol"]?.text, let exchange = h["exchange"]?.text else { return nil }
+            let symbol = "\(exchange):\(ts)"
+            return (symbol, BrokerHolding(instrumentKey: InstrumentKey(symbol), isin: h["isin"]?.text, tradingSymbol: ts,
+                                          exchange: exchange, quantity: Quantity(h["quantity"]?.int ?? 0),
+                                          t1Quantity: h["t1_quantity"]?.int.map(Quantity.init),
+                                          averagePrice: h["average_price"]?.price ?? .zero,
+                                          lastPrice: h["last_price"]?.price ?? .zero, pnl: h["pnl"]?.price ?? .zero))
+        }
+    }
+
     public func failure(status: Int, body: JSONValue?) -> BrokerError? {
         let type = body?["error_type"]?.text
         let message = body?["message"]?.string ?? "HTTP \(status)"

@@ -1,7 +1,7 @@
 import OMSCore
 
-/// The paper broker's books, for reconciliation: every order it took, every execution, and (in `PaperBroker`)
-/// net positions. Instruments are named by Vega's instrument key.
+/// The paper broker's books, for reconciliation: every order it took, every execution, (in `PaperBroker`)
+/// net positions, and holdings (CNC net long positions). Instruments are named by Vega's instrument key.
 extension PaperBroker: BrokerBookkeeping {
     public func orders() async throws(BrokerError) -> [BrokerOrderRecord] {
         orderSequence.compactMap { tag in
@@ -17,6 +17,22 @@ extension PaperBroker: BrokerBookkeeping {
     }
 
     public func trades() async throws(BrokerError) -> [BrokerTrade] { tradeBook }
+
+    /// The paper broker models no settlement and keeps no demat account: its holdings are today's net long
+    /// CNC (delivery) positions, all of it reported as T1 (bought, not yet delivered), valued at the
+    /// simulated last price (the average price when it has none).
+    public func holdings() async throws(BrokerError) -> [BrokerHolding] {
+        var instruments: [InstrumentKey: Instrument] = [:]
+        for tag in orderSequence { if let o = book[tag] { instruments[o.request.instrument.key] = o.request.instrument } }
+        return try await positions().compactMap { p in
+            guard p.product == .cnc, p.netQuantity.value > 0, let instrument = instruments[p.instrumentKey] else { return nil }
+            let last = lastPrice(p.instrumentKey) ?? p.averagePrice
+            return BrokerHolding(instrumentKey: p.instrumentKey, isin: instrument.isin, tradingSymbol: instrument.tradingSymbol,
+                                 exchange: instrument.exchange, quantity: p.netQuantity, t1Quantity: p.netQuantity,
+                                 averagePrice: p.averagePrice, lastPrice: last,
+                                 pnl: Price(units: (last.units - p.averagePrice.units) * p.netQuantity.value))
+        }
+    }
 
     static func phase(_ o: PaperOrder) -> BrokerOrderPhase {
         if o.open { return .open }

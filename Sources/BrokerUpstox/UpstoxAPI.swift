@@ -158,6 +158,25 @@ public struct UpstoxAPI: BrokerAPI {
         }
     }
 
+    public func holdingsRequest() -> BrokerHTTPRequest {
+        BrokerHTTPRequest(method: "GET", url: configuration.apiBaseURL + "/v2/portfolio/long-term-holdings")
+    }
+
+    /// `data[]` of `{isin, quantity, t1_quantity, average_price, last_price, pnl, instrument_token, exchange,
+    /// trading_symbol, …}`; the instrument token is Vega's instrument key.
+    public func holdingRecords(_ body: JSONValue) throws(BrokerError) -> [(symbol: String, holding: BrokerHolding)] {
+        body.list("data").compactMap { h in
+            guard let token = h["instrument_token"]?.text else { return nil }
+            return (token, BrokerHolding(instrumentKey: InstrumentKey(token), isin: h["isin"]?.text,
+                                         tradingSymbol: h["trading_symbol"]?.string ?? h["tradingsymbol"]?.string ?? "",
+                                         exchange: h["exchange"]?.string ?? "",
+                                         quantity: Quantity(h["quantity"]?.int ?? 0),
+                                         t1Quantity: h["t1_quantity"]?.int.map(Quantity.init),
+                                         averagePrice: h["average_price"]?.price ?? .zero,
+                                         lastPrice: h["last_price"]?.price ?? .zero, pnl: h["pnl"]?.price ?? .zero))
+        }
+    }
+
     public func failure(status: Int, body: JSONValue?) -> BrokerError? {
         let first = body?["errors"]?.array?.first
         let code = first?["error_code"]?.text ?? first?["errorCode"]?.text

@@ -204,4 +204,43 @@ struct BrokerAdapterTests {
             #expect(await h.book.violations == [])
         }
     }
+
+    @Test("TC-B10 holdings: the documented request, normalised to fixed point", arguments: BrokerKind.allCases)
+    func holdings(kind: BrokerKind) async throws {
+        try await Harness.run(kind) { h in
+            let rows = FakeHolding.rows
+            let expected = [
+                BrokerHolding(instrumentKey: kind.holdingKey(rows[0]), isin: "INE002A01018", tradingSymbol: "RELIANCE",
+                              exchange: "NSE", quantity: Quantity(10), t1Quantity: Quantity(5),
+                              averagePrice: Price("1350.25")!, lastPrice: Price("1402.5")!, pnl: Price("522.5")!),
+                BrokerHolding(instrumentKey: kind.holdingKey(rows[1]), isin: "INE062A01020", tradingSymbol: "SBIN",
+                              exchange: "NSE", quantity: Quantity(20), t1Quantity: Quantity(0),
+                              averagePrice: Price("820.4")!, lastPrice: Price("805.15")!, pnl: Price("-305")!),
+            ]
+            #expect(try await h.adapter.holdings() == expected)
+            let sent = await h.book.seen("GET", kind.holdingsPath)
+            #expect(sent.count == 1)
+            #expect(sent.first?.body == "")
+            #expect(await h.book.violations == [])  // the fake checked the auth headers
+
+            // Once the adapter knows the instrument (it placed an order in it), holdings carry Vega's key.
+            _ = try await h.adapter.place(order("O-120", product: .cnc))
+            let again = try await h.adapter.holdings()
+            #expect(again.first?.instrumentKey == reliance.key)
+            #expect(again.last?.instrumentKey == kind.holdingKey(rows[1]))
+            #expect(await h.book.violations == [])
+        }
+    }
+
+    @Test("TC-B11 token expired on holdings → tokenExpired, broker unhealthy", arguments: BrokerKind.allCases)
+    func holdingsTokenExpired(kind: BrokerKind) async throws {
+        try await Harness.run(kind) { h in
+            await h.book.expireToken()
+            await #expect(throws: BrokerError.tokenExpired) { try await h.adapter.holdings() }
+            #expect(await h.book.seen("GET", kind.holdingsPath).count == 1)
+            #expect(await !h.adapter.health().isHealthy)
+            await h.adapter.updateAccessToken(TestCredentials.accessToken)
+            #expect(await h.adapter.health() == .healthy)
+        }
+    }
 }

@@ -89,3 +89,32 @@ extension FakeBook {
         return keys.compactMap { rows[$0] }.map { ($0.0, $0.1, $0.2, $0.4 > 0 ? $0.3 / Double($0.4) : 0) }
     }
 }
+
+/// A demat holding the fakes serve (each in its broker's shape), and the rows every fake holds.
+struct FakeHolding: Sendable {
+    var tradingSymbol: String
+    var exchange: String
+    var isin: String
+    /// Upstox's instrument key.
+    var instrumentKey: String
+    var quantity: Int
+    var t1Quantity: Int
+    var averagePrice: Double
+    var lastPrice: Double
+    var pnl: Double
+
+    static let rows = [
+        FakeHolding(tradingSymbol: "RELIANCE", exchange: "NSE", isin: "INE002A01018", instrumentKey: "NSE_EQ|INE002A01018",
+                    quantity: 10, t1Quantity: 5, averagePrice: 1350.25, lastPrice: 1402.5, pnl: 522.5),
+        FakeHolding(tradingSymbol: "SBIN", exchange: "NSE", isin: "INE062A01020", instrumentKey: "NSE_EQ|INE062A01020",
+                    quantity: 20, t1Quantity: 0, averagePrice: 820.4, lastPrice: 805.15, pnl: -305),
+    ]
+}
+
+extension FakeChecks {
+    /// A book read: a GET without a body.
+    mutating func bodyless(_ request: Request, body: String) {
+        require(request.method == .get, "\(request.method) \(request.uri.path): expected GET")
+        require(body.isEmpty, "\(request.uri.path): a GET with a body")
+    }
+}

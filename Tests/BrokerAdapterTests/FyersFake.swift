@@ -206,6 +206,19 @@ final class FyersFake: FakeBroker {
                        "overall": ["count_total": rows.count, "count_open": rows.count, "pl_total": 0,
                                    "pl_realized": 0, "pl_unrealized": 0]])
         }
+        router.get("/api/v3/holdings") { request, _ -> Response in
+            let body = await Fake.body(request)
+            var checks = FakeChecks()
+            checks.bodyless(request, body: body)
+            if let r = await gate(book, request, body: body, &checks) { return r }
+            let rows = FakeHolding.rows.map { h -> [String: Any] in
+                ["holdingType": "HLD", "quantity": h.quantity, "remainingQuantity": h.quantity,
+                 "costPrice": h.averagePrice, "marketVal": h.lastPrice * Double(h.quantity), "pl": h.pnl,
+                 "ltp": h.lastPrice, "isin": h.isin, "qty_t1": h.t1Quantity, "collateralQuantity": 0,
+                 "symbol": "\(h.exchange):\(h.tradingSymbol)-EQ"]
+            }
+            return ok(["code": 200, "message": "", "holdings": rows, "overall": ["count_total": rows.count]])
+        }
         router.ws("/trade/v3") { request, _ in
             let auth = request.headers[.authorization]
             guard auth == "\(TestCredentials.apiKey):\(TestCredentials.accessToken)" else {

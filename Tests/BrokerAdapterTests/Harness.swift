@@ -45,6 +45,24 @@ enum BrokerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     var modifyMethod: String { self == .fyers ? "PATCH" : "PUT" }
+
+    /// The holdings request (brokers.md: Upstox long-term holdings, Kite `/portfolio/holdings`, Fyers `/holdings`).
+    var holdingsPath: String {
+        switch self {
+        case .upstox: return "/v2/portfolio/long-term-holdings"
+        case .kite: return "/portfolio/holdings"
+        case .fyers: return "/api/v3/holdings"
+        }
+    }
+
+    /// A cash instrument as the broker names it in its holdings (Upstox: by Vega's instrument key).
+    func holdingKey(_ h: FakeHolding) -> InstrumentKey {
+        switch self {
+        case .upstox: return InstrumentKey(h.instrumentKey)
+        case .kite: return InstrumentKey("\(h.exchange):\(h.tradingSymbol)")
+        case .fyers: return InstrumentKey("\(h.exchange):\(h.tradingSymbol)-EQ")
+        }
+    }
 }
 
 let reliance = Instrument(key: InstrumentKey("NSE_EQ|INE002A01018"), segment: .nseEQ, exchange: "NSE",

@@ -219,6 +219,20 @@ final class KiteFake: FakeBroker {
             }
             return success(["net": rows, "day": rows])
         }
+        router.get("/portfolio/holdings") { request, _ -> Response in
+            let body = await Fake.body(request)
+            var checks = FakeChecks()
+            checks.bodyless(request, body: body)
+            if let r = await gate(book, request, body: body, &checks) { return r }
+            return success(FakeHolding.rows.map { h -> [String: Any] in
+                ["tradingsymbol": h.tradingSymbol, "exchange": h.exchange, "instrument_token": 738_561, "isin": h.isin,
+                 "product": "CNC", "quantity": h.quantity, "used_quantity": 0, "t1_quantity": h.t1Quantity,
+                 "realised_quantity": h.quantity, "authorised_quantity": 0, "opening_quantity": h.quantity,
+                 "short_quantity": 0, "collateral_quantity": 0, "collateral_type": "", "average_price": h.averagePrice,
+                 "last_price": h.lastPrice, "close_price": h.lastPrice, "pnl": h.pnl, "day_change": 0, "day_change_percentage": 0,
+                 "mtf": ["quantity": 0, "used_quantity": 0, "average_price": 0, "value": 0, "initial_margin": 0]]
+            })
+        }
         router.ws("/") { request, _ in
             let ok = Fake.query(request, "api_key") == TestCredentials.apiKey
                 && Fake.query(request, "access_token") == TestCredentials.accessToken

@@ -266,6 +266,19 @@ final class UpstoxFake: FakeBroker {
                  "unrealised": 0, "trading_symbol": "RELIANCE"]
             })
         }
+        router.get("/v2/portfolio/long-term-holdings") { request, _ -> Response in
+            let body = await Fake.body(request)
+            var checks = FakeChecks()
+            checks.bodyless(request, body: body)
+            if let r = await gate(book, request.with(body: body), &checks).1 { return r }
+            return success(FakeHolding.rows.map { h -> [String: Any] in
+                ["isin": h.isin, "cnc_used_quantity": 0, "collateral_type": "WC", "company_name": "\(h.tradingSymbol) LTD",
+                 "haircut": 0.2, "product": "D", "quantity": h.quantity, "trading_symbol": h.tradingSymbol,
+                 "last_price": h.lastPrice, "close_price": h.lastPrice,
+                 "pnl": h.pnl, "day_change": 0, "day_change_percentage": 0, "instrument_token": h.instrumentKey,
+                 "average_price": h.averagePrice, "collateral_quantity": 0, "t1_quantity": h.t1Quantity, "exchange": h.exchange]
+            })
+        }
         router.get("/v2/feed/portfolio-stream-feed/authorize") { request, _ -> Response in
             var checks = FakeChecks()
             if let r = await gate(book, request, &checks).1 { return r }

@@ -41,6 +41,20 @@ struct PaperBrokerTests {
                                                             netQuantity: Quantity(10), averagePrice: Price("1401.40")!)])
     }
 
+    @Test func holdingsAreNetLongDeliveryPositionsAllT1() async throws {
+        let b = PaperBroker()
+        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        _ = try await b.place(order("V-H1", .buy, .market, qty: 10))
+        await b.setPrice(Price("1410.00")!, for: Self.reliance)
+        #expect(try await b.holdings() == [
+            BrokerHolding(instrumentKey: Self.reliance.key, isin: "INE002A01018", tradingSymbol: "RELIANCE", exchange: "NSE",
+                          quantity: Quantity(10), t1Quantity: Quantity(10), averagePrice: Price("1400")!,
+                          lastPrice: Price("1410")!, pnl: Price("100")!),
+        ])
+        _ = try await b.place(order("V-H2", .sell, .market, qty: 10))
+        #expect(try await b.holdings() == [])  // sold out: no holding
+    }
+
     @Test func limitOrderRestsUntilThePriceCrosses() async throws {
         let b = PaperBroker()
         await b.setPrice(Price("1400.00")!, for: Self.reliance)

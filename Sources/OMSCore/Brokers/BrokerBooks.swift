@@ -98,11 +98,50 @@ public struct BrokerTrade: Sendable, Hashable {
     }
 }
 
-/// A broker whose books (today's orders, trades and net positions) Vega can read, for reconciliation.
+/// One long-term (delivery) holding in the client's demat account as the broker reports it, normalised
+/// (brokers.md: Upstox `/v2/portfolio/long-term-holdings`, Kite `/portfolio/holdings`, Fyers `/holdings`).
+/// Amounts are fixed-point, rounded to Vega's ₹0.0001 units from the broker's JSON numbers.
+public struct BrokerHolding: Sendable, Hashable {
+    /// Vega's instrument key when the broker names instruments by it (Upstox) or the adapter knows the
+    /// instrument; otherwise the instrument in the broker's own form (`NSE:RELIANCE`, `NSE:SBIN-EQ`).
+    public var instrumentKey: InstrumentKey
+    /// The ISIN (the key that is the same at every broker), nil when the broker sent none.
+    public var isin: String?
+    /// The exchange's trading symbol (`RELIANCE`; Fyers' series suffix `-EQ` dropped).
+    public var tradingSymbol: String
+    /// The exchange the broker quotes the holding on (`NSE`, `BSE`).
+    public var exchange: String
+    /// The quantity as the broker reports it in its `quantity` field (Kite and Upstox report T1 separately).
+    public var quantity: Quantity
+    /// Bought but not yet delivered (T1), where the broker gives it.
+    public var t1Quantity: Quantity?
+    public var averagePrice: Price
+    public var lastPrice: Price
+    /// The broker's profit or loss on the holding, in rupees.
+    public var pnl: Price
+
+    public init(instrumentKey: InstrumentKey, isin: String?, tradingSymbol: String, exchange: String,
+                quantity: Quantity, t1Quantity: Quantity?, averagePrice: Price, lastPrice: Price, pnl: Price) {
+        self.instrumentKey = instrumentKey
+        self.isin = isin
+        self.tradingSymbol = tradingSymbol
+        self.exchange = exchange
+        self.quantity = quantity
+        self.t1Quantity = t1Quantity
+        self.averagePrice = averagePrice
+        self.lastPrice = lastPrice
+        self.pnl = pnl
+    }
+}
+
+/// A broker whose books (today's orders, trades and net positions, and the demat holdings) Vega can read,
+/// for reconciliation.
 public protocol BrokerBookkeeping: Sendable {
     func orders() async throws(BrokerError) -> [BrokerOrderRecord]
     func trades() async throws(BrokerError) -> [BrokerTrade]
     func positions() async throws(BrokerError) -> [BrokerPosition]
+    /// Long-term (delivery) holdings.
+    func holdings() async throws(BrokerError) -> [BrokerHolding]
 }
 
 /// Whether a broker can take orders now. An expired access token (the daily login) makes a broker
