@@ -6,7 +6,12 @@ public struct ChildProcess: Sendable {
     public var stdout: String
     public var stderr: String
 
-    public static func run(_ executable: URL, _ arguments: [String], cwd: URL? = nil) throws -> ChildProcess {
+    /// Runs it to completion on a thread of its own (see `OffPool`).
+    public static func run(_ executable: URL, _ arguments: [String], cwd: URL? = nil) async throws -> ChildProcess {
+        try await OffPool.run { try runBlocking(executable, arguments, cwd: cwd) }
+    }
+
+    public static func runBlocking(_ executable: URL, _ arguments: [String], cwd: URL? = nil) throws -> ChildProcess {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments

@@ -45,7 +45,7 @@ public final class FIXTestClient: Sendable {
     public func send(_ text: String) async throws { try await send(FIXTestMessage.raw(text)) }
 
     /// The next frame as a parsed message, or nil when the connection closed or nothing came in time.
-    public func receive(timeout: Duration = .seconds(5)) async -> FIXMessage? {
+    public func receive(timeout: Duration = .seconds(30)) async -> FIXMessage? {
         guard let frame = await nextFrame(timeout: timeout), case .message(let b) = frame else { return nil }
         return try? FIXMessageParser.parse(b, dictionary: nil)
     }

@@ -2,7 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 
 /// Runs the real `vega-oms` executable (built by `swift test`) as a child process.
-public final class VegaOMSProcess {
+public final class VegaOMSProcess: @unchecked Sendable {
+    // @unchecked: used by one test at a time; `start` hands it to a thread of its own and waits for it.
     public let process = Process()
     public let output = Pipe()
     public let errors = Pipe()
@@ -33,18 +34,31 @@ public final class VegaOMSProcess {
         process.standardError = errors
     }
 
-    /// Starts the server and waits for the banner line that names the FIX port.
-    public func start() throws {
+    /// Starts the server and waits (on a thread of its own, see `OffPool`) for the banner line that names the
+    /// FIX port.
+    public func start() async throws {
+        try await OffPool.run { try self.startBlocking() }
+    }
+
+    /// Waits for the process to end, and returns what it wrote on standard error.
+    public func exit() async throws -> String {
+        try await OffPool.run {
+            self.process.waitUntilExit()
+            return String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+    }
+
+    func startBlocking() throws {
         try process.run()
         // If no banner comes, stop the child so that the blocking read below returns.
         let started = NIOLockedValueBox(false)
         let child = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) {
             if child.isRunning, !started.withLockedValue({ $0 }) { child.terminate() }
         }
         defer { started.withLockedValue { $0 = true } }
         var text = ""
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
@@ -67,9 +81,9 @@ public final class VegaOMSProcess {
         return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
 
-    public func kill9() {
+    public func kill9() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = try? await OffPool.run { self.process.waitUntilExit() }
     }
 
     public func terminate() { process.terminate() }

@@ -85,7 +85,7 @@ struct BrokerWiringProcessTests {
     static func run(_ executable: URL, _ args: [String]) async throws -> ChildProcess {
         try await withCheckedThrowingContinuation { c in
             DispatchQueue.global().async {
-                c.resume(with: Result { try ChildProcess.run(executable, args, cwd: VegaOMSProcess.root) })
+                c.resume(with: Result { try ChildProcess.runBlocking(executable, args, cwd: VegaOMSProcess.root) })
             }
         }
     }
@@ -113,7 +113,7 @@ struct BrokerWiringProcessTests {
 
             """ + Self.kiteSection(kite))
         let server = Self.server(dir)
-        try server.start()
+        try await server.start()
         defer { server.terminate() }
         #expect(server.banner.contains("UPSTOX (upstox http://127.0.0.1:\(upstox.hft.port)"))
         #expect(server.banner.contains("backup ZERODHA"))
@@ -134,8 +134,7 @@ struct BrokerWiringProcessTests {
         #expect(await kite.book.violations == [])
         // The token never reaches the server's output.
         server.terminate()
-        server.process.waitUntilExit()
-        let errors = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = try await server.exit()
         #expect(errors.contains("reconciliation with UPSTOX at start failed: cannot read the books of UPSTOX: tokenExpired"),
                 "\(errors)")
         #expect(!errors.contains(TestCredentials.accessToken) && !server.banner.contains(TestCredentials.accessToken))
@@ -146,7 +145,7 @@ struct BrokerWiringProcessTests {
         defer { kite.stop() }
         let dir = try Self.folder(brokers: "[DEFAULT]\nDefaultBroker=ZERODHA\n\n" + Self.kiteSection(kite))
         let server = Self.server(dir)
-        try server.start()
+        try await server.start()
         defer { server.terminate() }
         let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
 

@@ -20,7 +20,7 @@ struct VegaOMSOrderFlowTests {
     }
 
     /// Reads `n` messages (fewer if the peer goes quiet).
-    static func read(_ c: FIXTestClient, _ n: Int, timeout: Duration = .seconds(10)) async -> [FIXMessage] {
+    static func read(_ c: FIXTestClient, _ n: Int, timeout: Duration = .seconds(30)) async -> [FIXMessage] {
         var got: [FIXMessage] = []
         for _ in 0..<n { if let m = await c.receive(timeout: timeout) { got.append(m) } }
         return got
@@ -32,13 +32,13 @@ struct VegaOMSOrderFlowTests {
         let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log",
                     "--paper-max-fill", "3", "--paper-volatility-bps", "0"]
         let first = VegaOMSProcess(arguments: args)
-        try first.start()
+        try await first.start()
         let api = "http://127.0.0.1:\(first.httpPort)"
         let c = try await FIXTestClient.connect(port: first.port)
-        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|553=CLIENT1|554=demo|")
+        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
         #expect(await c.receive()?.msgType == "A")
         let drop = try await FIXTestClient.connect(port: first.port)
-        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=30|553=DROPCOPY|554=dropcopy|")
+        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=120|553=DROPCOPY|554=dropcopy|")
         #expect(await drop.receive()?.msgType == "A")
 
         // 1. Partial fills: a buy limit above the market (RELIANCE ≈ 1542) fills 3 + 3 + 3 + 1.
@@ -110,22 +110,22 @@ struct VegaOMSOrderFlowTests {
         #expect(copies.allSatisfy { $0.msgType == "8" })
 
         // 6. The CLI process against the same server.
-        let cliPlace = try ToolRun.run("trader-cli", ["place-order", "--server", api, "--broker", "PAPER", "--symbol", "INFY",
+        let cliPlace = try await ToolRun.run("trader-cli", ["place-order", "--server", api, "--broker", "PAPER", "--symbol", "INFY",
                                                       "--qty", "3", "--product", "CNC", "--json"])
         #expect(cliPlace.status == 0, "\(cliPlace.stderr)")
         let cliOrder = try #require(try JSONSerialization.jsonObject(with: Data(cliPlace.stdout.utf8)) as? [String: Any])
         let cliID = try #require(cliOrder["orderId"] as? String)
-        let cliStatus = try ToolRun.run("trader-cli", ["order-status", cliID, "--server", api])
+        let cliStatus = try await ToolRun.run("trader-cli", ["order-status", cliID, "--server", api])
         #expect(cliStatus.status == 0 && cliStatus.stdout.contains("order \(cliID)") && cliStatus.stdout.contains("INFY"))
-        let cliCancel = try ToolRun.run("trader-cli", ["cancel", openID, "--server", api])
+        let cliCancel = try await ToolRun.run("trader-cli", ["cancel", openID, "--server", api])
         #expect(cliCancel.status == 0 && cliCancel.stdout.contains("PENDING_CANCEL"), "\(cliCancel.stdout) \(cliCancel.stderr)")
         let cancelReports = await Self.read(c, 2)
         #expect(cancelReports.map { $0.string(39) ?? "" } == ["6", "4"])   // the owner is told
-        let cliUnknown = try ToolRun.run("trader-cli", ["order-status", "O-999999", "--server", api])
+        let cliUnknown = try await ToolRun.run("trader-cli", ["order-status", "O-999999", "--server", api])
         #expect(cliUnknown.status != 0 && cliUnknown.stderr.contains("UNKNOWN_ORDER"))
-        let cliBadQty = try ToolRun.run("trader-cli", ["place-order", "--server", api, "--symbol", "INFY", "--qty", "0"])
+        let cliBadQty = try await ToolRun.run("trader-cli", ["place-order", "--server", api, "--symbol", "INFY", "--qty", "0"])
         #expect(cliBadQty.status != 0 && cliBadQty.stderr.contains("--qty"))
-        let cliPortfolio = try ToolRun.run("trader-cli", ["portfolio", "--server", api])
+        let cliPortfolio = try await ToolRun.run("trader-cli", ["portfolio", "--server", api])
         #expect(cliPortfolio.status == 0 && cliPortfolio.stdout.contains("RELIANCE") && cliPortfolio.stdout.contains("CLIENT1"))
 
         // 7. Another open order, then kill -9.
@@ -134,17 +134,17 @@ struct VegaOMSOrderFlowTests {
         #expect(k2.map { $0.string(39) ?? "" } == ["A", "0"])
         let lastSeq = try #require(k2.last?.int(34))
         let (_, before) = try await Self.http("GET", api + "/api/portfolio?client=CLIENT1")
-        first.kill9()
+        await first.kill9()
         await c.close()
         await drop.close()
 
         let second = VegaOMSProcess(arguments: args)
-        try second.start()
+        try await second.start()
         defer { second.terminate() }
         let api2 = "http://127.0.0.1:\(second.httpPort)"
         // The open order is back, and so are the positions.
         let d = try await FIXTestClient.connect(port: second.port)
-        try await d.send("8=FIX.4.4|35=A|34=12|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|553=CLIENT1|554=demo|")
+        try await d.send("8=FIX.4.4|35=A|34=12|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
         let logon = try #require(await d.receive())
         #expect(logon.int(34) == lastSeq + 1)
         try await d.send("8=FIX.4.4|35=H|34=13|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
@@ -175,7 +175,7 @@ struct VegaOMSOrderFlowTests {
         try "offset_ms,exchange,symbol,price\n0,NSE,RELIANCE,1450.00\n1500,NSE,RELIANCE,1399.90\n".write(toFile: ticks, atomically: true, encoding: .utf8)
         let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
                                                 "--log-dir", dir + "/log", "--paper-ticks", ticks])
-        try server.start()
+        try await server.start()
         defer { server.terminate() }
         let api = "http://127.0.0.1:\(server.httpPort)"
         // A buy limit at 1400 rests above 1450 (or fills at once if the second tick came first): either way it
@@ -185,7 +185,7 @@ struct VegaOMSOrderFlowTests {
         #expect(code == 200)
         let id = try #require(order["orderId"] as? String)
         var status: [String: Any] = [:]
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             (_, status) = try await Self.http("GET", api + "/api/order/status?id=\(id)")
             if status["status"] as? String == "FILLED" { break }
             try await Task.sleep(for: .milliseconds(100))
@@ -201,7 +201,7 @@ struct VegaOMSOrderFlowTests {
         #expect(carried["averagePrice"] as? String == "25" && carried["dayBuyQuantity"] as? Int == 0)
     }
 
-    @Test func aBadTickFileStopsTheStartNamingTheLine() throws {
+    @Test func aBadTickFileStopsTheStartNamingTheLine() async throws {
         let dir = NSTemporaryDirectory() + "vega-badticks-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ticks = dir + "/ticks.csv"
@@ -209,8 +209,7 @@ struct VegaOMSOrderFlowTests {
         let p = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
                                            "--log-dir", dir + "/log", "--paper-ticks", ticks])
         try p.process.run()
-        p.process.waitUntilExit()
-        let err = String(decoding: p.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = try await p.exit()
         #expect(p.process.terminationStatus == 2)
         #expect(err.contains("ticks.csv:3: unknown instrument NSE NOSUCH"))
     }

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized)
 struct VegaOMSProcessTests {
     func logonCLIENT1(_ c: FIXTestClient, seq: Int) async throws -> FIXMessage? {
-        try await c.send("8=FIX.4.4|35=A|34=\(seq)|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|553=CLIENT1|554=demo|")
+        try await c.send("8=FIX.4.4|35=A|34=\(seq)|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
         return await c.receive()
     }
 
@@ -18,7 +18,7 @@ struct VegaOMSProcessTests {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
         let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log"]
         let first = VegaOMSProcess(arguments: args)
-        try first.start()
+        try await first.start()
         // A new database is seeded: the search API finds the demo instruments.
         let (body, response) = try await URLSession.shared.data(
             from: URL(string: "http://127.0.0.1:\(first.httpPort)/api/instruments/search?query=RELIANCE&limit=5")!)
@@ -27,7 +27,7 @@ struct VegaOMSProcessTests {
         let c = try await FIXTestClient.connect(port: first.port)
         #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
         let drop = try await FIXTestClient.connect(port: first.port)
-        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=30|553=DROPCOPY|554=dropcopy|")
+        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=120|553=DROPCOPY|554=dropcopy|")
         #expect(await drop.receive()?.msgType == "A")
         // A buy limit above the paper market (RELIANCE is priced mid-band, about 1542) fills at once.
         try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=C1-0001|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
@@ -53,12 +53,12 @@ struct VegaOMSProcessTests {
         let short = try #require(await c.receive())
         #expect(short.string(150) == "8" && short.int(103) == 11 && short.string(5006) == "UNSUPPORTED")
         #expect(short.string(58) == "UNSUPPORTED: side=5" && short.string(11) == "C1-0003")
-        first.kill9()
+        await first.kill9()
         await c.close()
         await drop.close()
 
         let second = VegaOMSProcess(arguments: args)
-        try second.start()
+        try await second.start()
         defer { second.terminate() }
         let d = try await FIXTestClient.connect(port: second.port)
         let logon = try #require(try await logonCLIENT1(d, seq: 5))
@@ -70,30 +70,28 @@ struct VegaOMSProcessTests {
         #expect(got == ["8@2*", "8@3*", "8@4*", "8@5*", "8@6*", "4@7*"])
         // SIGTERM: the client gets a Logout and the process exits cleanly.
         second.terminate()
-        let bye = await d.receive(timeout: .seconds(10))
+        let bye = await d.receive(timeout: .seconds(30))
         #expect(bye?.msgType == "5")
-        second.process.waitUntilExit()
+        _ = try await second.exit()
         #expect(second.process.terminationStatus == 0)
     }
 
-    @Test func badSettingsFileStopsTheStartNamingFileLineAndKey() throws {
+    @Test func badSettingsFileStopsTheStartNamingFileLineAndKey() async throws {
         let path = NSTemporaryDirectory() + "bad-\(UUID().uuidString).cfg"
         try "[SESSION]\nBeginString=FIX.4.4\nSenderCompID=VEGA\nTargetCompID=X\nConnectionType=acceptor\nSocketAcceptPort=9\nHeartBtInt=soon\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         let p = VegaOMSProcess(arguments: ["--config", path, "--db", NSTemporaryDirectory() + "unused-\(UUID().uuidString).db"])
         try p.process.run()
-        p.process.waitUntilExit()
+        let err = try await p.exit()
         #expect(p.process.terminationStatus == 2)
-        let err = String(decoding: p.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(err.contains("\(path):7: HeartBtInt:"))
     }
 
-    @Test func badFlagsGiveAMessageAndNonZeroExit() throws {
+    @Test func badFlagsGiveAMessageAndNonZeroExit() async throws {
         let p = VegaOMSProcess(arguments: ["--fix-port", "70000"])
         try p.process.run()
-        p.process.waitUntilExit()
+        let err = try await p.exit()
         #expect(p.process.terminationStatus != 0)
-        let err = String(decoding: p.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(err.contains("--fix-port"))
     }
 
@@ -101,7 +99,7 @@ struct VegaOMSProcessTests {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
         let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
                                                 "--log-dir", dir + "/log"])
-        try server.start()
+        try await server.start()
         defer { server.terminate() }
         let before = try #require(server.residentKB)
         let big = String(repeating: "X", count: 10 << 20)

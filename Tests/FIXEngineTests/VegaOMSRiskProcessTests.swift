@@ -6,8 +6,8 @@ import Testing
 
 /// Runs the built `trader-cli` next to `vega-oms`.
 enum TraderCLIProcess {
-    static func run(_ args: [String]) throws -> ChildProcess {
-        try ChildProcess.run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"),
+    static func run(_ args: [String]) async throws -> ChildProcess {
+        try await ChildProcess.run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"),
                              args)
     }
 }
@@ -24,7 +24,7 @@ struct VegaOMSRiskProcessTests {
 
         init(port: Int) async throws {
             client = try await FIXTestClient.connect(port: port)
-            try await client.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|553=CLIENT1|554=demo|")
+            try await client.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
             guard await client.receive()?.msgType == "A" else { throw VegaOMSProcess.ProcessError(message: "no logon") }
         }
 
@@ -35,7 +35,7 @@ struct VegaOMSRiskProcessTests {
             let id = "R-\(next)"
             next += 1
             try await client.send("8=FIX.4.4|35=D|34=\(seq)|49=CLIENT1|52=<TIME>|56=VEGA|11=\(id)|21=1|59=0|60=<TIME>|\(fields)")
-            while let m = await client.receive(timeout: .seconds(10)) {
+            while let m = await client.receive(timeout: .seconds(30)) {
                 if m.msgType == "8", m.string(11) == id, ["8", "0"].contains(m.string(150) ?? "") { return m }
             }
             throw VegaOMSProcess.ProcessError(message: "no report for \(id) (\(fields))")
@@ -59,13 +59,13 @@ struct VegaOMSRiskProcessTests {
         let dir = NSTemporaryDirectory() + "vega-risk-\(UUID().uuidString)"
         let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
                                                 "--log-dir", dir + "/log", "--clock", "simulated=2026-11-26T10:00:00+05:30"])
-        try server.start()
+        try await server.start()
         defer { server.terminate() }
         let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
-        func cli(_ args: [String]) throws -> ChildProcess { try TraderCLIProcess.run(args + api) }
+        func cli(_ args: [String]) async throws -> ChildProcess { try await TraderCLIProcess.run(args + api) }
 
         // A new client's limits, set through trader-cli (audited as `risk-test`).
-        let set = try cli(["limits", "set", "RISK01", "--max-order-value", "100000", "--max-order-quantity", "5000",
+        let set = try await cli(["limits", "set", "RISK01", "--max-order-value", "100000", "--max-order-quantity", "5000",
                            "--max-open-orders", "2", "--available-margin", "100000", "--intraday-var-limit", "100",
                            "--symbol-order-cap", "NSE_EQ|INE002A01018=50", "--by", "risk-test"])
         #expect(set.status == 0, "\(set.stderr)")
@@ -103,20 +103,20 @@ struct VegaOMSRiskProcessTests {
         expectRejected(try await d.order(r + "38=10|40=2|44=1400.00|54=1|" + Self.reliance), code: "RISK_CLIENT_LIMIT",
                        reason: 3, text: "RISK_CLIENT_LIMIT: rule=maxOpenOrders limit=2 value=3")
         // A change made while the server runs applies to the next order: open value instead of open orders.
-        #expect(try cli(["limits", "set", "RISK01", "--max-open-orders", "off", "--max-open-value", "30000",
+        #expect(try await cli(["limits", "set", "RISK01", "--max-open-orders", "off", "--max-open-value", "30000",
                          "--by", "risk-test"]).status == 0)
         expectRejected(try await d.order(r + "38=10|40=2|44=1400.00|54=1|" + Self.reliance), code: "RISK_CLIENT_LIMIT",
                        reason: 3, text: "RISK_CLIENT_LIMIT: rule=maxOpenValue limit=30000.00 value=42000.00")
 
         // SPAN: one NIFTY lot needs more than ₹100000; with more margin it passes.
-        #expect(try cli(["limits", "set", "RISK01", "--max-order-value", "5000000", "--max-open-value", "off",
+        #expect(try await cli(["limits", "set", "RISK01", "--max-order-value", "5000000", "--max-open-value", "off",
                          "--by", "risk-test"]).status == 0)
         let span = try await d.order(r + "38=65|40=2|44=26000.00|54=1|" + Self.niftyFuture)
         expectRejected(span, code: "RISK_MARGIN", reason: 3, text: "RISK_MARGIN: rule=spanMargin required=")
         #expect(span.string(58)?.hasSuffix(" available=100000.00") == true)
-        #expect(try cli(["limits", "set", "RISK01", "--available-margin", "1000000", "--by", "risk-test"]).status == 0)
+        #expect(try await cli(["limits", "set", "RISK01", "--available-margin", "1000000", "--by", "risk-test"]).status == 0)
         #expect(try await d.order(r + "38=65|40=2|44=26000.00|54=1|" + Self.niftyFuture).string(150) == "0")
-        let margin = try cli(["margin", "RISK01"])
+        let margin = try await cli(["margin", "RISK01"])
         #expect(margin.status == 0, "\(margin.stderr)")
         #expect(margin.stdout.contains("Scan risk") && margin.stdout.contains("NSE_INDEX|Nifty 50"))
         #expect(margin.stdout.split(separator: "\n").contains { $0.hasPrefix("  Available ") && $0.hasSuffix(" 1000000.00") })
@@ -131,22 +131,22 @@ struct VegaOMSRiskProcessTests {
                        code: "RISK_CLIENT_LIMIT", reason: 3, text: "RISK_CLIENT_LIMIT: rule=limitsNotConfigured client=NOLIMITS")
 
         // The audit shows who changed what.
-        let show = try cli(["limits", "show", "RISK01"])
+        let show = try await cli(["limits", "show", "RISK01"])
         #expect(show.status == 0)
         #expect(show.stdout.contains("risk-test availableMargin: 100000.00 -> 1000000.00"))
         #expect(show.stdout.contains("maxOpenValue      off"))
         await d.client.close()
     }
 
-    @Test func cliRefusesBadArgumentsWithAMessage() throws {
-        let bad = try TraderCLIProcess.run(["limits", "set", "DEMO01", "--max-daily-loss=-5", "--by", "x"])
+    @Test func cliRefusesBadArgumentsWithAMessage() async throws {
+        let bad = try await TraderCLIProcess.run(["limits", "set", "DEMO01", "--max-daily-loss=-5", "--by", "x"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("maxDailyLoss: `-5` is not a rupee amount ≥ 0"))
-        let none = try TraderCLIProcess.run(["limits", "set", "DEMO01", "--by", "x"])
+        let none = try await TraderCLIProcess.run(["limits", "set", "DEMO01", "--by", "x"])
         #expect(none.status != 0 && none.stderr.contains("give at least one limit to change"))
-        let cap = try TraderCLIProcess.run(["limits", "set", "DEMO01", "--symbol-order-cap", "RELIANCE", "--by", "x"])
+        let cap = try await TraderCLIProcess.run(["limits", "set", "DEMO01", "--symbol-order-cap", "RELIANCE", "--by", "x"])
         #expect(cap.status != 0 && cap.stderr.contains("is not INSTRUMENT_KEY=QTY"))
-        let down = try TraderCLIProcess.run(["margin", "DEMO01", "--server", "http://127.0.0.1:9"])
+        let down = try await TraderCLIProcess.run(["margin", "DEMO01", "--server", "http://127.0.0.1:9"])
         #expect(down.status != 0 && down.stderr.contains("cannot reach the server"))
     }
 

@@ -18,8 +18,8 @@ struct CLIRun {
     var stdout: String
     var stderr: String
 
-    static func run(_ args: [String], cwd: URL? = nil) throws -> CLIRun {
-        let r = try ToolRun.run("trader-cli", args, cwd: cwd)
+    static func run(_ args: [String], cwd: URL? = nil) async throws -> CLIRun {
+        let r = try await ToolRun.run("trader-cli", args, cwd: cwd)
         return CLIRun(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
@@ -89,12 +89,12 @@ final class CLIWorkspace: @unchecked Sendable {
 }
 
 @Suite struct TraderCLIProcessTests {
-    @Test func seedThenSearchADatabaseFile() throws {
+    @Test func seedThenSearchADatabaseFile() async throws {
         let ws = try CLIWorkspace()
-        let seed = try CLIRun.run(["seed", "--db", ws.db, "--seeds", CLIWorkspace.seeds])
+        let seed = try await CLIRun.run(["seed", "--db", ws.db, "--seeds", CLIWorkspace.seeds])
         #expect(seed.status == 0, "\(seed.stderr)")
         #expect(seed.stdout.contains("complete.json (bod): read 141, inserted 141"))
-        let table = try CLIRun.run(["search", "RELIANCE", "--db", ws.db, "--limit", "3"])
+        let table = try await CLIRun.run(["search", "RELIANCE", "--db", ws.db, "--limit", "3"])
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.count == 4)
@@ -102,30 +102,30 @@ final class CLIWorkspace: @unchecked Sendable {
         #expect(lines[1].hasPrefix("RELIANCE "))
         #expect(lines[1].contains("NSE_EQ|INE002A01018"))
         #expect(lines[3].hasPrefix("RELIANCE FUT 29 DEC 26"))
-        let json = try CLIRun.run(["search", "sbin", "--db", ws.db, "--json"])
+        let json = try await CLIRun.run(["search", "sbin", "--db", ws.db, "--json"])
         let body = try JSONDecoder().decode(InstrumentSearchResponse.self, from: Data(json.stdout.utf8))
         #expect(body.results.map(\.instrumentKey).prefix(2) == ["NSE_EQ|INE062A01020", "BSE_EQ|INE062A01020"])
     }
 
-    @Test func loadInstrumentsPrintsReportsAndFailsOnARefusedFile() throws {
+    @Test func loadInstrumentsPrintsReportsAndFailsOnARefusedFile() async throws {
         let ws = try CLIWorkspace()
         let good = try ws.gzip("complete.json.gz", """
             [{"segment":"NSE_EQ","name":"RELIANCE INDUSTRIES LTD","exchange":"NSE","isin":"INE002A01018","instrument_type":"EQ","instrument_key":"NSE_EQ|INE002A01018","lot_size":1,"exchange_token":"2885","tick_size":10.0,"trading_symbol":"RELIANCE"},
              {"segment":"NSE_EQ","name":"BROKEN","exchange":"NSE","instrument_type":"EQ","trading_symbol":"BROKEN"}]
             """)
-        let ok = try CLIRun.run(["load-instruments", "--db", ws.db, good])
+        let ok = try await CLIRun.run(["load-instruments", "--db", ws.db, good])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("complete.json.gz (bod): read 2, inserted 1, updated 0, unchanged 0, deactivated 0, rejected 1"))
         #expect(ok.stdout.contains("rejected #1: instrument_key is missing"))
         let notGzip = try ws.file("NSE.json.gz", Array("[]".utf8))
-        let refused = try CLIRun.run(["load-instruments", "--db", ws.db, notGzip, good])
+        let refused = try await CLIRun.run(["load-instruments", "--db", ws.db, notGzip, good])
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("NSE.json.gz: REFUSED NOT_GZIP"))
         #expect(refused.stdout.contains("read 2, inserted 0, updated 0, unchanged 1"))
-        let json = try CLIRun.run(["load-instruments", "--db", ws.db, "--json", good])
+        let json = try await CLIRun.run(["load-instruments", "--db", ws.db, "--json", good])
         let reports = try JSONDecoder().decode([LoadReportDTO].self, from: Data(json.stdout.utf8))
         #expect(reports.map(\.unchanged) == [1])
-        let missing = try CLIRun.run(["load-instruments", "--db", ws.db, "/no/such.json.gz"])
+        let missing = try await CLIRun.run(["load-instruments", "--db", ws.db, "/no/such.json.gz"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("cannot read /no/such.json.gz"))
     }
@@ -153,16 +153,12 @@ final class CLIWorkspace: @unchecked Sendable {
             #expect(refused.status == 1)
             #expect(refused.stdout.contains("REFUSED NOT_GZIP"))
         }
-        let down = try CLIRun.run(["search", "infy", "--server", "http://127.0.0.1:9"])
+        let down = try await CLIRun.run(["search", "infy", "--server", "http://127.0.0.1:9"])
         #expect(down.status != 0)
         #expect(down.stderr.contains("cannot reach the server"))
         try pool.close()
     }
 
     /// Runs the CLI off the cooperative pool (it blocks while the in-process server answers).
-    static func runDetached(_ args: [String]) async throws -> CLIRun {
-        try await withCheckedThrowingContinuation { c in
-            Thread.detachNewThread { c.resume(with: Result { try CLIRun.run(args) }) }
-        }
-    }
+    static func runDetached(_ args: [String]) async throws -> CLIRun { try await CLIRun.run(args) }
 }
