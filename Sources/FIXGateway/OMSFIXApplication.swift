@@ -118,7 +118,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         let attachments = journal.map { [$0(r, position)] } ?? []
         let message = r.fixMessage
         var ticket: FIXStoreTicket?
-        var owner: String
+        let owner: String
         switch r.destination {
         case .fix(let compID):
             owner = compID

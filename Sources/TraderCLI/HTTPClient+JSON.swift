@@ -5,8 +5,8 @@ import FoundationNetworking
 
 /// JSON calls to the REST API.
 extension HTTPClient {
-    /// `server` + `path` (`/api/limits/DEMO01`), the client id percent-encoded.
-    static func url(server: String, path: [String]) throws -> URL {
+    /// `server` + `path` (`/api/limits/DEMO01`), each segment percent-encoded, + `query`.
+    static func url(server: String, path: [String], query: [String: String] = [:]) throws -> URL {
         guard var c = URLComponents(string: server), c.scheme != nil else {
             throw CLIError("--server must be a URL like \(defaultServer)")
         }
@@ -14,6 +14,7 @@ extension HTTPClient {
         c.percentEncodedPath = base + "/" + path.map {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0
         }.joined(separator: "/")
+        if !query.isEmpty { c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
         guard let u = c.url else { throw CLIError("cannot make a URL from \(server)") }
         return u
     }

@@ -39,14 +39,6 @@ enum HTTPClient {
         return try await send(r)
     }
 
-    /// `server` + `path` (+ query).
-    static func url(_ server: String, _ path: String, query: [String: String] = [:]) -> URL {
-        var c = URLComponents(string: server)!
-        c.path = (c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path) + path
-        if !query.isEmpty { c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
-        return c.url!
-    }
-
     static func send(_ request: URLRequest) async throws -> Data {
         let (data, response): (Data, URLResponse)
         do {

@@ -18,6 +18,12 @@ struct ServerOptions: ParsableArguments {
     }
 
     func printJSON<T: Encodable>(_ value: T) throws { try HTTPClient.printJSON(value) }
+
+    /// Prints the server's answer: its JSON with `--json`, else `text` of it.
+    func show<T: Codable>(_ type: T.Type, _ data: Data, text: (T) -> String) throws {
+        let value = try HTTPClient.decode(type, data)
+        if json { try printJSON(value) } else { print(text(value), terminator: "") }
+    }
 }
 
 struct PlaceOrderCommand: AsyncParsableCommand {
@@ -69,10 +75,9 @@ struct PlaceOrderCommand: AsyncParsableCommand {
                                      price: price.flatMap { Price($0) }, triggerPrice: triggerPrice.flatMap { Price($0) },
                                      validity: validity, broker: broker, client: client, clientOrderId: clientOrderId,
                                      afterMarket: afterMarket ? true : nil)
-        let data = try await HTTPClient.post(HTTPClient.url(options.server, "/api/order/place"),
+        let data = try await HTTPClient.post(try HTTPClient.url(server: options.server, path: ["api", "order", "place"]),
                                              json: try JSONEncoder().encode(body))
-        let order = try HTTPClient.decode(OrderDTO.self, data)
-        if options.json { try options.printJSON(order) } else { print(OrderText.render(order), terminator: "") }
+        try options.show(OrderDTO.self, data, text: OrderText.render)
     }
 }
 
@@ -86,9 +91,8 @@ struct OrderStatusCommand: AsyncParsableCommand {
     func validate() throws { guard !id.isEmpty else { throw ValidationError("give an order id, e.g. O-12") } }
 
     func run() async throws {
-        let data = try await HTTPClient.get(HTTPClient.url(options.server, "/api/order/status", query: ["id": id]))
-        let order = try HTTPClient.decode(OrderDTO.self, data)
-        if options.json { try options.printJSON(order) } else { print(OrderText.render(order), terminator: "") }
+        let url = try HTTPClient.url(server: options.server, path: ["api", "order", "status"], query: ["id": id])
+        try options.show(OrderDTO.self, try await HTTPClient.get(url), text: OrderText.render)
     }
 }
 
@@ -102,9 +106,8 @@ struct CancelCommand: AsyncParsableCommand {
     func validate() throws { guard !id.isEmpty else { throw ValidationError("give an order id, e.g. O-12") } }
 
     func run() async throws {
-        let data = try await HTTPClient.post(HTTPClient.url(options.server, "/api/order/cancel", query: ["id": id]))
-        let order = try HTTPClient.decode(OrderDTO.self, data)
-        if options.json { try options.printJSON(order) } else { print(OrderText.render(order), terminator: "") }
+        let url = try HTTPClient.url(server: options.server, path: ["api", "order", "cancel"], query: ["id": id])
+        try options.show(OrderDTO.self, try await HTTPClient.post(url), text: OrderText.render)
     }
 }
 
@@ -117,10 +120,9 @@ struct PortfolioCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let data = try await HTTPClient.get(HTTPClient.url(options.server, "/api/portfolio",
-                                                           query: client.map { ["client": $0] } ?? [:]))
-        let p = try HTTPClient.decode(PortfolioDTO.self, data)
-        if options.json { try options.printJSON(p) } else { print(OrderText.render(p), terminator: "") }
+        let url = try HTTPClient.url(server: options.server, path: ["api", "portfolio"],
+                                     query: client.map { ["client": $0] } ?? [:])
+        try options.show(PortfolioDTO.self, try await HTTPClient.get(url), text: OrderText.render)
     }
 }
 

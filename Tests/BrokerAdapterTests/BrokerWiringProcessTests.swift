@@ -80,18 +80,14 @@ struct BrokerWiringProcessTests {
         throw CancellationError()
     }
 
-    /// Runs a child process to completion on a Dispatch thread: waiting for it must not hold one of the few
-    /// cooperative threads, which the fakes (in this process) need to answer the server the child talks to.
+    /// Runs a child process to completion off the cooperative pool (`ChildProcess.run`): the fakes in this process
+    /// need those threads to answer the server the child talks to.
     static func run(_ executable: URL, _ args: [String]) async throws -> ChildProcess {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                c.resume(with: Result { try ChildProcess.runBlocking(executable, args, cwd: VegaOMSProcess.root) })
-            }
-        }
+        try await ChildProcess.run(executable, args, cwd: VegaOMSProcess.root)
     }
 
     static func traderCLI(_ args: [String]) async throws -> ChildProcess {
-        try await run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"), args)
+        try await ToolRun.run("trader-cli", args, cwd: VegaOMSProcess.root)
     }
 
     @Test func vegaOMSSendsAnUpstoxOrderToKiteWhenUpstoxsTokenHasExpired() async throws {

@@ -4,14 +4,6 @@ import Foundation
 import OMSTestSupport
 import Testing
 
-/// Runs the built `trader-cli` next to `vega-oms`.
-enum TraderCLIProcess {
-    static func run(_ args: [String]) async throws -> ChildProcess {
-        try await ChildProcess.run(VegaOMSProcess.executable.deletingLastPathComponent().appendingPathComponent("trader-cli"),
-                             args)
-    }
-}
-
 /// Every risk rejection through a real FIX socket of the real vega-oms process (one process, many orders), with
 /// the limits set by the real trader-cli process over REST while the server runs.
 @Suite(.serialized)
@@ -62,7 +54,7 @@ struct VegaOMSRiskProcessTests {
         try await server.start()
         defer { server.terminate() }
         let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
-        func cli(_ args: [String]) async throws -> ChildProcess { try await TraderCLIProcess.run(args + api) }
+        func cli(_ args: [String]) async throws -> ChildProcess { try await ToolRun.run("trader-cli", args + api) }
 
         // A new client's limits, set through trader-cli (audited as `risk-test`).
         let set = try await cli(["limits", "set", "RISK01", "--max-order-value", "100000", "--max-order-quantity", "5000",
@@ -139,14 +131,14 @@ struct VegaOMSRiskProcessTests {
     }
 
     @Test func cliRefusesBadArgumentsWithAMessage() async throws {
-        let bad = try await TraderCLIProcess.run(["limits", "set", "DEMO01", "--max-daily-loss=-5", "--by", "x"])
+        let bad = try await ToolRun.run("trader-cli", ["limits", "set", "DEMO01", "--max-daily-loss=-5", "--by", "x"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("maxDailyLoss: `-5` is not a rupee amount ≥ 0"))
-        let none = try await TraderCLIProcess.run(["limits", "set", "DEMO01", "--by", "x"])
+        let none = try await ToolRun.run("trader-cli", ["limits", "set", "DEMO01", "--by", "x"])
         #expect(none.status != 0 && none.stderr.contains("give at least one limit to change"))
-        let cap = try await TraderCLIProcess.run(["limits", "set", "DEMO01", "--symbol-order-cap", "RELIANCE", "--by", "x"])
+        let cap = try await ToolRun.run("trader-cli", ["limits", "set", "DEMO01", "--symbol-order-cap", "RELIANCE", "--by", "x"])
         #expect(cap.status != 0 && cap.stderr.contains("is not INSTRUMENT_KEY=QTY"))
-        let down = try await TraderCLIProcess.run(["margin", "DEMO01", "--server", "http://127.0.0.1:9"])
+        let down = try await ToolRun.run("trader-cli", ["margin", "DEMO01", "--server", "http://127.0.0.1:9"])
         #expect(down.status != 0 && down.stderr.contains("cannot reach the server"))
     }
 

@@ -140,16 +140,16 @@ final class CLIWorkspace: @unchecked Sendable {
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let server = "http://127.0.0.1:\(client.port!)"
-            let r = try await Self.runDetached(["search", "infy", "--server", server, "--limit", "2"])
+            let r = try await CLIRun.run(["search", "infy", "--server", server, "--limit", "2"])
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.split(separator: "\n").count == 3)
             #expect(r.stdout.contains("NSE_EQ|INE009A01021"))
             let bands = try ws.file("bands.csv", Array("date,exchange,symbol,lower_limit,upper_limit\n2026-11-26,NSE,TCS,3000,3600\n".utf8))
-            let load = try await Self.runDetached(["load-instruments", "--server", server, bands])
+            let load = try await CLIRun.run(["load-instruments", "--server", server, bands])
             #expect(load.status == 0, "\(load.stderr)")
             #expect(load.stdout.contains("bands.csv (price-bands): read 1, inserted 1"))
             let bad = try ws.file("complete.json.gz", Array("[]".utf8))
-            let refused = try await Self.runDetached(["load-instruments", "--server", server, bad])
+            let refused = try await CLIRun.run(["load-instruments", "--server", server, bad])
             #expect(refused.status == 1)
             #expect(refused.stdout.contains("REFUSED NOT_GZIP"))
         }
@@ -159,6 +159,4 @@ final class CLIWorkspace: @unchecked Sendable {
         try pool.close()
     }
 
-    /// Runs the CLI off the cooperative pool (it blocks while the in-process server answers).
-    static func runDetached(_ args: [String]) async throws -> CLIRun { try await CLIRun.run(args) }
 }

@@ -45,8 +45,8 @@ extension OrderEngine {
                 if case .closed = n { risk?.orderClosed(res) }
             } else if let i = r.instrument, let product = r.product {
                 // An order restored after a restart has no reservation: its fills still move the risk books.
-                (risk as? LimitRiskEngine)?.recordTrade(client: r.request.client, instrument: i, product: product,
-                                                        side: r.request.side, quantity: qty, price: px)
+                limitEngine?.recordTrade(client: r.request.client, instrument: i, product: product,
+                                         side: r.request.side, quantity: qty, price: px)
             }
             deliver(r, .fill(quantity: qty, price: px, tradeID: "\(r.broker?.rawValue ?? "BROKER"):\(tradeID)"))
         case .canceled(_, let raw):

@@ -9,7 +9,7 @@ extension OrderEngine {
         public var description: String { "the order engine runs without a limit risk engine" }
     }
 
-    private var limitEngine: LimitRiskEngine? { risk as? LimitRiskEngine }
+    var limitEngine: LimitRiskEngine? { risk as? LimitRiskEngine }
 
     /// Replaces the client's limits; they apply from the next order on (exposure state is kept).
     public func setRiskLimits(_ limits: RiskLimits, for client: ClientID) throws(RiskAccessError) {
