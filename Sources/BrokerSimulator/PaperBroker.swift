@@ -95,6 +95,16 @@ public actor PaperBroker: BrokerAdapter {
 
     public func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
         if config.latency > .zero { try? await Task.sleep(for: config.latency) }
+        return placeNow(order)
+    }
+
+    /// Every order in one visit to the broker (after one simulated latency).
+    public func place(batch orders: [BrokerOrderRequest]) async -> [Result<BrokerPlacement, BrokerError>] {
+        if config.latency > .zero { try? await Task.sleep(for: config.latency) }
+        return orders.map { .success(placeNow($0)) }
+    }
+
+    private func placeNow(_ order: BrokerOrderRequest) -> BrokerPlacement {
         if let existing = book[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
         let brokerID = "\(config.idPrefix)PB\(nextID)"
         nextID += 1

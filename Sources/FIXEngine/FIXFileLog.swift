@@ -4,17 +4,18 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
-/// QuickFIX's FileLog through swift-log: per session, `<dir>/<session>.messages.log` (in and out) and
-/// `<dir>/<session>.event.log`. Passwords (554) are masked. Message lines are buffered and written in
-/// blocks (at 64 KB, or 20 ms after the first unwritten line, and on `flush()`), so that a busy session
-/// does not make a system call per message; event lines are written at once. The log is for reading: the
-/// durable record of what was sent is the message store.
+/// QuickFIX's FileLog: per session, `<dir>/<session>.messages.log` (in and out) and
+/// `<dir>/<session>.event.log` (through swift-log). Passwords (554) are masked. Message lines are formatted
+/// straight into a byte buffer (no String per message) and written in blocks (at 64 KB, or 20 ms after the
+/// first unwritten line, and on `flush()`), so that a busy session does not make a system call per message;
+/// event lines are written at once. The log is for reading: the durable record of what was sent is the
+/// message store.
 public final class FIXFileLog: FIXSessionLog, @unchecked Sendable {
-    // @unchecked: `loggers` is guarded by `lock`; Logger values are themselves Sendable.
+    // @unchecked: `loggers` is guarded by `lock`; sinks and Logger values are themselves thread-safe.
     let directory: String
     let clock: WallClock
     private let lock = NIOLock()
-    private var loggers: [FIXSessionID: (messages: Logger, events: Logger)] = [:]
+    private var loggers: [FIXSessionID: (messages: FileLogHandler.Sink, events: Logger)] = [:]
 
     public init(directory: String, clock: WallClock = SystemWallClock()) throws {
         self.directory = directory
@@ -22,27 +23,38 @@ public final class FIXFileLog: FIXSessionLog, @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    private func pair(_ id: FIXSessionID) -> (messages: Logger, events: Logger) {
+    private func pair(_ id: FIXSessionID) -> (messages: FileLogHandler.Sink, events: Logger) {
         lock.withLock {
             if let p = loggers[id] { return p }
             let base = "\(id.beginString)-\(id.senderCompID)-\(id.targetCompID)"
             let dir = directory
             let c = clock
-            let m = Logger(label: "fix.messages.\(base)") {
-                _ in FileLogHandler(path: "\(dir)/\(base).messages.log", clock: c, buffered: true)
-            }
+            let m = FileLogHandler.sink(path: "\(dir)/\(base).messages.log", buffered: true)
             let e = Logger(label: "fix.events.\(base)") { _ in FileLogHandler(path: "\(dir)/\(base).event.log", clock: c) }
             loggers[id] = (m, e)
             return (m, e)
         }
     }
 
+    private static let inPrefix = Array(" : in ".utf8)
+    private static let outPrefix = Array(" : out ".utf8)
+
     public func incoming(_ id: FIXSessionID, _ bytes: [UInt8]) {
-        pair(id).messages.info("\(FIXSessionLogFormat.readable(bytes))", metadata: ["dir": "in"])
+        let now = clock.now()
+        pair(id).messages.append { buffer in Self.line(now, Self.inPrefix, bytes, into: &buffer) }
     }
 
     public func outgoing(_ id: FIXSessionID, _ bytes: [UInt8]) {
-        pair(id).messages.info("\(FIXSessionLogFormat.readable(bytes))", metadata: ["dir": "out"])
+        let now = clock.now()
+        pair(id).messages.append { buffer in Self.line(now, Self.outPrefix, bytes, into: &buffer) }
+    }
+
+    /// `<time> : in|out <message with | for SOH and 554 masked>\n`
+    static func line(_ time: FIXTimestamp, _ prefix: [UInt8], _ bytes: [UInt8], into out: inout [UInt8]) {
+        time.append(to: &out)
+        out.append(contentsOf: prefix)
+        FIXSessionLogFormat.appendReadable(bytes, to: &out)
+        out.append(UInt8(ascii: "\n"))
     }
 
     public func event(_ id: FIXSessionID, _ text: String) {
@@ -74,9 +86,12 @@ public struct FileLogHandler: LogHandler {
             self.buffered = buffered
         }
 
-        func write(_ s: String) {
+        func write(_ s: String) { append { $0.append(contentsOf: s.utf8) } }
+
+        /// Adds to the buffer under the lock (written at once when unbuffered or at a block's size).
+        func append(_ body: (inout [UInt8]) -> Void) {
             let schedule: Bool = lock.withLock {
-                buffer.append(contentsOf: s.utf8)
+                body(&buffer)
                 if !buffered || buffer.count >= Self.blockSize {
                     writeBuffer()
                     return false
@@ -106,13 +121,18 @@ public struct FileLogHandler: LogHandler {
 
     /// - Parameter buffered: lines are written in blocks (see `FIXFileLog`) rather than one by one.
     public init(path: String, clock: WallClock = SystemWallClock(), buffered: Bool = false) {
-        self.sink = FileLogHandler.sinks.withLockedValue { s in
+        self.sink = Self.sink(path: path, buffered: buffered)
+        self.clock = clock
+    }
+
+    /// The one sink of a file (every handler of a path shares it).
+    static func sink(path: String, buffered: Bool) -> Sink {
+        sinks.withLockedValue { s in
             if let x = s[path] { return x }
             let x = Sink(path: path, buffered: buffered)
             s[path] = x
             return x
         }
-        self.clock = clock
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

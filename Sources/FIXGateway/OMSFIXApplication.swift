@@ -20,20 +20,12 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         case marker(CheckedContinuation<FIXStoreTicket, Never>)
     }
 
-    enum Command: Sendable {
-        case submit(OrderRequest)
-        case rejectUnmapped(OrderSource, ClientOrderID, Side, String?, OrderRejection)
-        case cancel(OrderSource, ClientOrderID, ClientOrderID)
-        case replace(OrderSource, ClientOrderID, ClientOrderID, Quantity, Price?)
-        case status(OrderSource, ClientOrderID)
-    }
-
     private let sessions = NIOLockedValueBox<[String: FIXSession]>([:])
     private let dropCopies = NIOLockedValueBox<[FIXSession]>([])
-    private let commands: AsyncStream<Command>.Continuation
-    private let commandStream: AsyncStream<Command>
-    private let reports: AsyncStream<Outbound>.Continuation
-    private let reportStream: AsyncStream<Outbound>
+    /// Orders in, reports out: each loop takes everything queued at once (one visit to the engine or to a
+    /// session for many messages under load).
+    private let commands = BatchQueue<OrderCommand>()
+    private let reports = BatchQueue<Outbound>()
     private let engineBox = NIOLockedValueBox<OrderEngine?>(nil)
     private let store: (any FIXMessageStore)?
     private let journal: Journal?
@@ -45,8 +37,6 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
     ///   - store: where reports are made durable (with `journal`); nil: nothing is stored.
     ///   - positions: the portfolio as stored.
     public init(store: (any FIXMessageStore)? = nil, journal: Journal? = nil, positions: [PortfolioPosition] = []) {
-        (commandStream, commands) = AsyncStream.makeStream(of: Command.self)
-        (reportStream, reports) = AsyncStream.makeStream(of: Outbound.self)
         self.store = store
         self.journal = journal
         self.book = NIOLockedValueBox(PortfolioBook(positions))
@@ -71,30 +61,15 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         engineBox.withLockedValue { $0 = engine }
         await withTaskGroup(of: Void.self) { g in
             g.addTask {
-                for await c in self.commandStream {
-                    switch c {
-                    case .submit(let r): await engine.submit(r)
-                    case .rejectUnmapped(let s, let c, let side, let symbol, let why):
-                        await engine.rejectUnmapped(source: s, clientOrderID: c, side: side, symbol: symbol, rejection: why)
-                    case .cancel(let s, let c, let o): await engine.cancel(source: s, clientOrderID: c, origClientOrderID: o)
-                    case .replace(let s, let c, let o, let q, let p):
-                        await engine.replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)
-                    case .status(let s, let c): await engine.status(source: s, clientOrderID: c)
-                    }
-                }
+                while let batch = await self.commands.next() { await engine.perform(batch) }
             }
             g.addTask {
-                for await o in self.reportStream {
-                    switch o {
-                    case .report(let r): await self.send(r)
-                    case .marker(let c): c.resume(returning: self.lastTicket.withLockedValue { $0 })
-                    }
-                }
+                while let batch = await self.reports.next() { await self.send(batch) }
             }
         }
     }
 
-    public func deliver(_ report: OrderReport) { reports.yield(.report(report)) }
+    public func deliver(_ report: OrderReport) { reports.push(.report(report)) }
 
     /// Returns once every report delivered so far is durable.
     public func waitUntilDurable(_ orderID: OrderID) async throws { try await reportsDurable() }
@@ -102,36 +77,89 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
     /// Returns once every report delivered before this call is stored and durable.
     public func reportsDurable() async throws {
         guard let store else { return }
-        let ticket = await withCheckedContinuation { reports.yield(.marker($0)) }
+        let ticket = await withCheckedContinuation { reports.push(.marker($0)) }
         try await store.waitDurable(ticket)
     }
 
-    private func send(_ r: OrderReport) async {
-        var position: PortfolioPosition?
-        if case .fill(let q, let px, _) = r.kind, let o = r.order, let i = o.instrument, let product = o.product {
-            let day = Int(ISTDateTime(epochMilliseconds: r.transactTime).date.daysSinceEpoch)
-            position = book.withLockedValue {
-                $0.apply(client: o.client, broker: o.broker ?? .paper, instrument: i, product: product,
-                         side: o.request.side, quantity: q, price: px, tradingDay: day)
+    /// Sends a batch of reports in order; a marker is answered once every report before it was handed over.
+    private func send(_ batch: [Outbound]) async {
+        var reports: [OrderReport] = []
+        for o in batch {
+            switch o {
+            case .report(let r): reports.append(r)
+            case .marker(let c):
+                await send(reports)
+                reports.removeAll()
+                c.resume(returning: lastTicket.withLockedValue { $0 })
             }
         }
-        let attachments = journal.map { [$0(r, position)] } ?? []
-        let message = r.fixMessage
-        var ticket: FIXStoreTicket?
+        await send(reports)
+    }
+
+    private struct Outgoing {
+        let message: FIXOutboundMessage
+        let attachments: [any FIXStoreAttachment]
+        let session: String?
+        /// The client whose report it is, for drop-copy filters: the session's CompID, or the client id.
         let owner: String
-        switch r.destination {
-        case .fix(let compID):
-            owner = compID
-            if let s = sessions.withLockedValue({ $0[compID] }) { ticket = await s.send(message, alongside: attachments) }
-        case .cli, .rest:
-            owner = r.client?.rawValue ?? r.destination.description
+        let isExecutionReport: Bool
+    }
+
+    /// Each client session gets its reports in one visit, then each drop copy its copies; reports for no
+    /// session (REST, CLI) are stored with their journal data alone.
+    private func send(_ reports: [OrderReport]) async {
+        guard !reports.isEmpty else { return }
+        var items: [Outgoing] = []
+        items.reserveCapacity(reports.count)
+        for r in reports {
+            var position: PortfolioPosition?
+            if case .fill(let q, let px, _) = r.kind, let o = r.order, let i = o.instrument, let product = o.product {
+                let day = Int(ISTDateTime(epochMilliseconds: r.transactTime).date.daysSinceEpoch)
+                position = book.withLockedValue {
+                    $0.apply(client: o.client, broker: o.broker ?? .paper, instrument: i, product: product,
+                             side: o.request.side, quantity: q, price: px, tradingDay: day)
+                }
+            }
+            let attachments = journal.map { [$0(r, position)] } ?? []
+            switch r.destination {
+            case .fix(let compID):
+                items.append(Outgoing(message: r.fixMessage, attachments: attachments, session: compID, owner: compID,
+                                      isExecutionReport: r.isExecutionReport))
+            case .cli, .rest:
+                items.append(Outgoing(message: r.fixMessage, attachments: attachments, session: nil,
+                                      owner: r.client?.rawValue ?? r.destination.description,
+                                      isExecutionReport: r.isExecutionReport))
+            }
         }
-        if ticket == nil, !attachments.isEmpty, let store { ticket = store.enqueue(nil, [], attachments: attachments) }
-        if let t = ticket { lastTicket.withLockedValue { $0 = max($0, t) } }
-        guard r.isExecutionReport else { return }
+        var groups: [String: [Int]] = [:]
+        var sessionOrder: [String] = []
+        var alone: [Int] = []
+        for (i, item) in items.enumerated() {
+            guard let compID = item.session else { alone.append(i); continue }
+            if groups[compID] == nil { sessionOrder.append(compID) }
+            groups[compID, default: []].append(i)
+        }
+        var highest: FIXStoreTicket = 0
+        for compID in sessionOrder {
+            let indices = groups[compID]!
+            guard let s = sessions.withLockedValue({ $0[compID] }) else { alone.append(contentsOf: indices); continue }
+            let tickets = await s.sendAll(indices.map { (items[$0].message, items[$0].attachments) })
+            for (i, t) in zip(indices, tickets) {
+                if let t { highest = max(highest, t) } else { alone.append(i) }
+            }
+        }
+        if let store {
+            for i in alone.sorted() where !items[i].attachments.isEmpty {
+                highest = max(highest, store.enqueue(nil, [], attachments: items[i].attachments))
+            }
+        }
+        if highest > 0 { lastTicket.withLockedValue { $0 = max($0, highest) } }
+        let copies = items.filter(\.isExecutionReport)
+        guard !copies.isEmpty else { return }
         for d in dropCopies.withLockedValue({ $0 }) {
             let clients = d.settings.dropCopyClients
-            if clients.isEmpty || clients.contains(owner) { await d.send(message) }
+            let messages = copies.filter { clients.isEmpty || clients.contains($0.owner) }.map(\.message)
+            if !messages.isEmpty { await d.sendAll(messages) }
         }
     }
 
@@ -147,26 +175,26 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             case .success(var r):
                 // Routing: the order's broker (5002), else the session's DefaultBroker, else the engine's default.
                 if r.broker == nil, let b = session.settings.defaultBroker { r.broker = BrokerID(b) }
-                commands.yield(.submit(r))
+                commands.push(.submit(r))
             case .failure(let e):
                 // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
-                commands.yield(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy, o.symbol,
-                                               e.rejection))
+                commands.push(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy,
+                                              symbol: o.symbol, e.rejection))
             }
         case "F":
             guard let c = FIXOrderCancelRequest(message) else { return .unsupportedMessageType }
-            commands.yield(.cancel(source, ClientOrderID(c.clOrdID), ClientOrderID(c.origClOrdID)))
+            commands.push(.cancel(source, ClientOrderID(c.clOrdID), orig: ClientOrderID(c.origClOrdID)))
         case "G":
             guard let g = FIXOrderCancelReplaceRequest(message) else { return .unsupportedMessageType }
             guard let q = g.order.orderQty.flatMap(Self.quantity) else {
                 return .businessReject(.conditionallyRequiredFieldMissing, text: "OrderQty (38) must be a whole number",
                                        refID: g.order.clOrdID)
             }
-            commands.yield(.replace(source, ClientOrderID(g.order.clOrdID), ClientOrderID(g.origClOrdID), q,
-                                    g.order.price.flatMap { Price($0) }))
+            commands.push(.replace(source, ClientOrderID(g.order.clOrdID), orig: ClientOrderID(g.origClOrdID), q,
+                                   g.order.price.flatMap { Price($0) }))
         case "H":
             guard let h = FIXOrderStatusRequest(message) else { return .unsupportedMessageType }
-            commands.yield(.status(source, ClientOrderID(h.clOrdID)))
+            commands.push(.status(source, ClientOrderID(h.clOrdID)))
         default:
             return .unsupportedMessageType
         }

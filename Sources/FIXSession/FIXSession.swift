@@ -199,6 +199,16 @@ public actor FIXSession {
         return sendRecorded(&m, attachments: attachments).ticket
     }
 
+    /// `send(_:alongside:)` for several messages, in order, in one visit to the session.
+    public func sendAll(_ messages: [(message: FIXOutboundMessage, attachments: [any FIXStoreAttachment])]) -> [FIXStoreTicket?] {
+        messages.map { send($0.message, alongside: $0.attachments) }
+    }
+
+    /// `send(_:)` for several messages, in order, in one visit to the session.
+    public func sendAll(_ messages: [FIXOutboundMessage]) {
+        for m in messages { send(m) }
+    }
+
     var shouldSendReset: Bool {
         (settings.resetOnLogon || settings.resetOnLogout || settings.resetOnDisconnect) && nextSender == 1 && nextTarget == 1
     }

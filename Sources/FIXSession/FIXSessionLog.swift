@@ -32,19 +32,31 @@ public enum FIXSessionLogFormat {
     public static func readable(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            // Mask the value of 554=… wherever a field starts.
-            if (i == 0 || bytes[i - 1] == 1), i + 4 <= bytes.count, bytes[i] == 53, bytes[i + 1] == 53,
-               bytes[i + 2] == 52, bytes[i + 3] == 61 {
-                out.append(contentsOf: Array("554=***".utf8))
-                i += 4
-                while i < bytes.count && bytes[i] != 1 { i += 1 }
-                continue
-            }
-            out.append(bytes[i] == 1 ? UInt8(ascii: "|") : bytes[i])
-            i += 1
-        }
+        appendReadable(bytes, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// `readable`, appended to a byte buffer.
+    public static func appendReadable(_ bytes: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            var fieldStart = true
+            while i < n {
+                // Mask the value of 554=… wherever a field starts.
+                if fieldStart, i + 4 <= n, b[i] == 53, b[i + 1] == 53, b[i + 2] == 52, b[i + 3] == 61 {
+                    out.append(contentsOf: maskedPassword)
+                    i += 4
+                    while i < n && b[i] != 1 { i += 1 }
+                    continue
+                }
+                let c = b[i]
+                fieldStart = c == 1
+                out.append(fieldStart ? UInt8(ascii: "|") : c)
+                i += 1
+            }
+        }
+    }
+
+    private static let maskedPassword = Array("554=***".utf8)
 }

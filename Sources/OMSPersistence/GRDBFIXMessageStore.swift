@@ -6,6 +6,11 @@ import NIOConcurrencyHelpers
 
 /// The FIX message store in SQLite. Enqueued operations are committed by one writer task in groups:
 /// everything pending goes into one transaction, then every waiter up to that point is released.
+///
+/// An inbound sequence number alone (`setNextTarget`, no message, no attachment) does not start a commit:
+/// it rides with the next one (the reply to the message, usually), or is committed after `lazyDelay`, or
+/// as soon as someone waits for it. It is never committed before the effects of the messages it counts, so
+/// a crash can only make the peer send again what was not yet acted upon durably.
 public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, guarded by its lock; `writer` is GRDB's thread-safe writer.
     private struct Pending {
@@ -20,6 +25,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         var enqueued: UInt64 = 0
         var durable: UInt64 = 0
         var writerRunning = false
+        var lazyScheduled = false
         var failure: Error?
         var waiters: [(UInt64, CheckedContinuation<Void, Error>)] = []
     }
@@ -30,6 +36,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     let writer: any DatabaseWriter
     let attachmentWriter: AttachmentWriter?
     private let state = NIOLockedValueBox(State())
+
+    /// How long an inbound sequence number alone may wait for a commit to ride with.
+    static let lazyDelay = Duration.milliseconds(5)
 
     public init(writer: any DatabaseWriter, attachmentWriter: AttachmentWriter? = nil) {
         self.writer = writer
@@ -66,17 +75,43 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     }
 
     private func enqueue(_ p: Pending) -> FIXStoreTicket {
-        let (ticket, start) = state.withLockedValue { s -> (UInt64, Bool) in
+        let lazy = p.attachments.isEmpty && !p.operations.isEmpty && p.operations.allSatisfy {
+            if case .setNextTarget = $0 { return true } else { return false }
+        }
+        let (ticket, start, schedule) = state.withLockedValue { s -> (UInt64, Bool, Bool) in
             s.enqueued += 1
             s.pending.append(p)
+            if lazy && !s.writerRunning {
+                defer { s.lazyScheduled = true }
+                return (s.enqueued, false, !s.lazyScheduled)
+            }
             let start = !s.writerRunning
             s.writerRunning = true
-            return (s.enqueued, start)
+            return (s.enqueued, start, false)
         }
         if start { Task.detached { await self.drain() } }
+        if schedule {
+            Task.detached {
+                try? await Task.sleep(for: Self.lazyDelay)
+                self.startWriterIfIdle(clearingSchedule: true)
+            }
+        }
         return ticket
     }
 
+    /// Starts the writer when something is pending and no writer runs.
+    private func startWriterIfIdle(clearingSchedule: Bool = false) {
+        let start = state.withLockedValue { s -> Bool in
+            if clearingSchedule { s.lazyScheduled = false }
+            guard !s.writerRunning, !s.pending.isEmpty else { return false }
+            s.writerRunning = true
+            return true
+        }
+        if start { Task.detached { await self.drain() } }
+    }
+
+    static let trace = ProcessInfo.processInfo.environment["VEGA_STORE_TRACE"] != nil
+    public static let traceStats = NIOLockedValueBox<(Int, Int, Duration)>((0, 0, .zero))
     public var durableTicket: FIXStoreTicket { state.withLockedValue { $0.durable } }
 
     public func waitDurable(_ ticket: FIXStoreTicket) async throws {
@@ -87,7 +122,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 s.waiters.append((ticket, c))
                 return nil
             }
-            if let r = result { c.resume(with: r) }
+            if let r = result { c.resume(with: r) } else { startWriterIfIdle() }
         }
     }
 
@@ -108,7 +143,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             }
             if batch.isEmpty { return }
             do {
+                let t0 = ContinuousClock.now
                 try await writer.write { db in try self.apply(batch, db) }
+                if Self.trace { Self.traceStats.withLockedValue { $0.0 += 1; $0.1 += batch.count; $0.2 += ContinuousClock.now - t0 } }
                 let ready = state.withLockedValue { s -> [CheckedContinuation<Void, Error>] in
                     s.durable = upTo
                     s.inflight.removeAll()
@@ -142,18 +179,30 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             }
             try write(attachments, db)
         }
-        var seqs: [FIXSessionID: (sender: Int?, target: Int?)] = [:]
+        // Sessions of this commit (a handful): found by comparison, not by hashing three strings per message.
+        var sessions: [(id: FIXSessionID, key: String, sender: Int?, target: Int?)] = []
+        func slot(_ id: FIXSessionID) -> Int {
+            if let i = sessions.lastIndex(where: { $0.id == id }) { return i }
+            sessions.append((id, Self.key(id), nil, nil))
+            return sessions.count - 1
+        }
         let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fixMessage (fixSessionID, msgSeqNum, message) VALUES (?, ?, ?)")
+        var current = -1
         for p in batch {
             guard let id = p.id else { continue }
-            let key = Self.key(id)
+            if current < 0 || sessions[current].id != id { current = slot(id) }
             for op in p.operations {
                 switch op {
-                case .setNextSender(let n): seqs[id, default: (nil, nil)].sender = n
-                case .setNextTarget(let n): seqs[id, default: (nil, nil)].target = n
+                case .setNextSender(let n): sessions[current].sender = n
+                case .setNextTarget(let n): sessions[current].target = n
                 case .storeSent(let seq, let bytes):
-                    try insert.execute(arguments: [key, seq, Data(bytes)])
+                    var row = SQLiteRowWriter(insert)
+                    row.text(sessions[current].key)
+                    row.int(seq)
+                    row.blob(bytes)
+                    try row.run()
                 case .reset(let t):
+                    let key = sessions[current].key
                     try db.execute(sql: "DELETE FROM fixMessage WHERE fixSessionID = ?", arguments: [key])
                     try db.execute(sql: """
                         INSERT INTO fixSession (id, beginString, senderCompID, targetCompID, nextSenderMsgSeqNum,
@@ -161,16 +210,17 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                         ON CONFLICT(id) DO UPDATE SET nextSenderMsgSeqNum = 1, nextTargetMsgSeqNum = 1,
                                                       creationTime = excluded.creationTime
                         """, arguments: [key, id.beginString, id.senderCompID, id.targetCompID, t.nanoseconds])
-                    seqs[id] = (nil, nil)
+                    sessions[current].sender = nil
+                    sessions[current].target = nil
                 }
             }
         }
-        for (id, s) in seqs {
+        for s in sessions {
             if let n = s.sender {
-                try db.execute(sql: "UPDATE fixSession SET nextSenderMsgSeqNum = ? WHERE id = ?", arguments: [n, Self.key(id)])
+                try db.execute(sql: "UPDATE fixSession SET nextSenderMsgSeqNum = ? WHERE id = ?", arguments: [n, s.key])
             }
             if let n = s.target {
-                try db.execute(sql: "UPDATE fixSession SET nextTargetMsgSeqNum = ? WHERE id = ?", arguments: [n, Self.key(id)])
+                try db.execute(sql: "UPDATE fixSession SET nextTargetMsgSeqNum = ? WHERE id = ?", arguments: [n, s.key])
             }
         }
     }

@@ -30,6 +30,7 @@ public enum OrderJournal {
     static func write(_ entries: [OrderJournalEntry], _ db: Database) throws {
         var orders: [OrderID: (OrderSnapshot, Int64)] = [:]
         var orderSequence: [OrderID] = []
+        var created: Set<OrderID> = []
         var positions: [PortfolioKey: (PortfolioPosition, Int64)] = [:]
         let event = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO orderEvent (execSequence, execID, orderID, kind, status, clOrdID, origClOrdID,
@@ -80,14 +81,29 @@ public enum OrderJournal {
                 try x.run()
             }
             if let o = r.order {
-                if orders[o.id] == nil { orderSequence.append(o.id) }
+                if orders[o.id] == nil {
+                    orderSequence.append(o.id)
+                    switch r.kind {
+                    case .pendingNew, .rejected: created.insert(o.id)
+                    default: break
+                    }
+                }
                 orders[o.id] = (o, r.transactTime)
             }
             if let p = e.position { positions[p.key] = (p, r.transactTime) }
         }
+        // An order already stored changes only in its state columns: an UPDATE of those, and the whole row
+        // (insert or update) only for an order first seen in this commit or not found.
         let order = try db.cachedStatement(sql: upsertOrder)
+        let update = try db.cachedStatement(sql: updateOrder)
         for id in orderSequence {
             guard let (o, at) = orders[id] else { continue }
+            if !created.contains(id) {
+                var u = SQLiteRowWriter(update)
+                bindState(o, at: at, to: &u)
+                u.text(o.id.rawValue)
+                if try u.run() > 0 { continue }
+            }
             var w = SQLiteRowWriter(order)
             bind(o, at: at, to: &w)
             try w.run()
@@ -99,11 +115,21 @@ public enum OrderJournal {
             """)
         for (p, at) in positions.values {
             var w = SQLiteRowWriter(position)
-            for t in [p.key.client.rawValue, p.key.broker.rawValue, p.key.instrumentKey.rawValue, p.key.product.rawValue,
-                      p.symbol] { w.text(t) }
+            w.text(p.key.client.rawValue)
+            w.text(p.key.broker.rawValue)
+            w.text(p.key.instrumentKey.rawValue)
+            w.text(p.key.product.rawValue)
+            w.text(p.symbol)
             w.int(p.tradingDay)
-            for v in [p.carriedQuantity, p.dayBuyQuantity, p.dayBuyValueUnits, p.daySellQuantity, p.daySellValueUnits,
-                      p.netQuantity, p.openCostUnits, p.realisedUnits, at] { w.int(v) }
+            w.int(p.carriedQuantity)
+            w.int(p.dayBuyQuantity)
+            w.int(p.dayBuyValueUnits)
+            w.int(p.daySellQuantity)
+            w.int(p.daySellValueUnits)
+            w.int(p.netQuantity)
+            w.int(p.openCostUnits)
+            w.int(p.realisedUnits)
+            w.int(at)
             try w.run()
         }
     }
@@ -146,19 +172,70 @@ public enum OrderJournal {
             rejectCode = excluded.rejectCode, rejectText = excluded.rejectText, updatedAt = excluded.updatedAt
         """
 
-    static func bind(_ o: OrderSnapshot, at: Int64, to w: inout SQLiteRowWriter) {
-        let q = o.request
-        let l = q.lookup
+    static let updateOrder = """
+        UPDATE clientOrder SET clOrdID = ?, pendingClOrdID = ?, instrumentKey = ?, tradingSymbol = ?, product = ?,
+            broker = ?, state = ?, status = ?, quantity = ?, limitPrice = ?, triggerPrice = ?, newQuantity = ?,
+            newLimitPrice = ?, newTriggerPrice = ?, cumQty = ?, notional = ?, avgPx = ?, brokerOrderID = ?, rawStatus = ?,
+            held = ?, rejectCode = ?, rejectText = ?, updatedAt = ?
+        WHERE id = ?
+        """
+
+    /// The columns `updateOrder` sets, in its order.
+    static func bindState(_ o: OrderSnapshot, at: Int64, to w: inout SQLiteRowWriter) {
+        w.text(o.clientOrderID.rawValue)
+        w.text(o.pendingClientOrderID?.rawValue)
+        bindStateColumns(o, to: &w)
+        w.int(at)
+    }
+
+    /// `instrumentKey` … `rejectText`: what changes over an order's life, in both statements' order.
+    static func bindStateColumns(_ o: OrderSnapshot, to w: inout SQLiteRowWriter) {
         let t = o.lifecycle.terms
         let f = o.lifecycle.fills
         let n = o.lifecycle.pendingTerms
+        w.text(o.instrument?.key.rawValue)
+        w.text(o.instrument?.tradingSymbol)
+        w.text(o.product?.rawValue)
+        w.text(o.broker?.rawValue)
+        w.text(o.lifecycle.state.rawValue)
+        w.text(o.status.rawValue)
+        w.int(t.quantity.value)
+        w.int(t.limitPrice?.units)
+        w.int(t.triggerPrice?.units)
+        w.int(n?.quantity.value)
+        w.int(n?.limitPrice?.units)
+        w.int(n?.triggerPrice?.units)
+        w.int(f.cumulative.value)
+        w.int(f.notionalUnits)
+        w.int(f.averagePrice.units)
+        w.text(o.brokerOrderID)
+        w.text(o.rawStatus)
+        w.bool(o.held)
+        w.text(o.rejectCode)
+        w.text(o.rejectText)
+    }
+
+    static func bind(_ o: OrderSnapshot, at: Int64, to w: inout SQLiteRowWriter) {
+        let q = o.request
+        let l = q.lookup
         w.text(o.id.rawValue)
         w.int(o.sequence)
-        for s in [o.source.description, o.clientOrderID.rawValue, o.pendingClientOrderID?.rawValue, o.client.rawValue,
-                  l.symbol, l.exchange, l.securityID, l.securityIDSource, l.securityType, l.maturityDate,
-                  l.maturityMonthYear, l.putOrCall?.rawValue] { w.text(s) }
+        w.text(o.source.description)
+        w.text(o.clientOrderID.rawValue)
+        w.text(o.pendingClientOrderID?.rawValue)
+        w.text(o.client.rawValue)
+        w.text(l.symbol)
+        w.text(l.exchange)
+        w.text(l.securityID)
+        w.text(l.securityIDSource)
+        w.text(l.securityType)
+        w.text(l.maturityDate)
+        w.text(l.maturityMonthYear)
+        w.text(l.putOrCall?.rawValue)
         w.int(l.strikePrice?.units)
-        for s in [q.side.rawValue, q.orderType.rawValue, q.timeInForce.rawValue] { w.text(s) }
+        w.text(q.side.rawValue)
+        w.text(q.orderType.rawValue)
+        w.text(q.timeInForce.rawValue)
         w.int(q.quantity.value)
         w.int(q.limitPrice?.units)
         w.int(q.triggerPrice?.units)
@@ -168,15 +245,7 @@ public enum OrderJournal {
         w.int(q.marketProtectionPct)
         w.text(q.algoID)
         w.bool(q.slice)
-        for s in [o.instrument?.key.rawValue, o.instrument?.tradingSymbol, o.product?.rawValue, o.broker?.rawValue,
-                  o.lifecycle.state.rawValue, o.status.rawValue] { w.text(s) }
-        for v in [t.quantity.value, t.limitPrice?.units, t.triggerPrice?.units, n?.quantity.value, n?.limitPrice?.units,
-                  n?.triggerPrice?.units, f.cumulative.value, f.notionalUnits, f.averagePrice.units] { w.int(v) }
-        w.text(o.brokerOrderID)
-        w.text(o.rawStatus)
-        w.bool(o.held)
-        w.text(o.rejectCode)
-        w.text(o.rejectText)
+        bindStateColumns(o, to: &w)
         w.int(at)
         w.int(at)
     }

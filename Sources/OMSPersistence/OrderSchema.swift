@@ -116,4 +116,30 @@ enum OrderSchema {
             )
             """)
     }
+
+    static let compactMigrationName = "v6-compact-order-tables"
+
+    /// Every group commit writes FIX messages, an order row, events, maybe an execution and a position; each
+    /// B-tree a row touches is at least one more page in the WAL. Rebuilt here as WITHOUT ROWID tables keyed
+    /// by what they are looked up by (one B-tree each instead of a rowid table plus its key index): the FIX
+    /// message store (its foreign key to `fixSession` dropped too: a reset deletes the messages explicitly),
+    /// orders (the unused indexes on `sequence` and `(source, clOrdID)` dropped), executions and positions.
+    static func compact(_ db: Database) throws {
+        func rebuild(_ table: String, primaryKey: [String]) throws {
+            let columns = try db.columns(in: table).map { c in
+                "\(c.name) \(c.type)\(c.isNotNull || primaryKey.contains(c.name) ? " NOT NULL" : "")"
+            }
+            try db.execute(sql: """
+                CREATE TABLE \(table)_new (\(columns.joined(separator: ", ")),
+                    PRIMARY KEY (\(primaryKey.joined(separator: ", ")))) WITHOUT ROWID
+                """)
+            try db.execute(sql: "INSERT INTO \(table)_new SELECT * FROM \(table)")
+            try db.execute(sql: "DROP TABLE \(table)")
+            try db.execute(sql: "ALTER TABLE \(table)_new RENAME TO \(table)")
+        }
+        try rebuild("fixMessage", primaryKey: ["fixSessionID", "msgSeqNum"])
+        try rebuild("clientOrder", primaryKey: ["id"])
+        try rebuild("execution", primaryKey: ["execID"])
+        try rebuild("position", primaryKey: ["client", "broker", "instrumentKey", "product"])
+    }
 }

@@ -14,7 +14,6 @@ struct SQLiteRowWriter {
         self.statement = statement
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     mutating func int(_ v: Int64?) {
@@ -28,14 +27,24 @@ struct SQLiteRowWriter {
 
     mutating func text(_ v: String?) {
         index += 1
-        guard let v else { sqlite3_bind_null(handle, index); return }
-        _ = v.utf8CString.withUnsafeBufferPointer { p in
-            sqlite3_bind_text(handle, index, p.baseAddress, Int32(p.count - 1), Self.transient)
+        guard var text = v else { sqlite3_bind_null(handle, index); return }
+        _ = text.withUTF8 { p in
+            p.withMemoryRebound(to: CChar.self) { c in
+                // An empty buffer may have no address, and a NULL pointer would bind SQL NULL.
+                guard let base = c.baseAddress, !c.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+                return sqlite3_bind_text(handle, index, base, Int32(c.count), Self.transient)
+            }
         }
     }
 
-    /// Runs the statement (every parameter must have been given).
-    func run() throws {
+    mutating func blob(_ v: [UInt8]) {
+        index += 1
+        _ = v.withUnsafeBytes { p in sqlite3_bind_blob(handle, index, p.baseAddress, Int32(p.count), Self.transient) }
+    }
+
+    /// Runs the statement (every parameter must have been given); returns the number of rows it changed.
+    @discardableResult
+    func run() throws -> Int {
         precondition(index == sqlite3_bind_parameter_count(handle),
                      "\(index) values bound for \(sqlite3_bind_parameter_count(handle)) parameters in \(statement.sql)")
         let code = sqlite3_step(handle)
@@ -44,5 +53,6 @@ struct SQLiteRowWriter {
             let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
+        return Int(sqlite3_changes(sqlite3_db_handle(handle)))
     }
 }

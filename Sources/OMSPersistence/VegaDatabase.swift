@@ -8,7 +8,10 @@ public enum VegaDatabase {
     public enum Durability: String, Sendable { case normal, full }
 
     /// Opens (creating if needed) the database file and migrates it to the current schema.
-    public static func open(path: String, durability: Durability = .full) throws -> DatabasePool {
+    /// - Parameter backgroundCheckpoints: SQLite's automatic checkpoint (done by the writer after a commit)
+    ///   is turned off; the caller runs a `WALCheckpointer` instead.
+    public static func open(path: String, durability: Durability = .full,
+                            backgroundCheckpoints: Bool = false) throws -> DatabasePool {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
@@ -16,6 +19,7 @@ public enum VegaDatabase {
         let sync = durability == .full ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(sync)")
+            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         try migrator.migrate(pool)
@@ -180,6 +184,8 @@ public enum VegaDatabase {
         m.registerMigration(RiskLimitSchema.migrationName, migrate: RiskLimitSchema.migrate)
         // Reconciliation with the brokers' books (issue 6): runs and the differences found (ReconciliationSchema.swift).
         m.registerMigration(ReconciliationSchema.migrationName, migrate: ReconciliationSchema.migrate)
+        // Fewer B-trees per commit on the order path (OrderSchema.compact).
+        m.registerMigration(OrderSchema.compactMigrationName, migrate: OrderSchema.compact)
         return m
     }
 }

@@ -105,7 +105,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let debug = ProcessInfo.processInfo.environment["VEGA_LOG_LEVEL"] == "debug"
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            if debug { handler.logLevel = .debug }
+            return handler
+        }
         let logger = Logger(label: "vega-oms")
         let settings: FIXSettingsFile
         do {
@@ -121,7 +126,9 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let pool = try VegaDatabase.open(path: db, durability: durability)
+        // The WAL is checkpointed by a connection of its own, off the writer's path.
+        let pool = try VegaDatabase.open(path: db, durability: durability, backgroundCheckpoints: true)
+        let checkpointer = try WALCheckpointer(path: db)
         // Orders, events, executions and positions are written by the FIX store's group commit, in the same
         // transaction as the outbound messages that report them.
         let store = GRDBFIXMessageStore(writer: pool, attachmentWriter: OrderJournal.writer)
@@ -223,6 +230,7 @@ struct Serve: AsyncParsableCommand {
             .init(service: BrokerConnectionsService(connections: brokerSet.connections, reconciliation: reconciliation,
                                                     logger: logger)),
             .init(service: PaperTickReplay(ticks: ticks, paper: paper, start: .now), successTerminationBehavior: .ignore),
+            .init(service: CheckpointService(checkpointer: checkpointer)),
         ]
         // Each downstream FIX venue connects, logs on and reconnects as a service of its own.
         for venue in brokerSet.venues { services.append(.init(service: venue)) }
@@ -248,11 +256,23 @@ struct Serve: AsyncParsableCommand {
         try await serving.value
         try await store.flush()
         FileLogHandler.flushAll()
+        if ProcessInfo.processInfo.environment["VEGA_STORE_TRACE"] != nil {
+            let (n, items, d) = GRDBFIXMessageStore.traceStats.withLockedValue { $0 }
+            FileHandle.standardError.write(Data("store: \(n) commits, \(items) items, \(d) in write\n".utf8))
+        }
         try pool.close()
     }
 }
 
 /// Runs the 06:00 IST reference-data rebuild inside the service group.
+/// Checkpoints the database's WAL in the background until shutdown.
+struct CheckpointService: Service {
+    let checkpointer: WALCheckpointer
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await checkpointer.run() }
+    }
+}
+
 struct DailyRebuildService: Service {
     let scheduler: DailyRebuildScheduler
     init(_ scheduler: DailyRebuildScheduler) { self.scheduler = scheduler }

@@ -49,6 +49,26 @@ struct FIXMessageStoreContractTests {
         #expect(snap.nextSenderMsgSeqNum == 51 && snap.nextTargetMsgSeqNum == 9)
     }
 
+    /// An inbound sequence number alone waits for a commit to ride with, but never longer than a waiter
+    /// asks, nor forever.
+    @Test(arguments: Kind.allCases)
+    func anInboundSequenceNumberAloneIsCommittedWhenWaitedForOrSoonAfter(kind: Kind) async throws {
+        let s = try Self.make(kind)
+        _ = try s.open(id, now: t0)
+        let waited = s.enqueue(id, [.setNextTarget(4)])
+        try await s.waitDurable(waited)
+        #expect(try s.open(id, now: t0).nextTargetMsgSeqNum == 4)
+        let unwaited = s.enqueue(id, [.setNextTarget(7)])
+        // Nobody waits: the store commits it on its own within its lazy delay (bounded wait, no timing asserted).
+        var seen = s.durableTicket
+        for _ in 0..<500 where seen < unwaited {
+            try await Task.sleep(for: .milliseconds(10))
+            seen = s.durableTicket
+        }
+        #expect(seen >= unwaited)
+        #expect(try s.open(id, now: t0).nextTargetMsgSeqNum == 7)
+    }
+
     @Test(arguments: Kind.allCases)
     func resetDropsMessagesAndStartsAgain(kind: Kind) async throws {
         let s = try Self.make(kind)

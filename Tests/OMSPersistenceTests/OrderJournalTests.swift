@@ -101,4 +101,51 @@ struct OrderJournalTests {
         #expect(rows.map { "\($0[0] as String)/\($0[1] as String)" } == ["0/working"])
         #expect(try OrderRepository(reader: db).events(OrderID("O-7")).map(\.status) == ["A", "0"])
     }
+
+    /// The second commit of an order takes the UPDATE path (state columns only): read back, the order is
+    /// the snapshot of its last report, every field.
+    @Test func anOrderStoredEarlierIsUpdatedInItsStateColumnsOnly() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        let a = Self.order(.pendingNew(PendingNewOrder(terms: terms)))
+        try await store.waitDurable(store.enqueue(nil, [], attachments: [OrderJournalEntry(report: Self.report(a, .pendingNew, exec: 1))]))
+        guard case .partiallyFilled(let filled) = PendingNewOrder(terms: terms).accepted().fill(Quantity(4), at: Price("1399.50")!) else {
+            Issue.record("fill"); return
+        }
+        var b = Self.order(.working(filled), pending: "C-2")
+        b.rawStatus = "partially filled"
+        b.rejectText = "kept"
+        let fill = Self.report(b, .fill(quantity: Quantity(4), price: Price("1399.50")!, tradeID: "T9"), exec: 2)
+        try await store.waitDurable(store.enqueue(nil, [], attachments: [OrderJournalEntry(report: fill)]))
+        let state = try OrderRepository(reader: db).bookState(recentSince: 0) { $0 == Self.reliance.key ? Self.reliance : nil }
+        #expect(state.orders == [b])
+        #expect(try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM clientOrder") } == 1)
+    }
+
+    /// Migration v6 rebuilds the order and message tables WITHOUT ROWID: rows written under v5 survive it.
+    @Test func compactingTheTablesKeepsTheirRows() async throws {
+        let db = try DatabaseQueue()
+        try VegaDatabase.migrator.migrate(db, upTo: "v5-reconciliation")
+        let store = GRDBFIXMessageStore(writer: db, attachmentWriter: OrderJournal.writer)
+        _ = try store.open(Self.session, now: FIXTimestamp(nanoseconds: 0))
+        let o = Self.order(.working(PendingNewOrder(terms: OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))).accepted()))
+        var book = PortfolioBook()
+        let p = book.apply(client: ClientID("AB1234"), broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
+                           quantity: Quantity(4), price: Price("1399.50")!, tradingDay: 20_000)
+        let r = Self.report(o, .fill(quantity: Quantity(4), price: Price("1399.50")!, tradeID: "T1"), exec: 3)
+        try await store.waitDurable(store.enqueue(Self.session, [.storeSent(seqNum: 5, bytes: Array("8=FIX.4.4|35=8|".utf8))],
+                                                  attachments: [OrderJournalEntry(report: r, position: p)]))
+        try VegaDatabase.migrator.migrate(db)
+        let withoutRowID = try await db.read { db in
+            try ["fixMessage", "clientOrder", "execution", "position"].map {
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [$0])?.contains("WITHOUT ROWID") == true
+            }
+        }
+        #expect(withoutRowID == [true, true, true, true])
+        let state = try OrderRepository(reader: db).bookState(recentSince: 0) { $0 == Self.reliance.key ? Self.reliance : nil }
+        #expect(state.orders == [o])
+        #expect(try OrderRepository(reader: db).positions() == [p])
+        #expect(try store.sentMessages(Self.session, from: 1, to: 10).map(\.seqNum) == [5])
+        #expect(try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM execution") } == 1)
+    }
 }

@@ -140,9 +140,27 @@ public protocol BrokerAdapter: Sendable {
     /// Normalised order events, in the order the broker reported them.
     var events: AsyncStream<BrokerOrderEvent> { get }
     func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement
+    /// Places several orders; one result per order, in order. The default places them concurrently with
+    /// `place(_:)`; a broker that can take a batch in one call does so.
+    func place(batch orders: [BrokerOrderRequest]) async -> [Result<BrokerPlacement, BrokerError>]
     func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError)
     func cancel(tag: String) async throws(BrokerError)
     /// Looks an order up by Vega's tag (nil: the broker never saw it).
     func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState?
     func positions() async throws(BrokerError) -> [BrokerPosition]
+}
+
+extension BrokerAdapter {
+    public func place(batch orders: [BrokerOrderRequest]) async -> [Result<BrokerPlacement, BrokerError>] {
+        func one(_ o: BrokerOrderRequest) async -> Result<BrokerPlacement, BrokerError> {
+            do throws(BrokerError) { return .success(try await place(o)) } catch { return .failure(error) }
+        }
+        if orders.count == 1 { return [await one(orders[0])] }
+        return await withTaskGroup(of: (Int, Result<BrokerPlacement, BrokerError>).self) { group in
+            for (i, o) in orders.enumerated() { group.addTask { (i, await one(o)) } }
+            var results = [Result<BrokerPlacement, BrokerError>?](repeating: nil, count: orders.count)
+            for await (i, r) in group { results[i] = r }
+            return results.map { $0! }
+        }
+    }
 }

@@ -76,6 +76,9 @@ public actor OrderEngine {
     var held: [(id: OrderID, request: OrderRequest, releaseAt: Int64)] = []
     /// Orders whose placement timed out: looked up at their broker by tag until found, never sent again.
     var unknownOutcome: Set<OrderID> = []
+    /// Accepted orders waiting for their record to be durable before they go to a broker.
+    var awaitingPlacement: [(id: OrderID, order: BrokerOrderRequest, broker: BrokerID)] = []
+    var placementRunning = false
 
     /// - Parameters:
     ///   - risk: owned by this actor from now on (every call to it happens inside the engine).
@@ -199,18 +202,40 @@ public actor OrderEngine {
         }
         records[id] = r
         if announce { deliver(r, .pendingNew) }
-        let order = brokerOrder(r, quantity: request.quantity)
-        let sink = self.sink
-        Task {
-            // The order reaches a broker only once Vega's record of it is durable.
+        queuePlacement(id, brokerOrder(r, quantity: request.quantity), at: brokerID)
+    }
+
+    /// The order reaches a broker only once Vega's record of it is durable: accepted orders wait here, and
+    /// one durability wait covers every order queued meanwhile; each broker then gets its orders in one call.
+    private func queuePlacement(_ id: OrderID, _ order: BrokerOrderRequest, at brokerID: BrokerID) {
+        awaitingPlacement.append((id, order, brokerID))
+        guard !placementRunning else { return }
+        placementRunning = true
+        Task { await self.placeQueued() }
+    }
+
+    private func placeQueued() async {
+        while let last = awaitingPlacement.last {
+            let batch = awaitingPlacement
+            awaitingPlacement.removeAll()
             do {
-                if announce { try await sink.waitUntilDurable(id) }
+                try await sink.waitUntilDurable(last.id)
             } catch {
-                self.placementFailed(id, .unavailable("storage failed: \(error)"))
-                return
+                for p in batch { placementFailed(p.id, .unavailable("storage failed: \(error)")) }
+                continue
             }
-            await self.attemptPlacement(id, order, at: brokerID)
+            var groups: [BrokerID: [(id: OrderID, order: BrokerOrderRequest)]] = [:]
+            var brokerOrder: [BrokerID] = []
+            for p in batch {
+                if groups[p.broker] == nil { brokerOrder.append(p.broker) }
+                groups[p.broker, default: []].append((p.id, p.order))
+            }
+            for b in brokerOrder {
+                let group = groups[b]!
+                Task { await self.place(group, at: b) }
+            }
         }
+        placementRunning = false
     }
 
     func brokerOrder(_ r: Record, quantity: Quantity) -> BrokerOrderRequest {
@@ -223,28 +248,39 @@ public actor OrderEngine {
     /// Places at `brokerID`; a broker that is down before accepting hands over to its backup; a timeout
     /// leaves the order's fate unknown, resolved by looking it up by tag (never by sending it again).
     func attemptPlacement(_ id: OrderID, _ order: BrokerOrderRequest, at brokerID: BrokerID, failedOver: Bool = false) async {
+        await place([(id, order)], at: brokerID, failedOver: failedOver)
+    }
+
+    /// `attemptPlacement` for several orders at one broker, in one call to it.
+    func place(_ group: [(id: OrderID, order: BrokerOrderRequest)], at brokerID: BrokerID, failedOver: Bool = false) async {
         guard let broker = brokers[brokerID] else { return }
-        do throws(BrokerError) {
-            let placement = try await broker.place(order)
-            placed(id, placement)
-        } catch {
-            switch error {
-            case .unavailable, .tokenExpired, .rateLimited:
-                if !failedOver, let backup = failover[brokerID], brokers[backup] != nil,
-                   var r = records[id], case .pendingNew = r.lifecycle {
-                    r.broker = backup
-                    records[id] = r
-                    await attemptPlacement(id, order, at: backup, failedOver: true)
-                    return
+        let results = await broker.place(batch: group.map(\.order))
+        var handOver: [(id: OrderID, order: BrokerOrderRequest)] = []
+        var unknown: [OrderID] = []
+        for (p, result) in zip(group, results) {
+            switch result {
+            case .success(let placement): placed(p.id, placement)
+            case .failure(let error):
+                switch error {
+                case .unavailable, .tokenExpired, .rateLimited:
+                    if !failedOver, let backup = failover[brokerID], brokers[backup] != nil,
+                       var r = records[p.id], case .pendingNew = r.lifecycle {
+                        r.broker = backup
+                        records[p.id] = r
+                        handOver.append(p)
+                    } else {
+                        placementFailed(p.id, error)
+                    }
+                case .outcomeUnknown:
+                    unknownOutcome.insert(p.id)
+                    unknown.append(p.id)
+                case .unknownOrder, .refused:
+                    placementFailed(p.id, error)
                 }
-                placementFailed(id, error)
-            case .outcomeUnknown:
-                unknownOutcome.insert(id)
-                await lookUp(id)
-            case .unknownOrder, .refused:
-                placementFailed(id, error)
             }
         }
+        if !handOver.isEmpty, let backup = failover[brokerID] { await place(handOver, at: backup, failedOver: true) }
+        for id in unknown { await lookUp(id) }
     }
 
     private func placed(_ id: OrderID, _ p: BrokerPlacement) {

@@ -1,0 +1,74 @@
+import Synchronization
+
+/// A queue with any number of producers and one consumer that takes everything queued so far at once.
+///
+/// The order path hands work between its stages (FIX session → engine → FIX session) through these: under
+/// load a stage wakes once for many items instead of once per item (an `AsyncStream` resumes its consumer
+/// per element), and the consumer can pass the whole batch on in one call.
+public final class BatchQueue<Element: Sendable>: Sendable {
+    private struct State {
+        var items: [Element] = []
+        var waiter: UnsafeContinuation<Void, Never>?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Adds an item; ignored once the queue is finished.
+    public func push(_ item: Element) {
+        let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
+            guard !s.finished else { return nil }
+            s.items.append(item)
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// No more items: the consumer gets what is left, then nil.
+    public func finish() {
+        let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
+            s.finished = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Everything queued, in order, waiting for at least one item; nil when the queue is finished and
+    /// empty, or the consuming task is cancelled. One consumer only.
+    public func next() async -> [Element]? {
+        while true {
+            let (batch, done) = take()
+            if let batch { return batch }
+            if done || Task.isCancelled { return nil }
+            await withTaskCancellationHandler {
+                await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
+                    let ready = state.withLock { s -> Bool in
+                        if !s.items.isEmpty || s.finished || Task.isCancelled { return true }
+                        s.waiter = c
+                        return false
+                    }
+                    if ready { c.resume() }
+                }
+            } onCancel: {
+                let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
+                    defer { s.waiter = nil }
+                    return s.waiter
+                }
+                waiter?.resume()
+            }
+        }
+    }
+
+    private func take() -> ([Element]?, Bool) {
+        state.withLock { s in
+            if s.items.isEmpty { return (nil, s.finished) }
+            let b = s.items
+            s.items.removeAll(keepingCapacity: true)
+            return (b, false)
+        }
+    }
+}
