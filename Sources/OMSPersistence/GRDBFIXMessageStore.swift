@@ -35,6 +35,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
 
     let writer: any DatabaseWriter
     let attachmentWriter: AttachmentWriter?
+    /// Per session, the highest sequence number in `fixMessage` (nil: not read yet). Used by `apply` only,
+    /// which runs inside the database writer, one commit at a time.
+    private var highestStored: [String: Int] = [:]
     private let state = NIOLockedValueBox(State())
 
     /// How long an inbound sequence number alone may wait for a commit to ride with.
@@ -180,13 +183,12 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             try write(attachments, db)
         }
         // Sessions of this commit (a handful): found by comparison, not by hashing three strings per message.
-        var sessions: [(id: FIXSessionID, key: String, sender: Int?, target: Int?)] = []
+        var sessions: [(id: FIXSessionID, key: String, sender: Int?, target: Int?, sent: [(seq: Int, bytes: [UInt8])])] = []
         func slot(_ id: FIXSessionID) -> Int {
             if let i = sessions.lastIndex(where: { $0.id == id }) { return i }
-            sessions.append((id, Self.key(id), nil, nil))
+            sessions.append((id, Self.key(id), nil, nil, []))
             return sessions.count - 1
         }
-        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fixMessage (fixSessionID, msgSeqNum, message) VALUES (?, ?, ?)")
         var current = -1
         for p in batch {
             guard let id = p.id else { continue }
@@ -195,15 +197,12 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 switch op {
                 case .setNextSender(let n): sessions[current].sender = n
                 case .setNextTarget(let n): sessions[current].target = n
-                case .storeSent(let seq, let bytes):
-                    var row = SQLiteRowWriter(insert)
-                    row.text(sessions[current].key)
-                    row.int(seq)
-                    row.blob(bytes)
-                    try row.run()
+                case .storeSent(let seq, let bytes): sessions[current].sent.append((seq, bytes))
                 case .reset(let t):
                     let key = sessions[current].key
+                    sessions[current].sent.removeAll()
                     try db.execute(sql: "DELETE FROM fixMessage WHERE fixSessionID = ?", arguments: [key])
+                    highestStored[key] = 0
                     try db.execute(sql: """
                         INSERT INTO fixSession (id, beginString, senderCompID, targetCompID, nextSenderMsgSeqNum,
                                                 nextTargetMsgSeqNum, creationTime) VALUES (?, ?, ?, ?, 1, 1, ?)
@@ -216,6 +215,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             }
         }
         for s in sessions {
+            if !s.sent.isEmpty {
+                highestStored[s.key] = try FIXMessageBlocks.write(s.sent, session: s.key, highest: highestStored[s.key], db)
+            }
             if let n = s.sender {
                 try db.execute(sql: "UPDATE fixSession SET nextSenderMsgSeqNum = ? WHERE id = ?", arguments: [n, s.key])
             }
@@ -229,14 +231,8 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         // Committed rows, then what is in flight and pending, in order.
         let (inflight, pending) = state.withLockedValue { ($0.inflight, $0.pending) }
         var result: [Int: [UInt8]] = [:]
-        let rows = try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT msgSeqNum, message FROM fixMessage WHERE fixSessionID = ? AND msgSeqNum BETWEEN ? AND ?",
-                             arguments: [Self.key(id), from, to])
-        }
-        for r in rows {
-            let data: Data = r[1]
-            result[r[0]] = [UInt8](data)
-        }
+        let stored = try writer.read { db in try FIXMessageBlocks.read(session: Self.key(id), from: from, to: to, db) }
+        for m in stored { result[m.seq] = m.bytes }
         for p in inflight + pending where p.id == id {
             for op in p.operations {
                 switch op {

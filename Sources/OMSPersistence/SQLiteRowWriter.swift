@@ -37,6 +37,11 @@ struct SQLiteRowWriter {
         }
     }
 
+    mutating func null() {
+        index += 1
+        sqlite3_bind_null(handle, index)
+    }
+
     mutating func blob(_ v: [UInt8]) {
         index += 1
         _ = v.withUnsafeBytes { p in sqlite3_bind_blob(handle, index, p.baseAddress, Int32(p.count), Self.transient) }

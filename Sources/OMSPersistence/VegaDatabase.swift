@@ -186,6 +186,8 @@ public enum VegaDatabase {
         m.registerMigration(ReconciliationSchema.migrationName, migrate: ReconciliationSchema.migrate)
         // Fewer B-trees per commit on the order path (OrderSchema.compact).
         m.registerMigration(OrderSchema.compactMigrationName, migrate: OrderSchema.compact)
+        // Sent FIX messages in blocks, one row per session per group commit (FIXMessageBlocks.swift).
+        m.registerMigration(FIXMessageBlocks.migrationName, migrate: FIXMessageBlocks.migrate)
         return m
     }
 }

@@ -69,6 +69,23 @@ struct FIXMessageStoreContractTests {
         #expect(try s.open(id, now: t0).nextTargetMsgSeqNum == 7)
     }
 
+    /// Storing a number again (sequence numbers set back by hand) replaces that message only, whether the
+    /// first one is committed or not, and whatever block it was stored in.
+    @Test(arguments: Kind.allCases)
+    func aMessageStoredAgainReplacesOnlyItself(kind: Kind) async throws {
+        let s = try Self.make(kind)
+        _ = try s.open(id, now: t0)
+        for seq in [1, 2, 4, 5, 6, 8] { s.enqueue(id, [.storeSent(seqNum: seq, bytes: Array("a\(seq)".utf8))]) }
+        try await s.waitDurable(s.enqueue(id, [.setNextSender(9)]))
+        s.enqueue(id, [.storeSent(seqNum: 5, bytes: Array("b5".utf8))])
+        s.enqueue(id, [.storeSent(seqNum: 3, bytes: Array("b3".utf8))])
+        s.enqueue(id, [.storeSent(seqNum: 5, bytes: Array("c5".utf8))])
+        try await s.waitDurable(s.enqueue(id, [.storeSent(seqNum: 9, bytes: Array("b9".utf8))]))
+        let got = try s.sentMessages(id, from: 2, to: 9).map { "\($0.seqNum)=\(String(decoding: $0.bytes, as: UTF8.self))" }
+        #expect(got == ["2=a2", "3=b3", "4=a4", "5=c5", "6=a6", "8=a8", "9=b9"])
+        #expect(try s.sentMessages(id, from: 5, to: 5).map(\.bytes) == [Array("c5".utf8)])
+    }
+
     @Test(arguments: Kind.allCases)
     func resetDropsMessagesAndStartsAgain(kind: Kind) async throws {
         let s = try Self.make(kind)

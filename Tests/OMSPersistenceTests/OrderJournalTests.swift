@@ -122,7 +122,8 @@ struct OrderJournalTests {
         #expect(try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM clientOrder") } == 1)
     }
 
-    /// Migration v6 rebuilds the order and message tables WITHOUT ROWID: rows written under v5 survive it.
+    /// Migrations v6 and v7 rebuild the order and message tables (WITHOUT ROWID, messages in blocks): rows
+    /// written under v5 survive them.
     @Test func compactingTheTablesKeepsTheirRows() async throws {
         let db = try DatabaseQueue()
         try VegaDatabase.migrator.migrate(db, upTo: "v5-reconciliation")
@@ -133,8 +134,11 @@ struct OrderJournalTests {
         let p = book.apply(client: ClientID("AB1234"), broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
                            quantity: Quantity(4), price: Price("1399.50")!, tradingDay: 20_000)
         let r = Self.report(o, .fill(quantity: Quantity(4), price: Price("1399.50")!, tradeID: "T1"), exec: 3)
-        try await store.waitDurable(store.enqueue(Self.session, [.storeSent(seqNum: 5, bytes: Array("8=FIX.4.4|35=8|".utf8))],
-                                                  attachments: [OrderJournalEntry(report: r, position: p)]))
+        try await store.waitDurable(store.enqueue(nil, [], attachments: [OrderJournalEntry(report: r, position: p)]))
+        try await db.write { db in   // a message as v1's table held it: one row
+            try db.execute(sql: "INSERT INTO fixMessage (fixSessionID, msgSeqNum, message) VALUES (?, 5, ?)",
+                           arguments: [Self.session.description, Data("8=FIX.4.4|35=8|".utf8)])
+        }
         try VegaDatabase.migrator.migrate(db)
         let withoutRowID = try await db.read { db in
             try ["fixMessage", "clientOrder", "execution", "position"].map {
