@@ -36,27 +36,45 @@ public enum FIXSessionLogFormat {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `readable`, appended to a byte buffer.
+    /// `readable`, appended to a byte buffer. Fast path: copy, then SOH → `|` in place; a message with a
+    /// Password field takes the masking path.
     public static func appendReadable(_ bytes: [UInt8], to out: inout [UInt8]) {
-        bytes.withUnsafeBufferPointer { b in
-            let n = b.count
-            var i = 0
-            var fieldStart = true
+        let start = out.count
+        out.append(contentsOf: bytes)
+        let hasPassword = out.withUnsafeMutableBufferPointer { p -> Bool in
+            var found = false
+            var i = start
+            let n = p.count
             while i < n {
-                // Mask the value of 554=… wherever a field starts.
-                if fieldStart, i + 4 <= n, b[i] == 53, b[i + 1] == 53, b[i + 2] == 52, b[i + 3] == 61 {
-                    out.append(contentsOf: maskedPassword)
-                    i += 4
-                    while i < n && b[i] != 1 { i += 1 }
-                    continue
+                if p[i] == 1 {
+                    p[i] = UInt8(ascii: "|")
+                    if i + 4 < n, p[i + 1] == 53, p[i + 2] == 53, p[i + 3] == 52, p[i + 4] == 61 { found = true }
                 }
-                let c = b[i]
-                fieldStart = c == 1
-                out.append(fieldStart ? UInt8(ascii: "|") : c)
                 i += 1
             }
+            return found
+        }
+        guard hasPassword || bytes.starts(with: passwordPrefix) else { return }
+        out.removeSubrange(start...)
+        appendMasked(bytes, to: &out)
+    }
+
+    private static func appendMasked(_ bytes: [UInt8], to out: inout [UInt8]) {
+        var i = 0
+        while i < bytes.count {
+            // Mask the value of 554=… wherever a field starts.
+            if (i == 0 || bytes[i - 1] == 1), i + 4 <= bytes.count, bytes[i] == 53, bytes[i + 1] == 53,
+               bytes[i + 2] == 52, bytes[i + 3] == 61 {
+                out.append(contentsOf: maskedPassword)
+                i += 4
+                while i < bytes.count && bytes[i] != 1 { i += 1 }
+                continue
+            }
+            out.append(bytes[i] == 1 ? UInt8(ascii: "|") : bytes[i])
+            i += 1
         }
     }
 
+    private static let passwordPrefix = Array("554=".utf8)
     private static let maskedPassword = Array("554=***".utf8)
 }

@@ -115,14 +115,39 @@ enum FixedPoint {
     }
 
     static func format(_ v: Int64, decimals: Int, minimumDecimals: Int) -> String {
-        var scale: Int64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let negative = v < 0
-        let a = v.magnitude
-        let whole = a / UInt64(scale)
-        var frac = String(a % UInt64(scale))
-        frac = String(repeating: "0", count: decimals - frac.count) + frac
-        while frac.count > minimumDecimals, frac.last == "0" { frac.removeLast() }
-        return (negative ? "-" : "") + String(whole) + (frac.isEmpty ? "" : "." + frac)
+        // Written backwards into a small buffer: no intermediate strings (prices are formatted for every
+        // ExecutionReport).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { p in
+            var scale: UInt64 = 1
+            for _ in 0..<decimals { scale *= 10 }
+            let a = v.magnitude
+            var whole = a / scale
+            var frac = a % scale
+            var digits = decimals
+            while digits > minimumDecimals, frac % 10 == 0 {
+                frac /= 10
+                digits -= 1
+            }
+            var i = p.count
+            for _ in 0..<digits {
+                i -= 1
+                p[i] = UInt8(48 + frac % 10)
+                frac /= 10
+            }
+            if digits > 0 {
+                i -= 1
+                p[i] = UInt8(ascii: ".")
+            }
+            repeat {
+                i -= 1
+                p[i] = UInt8(48 + whole % 10)
+                whole /= 10
+            } while whole > 0
+            if v < 0 {
+                i -= 1
+                p[i] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: p[i...]), as: UTF8.self)
+        }
     }
 }

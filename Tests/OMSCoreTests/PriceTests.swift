@@ -20,4 +20,12 @@ struct PriceTests {
         #expect(!Price("1402.55")!.isMultiple(of: Price(paise: 10)))
         #expect(Price(exactly: 26.5) == Price("26.5"))
     }
+
+    @Test(arguments: [(Int64(14_025_000), "1402.5", "1402.50"), (500, "0.05", "0.05"), (-30_000, "-3", "-3.00"),
+                      (0, "0", "0.00"), (-5, "-0.0005", "-0.0005"), (12_345_678_901, "1234567.8901", "1234567.8901"),
+                      (10_000, "1", "1.00"), (Int64.min + 1, "-922337203685477.5807", "-922337203685477.5807")])
+    func formatsEveryShapeOfValue(units: Int64, description: String, rupees: String) {
+        #expect(Price(units: units).description == description)
+        #expect(Price(units: units).rupeesString == rupees)
+    }
 }
