@@ -4,7 +4,7 @@ import FIXSession
 import GRDB
 import NIOConcurrencyHelpers
 
-/// The FIX message store in SQLite. Enqueued operations are committed by one writer task in groups:
+/// The FIX message store in SQLite. Enqueued operations are committed by one writer thread in groups:
 /// everything pending goes into one transaction, then every waiter up to that point is released.
 ///
 /// An inbound sequence number alone (`setNextTarget`, no message, no attachment) does not start a commit:
@@ -12,7 +12,8 @@ import NIOConcurrencyHelpers
 /// as soon as someone waits for it. It is never committed before the effects of the messages it counts, so
 /// a crash can only make the peer send again what was not yet acted upon durably.
 public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
-    // @unchecked: all mutable state is in `state`, guarded by its lock; `writer` is GRDB's thread-safe writer.
+    // @unchecked: all mutable state is in `state`, guarded by `condition`; `highestStored` is used by the
+    // writer thread only; `writer` is GRDB's thread-safe writer.
     private struct Pending {
         var id: FIXSessionID?
         var operations: [FIXStoreOperation]
@@ -25,7 +26,10 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         var enqueued: UInt64 = 0
         var durable: UInt64 = 0
         var writerRunning = false
-        var lazyScheduled = false
+        /// Something pending must be committed now (not only inbound sequence numbers), or someone waits.
+        var urgent = false
+        /// When the oldest uncommitted inbound sequence number alone was enqueued.
+        var lazySince: ContinuousClock.Instant?
         var failure: Error?
         var waiters: [(UInt64, CheckedContinuation<Void, Error>)] = []
     }
@@ -38,7 +42,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     /// Per session, the highest sequence number in `fixMessage` (nil: not read yet). Used by `apply` only,
     /// which runs inside the database writer, one commit at a time.
     private var highestStored: [String: Int] = [:]
-    private let state = NIOLockedValueBox(State())
+    /// Guards `state` and wakes the writer thread.
+    private let condition = NSCondition()
+    private var state = State()
 
     /// How long an inbound sequence number alone may wait for a commit to ride with.
     static let lazyDelay = Duration.milliseconds(5)
@@ -81,75 +87,98 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         let lazy = p.attachments.isEmpty && !p.operations.isEmpty && p.operations.allSatisfy {
             if case .setNextTarget = $0 { return true } else { return false }
         }
-        let (ticket, start, schedule) = state.withLockedValue { s -> (UInt64, Bool, Bool) in
+        return locked { s in
             s.enqueued += 1
             s.pending.append(p)
-            if lazy && !s.writerRunning {
-                defer { s.lazyScheduled = true }
-                return (s.enqueued, false, !s.lazyScheduled)
+            if lazy {
+                if s.lazySince == nil { s.lazySince = .now }
+            } else {
+                s.urgent = true
             }
-            let start = !s.writerRunning
-            s.writerRunning = true
-            return (s.enqueued, start, false)
+            wakeWriter(&s)
+            return s.enqueued
         }
-        if start { Task.detached { await self.drain() } }
-        if schedule {
-            Task.detached {
-                try? await Task.sleep(for: Self.lazyDelay)
-                self.startWriterIfIdle(clearingSchedule: true)
-            }
-        }
-        return ticket
     }
 
-    /// Starts the writer when something is pending and no writer runs.
-    private func startWriterIfIdle(clearingSchedule: Bool = false) {
-        let start = state.withLockedValue { s -> Bool in
-            if clearingSchedule { s.lazyScheduled = false }
-            guard !s.writerRunning, !s.pending.isEmpty else { return false }
+    /// Under the lock: wakes the writer thread, starting it when it is not running.
+    private func wakeWriter(_ s: inout State) {
+        if s.writerRunning {
+            condition.signal()
+        } else {
             s.writerRunning = true
-            return true
+            let thread = Thread { [self] in writerLoop() }
+            thread.name = "vega.store.writer"
+            thread.start()
         }
-        if start { Task.detached { await self.drain() } }
+    }
+
+    private func locked<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body(&state)
     }
 
     static let trace = ProcessInfo.processInfo.environment["VEGA_STORE_TRACE"] != nil
     public static let traceStats = NIOLockedValueBox<(Int, Int, Duration)>((0, 0, .zero))
-    public var durableTicket: FIXStoreTicket { state.withLockedValue { $0.durable } }
+    public var durableTicket: FIXStoreTicket { locked { $0.durable } }
 
     public func waitDurable(_ ticket: FIXStoreTicket) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-            let result: Result<Void, Error>? = state.withLockedValue { s in
+            let result: Result<Void, Error>? = locked { s in
                 if let f = s.failure { return .failure(f) }
                 if s.durable >= ticket { return .success(()) }
                 s.waiters.append((ticket, c))
+                // Someone waits: what is pending (an inbound sequence number alone too) is committed now.
+                s.urgent = true
+                wakeWriter(&s)
                 return nil
             }
-            if let r = result { c.resume(with: r) } else { startWriterIfIdle() }
+            if let r = result { c.resume(with: r) }
         }
     }
 
     /// Waits until everything enqueued so far is durable.
     public func flush() async throws {
-        let t = state.withLockedValue { $0.enqueued }
+        let t = locked { $0.enqueued }
         try await waitDurable(t)
     }
 
-    private func drain() async {
+    /// The writer: a thread of its own that commits everything pending in one transaction (GRDB's
+    /// synchronous write, so the commit runs right here rather than after two hops through queues), then
+    /// releases the waiters. An inbound sequence number alone waits up to `lazyDelay` for company. The thread
+    /// ends after `idleExit` without work, and starts again with the next enqueue.
+    private func writerLoop() {
         while true {
-            let (batch, upTo) = state.withLockedValue { s -> ([Pending], UInt64) in
-                let b = s.pending
-                s.pending.removeAll(keepingCapacity: true)
-                s.inflight = b
-                if b.isEmpty { s.writerRunning = false }
-                return (b, s.enqueued)
+            condition.lock()
+            var idleSince = ContinuousClock.now
+            while !state.urgent {
+                if let since = state.lazySince {
+                    let due = since + Self.lazyDelay
+                    if ContinuousClock.now >= due { break }
+                    _ = condition.wait(until: Self.date(due))
+                } else {
+                    if ContinuousClock.now - idleSince >= Self.idleExit {
+                        state.writerRunning = false
+                        condition.unlock()
+                        return
+                    }
+                    _ = condition.wait(until: Self.date(idleSince + Self.idleExit))
+                    if !state.pending.isEmpty { idleSince = .now }
+                }
             }
-            if batch.isEmpty { return }
+            let batch = state.pending
+            let upTo = state.enqueued
+            state.pending.removeAll(keepingCapacity: true)
+            state.inflight = batch
+            state.urgent = false
+            state.lazySince = nil
+            condition.unlock()
+            if batch.isEmpty { continue }
             do {
                 let t0 = ContinuousClock.now
-                try await writer.write { db in try self.apply(batch, db) }
+                try writer.write { db in try self.apply(batch, db) }
                 if Self.trace { Self.traceStats.withLockedValue { $0.0 += 1; $0.1 += batch.count; $0.2 += ContinuousClock.now - t0 } }
-                let ready = state.withLockedValue { s -> [CheckedContinuation<Void, Error>] in
+                let ready = locked { s -> [CheckedContinuation<Void, Error>] in
                     s.durable = upTo
                     s.inflight.removeAll()
                     var done: [CheckedContinuation<Void, Error>] = []
@@ -161,7 +190,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 }
                 for c in ready { c.resume() }
             } catch {
-                let all = state.withLockedValue { s -> [CheckedContinuation<Void, Error>] in
+                let all = locked { s -> [CheckedContinuation<Void, Error>] in
                     s.failure = error
                     s.writerRunning = false
                     let w = s.waiters.map(\.1)
@@ -172,6 +201,14 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 return
             }
         }
+    }
+
+    static let idleExit = Duration.seconds(2)
+
+    private static func date(_ instant: ContinuousClock.Instant) -> Date {
+        let d = instant - ContinuousClock.now
+        let (seconds, attoseconds) = d.components
+        return Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     private func apply(_ batch: [Pending], _ db: Database) throws {
@@ -229,7 +266,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
 
     public func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])] {
         // Committed rows, then what is in flight and pending, in order.
-        let (inflight, pending) = state.withLockedValue { ($0.inflight, $0.pending) }
+        let (inflight, pending) = locked { ($0.inflight, $0.pending) }
         var result: [Int: [UInt8]] = [:]
         let stored = try writer.read { db in try FIXMessageBlocks.read(session: Self.key(id), from: from, to: to, db) }
         for m in stored { result[m.seq] = m.bytes }
