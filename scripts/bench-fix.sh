@@ -102,7 +102,9 @@ start_vega() {   # start_vega DURABILITY; sets VEGA_PID, VEGA_PORT
         --durability "$1" --paper-volatility-bps 0 > "$dir/out.txt" 2> "$dir/err.txt" &
     VEGA_PID=$!
     PIDS+=("$VEGA_PID")
-    wait_for_port "$VEGA_PORT" "$VEGA_PID" || { log "vega-oms did not start"; cat "$dir/err.txt" >&2; exit 1; }
+    # Ready when the banner is out (everything started), not merely when the port is bound.
+    wait_for_line "$dir/out.txt" "FIX 4.4 acceptor on port" "$VEGA_PID" \
+        || { log "vega-oms did not start"; cat "$dir/err.txt" >&2; exit 1; }
 }
 
 for run in $(seq 1 "$RUNS"); do

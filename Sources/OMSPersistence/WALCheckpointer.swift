@@ -20,16 +20,18 @@ public final class WALCheckpointer: Sendable {
         connection = try DatabaseQueue(path: path, configuration: config)
     }
 
-    /// One PASSIVE checkpoint: frames in the log, and frames copied into the database.
+    /// One checkpoint: frames in the log, and frames copied into the database. PASSIVE by default;
+    /// `truncate`: waits for the writer and readers, copies everything and empties the log file (at start,
+    /// so that serving does not begin with a log full of the seeded data to copy).
     @discardableResult
-    public func checkpoint() async throws -> (logFrames: Int, checkpointed: Int) {
+    public func checkpoint(truncate: Bool = false) async throws -> (logFrames: Int, checkpointed: Int) {
         // GRDB's async access is not used: it is interrupted when the task is cancelled, and the last
         // checkpoint at shutdown runs in a cancelled task.
         try await withCheckedThrowingContinuation { c in
             queue.async {
                 c.resume(with: Result {
                     try self.connection.writeWithoutTransaction { db in
-                        let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                        let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(\(truncate ? "TRUNCATE" : "PASSIVE"))")
                         return (row?[1] ?? 0, row?[2] ?? 0)
                     }
                 })

@@ -222,6 +222,8 @@ struct Serve: AsyncParsableCommand {
         app.register(sessions)
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
         let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
+        // The seeded data goes into the database file now, rather than by the checkpointer while serving.
+        try await checkpointer.checkpoint(truncate: true)
         let bound = try await acceptor.bind()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
