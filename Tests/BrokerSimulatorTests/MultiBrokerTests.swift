@@ -61,10 +61,11 @@ actor ScriptedBroker: BrokerAdapter {
 struct MultiBrokerTests {
     static let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
 
-    func engine(_ brokers: [ScriptedBroker], failover: [BrokerID: BrokerID] = [:], sink: ReportCollector) throws -> OrderEngine {
+    func engine(_ brokers: [ScriptedBroker], failover: [BrokerID: BrokerID] = [:], limits: [ClientID: RiskLimits]? = nil,
+                sink: ReportCollector) throws -> OrderEngine {
         let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
                                      session: try MarketSessionEngine(), eligibility: AllEligible())
-        return OrderEngine(pipeline: pipeline, brokers: brokers, defaultBroker: brokers[0].id, failover: failover,
+        return OrderEngine(pipeline: pipeline, risk: limits.map { LimitRiskEngine(limits: $0) }, brokers: brokers, defaultBroker: brokers[0].id, failover: failover,
                            now: { Self.at }, sink: sink)
     }
 
@@ -171,5 +172,37 @@ struct MultiBrokerTests {
         #expect(id == OrderID("O-3"))
         let dup = await sink.wait(for: r.count + 1).last
         #expect(dup?.status == .rejected && dup?.order?.rejectCode == "DUPLICATE_CLORDID")
+    }
+
+    /// Open orders restored after a restart are reserved again: they count against the client's limits for
+    /// the orders that follow, and their fills and their end free the reservation as for any order.
+    @Test func restoredOpenOrdersCountAgainstLimitsAgain() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([broker], limits: [ClientID("AB1234"): RiskLimits(maxOpenOrders: 2)], sink: sink)
+        let working = OrderLifecycle.restored(.working, terms: OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00")),
+                                              fills: FillTotals(cumulative: Quantity(4), notionalUnits: 4 * Price("1395.00")!.units),
+                                              finalStatus: nil, pendingTerms: nil)!
+        let stored = (1...2).map { n in
+            OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("K-\(n)"),
+                          request: request("K-\(n)"), instrument: PaperBrokerTests.reliance, product: .cnc,
+                          broker: BrokerID("PAPER"), lifecycle: working)
+        }
+        await e.restore(OrderBookState(orders: stored, usedClientOrderIDs: [], nextOrderSequence: 3, nextExecSequence: 1))
+        await e.restoreRisk(positions: [], tradingDay: 0) { _ in PaperBrokerTests.reliance }
+        let exposure = try #require(try await e.riskExposure(for: ClientID("AB1234")))
+        #expect(exposure.openOrders == 2)
+        #expect(exposure.openOrderValue == Price(units: 2 * 6 * Price("1395.00")!.units))   // 6 open of each
+        // A third order is over the limit of two open orders.
+        await e.submit(request("K-3"))
+        let refused = await sink.wait(for: 1).last
+        #expect(refused?.status == .rejected && refused?.order?.rejectCode == "RISK_CLIENT_LIMIT")
+        #expect(refused?.order?.rejectText?.contains("rule=maxOpenOrders") == true)
+        // O-1 fills its open 6: its reservation is used up, and a new order fits again.
+        await e.handle(.fill(tag: "O-1", tradeID: "T1", quantity: Quantity(6), price: Price("1395.00")!, rawStatus: "complete"))
+        #expect(try await e.riskExposure(for: ClientID("AB1234"))?.openOrders == 1)
+        await e.submit(request("K-4"))
+        let accepted = await sink.wait(for: 3).last
+        #expect(accepted?.status == .pendingNew)
     }
 }

@@ -14,9 +14,10 @@ struct VegaOMSRiskProcessTests {
         var seq = 1
         var next = 1
 
-        init(port: Int) async throws {
+        /// - Parameter reset: log on with ResetSeqNumFlag (after a restart, without knowing the stored numbers).
+        init(port: Int, reset: Bool = false) async throws {
             client = try await FIXTestClient.connect(port: port)
-            try await client.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
+            try await client.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|\(reset ? "141=Y|" : "")553=CLIENT1|554=demo|")
             guard await client.receive()?.msgType == "A" else { throw VegaOMSProcess.ProcessError(message: "no logon") }
         }
 
@@ -128,6 +129,32 @@ struct VegaOMSRiskProcessTests {
         #expect(show.stdout.contains("risk-test availableMargin: 100000.00 -> 1000000.00"))
         #expect(show.stdout.contains("maxOpenValue      off"))
         await d.client.close()
+    }
+
+    /// Open orders count against the client's limits after a kill -9 and restart as they did before it.
+    @Test func openOrdersStillCountAgainstLimitsAfterKill9() async throws {
+        let dir = NSTemporaryDirectory() + "vega-risk-restart-\(UUID().uuidString)"
+        let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log",
+                    "--clock", "simulated=2026-11-26T10:00:00+05:30"]
+        let first = VegaOMSProcess(arguments: args)
+        try await first.start()
+        let set = try await ToolRun.run("trader-cli", ["limits", "set", "RISK02", "--max-open-orders", "2", "--by", "risk-test",
+                                                       "--server", "http://127.0.0.1:\(first.httpPort)"])
+        #expect(set.status == 0, "\(set.stderr)")
+        let d = try await Desk(port: first.port)
+        // Two resting buys far below the market.
+        for _ in 0..<2 { #expect(try await d.order("1=RISK02|38=10|40=2|44=1400.00|54=1|" + Self.reliance).string(150) == "0") }
+        await first.kill9()
+        await d.client.close()
+
+        let second = VegaOMSProcess(arguments: args)
+        try await second.start()
+        defer { second.terminate() }
+        let e = try await Desk(port: second.port, reset: true)
+        e.next = 10
+        expectRejected(try await e.order("1=RISK02|38=10|40=2|44=1400.00|54=1|" + Self.reliance), code: "RISK_CLIENT_LIMIT",
+                       reason: 3, text: "RISK_CLIENT_LIMIT: rule=maxOpenOrders limit=2 value=3")
+        await e.client.close()
     }
 
     @Test func cliRefusesBadArgumentsWithAMessage() async throws {

@@ -44,7 +44,7 @@ extension OrderEngine {
                 risk?.applyFill(res, quantity: qty, price: px)
                 if case .closed = n { risk?.orderClosed(res) }
             } else if let i = r.instrument, let product = r.product {
-                // An order restored after a restart has no reservation: its fills still move the risk books.
+                // An order without a reservation (its client has no limits here): its fills still move the books.
                 limitEngine?.recordTrade(client: r.request.client, instrument: i, product: product,
                                          side: r.request.side, quantity: qty, price: px)
             }

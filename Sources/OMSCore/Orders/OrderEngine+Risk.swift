@@ -43,9 +43,11 @@ extension OrderEngine {
 }
 
 extension OrderEngine {
-    /// After a restart: the day's trades stored before it (each position's day buys and sells, at their
-    /// average prices) go back into the risk engine's books, on top of the carried positions it was built
-    /// with. Open orders restored after a restart are not reserved again; their fills are booked as trades.
+    /// After a restart (and after `restore`): the day's trades stored before it (each position's day buys and
+    /// sells, at their average prices) go back into the risk engine's books, on top of the carried positions
+    /// it was built with; then every restored open order is reserved again for its open quantity, so that
+    /// open orders, open value and working quantities count it as before the restart, and its fills and its
+    /// end move the reservation like any other order's.
     /// - Parameter tradingDay: today (days since 1970 in IST); positions last traded on another day add nothing.
     public func restoreRisk(positions: [PortfolioPosition], tradingDay: Int, instrument: (InstrumentKey) -> Instrument?) {
         guard let engine = limitEngine else { return }
@@ -56,6 +58,20 @@ extension OrderEngine {
                 engine.recordTrade(client: p.key.client, instrument: i, product: p.key.product, side: side,
                                    quantity: Quantity(q), price: Price(units: value / q))
             }
+        }
+        let snapshot = market()
+        for r in records.values.sorted(by: { $0.sequence < $1.sequence }) where r.reservation == nil && !r.held {
+            guard let i = r.instrument, let product = r.product else { continue }
+            let open: Quantity
+            switch r.lifecycle {
+            case .pendingNew, .working, .pendingCancel, .pendingReplace: open = r.lifecycle.leavesQuantity
+            case .closed: continue
+            }
+            let order = RiskOrder(client: r.request.client, instrument: i, side: r.request.side, product: product,
+                                  orderType: r.request.orderType, quantity: open, limitPrice: r.lifecycle.terms.limitPrice,
+                                  triggerPrice: r.lifecycle.terms.triggerPrice,
+                                  marketProtectionPct: r.request.marketProtectionPct, slice: false)
+            records[r.id]?.reservation = engine.reserveRestored(order, market: snapshot)
         }
     }
 }

@@ -37,6 +37,23 @@ extension LimitRiskEngine {
         return id
     }
 
+    /// An order that was live before a restart: its open quantity is reserved again without the checks (it
+    /// was accepted then; refusing it now would not take it off the market), so that it counts in the open
+    /// orders, open value, working quantities and VaR of every order that follows.
+    /// - Returns: nil when the client has no limits here or the order has no price to value it at.
+    public func reserveRestored(_ order: RiskOrder, market: MarketSnapshot) -> RiskReservationID? {
+        guard let client = clients[order.client], order.quantity.value > 0 else { return nil }
+        let key = PositionKey(instrument: order.instrument.key, product: order.product)
+        let book = client.book(key, instrument: order.instrument)
+        var price = order.limitPrice
+        if price == nil, case .success(let p) = protectionPrice(order, band: priceBands[order.instrument.key], market: market) {
+            price = p
+        }
+        guard let price else { return nil }
+        return reserve(client, key: key, book: book, order: order, price: price,
+                       value: RiskMath.value(order.quantity.value, price), varCheck: nil, marginCheck: nil, market: market)
+    }
+
     public func release(_ reservation: RiskReservationID) { orderClosed(reservation) }
 
     public func orderClosed(_ reservation: RiskReservationID) {
