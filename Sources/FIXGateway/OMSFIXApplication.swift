@@ -114,7 +114,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         for r in reports {
             var position: PortfolioPosition?
             if case .fill(let q, let px, _) = r.kind, let o = r.order, let i = o.instrument, let product = o.product {
-                let day = Int(ISTDateTime(epochMilliseconds: r.transactTime).date.daysSinceEpoch)
+                let day = ISTDateTime.day(epochMilliseconds: r.transactTime)
                 position = book.withLockedValue {
                     $0.apply(client: o.client, broker: o.broker ?? .paper, instrument: i, product: product,
                              side: o.request.side, quantity: q, price: px, tradingDay: day)

@@ -19,7 +19,7 @@ public struct OrderRepository: Sendable {
 
     public init(reader: any DatabaseReader) { self.reader = reader }
 
-    /// Open orders and those changed since `recentSince` (epoch ms), every ClOrdID used, and the next numbers.
+    /// Open orders and those changed since `recentSince` (epoch ms), the ClOrdIDs they used, and the next numbers.
     /// - Parameter instrument: looks an instrument up by key (orders keep only its key).
     public func bookState(recentSince: Int64, instrument: (InstrumentKey) -> Instrument?) throws -> OrderBookState {
         try reader.read { db in
@@ -33,12 +33,16 @@ public struct OrderRepository: Sendable {
                 orders.append(o)
             }
             var used: [(OrderSource, ClientOrderID)] = []
-            // Every ClOrdID a report was made for (an order's first one, its replaces and cancels), and those of
-            // requests still in flight.
+            // The ClOrdIDs of the orders read above (open, or changed since `recentSince`): every one a report
+            // was made for (an order's first, its replaces and cancels, through the orderEvent(orderID) index),
+            // and those of requests still in flight. A ClOrdID is unique within a trading day; older orders'
+            // are not read, so that a start does not read every event ever stored.
+            let selected = "SELECT id FROM clientOrder WHERE status NOT IN (\(terminal)) OR updatedAt >= ?"
             for row in try Row.fetchAll(db, sql: """
-                SELECT destination, clOrdID FROM orderEvent
-                UNION SELECT source, pendingClOrdID FROM clientOrder WHERE pendingClOrdID IS NOT NULL
-                """) {
+                SELECT e.destination, e.clOrdID FROM orderEvent e WHERE e.orderID IN (\(selected))
+                UNION SELECT source, pendingClOrdID FROM clientOrder
+                    WHERE pendingClOrdID IS NOT NULL AND (status NOT IN (\(terminal)) OR updatedAt >= ?)
+                """, arguments: [recentSince, recentSince]) {
                 guard let source = Self.source(row[0]) else { continue }
                 used.append((source, ClientOrderID(row[1])))
             }

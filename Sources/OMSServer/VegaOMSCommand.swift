@@ -176,7 +176,7 @@ struct Serve: AsyncParsableCommand {
         }
         // The portfolio: positions as stored, and the carried positions of the demo data for the ones not stored.
         let storedPositions = try orderRepository.positions()
-        let today = Int(ISTDateTime(epochMilliseconds: exchangeClock.nowMilliseconds()).date.daysSinceEpoch)
+        let today = ISTDateTime.day(epochMilliseconds: exchangeClock.nowMilliseconds())
         let carried = CarriedPortfolio.load(seeds: seeds, resolver: referenceData.resolver, today: today,
                                             except: Set(storedPositions.map(\.key)))
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },

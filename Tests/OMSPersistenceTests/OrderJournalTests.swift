@@ -82,9 +82,12 @@ struct OrderJournalTests {
         try await store.waitDurable(t)
         let repo = OrderRepository(reader: db)
         let back = try repo.bookState(recentSince: Int64.max) { _ in Self.reliance }
-        // Only the open order is loaded when nothing is recent; the rejected one is still a used ClOrdID.
+        // Only the open order is loaded when nothing is recent, with its ClOrdIDs (the one pending too); when
+        // the rejection is recent, its ClOrdID is a used one as well.
         #expect(back.orders == [replacing])
-        #expect(Set(back.usedClientOrderIDs.map(\.1.rawValue)) == ["C-1", "C-2", "C-9"])
+        #expect(Set(back.usedClientOrderIDs.map(\.1.rawValue)) == ["C-1", "C-2"])
+        let today = try repo.bookState(recentSince: 0) { _ in Self.reliance }
+        #expect(Set(today.usedClientOrderIDs.map(\.1.rawValue)) == ["C-1", "C-2", "C-9"])
         let stored = try repo.order(OrderID("O-8")) { _ in Self.reliance }
         #expect(stored?.status == .rejected && stored?.rejectCode == "MAX_ORDER_VALUE" && stored?.rejectText == rejected.rejectText)
     }
@@ -151,5 +154,39 @@ struct OrderJournalTests {
         #expect(try OrderRepository(reader: db).positions() == [p])
         #expect(try store.sentMessages(Self.session, from: 1, to: 10).map(\.seqNum) == [5])
         #expect(try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM execution") } == 1)
+    }
+
+    /// At start only the orders that are open or changed recently are read, with every ClOrdID they used
+    /// (replaced ones too); a closed order of an earlier day and its ClOrdIDs are not.
+    @Test func aStartReadsTheClOrdIDsOfRecentAndOpenOrdersOnly() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        func entry(_ o: OrderSnapshot, _ kind: OrderReport.Kind, exec: Int, at: Int64) -> OrderJournalEntry {
+            var r = Self.report(o, kind, exec: exec)
+            r.transactTime = at
+            return OrderJournalEntry(report: r)
+        }
+        func order(_ id: Int, _ lifecycle: OrderLifecycle, clOrdID: String) -> OrderSnapshot {
+            var o = Self.order(lifecycle, clOrdID: clOrdID)
+            o.id = OrderID("O-\(id)")
+            o.sequence = id
+            return o
+        }
+        let day: Int64 = 86_400_000
+        // O-1: yesterday, filled (closed). O-2: today, replaced (OLD-2 → NEW-2), working. O-3: two days ago, working.
+        let filled = PendingNewOrder(terms: terms).accepted().fill(Quantity(10), at: Price("1400.00")!)
+        guard case .filled(let closed) = filled else { Issue.record("fill"); return }
+        let entries = [
+            entry(order(1, .closed(closed), clOrdID: "OLD-1"), .fill(quantity: Quantity(10), price: Price("1400.00")!, tradeID: "T"),
+                  exec: 1, at: 10 * day - day),
+            entry(order(2, .working(PendingNewOrder(terms: terms).accepted()), clOrdID: "OLD-2"), .new, exec: 2, at: 10 * day),
+            entry(order(2, .working(PendingNewOrder(terms: terms).accepted()), clOrdID: "NEW-2"), .replaced, exec: 3, at: 10 * day),
+            entry(order(3, .working(PendingNewOrder(terms: terms).accepted()), clOrdID: "OPEN-3"), .new, exec: 4, at: 8 * day),
+        ]
+        try await store.waitDurable(store.enqueue(nil, [], attachments: entries))
+        let state = try OrderRepository(reader: db).bookState(recentSince: 10 * day - day / 2) { _ in Self.reliance }
+        #expect(state.orders.map(\.id.rawValue) == ["O-2", "O-3"])
+        #expect(Set(state.usedClientOrderIDs.map(\.1.rawValue)) == ["OLD-2", "NEW-2", "OPEN-3"])
+        #expect(state.nextOrderSequence == 4 && state.nextExecSequence == 5)
     }
 }

@@ -1,6 +1,7 @@
 extension OrderEngine {
-    /// Takes back what was stored before a restart: orders (open ones become live again), every ClOrdID
-    /// already used, and the next order and execution numbers. Call before `run()` and before any order.
+    /// Takes back what was stored before a restart: orders (open ones become live again), the ClOrdIDs they
+    /// used (a ClOrdID is unique within a trading day), and the next order and execution numbers. Call before
+    /// `run()` and before any order.
     public func restore(_ state: OrderBookState) {
         nextOrder = max(nextOrder, state.nextOrderSequence)
         nextExec = max(nextExec, state.nextExecSequence)
