@@ -6,7 +6,8 @@ import Testing
 /// A broker whose answers a test scripts: down, timing out, or accepting; it counts placements and can be
 /// asked for orders by tag.
 actor ScriptedBroker: BrokerAdapter {
-    enum Placement: Sendable { case accept, down, timeout, timeoutLost }
+    /// `silentBatch`: a batch placement takes every order but answers none of them.
+    enum Placement: Sendable { case accept, down, timeout, timeoutLost, silentBatch }
 
     nonisolated let id: BrokerID
     nonisolated let capabilities = BrokerCapabilities(orderTypes: [.limit, .market], validities: [.day], products: Set(Product.allCases),
@@ -28,9 +29,21 @@ actor ScriptedBroker: BrokerAdapter {
     func setKnown(_ s: BrokerOrderState) { known[s.tag] = s }
     func emit(_ e: BrokerOrderEvent) { continuation.yield(e) }
 
+    func place(batch orders: [BrokerOrderRequest]) async -> [Result<BrokerPlacement, BrokerError>] {
+        var results: [Result<BrokerPlacement, BrokerError>] = []
+        for o in orders {
+            do throws(BrokerError) { results.append(.success(try await place(o))) } catch { results.append(.failure(error)) }
+        }
+        return placement == .silentBatch ? [] : results
+    }
+
     func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
         placed.append(order)
         switch placement {
+        case .silentBatch:
+            known[order.tag] = BrokerOrderState(tag: order.tag, brokerOrderID: "\(id)-\(placed.count)", rawStatus: "open",
+                                                filledQuantity: .zero, averagePrice: .zero, isOpen: true)
+            return BrokerPlacement(brokerOrderIDs: [])
         case .down: throw .unavailable("connection refused")
         case .timeoutLost: throw .outcomeUnknown
         case .timeout:
@@ -204,5 +217,18 @@ struct MultiBrokerTests {
         await e.submit(request("K-4"))
         let accepted = await sink.wait(for: 3).last
         #expect(accepted?.status == .pendingNew)
+    }
+
+    /// A broker whose batch call answers fewer orders than it was given: the unanswered ones are looked up by
+    /// tag (found: the order carries on), never sent again.
+    @Test func ordersABatchCallLeftUnansweredAreLookedUpNotResent() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .silentBatch)
+        let sink = ReportCollector()
+        let e = try engine([broker], sink: sink)
+        await e.submit(request("S-1"))
+        let r = await sink.wait(for: 2)
+        #expect(r.map(\.status) == [.pendingNew, .new])
+        #expect(await broker.placed.count == 1)
+        #expect(await broker.lookups >= 1)
     }
 }

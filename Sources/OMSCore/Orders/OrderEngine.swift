@@ -254,7 +254,9 @@ public actor OrderEngine {
     /// `attemptPlacement` for several orders at one broker, in one call to it.
     func place(_ group: [(id: OrderID, order: BrokerOrderRequest)], at brokerID: BrokerID, failedOver: Bool = false) async {
         guard let broker = brokers[brokerID] else { return }
-        let results = await broker.place(batch: group.map(\.order))
+        var results = await broker.place(batch: group.map(\.order))
+        // An adapter that answered fewer orders than it was given: the rest are looked up, never sent again.
+        while results.count < group.count { results.append(.failure(.outcomeUnknown)) }
         var handOver: [(id: OrderID, order: BrokerOrderRequest)] = []
         var unknown: [OrderID] = []
         for (p, result) in zip(group, results) {
