@@ -65,24 +65,28 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             }
             g.addTask {
                 while let batch = await self.reports.next() { await self.send(batch) }
+                // Stopped: whoever waits for durability is answered with what was sent (nothing more will be).
+                for case .marker(let c) in self.reports.close() { c.resume(returning: self.lastTicket.withLockedValue { $0 }) }
             }
         }
     }
 
     public func deliver(_ report: OrderReport) { reports.push(.report(report)) }
 
-    /// Returns once every report delivered so far is durable.
+    /// Returns once every report delivered so far (for any order) is durable.
     public func waitUntilDurable(_ orderID: OrderID) async throws { try await reportsDurable() }
 
     /// Returns once every report delivered before this call is stored and durable.
     public func reportsDurable() async throws {
         guard let store else { return }
-        let ticket = await withCheckedContinuation { reports.push(.marker($0)) }
+        let ticket = await withCheckedContinuation { c in
+            if !reports.push(.marker(c)) { c.resume(returning: lastTicket.withLockedValue { $0 }) }
+        }
         try await store.waitDurable(ticket)
     }
 
     /// Sends a batch of reports in order; a marker is answered once every report before it was handed over.
-    private func send(_ batch: [Outbound]) async {
+    func send(_ batch: [Outbound]) async {
         var reports: [OrderReport] = []
         for o in batch {
             switch o {
@@ -105,8 +109,9 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         let isExecutionReport: Bool
     }
 
-    /// Each client session gets its reports in one visit, then each drop copy its copies; reports for no
-    /// session (REST, CLI) are stored with their journal data alone.
+    /// Each run of reports for one client session goes to it in one visit, then each drop copy gets its
+    /// copies; reports for no session (REST, CLI) are stored with their journal data alone. Everything is
+    /// stored in the order the reports came.
     private func send(_ reports: [OrderReport]) async {
         guard !reports.isEmpty else { return }
         var items: [Outgoing] = []
@@ -131,27 +136,28 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                       isExecutionReport: r.isExecutionReport))
             }
         }
-        var groups: [String: [Int]] = [:]
-        var sessionOrder: [String] = []
-        var alone: [Int] = []
-        for (i, item) in items.enumerated() {
-            guard let compID = item.session else { alone.append(i); continue }
-            if groups[compID] == nil { sessionOrder.append(compID) }
-            groups[compID, default: []].append(i)
-        }
+        // Stored in report order: the journal keeps the last position written per key, so a run of reports
+        // for one session goes in one visit, and the next run (another session, or REST/CLI) after it.
         var highest: FIXStoreTicket = 0
-        for compID in sessionOrder {
-            let indices = groups[compID]!
-            guard let s = sessions.withLockedValue({ $0[compID] }) else { alone.append(contentsOf: indices); continue }
-            let tickets = await s.sendAll(indices.map { (items[$0].message, items[$0].attachments) })
-            for (i, t) in zip(indices, tickets) {
-                if let t { highest = max(highest, t) } else { alone.append(i) }
+        var start = 0
+        while start < items.count {
+            let compID = items[start].session
+            var end = start + 1
+            while end < items.count, items[end].session == compID { end += 1 }
+            var alone = Array(start..<end)
+            if let compID, let s = sessions.withLockedValue({ $0[compID] }) {
+                let tickets = await s.sendAll(alone.map { (items[$0].message, items[$0].attachments) })
+                alone = []
+                for (i, t) in zip(start..<end, tickets) {
+                    if let t { highest = max(highest, t) } else { alone.append(i) }
+                }
             }
-        }
-        if let store {
-            for i in alone.sorted() where !items[i].attachments.isEmpty {
-                highest = max(highest, store.enqueue(nil, [], attachments: items[i].attachments))
+            if let store {
+                for i in alone where !items[i].attachments.isEmpty {
+                    highest = max(highest, store.enqueue(nil, [], attachments: items[i].attachments))
+                }
             }
+            start = end
         }
         if highest > 0 { lastTicket.withLockedValue { $0 = max($0, highest) } }
         let copies = items.filter(\.isExecutionReport)

@@ -16,15 +16,30 @@ public final class BatchQueue<Element: Sendable>: Sendable {
 
     public init() {}
 
-    /// Adds an item; ignored once the queue is finished.
-    public func push(_ item: Element) {
-        let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
-            guard !s.finished else { return nil }
+    /// Adds an item; ignored (false) once the queue is finished.
+    @discardableResult
+    public func push(_ item: Element) -> Bool {
+        let (accepted, waiter) = state.withLock { s -> (Bool, UnsafeContinuation<Void, Never>?) in
+            guard !s.finished else { return (false, nil) }
             s.items.append(item)
             defer { s.waiter = nil }
-            return s.waiter
+            return (true, s.waiter)
         }
         waiter?.resume()
+        return accepted
+    }
+
+    /// Finishes the queue and returns what was left in it (for a consumer that stopped early).
+    public func close() -> [Element] {
+        let (left, waiter) = state.withLock { s -> ([Element], UnsafeContinuation<Void, Never>?) in
+            s.finished = true
+            let left = s.items
+            s.items.removeAll()
+            defer { s.waiter = nil }
+            return (left, s.waiter)
+        }
+        waiter?.resume()
+        return left
     }
 
     /// No more items: the consumer gets what is left, then nil.

@@ -35,4 +35,13 @@ struct BatchQueueTests {
         consumer.cancel()
         #expect(await consumer.value == nil)
     }
+
+    /// A consumer that stopped early takes what was left; later pushes are refused (the pusher learns it).
+    @Test func closingReturnsWhatWasLeftAndRefusesMore() async {
+        let q = BatchQueue<Int>()
+        #expect(q.push(1) && q.push(2))
+        #expect(q.close() == [1, 2])
+        #expect(q.push(3) == false)
+        #expect(await q.next() == nil)
+    }
 }

@@ -52,8 +52,10 @@ public enum CancelRejectReason: Int, Sendable, Hashable {
 /// Receives every report, in order.
 public protocol OrderReportSink: Sendable {
     func deliver(_ report: OrderReport)
-    /// Returns once the report that announced `orderID` (its PendingNew) is durable; the engine sends an
-    /// order to a broker only after that, so that no broker holds an order Vega could forget.
+    /// Returns once the report that announced `orderID` (its PendingNew, delivered earlier, when the order
+    /// was taken or held) is durable; a sink may wait for every report delivered before the call, which
+    /// covers it. The engine sends an order to a broker only after that, so that no broker holds an order
+    /// Vega could forget.
     /// Throws when storage failed.
     func waitUntilDurable(_ orderID: OrderID) async throws
 }
