@@ -9,8 +9,10 @@ import NIOConcurrencyHelpers
 ///
 /// An inbound sequence number alone (`setNextTarget`, no message, no attachment) does not start a commit:
 /// it rides with the next one (the reply to the message, usually), or is committed after `lazyDelay`, or
-/// as soon as someone waits for it. It is never committed before the effects of the messages it counts, so
-/// a crash can only make the peer send again what was not yet acted upon durably.
+/// as soon as someone waits for it. It may become durable before the effects of the message it counts (as
+/// in QuickFIX, which stores the number once the application has taken the message): a crash in between
+/// loses an order that was neither acknowledged nor sent to a broker (both wait for its first report to be
+/// durable), and the client's OrderStatusRequest is answered that Vega does not know the order.
 public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, guarded by `condition`; `highestStored` is used by the
     // writer thread only; `writer` is GRDB's thread-safe writer.
@@ -102,6 +104,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
 
     /// Under the lock: wakes the writer thread, starting it when it is not running.
     private func wakeWriter(_ s: inout State) {
+        // After a failed commit nothing more is committed: `durable` never passes a ticket that was lost, so
+        // no message is sent that is not stored (a store that failed stays failed; waiters get the error).
+        if s.failure != nil { return }
         if s.writerRunning {
             condition.signal()
         } else {
@@ -190,6 +195,8 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 }
                 for c in ready { c.resume() }
             } catch {
+                // The transaction rolled back: what the cache says about stored sequence numbers may be ahead.
+                highestStored.removeAll()
                 let all = locked { s -> [CheckedContinuation<Void, Error>] in
                     s.failure = error
                     s.writerRunning = false

@@ -123,7 +123,8 @@ enum OrderSchema {
     /// B-tree a row touches is at least one more page in the WAL. Rebuilt here as WITHOUT ROWID tables keyed
     /// by what they are looked up by (one B-tree each instead of a rowid table plus its key index): the FIX
     /// message store (its foreign key to `fixSession` dropped too: a reset deletes the messages explicitly),
-    /// orders (the unused indexes on `sequence` and `(source, clOrdID)` dropped), executions and positions.
+    /// orders (their indexes on `sequence` and `(source, clOrdID)` dropped: only the start-up read used them,
+    /// and it scans the table once), executions and positions.
     static func compact(_ db: Database) throws {
         func rebuild(_ table: String, primaryKey: [String]) throws {
             let columns = try db.columns(in: table).map { c in

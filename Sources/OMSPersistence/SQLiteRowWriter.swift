@@ -44,6 +44,8 @@ struct SQLiteRowWriter {
 
     mutating func blob(_ v: [UInt8]) {
         index += 1
+        // An empty array has no base address, and a null pointer would bind NULL: bind a zero-length blob.
+        if v.isEmpty { sqlite3_bind_zeroblob(handle, index, 0); return }
         _ = v.withUnsafeBytes { p in sqlite3_bind_blob(handle, index, p.baseAddress, Int32(p.count), Self.transient) }
     }
 

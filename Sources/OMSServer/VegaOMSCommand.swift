@@ -266,7 +266,6 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// Runs the 06:00 IST reference-data rebuild inside the service group.
 /// Checkpoints the database's WAL in the background until shutdown.
 struct CheckpointService: Service {
     let checkpointer: WALCheckpointer
@@ -275,6 +274,7 @@ struct CheckpointService: Service {
     }
 }
 
+/// Runs the 06:00 IST reference-data rebuild inside the service group.
 struct DailyRebuildService: Service {
     let scheduler: DailyRebuildScheduler
     init(_ scheduler: DailyRebuildScheduler) { self.scheduler = scheduler }

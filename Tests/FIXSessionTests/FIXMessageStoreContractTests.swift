@@ -126,4 +126,27 @@ struct FIXMessageStoreContractTests {
         #expect(try s2.open(id, now: t0) == FIXStoreSnapshot(nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 3, creationTime: t0))
         #expect(try s2.sentMessages(id, from: 1, to: 1).first?.bytes == Array("ER".utf8))
     }
+
+    struct Poison: FIXStoreAttachment {}
+    struct WriteFailed: Error {}
+
+    /// A commit that fails fails every waiter, and nothing after it is committed: the durable ticket never
+    /// passes a lost message, so a connection never sends what is not stored.
+    @Test func aFailedCommitStopsTheStoreAndTheDurableTicketNeverPassesIt() async throws {
+        let db = try VegaDatabase.inMemory()
+        let s = GRDBFIXMessageStore(writer: db, attachmentWriter: { attachments, _ in
+            if attachments.contains(where: { $0 is Poison }) { throw WriteFailed() }
+        })
+        _ = try s.open(id, now: t0)
+        let good = s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2)])
+        try await s.waitDurable(good)
+        let bad = s.enqueue(id, [.storeSent(seqNum: 2, bytes: [2]), .setNextSender(3)], attachments: [Poison()])
+        await #expect(throws: WriteFailed.self) { try await s.waitDurable(bad) }
+        let after = s.enqueue(id, [.storeSent(seqNum: 3, bytes: [3]), .setNextSender(4)])
+        await #expect(throws: WriteFailed.self) { try await s.waitDurable(after) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(s.durableTicket == good)
+        let stored = try await db.read { try Int.fetchOne($0, sql: "SELECT nextSenderMsgSeqNum FROM fixSession") }
+        #expect(stored == 2)
+    }
 }

@@ -10,13 +10,13 @@ public struct ISTDateTime: Hashable, Sendable, CustomStringConvertible {
     /// 0 ..< 60 000.
     public var millisecondOfMinute: Int
 
-    /// From Unix epoch milliseconds (UTC). Floors, so 09:07:59.999 is still minute 09:07.
-    @inline(__always)
     /// The IST calendar day of an instant, as days since 1970 (the `tradingDay` of positions).
     public static func day(epochMilliseconds: Int64) -> Int {
         Int(ISTDateTime(epochMilliseconds: epochMilliseconds).date.daysSinceEpoch)
     }
 
+    /// From Unix epoch milliseconds (UTC). Floors, so 09:07:59.999 is still minute 09:07.
+    @inline(__always)
     public init(epochMilliseconds: Int64) {
         let local = epochMilliseconds &+ ISTDateTime.offsetMilliseconds
         var day = local / ISTDateTime.millisecondsPerDay
