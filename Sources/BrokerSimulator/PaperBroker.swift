@@ -27,7 +27,7 @@ public actor PaperBroker: BrokerAdapter {
     public nonisolated let id: BrokerID
     public nonisolated let capabilities = BrokerCapabilities(
         orderTypes: [.market, .limit, .stop, .stopLimit], validities: [.day, .ioc], products: Set(Product.allCases),
-        supportsAfterMarketOrders: true, maxOrdersPerSecond: 1_000_000)
+        supportsAfterMarketOrders: true, maxOrdersPerSecond: 1_000_000, inProcess: true)
     public nonisolated let events: AsyncStream<BrokerOrderEvent>
     private let continuation: AsyncStream<BrokerOrderEvent>.Continuation
     private let config: PaperBrokerConfiguration

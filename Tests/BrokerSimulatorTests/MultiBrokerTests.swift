@@ -10,8 +10,7 @@ actor ScriptedBroker: BrokerAdapter {
     enum Placement: Sendable { case accept, down, timeout, timeoutLost, silentBatch }
 
     nonisolated let id: BrokerID
-    nonisolated let capabilities = BrokerCapabilities(orderTypes: [.limit, .market], validities: [.day], products: Set(Product.allCases),
-                                                      supportsAfterMarketOrders: false, maxOrdersPerSecond: 10)
+    nonisolated let capabilities: BrokerCapabilities
     nonisolated let events: AsyncStream<BrokerOrderEvent>
     private let continuation: AsyncStream<BrokerOrderEvent>.Continuation
     var placement: Placement
@@ -20,8 +19,10 @@ actor ScriptedBroker: BrokerAdapter {
     private(set) var placed: [BrokerOrderRequest] = []
     private(set) var lookups = 0
 
-    init(_ id: String, placement: Placement) {
+    init(_ id: String, placement: Placement, inProcess: Bool = false) {
         self.id = BrokerID(id)
+        capabilities = BrokerCapabilities(orderTypes: [.limit, .market], validities: [.day], products: Set(Product.allCases),
+                                          supportsAfterMarketOrders: false, maxOrdersPerSecond: 10, inProcess: inProcess)
         self.placement = placement
         (events, continuation) = AsyncStream.makeStream(of: BrokerOrderEvent.self)
     }
@@ -69,13 +70,42 @@ actor ScriptedBroker: BrokerAdapter {
     func positions() async throws(BrokerError) -> [BrokerPosition] { [] }
 }
 
+/// A sink whose storage is slow: `waitUntilDurable` returns only once the test opens the gate.
+final class GatedSink: OrderReportSink, @unchecked Sendable {
+    // @unchecked: state only touched while holding `lock`.
+    private let lock = NSLock()
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    let reports = ReportCollector()
+
+    func deliver(_ report: OrderReport) { reports.deliver(report) }
+    func waitUntilDurable(_ orderID: OrderID) async throws {
+        await withCheckedContinuation { c in
+            let now = lock.withLock { () -> Bool in
+                if isOpen { return true }
+                waiting.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+    func open() {
+        let all = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            isOpen = true
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for c in all { c.resume() }
+    }
+}
+
 /// The Multi-Broker Abstraction Layer's routing rules in the order engine: failover before acceptance,
 /// unknown outcomes resolved by lookup (never a second placement), and restart catch-up.
 struct MultiBrokerTests {
     static let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
 
     func engine(_ brokers: [ScriptedBroker], failover: [BrokerID: BrokerID] = [:], limits: [ClientID: RiskLimits]? = nil,
-                sink: ReportCollector) throws -> OrderEngine {
+                sink: any OrderReportSink) throws -> OrderEngine {
         let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
                                      session: try MarketSessionEngine(), eligibility: AllEligible())
         return OrderEngine(pipeline: pipeline, risk: limits.map { LimitRiskEngine(limits: $0) }, brokers: brokers, defaultBroker: brokers[0].id, failover: failover,
@@ -86,6 +116,35 @@ struct MultiBrokerTests {
         OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID(id), client: ClientID("AB1234"),
                      lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit, quantity: Quantity(10),
                      limitPrice: Price("1395.00"), broker: broker.map { BrokerID($0) })
+    }
+
+    /// Waits (bounded) until `broker` holds `count` orders.
+    func placed(_ broker: ScriptedBroker, count: Int) async -> Int {
+        for _ in 0..<500 where await broker.placed.count < count { try? await Task.sleep(for: .milliseconds(5)) }
+        return await broker.placed.count
+    }
+
+    /// A broker outside the process gets an order only once Vega's record of it is durable; the in-process
+    /// paper broker, whose book dies with the process, gets it at once. A failover from the one to the
+    /// other waits too.
+    @Test func aBrokerOutsideTheProcessGetsAnOrderOnlyOnceItIsDurable() async throws {
+        let external = ScriptedBroker("UPSTOX", placement: .accept)
+        let paper = ScriptedBroker("PAPER", placement: .accept, inProcess: true)
+        let paperDown = ScriptedBroker("PAPER2", placement: .down, inProcess: true)
+        let sink = GatedSink()
+        let e = try engine([external, paper, paperDown], failover: [BrokerID("PAPER2"): BrokerID("UPSTOX")], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        await e.submit(request("G1", broker: "UPSTOX"))
+        await e.submit(request("G2", broker: "PAPER"))
+        await e.submit(request("G3", broker: "PAPER2"))
+        #expect(await placed(paper, count: 1) == 1)       // not held by storage
+        #expect(await placed(paperDown, count: 1) == 1)   // tried, down: hands over to UPSTOX
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await external.placed.isEmpty)            // neither G1 nor the failed-over G3 before durable
+        sink.open()
+        #expect(await placed(external, count: 2) == 2)
+        #expect(await external.placed.map(\.tag).sorted() == ["O-1", "O-3"])
     }
 
     @Test func anOrderForABrokerThatIsDownGoesToItsBackup() async throws {

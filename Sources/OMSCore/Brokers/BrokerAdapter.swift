@@ -14,14 +14,19 @@ public struct BrokerCapabilities: Sendable, Hashable {
     public var supportsAfterMarketOrders: Bool
     /// SEBI: 10 orders per second per API account unless the broker allows more.
     public var maxOrdersPerSecond: Int
+    /// The broker lives in this process and keeps its book in memory (the paper broker): its orders die
+    /// with the process, so one cannot outlive Vega's record of it, and placing there need not wait for
+    /// that record to be durable. Any other broker gets an order only once its PendingNew is durable.
+    public var inProcess: Bool
 
     public init(orderTypes: Set<OrderType>, validities: Set<TimeInForce>, products: Set<Product>,
-                supportsAfterMarketOrders: Bool, maxOrdersPerSecond: Int) {
+                supportsAfterMarketOrders: Bool, maxOrdersPerSecond: Int, inProcess: Bool = false) {
         self.orderTypes = orderTypes
         self.validities = validities
         self.products = products
         self.supportsAfterMarketOrders = supportsAfterMarketOrders
         self.maxOrdersPerSecond = maxOrdersPerSecond
+        self.inProcess = inProcess
     }
 }
 

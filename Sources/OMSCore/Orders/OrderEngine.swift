@@ -207,6 +207,8 @@ public actor OrderEngine {
 
     /// The order reaches a broker only once Vega's record of it is durable: accepted orders wait here, and
     /// one durability wait covers every order queued meanwhile; each broker then gets its orders in one call.
+    /// An in-process broker (the paper broker, whose book dies with the process) is not waited for: its
+    /// order cannot outlive Vega's record, and every report still reaches a client only once stored.
     private func queuePlacement(_ id: OrderID, _ order: BrokerOrderRequest, at brokerID: BrokerID) {
         awaitingPlacement.append((id, order, brokerID))
         guard !placementRunning else { return }
@@ -215,27 +217,45 @@ public actor OrderEngine {
     }
 
     private func placeQueued() async {
-        while let last = awaitingPlacement.last {
+        while !awaitingPlacement.isEmpty {
             let batch = awaitingPlacement
             awaitingPlacement.removeAll()
-            do {
-                try await sink.waitUntilDurable(last.id)
-            } catch {
-                for p in batch { placementFailed(p.id, .unavailable("storage failed: \(error)")) }
-                continue
-            }
             var groups: [BrokerID: [(id: OrderID, order: BrokerOrderRequest)]] = [:]
             var brokerOrder: [BrokerID] = []
             for p in batch {
                 if groups[p.broker] == nil { brokerOrder.append(p.broker) }
                 groups[p.broker, default: []].append((p.id, p.order))
             }
+            var waiting: [BrokerID] = []
             for b in brokerOrder {
+                guard isInProcess(b) else { waiting.append(b); continue }
                 let group = groups[b]!
                 Task { await self.place(group, at: b) }
             }
+            guard !waiting.isEmpty else { continue }
+            // Waited for apart, so that orders for in-process brokers queued meanwhile do not wait behind.
+            let held = waiting.map { ($0, groups[$0]!) }
+            Task {
+                guard await self.durable(held.flatMap { $0.1.map(\.id) }) else { return }
+                for (b, group) in held { Task { await self.place(group, at: b) } }
+            }
         }
         placementRunning = false
+    }
+
+    private func isInProcess(_ b: BrokerID) -> Bool { brokers[b]?.capabilities.inProcess ?? false }
+
+    /// Waits until the orders' records (their PendingNew reports, delivered already) are durable; false, the
+    /// orders rejected, when storage failed.
+    private func durable(_ ids: [OrderID]) async -> Bool {
+        guard let last = ids.last else { return true }
+        do {
+            try await sink.waitUntilDurable(last)
+            return true
+        } catch {
+            for id in ids { placementFailed(id, .unavailable("storage failed: \(error)")) }
+            return false
+        }
     }
 
     func brokerOrder(_ r: Record, quantity: Quantity) -> BrokerOrderRequest {
@@ -281,7 +301,13 @@ public actor OrderEngine {
                 }
             }
         }
-        if !handOver.isEmpty, let backup = failover[brokerID] { await place(handOver, at: backup, failedOver: true) }
+        // Failing over from an in-process broker to one outside: the order waits for durability first.
+        if !handOver.isEmpty, let backup = failover[brokerID] {
+            let waited = isInProcess(backup) || !isInProcess(brokerID)
+            if waited { await place(handOver, at: backup, failedOver: true) } else if await durable(handOver.map(\.id)) {
+                await place(handOver, at: backup, failedOver: true)
+            }
+        }
         for id in unknown { await lookUp(id) }
     }
 
