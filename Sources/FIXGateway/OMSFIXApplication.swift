@@ -16,8 +16,9 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
 
     enum Outbound: Sendable {
         case report(OrderReport)
-        /// Resumed with the store ticket that covers every report before it.
-        case marker(CheckedContinuation<FIXStoreTicket, Never>)
+        /// Resumed with the store ticket that covers every report before it, or with `ReportLoopStopped`
+        /// when the report loop ended first (the reports before it may never be stored).
+        case marker(CheckedContinuation<FIXStoreTicket, any Error>)
     }
 
     private let sessions = NIOLockedValueBox<[String: FIXSession]>([:])
@@ -65,8 +66,8 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             }
             g.addTask {
                 while let batch = await self.reports.next() { await self.send(batch) }
-                // Stopped: whoever waits for durability is answered with what was sent (nothing more will be).
-                for case .marker(let c) in self.reports.close() { c.resume(returning: self.lastTicket.withLockedValue { $0 }) }
+                // Stopped: reports still queued will not be stored, so whoever waits for durability is told so.
+                for case .marker(let c) in self.reports.close() { c.resume(throwing: ReportLoopStopped()) }
             }
         }
     }
@@ -79,8 +80,8 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
     /// Returns once every report delivered before this call is stored and durable.
     public func reportsDurable() async throws {
         guard let store else { return }
-        let ticket = await withCheckedContinuation { c in
-            if !reports.push(.marker(c)) { c.resume(returning: lastTicket.withLockedValue { $0 }) }
+        let ticket = try await withCheckedThrowingContinuation { c in
+            if !reports.push(.marker(c)) { c.resume(throwing: ReportLoopStopped()) }
         }
         try await store.waitDurable(ticket)
     }
@@ -252,6 +253,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                      afterMarket: o.custom[5003] == "Y", marketProtectionPct: o.custom[5004].flatMap { Int($0) },
                                      algoID: o.custom[5005], slice: o.custom[5012] == "Y"))
     }
+}
+
+/// The report loop has stopped (shutdown): reports delivered now are neither sent nor stored.
+public struct ReportLoopStopped: Error, CustomStringConvertible {
+    public var description: String { "the report loop has stopped: the order flow is shutting down" }
 }
 
 /// Why a FIX order could not be turned into an `OrderRequest`.

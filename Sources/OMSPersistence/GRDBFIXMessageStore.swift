@@ -91,6 +91,8 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         }
         return locked { s in
             s.enqueued += 1
+            // A failed store keeps nothing more (it will never commit it); the ticket is never durable.
+            guard s.failure == nil else { return s.enqueued }
             s.pending.append(p)
             if lazy {
                 if s.lazySince == nil { s.lazySince = .now }
@@ -199,6 +201,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 highestStored.removeAll()
                 let all = locked { s -> [CheckedContinuation<Void, Error>] in
                     s.failure = error
+                    // Lost: not offered to a resend either (sentMessages reads committed rows only now).
+                    s.inflight.removeAll()
+                    s.pending.removeAll()
                     s.writerRunning = false
                     let w = s.waiters.map(\.1)
                     s.waiters.removeAll()

@@ -278,6 +278,57 @@ struct MultiBrokerTests {
         #expect(accepted?.status == .pendingNew)
     }
 
+    /// A stored PendingNew order the primary never saw, but its backup has (a failover whose ack was not
+    /// yet stored when Vega stopped): after the restart it is found at the backup, not placed again.
+    @Test func afterARestartAnOrderIsLookedForAtTheBackupBeforeItIsPlacedAgain() async throws {
+        let primary = ScriptedBroker("UPSTOX", placement: .accept)
+        let backup = ScriptedBroker("ZERODHA", placement: .accept)
+        await backup.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "Z-9", rawStatus: "open", filledQuantity: .zero,
+                                               averagePrice: .zero, isOpen: true))
+        let sink = ReportCollector()
+        let e = try engine([primary, backup], failover: [BrokerID("UPSTOX"): BrokerID("ZERODHA")], sink: sink)
+        let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("B-1"),
+                                   request: request("B-1", broker: "UPSTOX"), instrument: PaperBrokerTests.reliance, product: .cnc,
+                                   broker: BrokerID("UPSTOX"), lifecycle: .submitted(OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))))
+        await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
+        await e.resumeAtBrokers()
+        let r = await sink.wait(for: 1)
+        #expect(r.map(\.status) == [.new])
+        #expect(r.first?.broker == BrokerID("ZERODHA") && r.first?.brokerOrderID == "Z-9")
+        let placements = (await primary.placed.count, await backup.placed.count)
+        #expect(placements == (0, 0))
+    }
+
+    /// A held (after-market) order taken back from storage may have been released and placed before the
+    /// restart while its record still said held: at release it is looked up first, and not placed again.
+    @Test func aRestoredHeldOrderThatTheBrokerHasIsNotPlacedAgainAtRelease() async throws {
+        let broker = ScriptedBroker("UPSTOX", placement: .accept)
+        await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "U-7", rawStatus: "open", filledQuantity: .zero,
+                                               averagePrice: .zero, isOpen: true))
+        let fresh = ScriptedBroker("UPSTOX", placement: .accept)
+        for b in [broker, fresh] {
+            let sink = ReportCollector()
+            let e = try engine([b], sink: sink)
+            let run = Task { await e.run() }
+            defer { run.cancel() }
+            var held = request("H-1")
+            held.afterMarket = true
+            let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("H-1"),
+                                       request: held, instrument: PaperBrokerTests.reliance, product: .cnc,
+                                       lifecycle: .submitted(OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))), held: true)
+            await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
+            await e.releaseHeld()
+            let r = await sink.wait(for: 1)
+            #expect(r.map(\.status) == [.new])
+            if b === broker {
+                #expect(r.first?.brokerOrderID == "U-7")
+                #expect(await broker.placed.isEmpty)      // found by its tag: not sent a second time
+            } else {
+                #expect(await fresh.placed.map(\.tag) == ["O-1"])   // nobody has it: placed, under its own tag
+            }
+        }
+    }
+
     /// A broker whose batch call answers fewer orders than it was given: the unanswered ones are looked up by
     /// tag (found: the order carries on), never sent again.
     @Test func ordersABatchCallLeftUnansweredAreLookedUpNotResent() async throws {

@@ -53,4 +53,28 @@ struct OMSFIXApplicationTests {
         let executions = try await db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM execution") }
         #expect(executions == 6)
     }
+
+    struct NoInstruments: SymbolResolver {
+        func resolve(_ lookup: InstrumentLookup) -> Result<Instrument, SymbolRejection> { .failure(.unknownSymbol(lookup: lookup)) }
+    }
+    struct NoProducts: ProductEligibility {
+        func check(client: ClientID, instrument: InstrumentKey, product: Product) -> Result<ProductTerms, ProductDenial> {
+            .success(ProductTerms(product: product))
+        }
+        func eligibleProducts(client: ClientID, instrument: InstrumentKey) -> ProductSet { .all }
+    }
+
+    /// Once the report loop has stopped (shutdown), a wait for durability fails: reports delivered now are
+    /// never stored, so nobody (the engine placing at a broker, a REST answer) may act as if they were.
+    @Test func aDurabilityWaitAfterTheReportLoopStoppedFails() async throws {
+        let app = OMSFIXApplication(store: InMemoryFIXMessageStore(), journal: { OrderJournalEntry(report: $0, position: $1) })
+        let engine = OrderEngine(pipeline: OrderPipeline(resolver: NoInstruments(), session: try MarketSessionEngine(),
+                                                         eligibility: NoProducts()),
+                                 brokers: [], defaultBroker: .paper, now: { 0 }, sink: app)
+        let loop = Task { await app.run(engine: engine) }
+        try await app.reportsDurable()   // running: answered
+        loop.cancel()
+        await loop.value
+        await #expect(throws: ReportLoopStopped.self) { try await app.reportsDurable() }
+    }
 }

@@ -146,6 +146,7 @@ struct FIXMessageStoreContractTests {
         await #expect(throws: WriteFailed.self) { try await s.waitDurable(after) }
         try await Task.sleep(for: .milliseconds(50))
         #expect(s.durableTicket == good)
+        #expect(try s.sentMessages(id, from: 1, to: 3).map(\.seqNum) == [1])   // the lost ones are not resent
         let stored = try await db.read { try Int.fetchOne($0, sql: "SELECT nextSenderMsgSeqNum FROM fixSession") }
         #expect(stored == 2)
     }

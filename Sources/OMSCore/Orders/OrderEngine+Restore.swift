@@ -20,30 +20,33 @@ extension OrderEngine {
             if o.held, case .pendingNew = o.lifecycle {
                 // Decided again by the pipeline at the next release tick (held again if still closed).
                 held.append((o.id, o.request, 0))
+                restoredHeld.insert(o.id)
             }
         }
     }
 
-    /// After `restore`: asks each open order's broker what it knows of the order, by Vega's tag. An order
-    /// the broker has is brought up to date (fills it made while Vega was down, or its end); one the broker
-    /// never saw (it was stored but not yet sent, or the broker is the embedded paper market, whose book
-    /// lives in this process) is placed for its open quantity, under the same tag.
+    /// After `restore`: asks each open order's broker (and that broker's backup, which may have taken it in
+    /// a failover the record did not yet show) what it knows of the order, by Vega's tag. An order a broker
+    /// has is brought up to date (fills it made while Vega was down, or its end); one no broker saw (it was
+    /// stored but not yet sent, or the broker is the embedded paper market, whose book lives in this
+    /// process) is placed for its open quantity, under the same tag.
     public func resumeAtBrokers() async {
         let open = records.values.filter { !$0.held && $0.broker != nil && !$0.lifecycle.status.isTerminal }
             .sorted { $0.sequence < $1.sequence }
         for r in open {
-            guard let brokerID = r.broker, let broker = brokers[brokerID], r.instrument != nil, r.product != nil else {
+            guard let brokerID = r.broker, brokers[brokerID] != nil, r.instrument != nil, r.product != nil else {
                 continue
             }
             let tag = r.id.rawValue
-            let state: BrokerOrderState?
-            do throws(BrokerError) { state = try await broker.orderState(tag: tag) } catch {
+            let found: (BrokerID, BrokerOrderState)?
+            do throws(BrokerError) { found = try await find(r.id, at: candidates(brokerID)) } catch {
                 unknownOutcome.insert(r.id)
                 continue
             }
             guard let current = records[r.id] else { continue }
-            if let state {
-                catchUp(current, with: state)
+            if let (holder, state) = found {
+                records[r.id]?.broker = holder
+                catchUp(records[r.id] ?? current, with: state)
                 continue
             }
             switch current.lifecycle {
@@ -79,16 +82,47 @@ extension OrderEngine {
         }
     }
 
-    /// Orders whose placement timed out: asked for by tag at their broker. Found: the order carries on.
-    /// Still unknown: it stays PendingNew and is asked for again later; it is never sent a second time.
-    func lookUp(_ id: OrderID) async {
-        guard unknownOutcome.contains(id), let r = records[id], let brokerID = r.broker, let broker = brokers[brokerID] else {
+    /// An order's broker, then its backup: where an order may be after a failover.
+    func candidates(_ brokerID: BrokerID) -> [BrokerID] {
+        [brokerID] + (failover[brokerID].map { [$0] } ?? [])
+    }
+
+    /// The first of `candidates` that knows the order by Vega's tag, with what it knows; nil when none
+    /// does. Throws when one could not be asked (then the order's fate is unknown).
+    func find(_ id: OrderID, at candidates: [BrokerID]) async throws(BrokerError) -> (BrokerID, BrokerOrderState)? {
+        for b in candidates {
+            guard let broker = brokers[b] else { continue }
+            if let state = try await broker.orderState(tag: id.rawValue) { return (b, state) }
+        }
+        return nil
+    }
+
+    /// A held order taken back from storage and now released: placed only if no broker has it already
+    /// (it may have been released and placed before the restart, while its record still said held).
+    func placeUnlessKnown(_ id: OrderID, _ order: BrokerOrderRequest, at brokerID: BrokerID) async {
+        let found: (BrokerID, BrokerOrderState)?
+        do throws(BrokerError) { found = try await find(id, at: candidates(brokerID)) } catch {
+            unknownOutcome.insert(id)
             return
         }
-        let found: BrokerOrderState?
-        do throws(BrokerError) { found = try await broker.orderState(tag: id.rawValue) } catch { return }
-        guard let state = found, let current = records[id] else { return }
+        guard let (holder, state) = found else {
+            await attemptPlacement(id, order, at: brokerID)
+            return
+        }
+        records[id]?.broker = holder
+        if let r = records[id] { catchUp(r, with: state) }
+    }
+
+    /// Orders whose placement timed out: asked for by tag at their broker (and its backup). Found: the order
+    /// carries on. Still unknown: it stays PendingNew and is asked for again later; it is never sent a
+    /// second time.
+    func lookUp(_ id: OrderID) async {
+        guard unknownOutcome.contains(id), let r = records[id], let brokerID = r.broker else { return }
+        let found: (BrokerID, BrokerOrderState)?
+        do throws(BrokerError) { found = try await find(id, at: candidates(brokerID)) } catch { return }
+        guard let (holder, state) = found, let current = records[id] else { return }
         unknownOutcome.remove(id)
+        records[id]?.broker = holder
         if current.brokerOrderID == nil { records[id]?.brokerOrderID = state.brokerOrderID }
         catchUp(records[id]!, with: state)
     }

@@ -76,6 +76,9 @@ public actor OrderEngine {
     var held: [(id: OrderID, request: OrderRequest, releaseAt: Int64)] = []
     /// Orders whose placement timed out: looked up at their broker by tag until found, never sent again.
     var unknownOutcome: Set<OrderID> = []
+    /// Held orders taken back from storage: one may have been released and placed before the restart (its
+    /// record still says held), so at release it is looked up at its brokers before it is placed.
+    var restoredHeld: Set<OrderID> = []
     /// Accepted orders waiting for their record to be durable before they go to a broker.
     var awaitingPlacement: [(id: OrderID, order: BrokerOrderRequest, broker: BrokerID)] = []
     var placementRunning = false
@@ -138,7 +141,7 @@ public actor OrderEngine {
                 let sequence = records[h.id]?.sequence ?? 0
                 records[h.id] = nil
                 accept(h.id, sequence, h.request, a.resolved.instrument, a.resolved.product,
-                       reservation: a.risk?.reservation, announce: false)
+                       reservation: a.risk?.reservation, announce: false, lookUpFirst: restoredHeld.remove(h.id) != nil)
             }
         }
     }
@@ -188,7 +191,8 @@ public actor OrderEngine {
     }
 
     private func accept(_ id: OrderID, _ sequence: Int, _ request: OrderRequest, _ instrument: Instrument,
-                        _ product: Product, reservation: RiskReservationID?, announce: Bool = true) {
+                        _ product: Product, reservation: RiskReservationID?, announce: Bool = true,
+                        lookUpFirst: Bool = false) {
         let brokerID = request.broker ?? defaultBroker
         var r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
                        request: request, instrument: instrument, product: product, broker: brokerID,
@@ -202,11 +206,16 @@ public actor OrderEngine {
         }
         records[id] = r
         if announce { deliver(r, .pendingNew) }
-        queuePlacement(id, brokerOrder(r, quantity: request.quantity), at: brokerID)
+        if lookUpFirst {
+            let order = brokerOrder(r, quantity: request.quantity)
+            Task { await self.placeUnlessKnown(id, order, at: brokerID) }
+        } else {
+            queuePlacement(id, brokerOrder(r, quantity: request.quantity), at: brokerID)
+        }
     }
 
-    /// The order reaches a broker only once Vega's record of it is durable: accepted orders wait here, and
-    /// one durability wait covers every order queued meanwhile; each broker then gets its orders in one call.
+    /// The order reaches a broker only once Vega's record of it is durable: the orders accepted in one turn
+    /// of the engine wait together (one durability wait), and each broker then gets its orders in one call.
     /// An in-process broker (the paper broker, whose book dies with the process) is not waited for: its
     /// order cannot outlive Vega's record, and every report still reaches a client only once stored.
     private func queuePlacement(_ id: OrderID, _ order: BrokerOrderRequest, at brokerID: BrokerID) {
