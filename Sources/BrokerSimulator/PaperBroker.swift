@@ -45,7 +45,7 @@ public actor PaperBroker: BrokerAdapter {
     private var prices: [InstrumentKey: Price] = [:]
     private var ticks: [InstrumentKey: Price] = [:]
     // Internal (not private) for the bookkeeping extension (PaperBroker+Bookkeeping.swift).
-    var book: [String: PaperOrder] = [:]
+    var book = BoxedDictionary<String, PaperOrder>()
     var orderSequence: [String] = []
     /// Every execution, oldest first (the trade book).
     var tradeBook: [BrokerTrade] = []

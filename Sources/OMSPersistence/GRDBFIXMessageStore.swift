@@ -184,7 +184,13 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             do {
                 let t0 = ContinuousClock.now
                 try writer.write { db in try self.apply(batch, db) }
-                if Self.trace { Self.traceStats.withLockedValue { $0.0 += 1; $0.1 += batch.count; $0.2 += ContinuousClock.now - t0 } }
+                if Self.trace {
+                    let took = ContinuousClock.now - t0
+                    Self.traceStats.withLockedValue { $0.0 += 1; $0.1 += batch.count; $0.2 += took }
+                    if took > .milliseconds(5) {
+                        FileHandle.standardError.write(Data("store: slow commit \(took) (\(batch.count) items) at \(Date())\n".utf8))
+                    }
+                }
                 let ready = locked { s -> [CheckedContinuation<Void, Error>] in
                     s.durable = upTo
                     s.inflight.removeAll()

@@ -68,8 +68,9 @@ public actor OrderEngine {
     let market: @Sendable () -> MarketSnapshot
     let sink: OrderReportSink
 
-    var records: [OrderID: Record] = [:]
-    var byClientOrderID: [String: OrderID] = [:]
+    /// Every order of the day and the open ones before it (boxed: growing the table never stalls the engine).
+    var records = BoxedDictionary<OrderID, Record>()
+    var byClientOrderID = BoxedDictionary<String, OrderID>()
     var nextOrder = 1
     var nextExec = 1
     /// After-market orders waiting for the next open, in arrival order.

@@ -1,0 +1,40 @@
+/// A dictionary for tables that grow all day (the engine's orders and ClOrdIDs, the paper broker's book)
+/// without stopping their actor when they grow.
+///
+/// A `Dictionary` grows by allocating a table twice the size and rehashing every entry into it: past 24k,
+/// 49k, 98k … entries one insert does all of that at once — with values of a few hundred bytes, tens of
+/// megabytes of fresh memory (page faults) and tens to hundreds of milliseconds during which no order moves.
+/// Here the entries are spread over 64 shards by hash, so a growth rehashes one shard (1/64 of the entries),
+/// and each value sits behind one reference, so a shard's table holds a key and a pointer per entry.
+/// Values are immutable once boxed (a change stores a new box), so copies keep value semantics.
+public struct BoxedDictionary<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    final class Box: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    static var shardCount: Int { 64 }
+    private var shards = [[Key: Box]](repeating: [:], count: BoxedDictionary.shardCount)
+    public private(set) var count = 0
+
+    public init() {}
+
+    @inline(__always)
+    private static func shard(_ key: Key) -> Int { Int(UInt(bitPattern: key.hashValue) % UInt(shardCount)) }
+
+    public subscript(key: Key) -> Value? {
+        get { shards[Self.shard(key)][key]?.value }
+        set {
+            let s = Self.shard(key)
+            if let newValue {
+                if shards[s].updateValue(Box(newValue), forKey: key) == nil { count += 1 }
+            } else if shards[s].removeValue(forKey: key) != nil {
+                count -= 1
+            }
+        }
+    }
+
+    public var isEmpty: Bool { count == 0 }
+    /// The values, in no particular order.
+    public var values: [Value] { shards.flatMap { $0.values.map(\.value) } }
+}

@@ -1,0 +1,36 @@
+@testable import OMSCore
+import Testing
+
+struct BoxedDictionaryTests {
+    struct Big: Sendable, Equatable {
+        var name: String
+        var quantity: Int
+    }
+
+    @Test func behavesLikeADictionaryWithValueSemantics() {
+        var d = BoxedDictionary<String, Big>()
+        #expect(d.isEmpty && d["a"] == nil)
+        d["a"] = Big(name: "A", quantity: 1)
+        d["b"] = Big(name: "B", quantity: 2)
+        let copy = d
+        d["a"]?.quantity += 10          // a change through optional chaining stores a new box
+        d["b"] = nil
+        #expect(d["a"] == Big(name: "A", quantity: 11))
+        #expect(d["b"] == nil && d.count == 1)
+        // The copy taken before is untouched.
+        #expect(copy["a"] == Big(name: "A", quantity: 1) && copy["b"]?.quantity == 2 && copy.count == 2)
+        #expect(copy.values.map(\.quantity).sorted() == [1, 2])
+    }
+
+    /// Many keys over the shards: every one found again, counted once, removed once.
+    @Test func manyKeysAreAllFoundAndCounted() {
+        var d = BoxedDictionary<String, Int>()
+        for i in 0..<10_000 { d["O-\(i)"] = i }
+        for i in 0..<10_000 where i % 3 == 0 { d["O-\(i)"] = i * 2 }   // replaced, not added
+        #expect(d.count == 10_000)
+        #expect((0..<10_000).allSatisfy { d["O-\($0)"] == ($0 % 3 == 0 ? $0 * 2 : $0) })
+        for i in 0..<5_000 { d["O-\(i)"] = nil }
+        d["missing"] = nil
+        #expect(d.count == 5_000 && d.values.count == 5_000 && d["O-1"] == nil && d["O-9998"] == 9998 && d["O-9999"] == 19_998)
+    }
+}
