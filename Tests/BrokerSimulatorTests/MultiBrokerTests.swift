@@ -329,6 +329,43 @@ struct MultiBrokerTests {
         }
     }
 
+    /// A replace runs the pre-trade checks again on its new terms: over a limit it is refused (35=9 naming
+    /// the rule) and the order and its risk reservation keep their old terms; within limits the reservation
+    /// moves to the new terms, and back again when the broker refuses the replace.
+    @Test func aReplaceIsCheckedAgainAndItsReservationFollowsTheTerms() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([broker], limits: [ClientID("AB1234"): RiskLimits(maxOrderQuantity: Quantity(50))], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        await e.submit(request("R-1"))                     // 10 at 1395.00
+        #expect(await sink.wait(for: 2).map(\.status) == [.pendingNew, .new])
+        func openValue() async throws -> Price? { try await e.riskExposure(for: ClientID("AB1234"))?.openOrderValue }
+        #expect(try await openValue() == Price(units: 10 * Price("1395.00")!.units))
+        let source = OrderSource.fix(session: "CLIENT1")
+        // Over the client's maximum order quantity: refused, nothing changes.
+        await e.replace(source: source, clientOrderID: ClientOrderID("R-2"), origClientOrderID: ClientOrderID("R-1"),
+                        quantity: Quantity(100), limitPrice: Price("1395.00"))
+        let refused = await sink.wait(for: 3).last
+        guard case .cancelRejected(let reason, let text, true) = refused?.kind else {
+            Issue.record("expected a replace reject, got \(String(describing: refused?.kind))"); return
+        }
+        #expect(reason == .other && text.contains("RISK_CLIENT_LIMIT") && text.contains("maxOrderQuantity"))
+        #expect(refused?.status == .new && refused?.quantity == Quantity(10))
+        #expect(try await openValue() == Price(units: 10 * Price("1395.00")!.units))
+        #expect(try await e.riskExposure(for: ClientID("AB1234"))?.openOrders == 1)
+        // Within limits: pending, and reserved at the new terms.
+        await e.replace(source: source, clientOrderID: ClientOrderID("R-3"), origClientOrderID: ClientOrderID("R-1"),
+                        quantity: Quantity(20), limitPrice: Price("1390.00"))
+        #expect(await sink.wait(for: 4).last?.status == .pendingReplace)
+        #expect(try await openValue() == Price(units: 20 * Price("1390.00")!.units))
+        // The broker refuses it: the order is back at 10 × 1395.00, and so is the reservation.
+        await broker.emit(.replaceRejected(tag: "O-1", text: "RMS: not allowed", rawStatus: "open"))
+        #expect(await sink.wait(for: 5).last?.status == .new)
+        #expect(try await openValue() == Price(units: 10 * Price("1395.00")!.units))
+        #expect(try await e.riskExposure(for: ClientID("AB1234"))?.openOrders == 1)
+    }
+
     /// A broker whose batch call answers fewer orders than it was given: the unanswered ones are looked up by
     /// tag (found: the order carries on), never sent again.
     @Test func ordersABatchCallLeftUnansweredAreLookedUpNotResent() async throws {

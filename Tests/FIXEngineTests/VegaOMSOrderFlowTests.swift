@@ -63,28 +63,34 @@ struct VegaOMSOrderFlowTests {
         #expect(r2.map { $0.string(150) ?? "" } == ["E", "5"])
         #expect(r2.last?.int(38) == 8 && r2.last?.string(11) == "R-2" && r2.last?.string(41) == "R-1", "\(r2.last.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "")")
         #expect(r2.last.flatMap { $0.string(44) }.flatMap { Double($0) } == 1410)
-        try await c.send("8=FIX.4.4|35=H|34=5|49=CLIENT1|52=<TIME>|56=VEGA|11=R-2|54=1|55=RELIANCE|")
+        // A replace runs the pre-trade checks again: below RELIANCE's price band it is refused (35=9, 434=2,
+        // 102=99, the rule in 58), and the order keeps its terms.
+        try await c.send("8=FIX.4.4|35=G|34=5|49=CLIENT1|52=<TIME>|56=VEGA|11=R-2X|41=R-2|21=1|38=8|40=2|44=1300.00|54=1|55=RELIANCE|60=<TIME>|")
+        let refused = try #require(await c.receive())
+        #expect(refused.msgType == "9" && refused.string(434) == "2" && refused.int(102) == 99 && refused.string(41) == "R-2")
+        #expect(refused.string(58)?.contains("RISK_PRICE_BAND") == true, "\(refused.string(58) ?? "")")
+        try await c.send("8=FIX.4.4|35=H|34=6|49=CLIENT1|52=<TIME>|56=VEGA|11=R-2|54=1|55=RELIANCE|")
         let status = try #require(await c.receive())
         #expect(status.string(150) == "I" && status.string(39) == "0" && status.int(151) == 8)
-        try await c.send("8=FIX.4.4|35=F|34=6|49=CLIENT1|52=<TIME>|56=VEGA|11=R-3|41=R-2|54=1|55=RELIANCE|60=<TIME>|")
+        try await c.send("8=FIX.4.4|35=F|34=7|49=CLIENT1|52=<TIME>|56=VEGA|11=R-3|41=R-2|54=1|55=RELIANCE|60=<TIME>|")
         let r3 = await Self.read(c, 2)
         #expect(r3.map { $0.string(150) ?? "" } == ["6", "4"])
         #expect(r3.last?.string(39) == "4" && r3.last?.int(151) == 0 && r3.last?.string(11) == "R-3")
 
         // 3. Cancelling it again is too late (35=9, 102=0); an unknown OrigClOrdID gets 102=1; a duplicate
         //    ClOrdID is rejected with 103=6.
-        try await c.send("8=FIX.4.4|35=F|34=7|49=CLIENT1|52=<TIME>|56=VEGA|11=R-4|41=R-3|54=1|55=RELIANCE|60=<TIME>|")
+        try await c.send("8=FIX.4.4|35=F|34=8|49=CLIENT1|52=<TIME>|56=VEGA|11=R-4|41=R-3|54=1|55=RELIANCE|60=<TIME>|")
         let late = try #require(await c.receive())
         #expect(late.msgType == "9" && late.int(102) == 0)
-        try await c.send("8=FIX.4.4|35=F|34=8|49=CLIENT1|52=<TIME>|56=VEGA|11=R-5|41=NOSUCH|54=1|55=RELIANCE|60=<TIME>|")
+        try await c.send("8=FIX.4.4|35=F|34=9|49=CLIENT1|52=<TIME>|56=VEGA|11=R-5|41=NOSUCH|54=1|55=RELIANCE|60=<TIME>|")
         let unknown = try #require(await c.receive())
         #expect(unknown.msgType == "9" && unknown.int(102) == 1 && unknown.string(41) == "NOSUCH")
-        try await c.send("8=FIX.4.4|35=D|34=9|49=CLIENT1|52=<TIME>|56=VEGA|11=P-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        try await c.send("8=FIX.4.4|35=D|34=10|49=CLIENT1|52=<TIME>|56=VEGA|11=P-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
         let dup = try #require(await c.receive())
         #expect(dup.string(150) == "8" && dup.int(103) == 6 && dup.string(5006) == "DUPLICATE_CLORDID")
 
         // 4. An order that stays open over the restart.
-        try await c.send("8=FIX.4.4|35=D|34=10|49=CLIENT1|52=<TIME>|56=VEGA|11=K-1|21=1|38=7|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        try await c.send("8=FIX.4.4|35=D|34=11|49=CLIENT1|52=<TIME>|56=VEGA|11=K-1|21=1|38=7|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
         let k1 = await Self.read(c, 2)
         #expect(k1.map { $0.string(39) ?? "" } == ["A", "0"])
         let openID = try #require(k1.last?.string(37))
@@ -129,7 +135,7 @@ struct VegaOMSOrderFlowTests {
         #expect(cliPortfolio.status == 0 && cliPortfolio.stdout.contains("RELIANCE") && cliPortfolio.stdout.contains("CLIENT1"))
 
         // 7. Another open order, then kill -9.
-        try await c.send("8=FIX.4.4|35=D|34=11|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|21=1|38=4|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        try await c.send("8=FIX.4.4|35=D|34=12|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|21=1|38=4|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
         let k2 = await Self.read(c, 2)
         #expect(k2.map { $0.string(39) ?? "" } == ["A", "0"])
         let lastSeq = try #require(k2.last?.int(34))
@@ -144,10 +150,10 @@ struct VegaOMSOrderFlowTests {
         let api2 = "http://127.0.0.1:\(second.httpPort)"
         // The open order is back, and so are the positions.
         let d = try await FIXTestClient.connect(port: second.port)
-        try await d.send("8=FIX.4.4|35=A|34=12|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
+        try await d.send("8=FIX.4.4|35=A|34=13|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
         let logon = try #require(await d.receive())
         #expect(logon.int(34) == lastSeq + 1)
-        try await d.send("8=FIX.4.4|35=H|34=13|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
+        try await d.send("8=FIX.4.4|35=H|34=14|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
         let restored = try #require(await d.receive())
         #expect(restored.string(150) == "I" && restored.string(39) == "0" && restored.int(151) == 4 && restored.string(11) == "K-2")
         let (_, after) = try await Self.http("GET", api2 + "/api/portfolio?client=CLIENT1")
@@ -155,7 +161,7 @@ struct VegaOMSOrderFlowTests {
         let positionsAfter = (after["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }
         #expect(positionsBefore != nil && positionsBefore == positionsAfter)
         // A duplicate of an order from before the restart is still refused.
-        try await d.send("8=FIX.4.4|35=D|34=14|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        try await d.send("8=FIX.4.4|35=D|34=15|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
         let dup2 = try #require(await d.receive())
         #expect(dup2.int(103) == 6)
         // The cancelled order's history is stored.

@@ -80,7 +80,10 @@ extension OrderEngine {
             var isReplace = false
             switch r.lifecycle {
             case .pendingCancel(let pc): r.lifecycle = .working(pc.cancelRejected())
-            case .pendingReplace(let pr): r.lifecycle = .working(pr.replaceRejected()); isReplace = true
+            case .pendingReplace(let pr):
+                r.lifecycle = .working(pr.replaceRejected())
+                restoreReservation(&r)
+                isReplace = true
             default: break
             }
             records[id] = r

@@ -67,11 +67,51 @@ extension OrderEngine {
             case .pendingNew, .working, .pendingCancel, .pendingReplace: open = r.lifecycle.leavesQuantity
             case .closed: continue
             }
-            let order = RiskOrder(client: r.request.client, instrument: i, side: r.request.side, product: product,
-                                  orderType: r.request.orderType, quantity: open, limitPrice: r.lifecycle.terms.limitPrice,
-                                  triggerPrice: r.lifecycle.terms.triggerPrice,
-                                  marketProtectionPct: r.request.marketProtectionPct, slice: false)
-            records[r.id]?.reservation = engine.reserveRestored(order, market: snapshot)
+            guard let order = riskOrder(r, terms: r.lifecycle.terms, open: open) else { continue }
+            records[r.id]?.reservation = engine.reserveLive(order, market: snapshot)
+        }
+    }
+}
+
+extension OrderEngine {
+    /// The order as the risk engine values it: `terms`, with `open` still to fill.
+    func riskOrder(_ r: Record, terms: OrderTerms, open: Quantity) -> RiskOrder? {
+        guard let i = r.instrument, let product = r.product else { return nil }
+        return RiskOrder(client: r.request.client, instrument: i, side: r.request.side, product: product,
+                         orderType: r.request.orderType, quantity: open, limitPrice: terms.limitPrice,
+                         triggerPrice: terms.triggerPrice, marketProtectionPct: r.request.marketProtectionPct, slice: false)
+    }
+
+    /// The pre-trade checks run again for a replace's new terms: the market session (may the order be changed
+    /// now?), then risk on the new open quantity and price, which replace the order's reservation. Returns
+    /// why the replace is refused (the order keeps its old terms and reservation), or nil with `r`'s
+    /// reservation moved to the new terms.
+    func checkReplace(_ r: inout Record, _ newTerms: OrderTerms) -> OrderRejection? {
+        guard let instrument = r.instrument, let product = r.product else { return nil }
+        let traits = SessionOrderTraits(orderType: r.request.orderType, timeInForce: r.request.timeInForce,
+                                        isAfterMarketOrder: false, product: product, side: r.request.side)
+        switch pipeline.session.isTradingAllowed(instrument, at: now(), order: traits, flags: pipeline.flags(instrument)) {
+        case .allowed: break
+        case .holdAfterMarket(let t):
+            return .unsupported(characteristic: "replace", value: "market closed until \(ISTDateTime(epochMilliseconds: t))")
+        case .rejected(let reason): return .session(reason)
+        }
+        guard let risk, let order = riskOrder(r, terms: newTerms, open: newTerms.quantity - r.lifecycle.fills.cumulative) else {
+            return nil
+        }
+        switch risk.checkReplace(r.reservation, with: order, market: market()) {
+        case .accepted(let a): r.reservation = a.reservation
+        case .rejected(let reason): return .risk(reason)
+        }
+        return nil
+    }
+
+    /// The broker refused a replace: the order is back at its old terms, and so is its reservation.
+    func restoreReservation(_ r: inout Record) {
+        guard let risk else { return }
+        if let res = r.reservation { risk.orderClosed(res) }
+        r.reservation = riskOrder(r, terms: r.lifecycle.terms, open: r.lifecycle.leavesQuantity).flatMap {
+            risk.reserveLive($0, market: market())
         }
     }
 }

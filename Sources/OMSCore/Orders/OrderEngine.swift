@@ -389,11 +389,18 @@ public actor OrderEngine {
                     orig: origClientOrderID)
             return
         }
-        guard let pending = w.requestReplace(OrderTerms(quantity: quantity, limitPrice: limitPrice ?? w.terms.limitPrice,
-                                                        triggerPrice: w.terms.triggerPrice)) else {
+        let newTerms = OrderTerms(quantity: quantity, limitPrice: limitPrice ?? w.terms.limitPrice, triggerPrice: w.terms.triggerPrice)
+        guard let pending = w.requestReplace(newTerms) else {
             var x = r
             x.pendingClientOrderID = clientOrderID
             deliver(x, .cancelRejected(reason: .other, text: "New quantity must exceed the filled quantity", isReplace: true),
+                    orig: origClientOrderID)
+            return
+        }
+        if let refusal = checkReplace(&r, newTerms) {
+            var x = r
+            x.pendingClientOrderID = clientOrderID
+            deliver(x, .cancelRejected(reason: .other, text: "Replace refused by the pre-trade checks: \(refusal)", isReplace: true),
                     orig: origClientOrderID)
             return
         }

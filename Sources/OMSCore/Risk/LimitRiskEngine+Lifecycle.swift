@@ -41,7 +41,7 @@ extension LimitRiskEngine {
     /// was accepted then; refusing it now would not take it off the market), so that it counts in the open
     /// orders, open value, working quantities and VaR of every order that follows.
     /// - Returns: nil when the client has no limits here or the order has no price to value it at.
-    public func reserveRestored(_ order: RiskOrder, market: MarketSnapshot) -> RiskReservationID? {
+    public func reserveLive(_ order: RiskOrder, market: MarketSnapshot) -> RiskReservationID? {
         guard let client = clients[order.client], order.quantity.value > 0 else { return nil }
         let key = PositionKey(instrument: order.instrument.key, product: order.product)
         let book = client.book(key, instrument: order.instrument)
@@ -52,6 +52,37 @@ extension LimitRiskEngine {
         guard let price else { return nil }
         return reserve(client, key: key, book: book, order: order, price: price,
                        value: RiskMath.value(order.quantity.value, price), varCheck: nil, marginCheck: nil, market: market)
+    }
+
+    public func checkReplace(_ reservation: RiskReservationID?, with order: RiskOrder, market: MarketSnapshot) -> RiskDecision {
+        guard let old = reservation, let r = reservations[old], let client = clients[r.client] else {
+            return check(order, market: market)
+        }
+        orderClosed(old)
+        let decision = check(order, market: market)
+        if case .rejected = decision { reinstate(r, as: old, client: client) }
+        return decision
+    }
+
+    /// Puts back a reservation exactly as `orderClosed` took it out (a replace the checks refused).
+    func reinstate(_ r: Reservation, as id: RiskReservationID, client: ClientRiskBook) {
+        if var b = client.books[r.key] {
+            if r.side == .buy { b.workingBuy += r.remaining } else { b.workingSell += r.remaining }
+            client.store(b, at: r.key)
+        }
+        let value = RiskMath.value(r.remaining, r.price)
+        client.openValue = RiskMath.sum(client.openValue, value)
+        if r.reservesPremium { client.premiumReserved = RiskMath.sum(client.premiumReserved, value) }
+        if r.key.product == .mis, var state = client.intradayVaR {
+            if let f = r.varFactor {
+                state.add(r.varPerUnit * Double(r.remaining), factor: f)
+                client.intradayVaR = state
+            } else {
+                client.intradayVaR = nil
+            }
+        }
+        client.openOrders += 1
+        reservations[id] = r
     }
 
     public func release(_ reservation: RiskReservationID) { orderClosed(reservation) }
