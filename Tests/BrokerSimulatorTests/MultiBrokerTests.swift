@@ -18,6 +18,7 @@ actor ScriptedBroker: BrokerAdapter {
     var known: [String: BrokerOrderState] = [:]
     private(set) var placed: [BrokerOrderRequest] = []
     private(set) var lookups = 0
+    private(set) var modified: [String] = []
 
     init(_ id: String, placement: Placement, inProcess: Bool = false) {
         self.id = BrokerID(id)
@@ -61,7 +62,9 @@ actor ScriptedBroker: BrokerAdapter {
         }
     }
 
-    func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {}
+    func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {
+        modified.append(tag)
+    }
     func cancel(tag: String) async throws(BrokerError) { continuation.yield(.canceled(tag: tag, rawStatus: "cancelled")) }
     func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
         lookups += 1
@@ -89,6 +92,7 @@ final class GatedSink: OrderReportSink, @unchecked Sendable {
             if now { c.resume() }
         }
     }
+    func close() { lock.withLock { isOpen = false } }
     func open() {
         let all = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
             isOpen = true
@@ -145,6 +149,27 @@ struct MultiBrokerTests {
         sink.open()
         #expect(await placed(external, count: 2) == 2)
         #expect(await external.placed.map(\.tag).sorted() == ["O-1", "O-3"])
+    }
+
+    /// A replace reaches a broker outside the process only once its PendingReplace is durable.
+    @Test func aReplaceReachesABrokerOutsideTheProcessOnlyOnceItIsDurable() async throws {
+        let external = ScriptedBroker("UPSTOX", placement: .accept)
+        let sink = GatedSink()
+        sink.open()
+        let e = try engine([external], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        await e.submit(request("M-1"))
+        #expect(await sink.reports.wait(for: 2).map(\.status) == [.pendingNew, .new])
+        sink.close()
+        await e.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("M-2"), origClientOrderID: ClientOrderID("M-1"),
+                        quantity: Quantity(12), limitPrice: Price("1395.00"))
+        #expect(await sink.reports.wait(for: 3).last?.status == .pendingReplace)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await external.modified.isEmpty)
+        sink.open()
+        for _ in 0..<500 where await external.modified.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(await external.modified == ["O-1"])
     }
 
     @Test func anOrderForABrokerThatIsDownGoesToItsBackup() async throws {

@@ -410,7 +410,16 @@ public actor OrderEngine {
         deliver(r, .pendingReplace, orig: origClientOrderID)
         guard let broker = r.broker.flatMap({ brokers[$0] }) else { return }
         let tag = id.rawValue
+        let wait = !broker.capabilities.inProcess
         Task {
+            // A broker outside the process changes the order only once the PendingReplace is durable: after a
+            // crash Vega must know the new terms, or fills beyond the old quantity could not be booked.
+            if wait {
+                do { try await self.sink.waitUntilDurable(id) } catch {
+                    self.handle(.replaceRejected(tag: tag, text: "Not sent to the broker: storage failed: \(error)", rawStatus: ""))
+                    return
+                }
+            }
             do throws(BrokerError) {
                 try await broker.modify(tag: tag, quantity: quantity, limitPrice: limitPrice, triggerPrice: nil)
             } catch {

@@ -52,10 +52,10 @@ public enum CancelRejectReason: Int, Sendable, Hashable {
 /// Receives every report, in order.
 public protocol OrderReportSink: Sendable {
     func deliver(_ report: OrderReport)
-    /// Returns once the report that announced `orderID` (its PendingNew, delivered earlier, when the order
-    /// was taken or held) is durable; a sink may wait for every report delivered before the call, which
-    /// covers it. The engine sends an order to a broker only after that, so that no broker holds an order
-    /// Vega could forget.
+    /// Returns once the reports for `orderID` delivered before the call are durable (its PendingNew, when
+    /// the order was taken or held; a PendingReplace); a sink may wait for every report delivered before
+    /// the call, which covers them. The engine sends an order, or a change of its terms, to a broker outside
+    /// the process only after that, so that no broker holds an order or terms Vega could forget.
     /// Throws when storage failed.
     func waitUntilDurable(_ orderID: OrderID) async throws
 }
