@@ -16,7 +16,7 @@ extension PaperBroker: BrokerBookkeeping {
         }
     }
 
-    public func trades() async throws(BrokerError) -> [BrokerTrade] { tradeBook }
+    public func trades() async throws(BrokerError) -> [BrokerTrade] { Array(tradeBook) }
 
     /// The paper broker models no settlement and keeps no demat account: its holdings are today's net long
     /// CNC (delivery) positions, all of it reported as T1 (bought, not yet delivered), valued at the

@@ -46,9 +46,9 @@ public actor PaperBroker: BrokerAdapter {
     private var ticks: [InstrumentKey: Price] = [:]
     // Internal (not private) for the bookkeeping extension (PaperBroker+Bookkeeping.swift).
     var book = BoxedDictionary<String, PaperOrder>()
-    var orderSequence: [String] = []
+    var orderSequence = ChunkedList<String>()
     /// Every execution, oldest first (the trade book).
-    var tradeBook: [BrokerTrade] = []
+    var tradeBook = ChunkedList<BrokerTrade>()
     /// Open orders per instrument, in arrival order: matching looks at these only.
     private var resting: [InstrumentKey: [String]] = [:]
     private var nextID = 1

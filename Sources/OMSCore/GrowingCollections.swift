@@ -38,3 +38,31 @@ public struct BoxedDictionary<Key: Hashable & Sendable, Value: Sendable>: Sendab
     /// The values, in no particular order.
     public var values: [Value] { shards.flatMap { $0.values.map(\.value) } }
 }
+
+/// An append-only list that grows in chunks of 4,096 elements: appending never copies what is already there
+/// (an `Array` past 64k, 128k … elements allocates and copies the whole list in one append), so a list that
+/// grows all day (the paper broker's trade book) never stops its actor.
+public struct ChunkedList<Element: Sendable>: Sendable, RandomAccessCollection {
+    static var chunkSize: Int { 4096 }
+    private var chunks: [[Element]] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> Element {
+        chunks[position / Self.chunkSize][position % Self.chunkSize]
+    }
+
+    public mutating func append(_ element: Element) {
+        if count % Self.chunkSize == 0 {
+            var chunk: [Element] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(element)
+        count += 1
+    }
+}

@@ -1,7 +1,7 @@
 @testable import OMSCore
 import Testing
 
-struct BoxedDictionaryTests {
+struct GrowingCollectionsTests {
     struct Big: Sendable, Equatable {
         var name: String
         var quantity: Int
@@ -32,5 +32,13 @@ struct BoxedDictionaryTests {
         for i in 0..<5_000 { d["O-\(i)"] = nil }
         d["missing"] = nil
         #expect(d.count == 5_000 && d.values.count == 5_000 && d["O-1"] == nil && d["O-9998"] == 9998 && d["O-9999"] == 19_998)
+    }
+
+    @Test func aChunkedListKeepsEveryElementInOrder() {
+        var list = ChunkedList<Int>()
+        #expect(list.isEmpty)
+        for i in 0..<10_000 { list.append(i) }
+        #expect(list.count == 10_000 && list[0] == 0 && list[4095] == 4095 && list[4096] == 4096 && list[9_999] == 9_999)
+        #expect(Array(list) == Array(0..<10_000))
     }
 }
