@@ -170,6 +170,20 @@ struct MultiBrokerTests {
         sink.open()
         for _ in 0..<500 where await external.modified.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
         #expect(await external.modified == ["O-1"])
+        // The broker confirms; another replace waits for durability, and the broker cancels the order meanwhile:
+        // the change is never sent.
+        await external.emit(.replaced(tag: "O-1", quantity: Quantity(12), limitPrice: Price("1395.00"), rawStatus: "open"))
+        #expect(await sink.reports.wait(for: 4).last?.status == .new)
+        sink.close()
+        await e.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("M-3"), origClientOrderID: ClientOrderID("M-2"),
+                        quantity: Quantity(14), limitPrice: Price("1395.00"))
+        #expect(await sink.reports.wait(for: 5).last?.status == .pendingReplace)
+        await external.emit(.canceled(tag: "O-1", rawStatus: "cancelled by the exchange"))
+        #expect(await sink.reports.wait(for: 6).last?.status == .canceled)
+        sink.open()
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await external.modified == ["O-1"])
+        #expect(sink.reports.all.count == 6)   // and no stray reject after the wait
     }
 
     @Test func anOrderForABrokerThatIsDownGoesToItsBackup() async throws {
@@ -389,6 +403,49 @@ struct MultiBrokerTests {
         #expect(await sink.wait(for: 5).last?.status == .new)
         #expect(try await openValue() == Price(units: 10 * Price("1395.00")!.units))
         #expect(try await e.riskExposure(for: ClientID("AB1234"))?.openOrders == 1)
+    }
+
+    /// A replace that makes the order smaller keeps the larger reservation until the broker answers (the old
+    /// order can still fill meanwhile), and every fill reaches the risk books; once replaced, the reservation
+    /// is what is open at the new terms. Per-order limits see the whole order, not only what is open.
+    @Test func aSmallerReplaceKeepsTheLargerReservationUntilTheBrokerAnswers() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([broker], limits: [ClientID("AB1234"): RiskLimits(maxOrderQuantity: Quantity(50))], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        let px = Price("1395.00")!
+        func exposure() async throws -> (value: Price?, working: Quantity?, net: Quantity?, open: Int?) {
+            let x = try await e.riskExposure(for: ClientID("AB1234"))
+            let p = x?.positions.values.first
+            return (x?.openOrderValue, p?.workingBuy, p?.net, x?.openOrders)
+        }
+        await e.submit(request("S-1"))                     // 10 at 1395.00
+        #expect(await sink.wait(for: 2).map(\.status) == [.pendingNew, .new])
+        let source = OrderSource.fix(session: "CLIENT1")
+        await e.replace(source: source, clientOrderID: ClientOrderID("S-2"), origClientOrderID: ClientOrderID("S-1"),
+                        quantity: Quantity(4), limitPrice: px)
+        #expect(await sink.wait(for: 3).last?.status == .pendingReplace)
+        var x = try await exposure()
+        #expect(x.value == Price(units: 10 * px.units) && x.working == Quantity(10))   // still the old, larger order
+        // The old order fills 3 before the broker confirms the replace.
+        await broker.emit(.fill(tag: "O-1", tradeID: "T1", quantity: Quantity(3), price: px, rawStatus: "open"))
+        _ = await sink.wait(for: 4)
+        x = try await exposure()
+        #expect(x.net == Quantity(3) && x.working == Quantity(7))
+        await broker.emit(.replaced(tag: "O-1", quantity: Quantity(4), limitPrice: px, rawStatus: "open"))
+        #expect(await sink.wait(for: 5).last?.status == .partiallyFilled)
+        x = try await exposure()
+        #expect(x.value == Price(units: 1 * px.units) && x.working == Quantity(1) && x.net == Quantity(3) && x.open == 1)
+        // 4 with 3 filled, to 52: 49 would be open, but the whole order is over the maximum order quantity of 50.
+        await e.replace(source: source, clientOrderID: ClientOrderID("S-3"), origClientOrderID: ClientOrderID("S-2"),
+                        quantity: Quantity(52), limitPrice: px)
+        guard case .cancelRejected(_, let text, true) = await sink.wait(for: 6).last?.kind else {
+            Issue.record("expected a replace reject"); return
+        }
+        #expect(text.contains("maxOrderQuantity"))
+        x = try await exposure()
+        #expect(x.value == Price(units: 1 * px.units) && x.working == Quantity(1) && x.open == 1)
     }
 
     /// A broker whose batch call answers fewer orders than it was given: the unanswered ones are looked up by

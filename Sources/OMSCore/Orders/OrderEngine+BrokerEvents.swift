@@ -40,11 +40,11 @@ extension OrderEngine {
             guard let n = next else { records[id] = r; return }
             r.lifecycle = n
             records[id] = r
-            if let res = r.reservation {
-                risk?.applyFill(res, quantity: qty, price: px)
+            if let res = r.reservation, risk?.applyFill(res, quantity: qty, price: px) == true {
                 if case .closed = n { risk?.orderClosed(res) }
             } else if let i = r.instrument, let product = r.product {
-                // An order without a reservation (its client has no limits here): its fills still move the books.
+                // No reservation (its client has no limits here), or one already used up (a fill beyond what
+                // was reserved): the fill still moves the books.
                 limitEngine?.recordTrade(client: r.request.client, instrument: i, product: product,
                                          side: r.request.side, quantity: qty, price: px)
             }
@@ -65,6 +65,7 @@ extension OrderEngine {
             r.rawStatus = raw
             guard case .pendingReplace(let pr) = r.lifecycle else { records[id] = r; return }
             r.lifecycle = pr.replaced()
+            settleReservation(&r)
             records[id] = r
             deliver(r, .replaced, orig: r.clientOrderID)
             promotePending(id)
@@ -82,7 +83,7 @@ extension OrderEngine {
             case .pendingCancel(let pc): r.lifecycle = .working(pc.cancelRejected())
             case .pendingReplace(let pr):
                 r.lifecycle = .working(pr.replaceRejected())
-                restoreReservation(&r)
+                settleReservation(&r)
                 isReplace = true
             default: break
             }

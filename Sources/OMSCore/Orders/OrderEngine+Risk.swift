@@ -83,9 +83,10 @@ extension OrderEngine {
     }
 
     /// The pre-trade checks run again for a replace's new terms: the market session (may the order be changed
-    /// now?), then risk on the new open quantity and price, which replace the order's reservation. Returns
-    /// why the replace is refused (the order keeps its old terms and reservation), or nil with `r`'s
-    /// reservation moved to the new terms.
+    /// now?), then risk on the new quantity and price (per-order limits on the whole order, the rest on what
+    /// is open). Returns why the replace is refused (the order keeps its old terms and reservation), or nil.
+    /// Accepted, the reservation covers the larger of the old and new order until the broker answers (it
+    /// may fill the old order meanwhile); `settleReservation` then fits it to the terms that stand.
     func checkReplace(_ r: inout Record, _ newTerms: OrderTerms) -> OrderRejection? {
         guard let instrument = r.instrument, let product = r.product else { return nil }
         let traits = SessionOrderTraits(orderType: r.request.orderType, timeInForce: r.request.timeInForce,
@@ -96,18 +97,20 @@ extension OrderEngine {
             return .unsupported(characteristic: "replace", value: "market closed until \(ISTDateTime(epochMilliseconds: t))")
         case .rejected(let reason): return .session(reason)
         }
-        guard let risk, let order = riskOrder(r, terms: newTerms, open: newTerms.quantity - r.lifecycle.fills.cumulative) else {
-            return nil
-        }
-        switch risk.checkReplace(r.reservation, with: order, market: market()) {
-        case .accepted(let a): r.reservation = a.reservation
+        guard let risk, var order = riskOrder(r, terms: newTerms, open: newTerms.quantity) else { return nil }
+        order.filled = r.lifecycle.fills.cumulative
+        order.slice = r.request.slice
+        let smaller = newTerms.quantity < r.lifecycle.terms.quantity
+        switch risk.checkReplace(r.reservation, with: order, market: market(), keepingCurrent: smaller) {
+        case .accepted(let a): if !smaller { r.reservation = a.reservation }
         case .rejected(let reason): return .risk(reason)
         }
         return nil
     }
 
-    /// The broker refused a replace: the order is back at its old terms, and so is its reservation.
-    func restoreReservation(_ r: inout Record) {
+    /// The broker answered a replace (replaced, or refused: the order is back at its old terms): the
+    /// reservation is fitted to the terms that stand and what is still open.
+    func settleReservation(_ r: inout Record) {
         guard let risk else { return }
         if let res = r.reservation { risk.orderClosed(res) }
         r.reservation = riskOrder(r, terms: r.lifecycle.terms, open: r.lifecycle.leavesQuantity).flatMap {

@@ -268,6 +268,12 @@ public actor OrderEngine {
         }
     }
 
+    /// The order still waits for the replace that `clientOrderID` asked for.
+    func isPendingReplace(_ id: OrderID, _ clientOrderID: ClientOrderID) -> Bool {
+        guard let r = records[id], case .pendingReplace = r.lifecycle else { return false }
+        return r.pendingClientOrderID == clientOrderID
+    }
+
     func brokerOrder(_ r: Record, quantity: Quantity) -> BrokerOrderRequest {
         BrokerOrderRequest(tag: r.id.rawValue, instrument: r.instrument!, side: r.request.side, product: r.product!,
                            orderType: r.request.orderType, timeInForce: r.request.timeInForce, quantity: quantity,
@@ -412,11 +418,16 @@ public actor OrderEngine {
         let tag = id.rawValue
         let wait = !broker.capabilities.inProcess
         Task {
-            // A broker outside the process changes the order only once the PendingReplace is durable: after a
-            // crash Vega must know the new terms, or fills beyond the old quantity could not be booked.
+            // A broker outside the process changes the order only once the PendingReplace is durable, so that
+            // a broker never holds terms Vega could forget. Meanwhile the order may have ended or moved on: then
+            // the change is not sent at all.
             if wait {
-                do { try await self.sink.waitUntilDurable(id) } catch {
-                    self.handle(.replaceRejected(tag: tag, text: "Not sent to the broker: storage failed: \(error)", rawStatus: ""))
+                var failure: (any Error)?
+                do { try await self.sink.waitUntilDurable(id) } catch { failure = error }
+                guard self.isPendingReplace(id, clientOrderID) else { return }
+                if let failure {
+                    self.handle(.replaceRejected(tag: tag, text: "Not sent to the broker: storage failed: \(failure)",
+                                                 rawStatus: self.records[id]?.rawStatus ?? ""))
                     return
                 }
             }

@@ -54,13 +54,24 @@ extension LimitRiskEngine {
                        value: RiskMath.value(order.quantity.value, price), varCheck: nil, marginCheck: nil, market: market)
     }
 
-    public func checkReplace(_ reservation: RiskReservationID?, with order: RiskOrder, market: MarketSnapshot) -> RiskDecision {
+    public func checkReplace(_ reservation: RiskReservationID?, with order: RiskOrder, market: MarketSnapshot,
+                             keepingCurrent: Bool) -> RiskDecision {
         guard let old = reservation, let r = reservations[old], let client = clients[r.client] else {
-            return check(order, market: market)
+            let decision = check(order, market: market)
+            if keepingCurrent, case .accepted(let a) = decision { orderClosed(a.reservation) }
+            return decision
         }
         orderClosed(old)
         let decision = check(order, market: market)
-        if case .rejected = decision { reinstate(r, as: old, client: client) }
+        switch decision {
+        case .rejected:
+            reinstate(r, as: old, client: client)
+        case .accepted(let a) where keepingCurrent:
+            orderClosed(a.reservation)
+            reinstate(r, as: old, client: client)
+        case .accepted:
+            break
+        }
         return decision
     }
 

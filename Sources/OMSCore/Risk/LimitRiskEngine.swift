@@ -55,28 +55,33 @@ public final class LimitRiskEngine: RiskEngine {
         }
         let price = protection ?? order.limitPrice!  // OrderRules.prices: LIMIT and SL carry a limit price.
         let value = RiskMath.value(order.quantity.value, price)
+        // What is still open (all of it, but for a replace of a part-filled order) is what gets reserved.
+        var open = order
+        open.quantity = order.quantity - order.filled
+        open.filled = .zero
+        let openValue = RiskMath.value(open.quantity.value, price)
         // 6. Client limits: order quantity and value, open orders and value, daily loss.
-        if let r = clientLimits(client, order: order, value: value, reduces: reduces, market: market) {
+        if let r = clientLimits(client, order: order, value: value, openValue: openValue, reduces: reduces, market: market) {
             return .rejected(r)
         }
         // 7. Intraday VaR of MIS positions. 8. SPAN margin of F&O. Orders that reduce exposure skip both.
         var varCheck: VaRCheck?
         if !reduces, order.product == .mis, let limit = limits.intradayVaRLimit, let model = varModel {
-            switch checkIntradayVaR(client, order: order, price: price, limit: limit, model: model, market: market) {
+            switch checkIntradayVaR(client, order: open, price: price, limit: limit, model: model, market: market) {
             case .success(let c): varCheck = c
             case .failure(let r): return .rejected(r)
             }
         }
         var marginCheck: MarginCheck?
         if !reduces, let available = limits.availableMargin, let contract = SPANContract(instrument) {
-            switch checkMargin(client, order: order, contract: contract, value: value, available: available,
+            switch checkMargin(client, order: open, contract: contract, value: openValue, available: available,
                                market: market) {
             case .success(let c): marginCheck = c
             case .failure(let r): return .rejected(r)
             }
         }
         // 9. Reserve: nothing has been awaited since the first check.
-        let id = reserve(client, key: key, book: book, order: order, price: price, value: value, varCheck: varCheck,
+        let id = reserve(client, key: key, book: book, order: open, price: price, value: openValue, varCheck: varCheck,
                          marginCheck: marginCheck, market: market)
         return .accepted(RiskAcceptance(reservation: id, childQuantities: children, protectionPrice: protection,
                                         valuationPrice: price, orderValue: Price(units: value),
@@ -103,7 +108,8 @@ public final class LimitRiskEngine: RiskEngine {
                                       tick: order.instrument.tickSize, band: band)
     }
 
-    func clientLimits(_ client: ClientRiskBook, order: RiskOrder, value: Int64, reduces: Bool,
+    /// `value`: the whole order's (per-order limit); `openValue`: what it adds to the open orders.
+    func clientLimits(_ client: ClientRiskBook, order: RiskOrder, value: Int64, openValue: Int64, reduces: Bool,
                       market: MarketSnapshot) -> RiskRejection? {
         let l = client.limits
         if let max = l.maxOrderQuantity, order.quantity > max {
@@ -115,9 +121,9 @@ public final class LimitRiskEngine: RiskEngine {
         if let max = l.maxOpenOrders, client.openOrders + 1 > max {
             return .clientLimit(.maxOpenOrders, limit: .count(Int64(max)), value: .count(Int64(client.openOrders + 1)))
         }
-        if let max = l.maxOpenValue, RiskMath.sum(client.openValue, value) > max.units {
+        if let max = l.maxOpenValue, RiskMath.sum(client.openValue, openValue) > max.units {
             return .clientLimit(.maxOpenValue, limit: .money(max),
-                                value: .money(Price(units: RiskMath.sum(client.openValue, value))))
+                                value: .money(Price(units: RiskMath.sum(client.openValue, openValue))))
         }
         if let max = l.maxDailyLoss, !reduces {
             let loss = -client.dayPnL(market)

@@ -13,10 +13,14 @@ public protocol RiskEngine: AnyObject {
     func applyFill(_ reservation: RiskReservationID, quantity: Quantity, price: Price) -> Bool
     /// The order is done (canceled, expired, rejected by the broker): frees what is still reserved.
     func orderClosed(_ reservation: RiskReservationID)
-    /// A replace: checks the order's new terms (`order.quantity` is its new open quantity) as if it were new,
-    /// with its current reservation taken out first, since the new terms replace it rather than add to it.
-    /// Accepted: the new reservation stands and the old one is gone. Refused: the old one stands as before.
-    func checkReplace(_ reservation: RiskReservationID?, with order: RiskOrder, market: MarketSnapshot) -> RiskDecision
+    /// A replace: checks the order's new terms (`order.quantity` the new total, `order.filled` what is filled)
+    /// as if it were new, with its current reservation taken out first, since the new terms replace it rather
+    /// than add to it. Refused: the current reservation stands as before. Accepted: the new reservation
+    /// stands and the current one is gone — unless `keepingCurrent` (a replace that makes the order smaller:
+    /// until the broker confirms it the old, larger order can still fill), then the current one stands and
+    /// the acceptance's reservation is not kept.
+    func checkReplace(_ reservation: RiskReservationID?, with order: RiskOrder, market: MarketSnapshot,
+                      keepingCurrent: Bool) -> RiskDecision
     /// Reserves an order that is live whatever the checks would say now (restored after a restart, or back
     /// at its old terms after the broker refused a replace), so that it counts for every order that follows.
     func reserveLive(_ order: RiskOrder, market: MarketSnapshot) -> RiskReservationID?

@@ -14,6 +14,9 @@ public struct RiskOrder: Hashable, Sendable {
     public var marketProtectionPct: Int?
     /// Tag 5012 Slice: above the freeze quantity, split into child orders instead of rejecting.
     public var slice: Bool
+    /// Already filled (a replace of a part-filled order): the per-order checks see the whole `quantity`, while
+    /// the working quantity, open value, VaR and margin count only what is still open.
+    public var filled: Quantity = .zero
 
     public init(client: ClientID, instrument: Instrument, side: Side, product: Product, orderType: OrderType,
                 quantity: Quantity, limitPrice: Price? = nil, triggerPrice: Price? = nil,
