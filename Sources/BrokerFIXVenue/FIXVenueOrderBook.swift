@@ -212,7 +212,7 @@ struct FIXVenueOrderBook: Sendable {
 
     func state(_ o: Order) -> BrokerOrderState {
         BrokerOrderState(tag: o.request.tag, brokerOrderID: o.venueOrderID ?? "", rawStatus: o.ordStatus,
-                         filledQuantity: o.cumQty, averagePrice: o.avgPx, isOpen: !o.isTerminal)
+                         filledQuantity: o.cumQty, averagePrice: o.avgPx, isOpen: !o.isTerminal, quantity: o.request.quantity)
     }
 
     /// Net positions from the fills this adapter has seen (a FIX venue has no standard positions query answered

@@ -129,7 +129,8 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         let status = records.first { !$0.phase.isTerminal }?.rawStatus ?? records.last?.rawStatus ?? first.rawStatus
         return BrokerOrderState(tag: tag, brokerOrderID: first.brokerOrderID, rawStatus: status,
                                 filledQuantity: Quantity(filled),
-                                averagePrice: filled > 0 ? Price(units: notional / filled) : .zero, isOpen: open)
+                                averagePrice: filled > 0 ? Price(units: notional / filled) : .zero, isOpen: open,
+                                quantity: Quantity(records.reduce(Int64(0)) { $0 + $1.quantity.value }))
     }
 
     // MARK: BrokerBookkeeping

@@ -448,6 +448,39 @@ struct MultiBrokerTests {
         #expect(x.value == Price(units: 1 * px.units) && x.working == Quantity(1) && x.open == 1)
     }
 
+    /// An order that was PendingReplace when Vega stopped: the broker's quantity settles the replace first, so
+    /// that fills beyond the old quantity are booked; at the old quantity, the replace is refused.
+    @Test func aReplacePendingAtARestartIsSettledByTheBrokersQuantity() async throws {
+        let px = Price("1395.00")!
+        let working = PendingNewOrder(terms: OrderTerms(quantity: Quantity(10), limitPrice: px)).accepted()
+        let pending = try #require(working.requestReplace(OrderTerms(quantity: Quantity(20), limitPrice: px)))
+        for (brokerQuantity, filled, expected) in [(Quantity(20), Quantity(15), OrderStatus.partiallyFilled),
+                                                   (Quantity(10), Quantity(4), OrderStatus.partiallyFilled)] {
+            let broker = ScriptedBroker("UPSTOX", placement: .accept)
+            await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "U-1", rawStatus: "open", filledQuantity: filled,
+                                                   averagePrice: px, isOpen: true, quantity: brokerQuantity))
+            let sink = ReportCollector()
+            let e = try engine([broker], sink: sink)
+            let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("P-1"),
+                                       pendingClientOrderID: ClientOrderID("P-2"), request: request("P-1"),
+                                       instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("UPSTOX"),
+                                       lifecycle: .pendingReplace(pending), brokerOrderID: "U-1")
+            await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
+            await e.resumeAtBrokers()
+            let r = await sink.wait(for: 2)
+            let order = try #require(await e.order(OrderID("O-1")))
+            #expect(order.status == expected)
+            #expect(order.lifecycle.terms.quantity == brokerQuantity)
+            #expect(order.lifecycle.fills.cumulative == filled)   // 15 of 20 booked, not refused as beyond 10
+            #expect(await broker.placed.isEmpty)
+            if brokerQuantity == Quantity(10) {
+                guard case .cancelRejected(_, _, true) = r.first?.kind else { Issue.record("expected a replace reject first"); continue }
+            } else {
+                #expect(r.first?.kind == .replaced)
+            }
+        }
+    }
+
     /// A broker whose batch call answers fewer orders than it was given: the unanswered ones are looked up by
     /// tag (found: the order carries on), never sent again.
     @Test func ordersABatchCallLeftUnansweredAreLookedUpNotResent() async throws {

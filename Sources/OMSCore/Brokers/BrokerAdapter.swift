@@ -100,15 +100,18 @@ public struct BrokerOrderState: Sendable, Hashable {
     public var filledQuantity: Quantity
     public var averagePrice: Price
     public var isOpen: Bool
+    /// The order's quantity as the broker now has it (a replace applied or not); nil when it does not say.
+    public var quantity: Quantity?
 
     public init(tag: String, brokerOrderID: String, rawStatus: String, filledQuantity: Quantity, averagePrice: Price,
-                isOpen: Bool) {
+                isOpen: Bool, quantity: Quantity? = nil) {
         self.tag = tag
         self.brokerOrderID = brokerOrderID
         self.rawStatus = rawStatus
         self.filledQuantity = filledQuantity
         self.averagePrice = averagePrice
         self.isOpen = isOpen
+        self.quantity = quantity
     }
 }
 

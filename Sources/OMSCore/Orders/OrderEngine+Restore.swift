@@ -64,11 +64,24 @@ extension OrderEngine {
 
     /// Applies what the broker did while Vega was not listening: missing fills (one event for the
     /// difference, at the price that makes the averages agree) and the order's end.
-    private func catchUp(_ r: Record, with state: BrokerOrderState) {
-        let tag = r.id.rawValue
-        if case .pendingNew = r.lifecycle {
+    private func catchUp(_ stored: Record, with state: BrokerOrderState) {
+        let tag = stored.id.rawValue
+        if case .pendingNew = stored.lifecycle {
             handle(.acknowledged(tag: tag, brokerOrderID: state.brokerOrderID, exchangeOrderID: nil, rawStatus: state.rawStatus))
         }
+        // A replace pending when Vega stopped: the broker's quantity tells whether it took effect (settled first,
+        // so that the fills below are counted against the terms that stand).
+        // (A replace that kept the quantity cannot be told apart this way: it stays pending.)
+        if case .pendingReplace(let pr) = stored.lifecycle, let q = state.quantity,
+           pr.newTerms.quantity != pr.working.terms.quantity {
+            if q == pr.newTerms.quantity {
+                handle(.replaced(tag: tag, quantity: q, limitPrice: pr.newTerms.limitPrice, rawStatus: state.rawStatus))
+            } else if q == pr.working.terms.quantity {
+                handle(.replaceRejected(tag: tag, text: "The broker has the order at its old terms (after a restart)",
+                                        rawStatus: state.rawStatus))
+            }
+        }
+        guard let r = records[stored.id] else { return }
         let ours = r.lifecycle.fills
         let missing = state.filledQuantity.value - ours.cumulative.value
         if missing > 0 {
