@@ -30,7 +30,11 @@ struct EngineOrderService: OrderService {
     }
 
     func order(_ id: OrderID) async throws -> OrderSnapshot? {
-        if let o = await engine.order(id) { return o }
+        if let o = await engine.order(id) {
+            // As for place: what the answer shows is stored before it is shown.
+            try await app.reportsDurable()
+            return o
+        }
         return try repository.order(id, instrument: instrument)
     }
 
@@ -45,6 +49,10 @@ struct EngineOrderService: OrderService {
 
     func portfolio(client: ClientID?) async -> [MergedPosition] {
         let marks = await paper.lastPrices()
-        return app.portfolio.merged(client: client) { marks[$0] }
+        let book = app.portfolio
+        // The fills in the book were reported before this wait began: the answer shows only stored fills (but
+        // for a failed store or a stopping flow, when the wait fails and the book is shown as it is).
+        try? await app.reportsDurable()
+        return book.merged(client: client) { marks[$0] }
     }
 }
