@@ -19,6 +19,9 @@ actor ScriptedBroker: BrokerAdapter {
     private(set) var placed: [BrokerOrderRequest] = []
     private(set) var lookups = 0
     private(set) var modified: [String] = []
+    /// The next modify is made but its answer is lost (outcomeUnknown).
+    var loseModifyAnswer = false
+    func setLoseModifyAnswer(_ on: Bool) { loseModifyAnswer = on }
 
     init(_ id: String, placement: Placement, inProcess: Bool = false) {
         self.id = BrokerID(id)
@@ -64,6 +67,10 @@ actor ScriptedBroker: BrokerAdapter {
 
     func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {
         modified.append(tag)
+        if loseModifyAnswer {
+            known[tag]?.quantity = quantity
+            throw .outcomeUnknown
+        }
     }
     func cancel(tag: String) async throws(BrokerError) { continuation.yield(.canceled(tag: tag, rawStatus: "cancelled")) }
     func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
@@ -479,6 +486,25 @@ struct MultiBrokerTests {
                 #expect(r.first?.kind == .replaced)
             }
         }
+    }
+
+    /// A modify whose answer is lost is looked up by tag, not taken as refused: the broker has the new
+    /// quantity, so the order is replaced.
+    @Test func aModifyWhoseAnswerIsLostIsSettledByLookingTheOrderUp() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([broker], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        await e.submit(request("L-1"))
+        #expect(await sink.wait(for: 2).map(\.status) == [.pendingNew, .new])
+        await broker.setLoseModifyAnswer(true)
+        await e.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("L-2"), origClientOrderID: ClientOrderID("L-1"),
+                        quantity: Quantity(25), limitPrice: Price("1395.00"))
+        let r = await sink.wait(for: 4)
+        #expect(r.map(\.status) == [.pendingNew, .new, .pendingReplace, .new])
+        #expect(r.last?.kind == .replaced && r.last?.quantity == Quantity(25) && r.last?.clientOrderID == ClientOrderID("L-2"))
+        #expect(await broker.lookups >= 1)
     }
 
     /// A broker whose batch call answers fewer orders than it was given: the unanswered ones are looked up by

@@ -69,18 +69,9 @@ extension OrderEngine {
         if case .pendingNew = stored.lifecycle {
             handle(.acknowledged(tag: tag, brokerOrderID: state.brokerOrderID, exchangeOrderID: nil, rawStatus: state.rawStatus))
         }
-        // A replace pending when Vega stopped: the broker's quantity tells whether it took effect (settled first,
-        // so that the fills below are counted against the terms that stand).
-        // (A replace that kept the quantity cannot be told apart this way: it stays pending.)
-        if case .pendingReplace(let pr) = stored.lifecycle, let q = state.quantity,
-           pr.newTerms.quantity != pr.working.terms.quantity {
-            if q == pr.newTerms.quantity {
-                handle(.replaced(tag: tag, quantity: q, limitPrice: pr.newTerms.limitPrice, rawStatus: state.rawStatus))
-            } else if q == pr.working.terms.quantity {
-                handle(.replaceRejected(tag: tag, text: "The broker has the order at its old terms (after a restart)",
-                                        rawStatus: state.rawStatus))
-            }
-        }
+        // A replace pending when Vega stopped: settled first, so that the fills below count against the terms
+        // that stand.
+        settleReplace(stored, with: state, why: "after a restart")
         guard let r = records[stored.id] else { return }
         let ours = r.lifecycle.fills
         let missing = state.filledQuantity.value - ours.cumulative.value
@@ -93,6 +84,29 @@ extension OrderEngine {
         if !state.isOpen, let now = records[r.id], !now.lifecycle.status.isTerminal {
             handle(.canceled(tag: tag, rawStatus: state.rawStatus))
         }
+    }
+
+    /// A pending replace settled by the broker's quantity for the order: the new quantity, replaced; the old
+    /// one, refused. A replace that kept the quantity (or a broker that does not say) cannot be told apart
+    /// this way: it stays pending, for the broker's own answer.
+    func settleReplace(_ r: Record, with state: BrokerOrderState, why: String) {
+        guard case .pendingReplace(let pr) = r.lifecycle, let q = state.quantity,
+              pr.newTerms.quantity != pr.working.terms.quantity else { return }
+        let tag = r.id.rawValue
+        if q == pr.newTerms.quantity {
+            handle(.replaced(tag: tag, quantity: q, limitPrice: pr.newTerms.limitPrice, rawStatus: state.rawStatus))
+        } else if q == pr.working.terms.quantity {
+            handle(.replaceRejected(tag: tag, text: "The broker has the order at its old terms (\(why))", rawStatus: state.rawStatus))
+        }
+    }
+
+    /// A modify whose outcome is unknown (timeout, connection lost after sending): the order is looked up by
+    /// tag and the replace settled by what the broker has; still unknown, it stays pending.
+    func settleUnknownReplace(_ id: OrderID, _ clientOrderID: ClientOrderID, at broker: any BrokerAdapter) async {
+        let state: BrokerOrderState?
+        do throws(BrokerError) { state = try await broker.orderState(tag: id.rawValue) } catch { return }
+        guard let state, isPendingReplace(id, clientOrderID), let r = records[id] else { return }
+        settleReplace(r, with: state, why: "looked up after the modify's answer was lost")
     }
 
     /// An order's broker, then its backup: where an order may be after a failover.

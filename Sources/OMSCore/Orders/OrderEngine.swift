@@ -433,6 +433,9 @@ public actor OrderEngine {
             }
             do throws(BrokerError) {
                 try await broker.modify(tag: tag, quantity: quantity, limitPrice: limitPrice, triggerPrice: nil)
+            } catch .outcomeUnknown {
+                // The change may have been made: asked for by tag rather than taken as refused.
+                await self.settleUnknownReplace(id, clientOrderID, at: broker)
             } catch {
                 self.handle(.replaceRejected(tag: tag, text: "Broker \(broker.id) could not modify: \(error)", rawStatus: ""))
             }
