@@ -33,6 +33,8 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         /// When the oldest uncommitted inbound sequence number alone was enqueued.
         var lazySince: ContinuousClock.Instant?
         var failure: Error?
+        /// `requestWALReset` was called: checkpoint after the next commit.
+        var walResetDue = false
         var waiters: [(UInt64, CheckedContinuation<Void, Error>)] = []
     }
 
@@ -55,6 +57,15 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         self.writer = writer
         self.attachmentWriter = attachmentWriter
     }
+
+    /// Asks the writer to checkpoint the WAL itself after its next commit (a PASSIVE checkpoint between two
+    /// commits). Call it after each background checkpoint (`WALCheckpointer.run(every:then:)`): a checkpoint
+    /// from another connection copies the log into the database but, with this writer almost always inside
+    /// a transaction, never finds the log fully copied when one begins, so the log is never started again
+    /// from its beginning and grows without end (hundreds of MB a second under load, every commit writing
+    /// into fresh file pages). Run by the writer, with nothing written meanwhile, the checkpoint copies only
+    /// the frames committed since the background one (a short pause), and the next commit starts the log again.
+    public func requestWALReset() { locked { $0.walResetDue = true } }
 
     static func key(_ id: FIXSessionID) -> String { id.description }
 
@@ -202,6 +213,10 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                     return done
                 }
                 for c in ready { c.resume() }
+                if locked({ s in defer { s.walResetDue = false }; return s.walResetDue }) {
+                    // A failed checkpoint loses nothing (the log keeps the frames); the next request tries again.
+                    try? writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+                }
             } catch {
                 // The transaction rolled back: what the cache says about stored sequence numbers may be ahead.
                 highestStored.removeAll()

@@ -39,11 +39,13 @@ public final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Checkpoints every `interval` until cancelled; a last one at the end.
-    public func run(every interval: Duration = .milliseconds(100)) async {
+    /// Checkpoints every `interval` until cancelled, calling `then` after each (the store's writer finishes
+    /// the job: `GRDBFIXMessageStore.requestWALReset`); a last one at the end.
+    public func run(every interval: Duration = .milliseconds(100), then: @escaping @Sendable () -> Void = {}) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             _ = try? await checkpoint()
+            then()
         }
         _ = try? await checkpoint()
     }

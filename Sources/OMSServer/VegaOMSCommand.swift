@@ -232,7 +232,7 @@ struct Serve: AsyncParsableCommand {
             .init(service: BrokerConnectionsService(connections: brokerSet.connections, reconciliation: reconciliation,
                                                     logger: logger)),
             .init(service: PaperTickReplay(ticks: ticks, paper: paper, start: .now), successTerminationBehavior: .ignore),
-            .init(service: CheckpointService(checkpointer: checkpointer)),
+            .init(service: CheckpointService(checkpointer: checkpointer, store: store)),
         ]
         // Each downstream FIX venue connects, logs on and reconnects as a service of its own.
         for venue in brokerSet.venues { services.append(.init(service: venue)) }
@@ -269,8 +269,9 @@ struct Serve: AsyncParsableCommand {
 /// Checkpoints the database's WAL in the background until shutdown.
 struct CheckpointService: Service {
     let checkpointer: WALCheckpointer
+    let store: GRDBFIXMessageStore
     func run() async throws {
-        await cancelWhenGracefulShutdown { await checkpointer.run() }
+        await cancelWhenGracefulShutdown { await checkpointer.run { store.requestWALReset() } }
     }
 }
 

@@ -150,4 +150,32 @@ struct FIXMessageStoreContractTests {
         let stored = try await db.read { try Int.fetchOne($0, sql: "SELECT nextSenderMsgSeqNum FROM fixSession") }
         #expect(stored == 2)
     }
+
+    /// With automatic checkpoints off, the log only starts again from its beginning when a write transaction
+    /// begins on a fully copied log: the writer checkpoints itself when asked, and the next commit starts the
+    /// log again, so the file stops growing (a background checkpointer alone rarely sees that moment under
+    /// load). Without the request the same writes double the file.
+    @Test(arguments: [true, false])
+    func aRequestedWALResetStartsTheLogAgain(requested: Bool) async throws {
+        let path = NSTemporaryDirectory() + "walreset-\(UUID().uuidString).db"
+        let s = GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path, backgroundCheckpoints: true))
+        _ = try s.open(id, now: t0)
+        let big = [UInt8](repeating: 65, count: 3000)
+        func commit(_ seq: Int) async throws {
+            try await s.waitDurable(s.enqueue(id, [.storeSent(seqNum: seq, bytes: big), .setNextSender(seq + 1)]))
+        }
+        func walSize() throws -> Int { (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
+        for seq in 1...60 { try await commit(seq) }
+        let first = try walSize()
+        #expect(first > 60 * 3000)
+        if requested { s.requestWALReset() }
+        for seq in 61...120 { try await commit(seq) }
+        let second = try walSize()
+        if requested {
+            #expect(second <= first)               // written over from the beginning
+        } else {
+            #expect(second > first * 3 / 2)       // appended
+        }
+        #expect(try s.sentMessages(id, from: 1, to: 120).count == 120)
+    }
 }
