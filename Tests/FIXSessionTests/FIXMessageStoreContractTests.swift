@@ -172,7 +172,8 @@ struct FIXMessageStoreContractTests {
         for seq in 61...120 { try await commit(seq) }
         let second = try walSize()
         if requested {
-            #expect(second <= first)               // written over from the beginning
+            // Written over from the beginning (the commit that carried the request still appended).
+            #expect(second < first + first / 10)
         } else {
             #expect(second > first * 3 / 2)       // appended
         }
