@@ -212,7 +212,8 @@ struct FIXVenueOrderBook: Sendable {
 
     func state(_ o: Order) -> BrokerOrderState {
         BrokerOrderState(tag: o.request.tag, brokerOrderID: o.venueOrderID ?? "", rawStatus: o.ordStatus,
-                         filledQuantity: o.cumQty, averagePrice: o.avgPx, isOpen: !o.isTerminal, quantity: o.request.quantity)
+                         filledQuantity: o.cumQty, averagePrice: o.avgPx, isOpen: !o.isTerminal, quantity: o.request.quantity,
+                         limitPrice: o.request.limitPrice)
     }
 
     /// Net positions from the fills this adapter has seen (a FIX venue has no standard positions query answered

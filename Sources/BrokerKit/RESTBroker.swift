@@ -130,7 +130,8 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         return BrokerOrderState(tag: tag, brokerOrderID: first.brokerOrderID, rawStatus: status,
                                 filledQuantity: Quantity(filled),
                                 averagePrice: filled > 0 ? Price(units: notional / filled) : .zero, isOpen: open,
-                                quantity: Quantity(records.reduce(Int64(0)) { $0 + $1.quantity.value }))
+                                quantity: Quantity(records.reduce(Int64(0)) { $0 + $1.quantity.value }),
+                                limitPrice: first.limitPrice)
     }
 
     // MARK: BrokerBookkeeping

@@ -181,7 +181,8 @@ public actor PaperBroker: BrokerAdapter {
         guard let o = book[tag] else { return nil }
         let avg = o.filled.value > 0 ? Price(units: o.notional / o.filled.value) : .zero
         return BrokerOrderState(tag: tag, brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, filledQuantity: o.filled,
-                                averagePrice: avg, isOpen: o.open, quantity: o.request.quantity)
+                                averagePrice: avg, isOpen: o.open, quantity: o.request.quantity,
+                                limitPrice: o.request.limitPrice)
     }
 
     public func positions() async throws(BrokerError) -> [BrokerPosition] {

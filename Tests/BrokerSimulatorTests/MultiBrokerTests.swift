@@ -488,6 +488,26 @@ struct MultiBrokerTests {
         }
     }
 
+    /// A price-only replace pending at a restart is settled by the broker's limit price.
+    @Test func aPriceOnlyReplacePendingAtARestartIsSettledByTheBrokersPrice() async throws {
+        let working = PendingNewOrder(terms: OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))).accepted()
+        let pending = try #require(working.requestReplace(OrderTerms(quantity: Quantity(10), limitPrice: Price("1390.00"))))
+        let broker = ScriptedBroker("UPSTOX", placement: .accept)
+        await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "U-1", rawStatus: "open", filledQuantity: .zero,
+                                               averagePrice: .zero, isOpen: true, quantity: Quantity(10), limitPrice: Price("1390.00")))
+        let sink = ReportCollector()
+        let e = try engine([broker], sink: sink)
+        let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Q-1"),
+                                   pendingClientOrderID: ClientOrderID("Q-2"), request: request("Q-1"),
+                                   instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("UPSTOX"),
+                                   lifecycle: .pendingReplace(pending), brokerOrderID: "U-1")
+        await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
+        await e.resumeAtBrokers()
+        #expect(await sink.wait(for: 1).first?.kind == .replaced)
+        let order = try #require(await e.order(OrderID("O-1")))
+        #expect(order.status == .new && order.lifecycle.terms.limitPrice == Price("1390.00"))
+    }
+
     /// A modify whose answer is lost is looked up by tag, not taken as refused: the broker has the new
     /// quantity, so the order is replaced.
     @Test func aModifyWhoseAnswerIsLostIsSettledByLookingTheOrderUp() async throws {

@@ -100,11 +100,13 @@ public struct BrokerOrderState: Sendable, Hashable {
     public var filledQuantity: Quantity
     public var averagePrice: Price
     public var isOpen: Bool
-    /// The order's quantity as the broker now has it (a replace applied or not); nil when it does not say.
+    /// The order's quantity and limit price as the broker now has them (a replace applied or not); nil when it
+    /// does not say.
     public var quantity: Quantity?
+    public var limitPrice: Price?
 
     public init(tag: String, brokerOrderID: String, rawStatus: String, filledQuantity: Quantity, averagePrice: Price,
-                isOpen: Bool, quantity: Quantity? = nil) {
+                isOpen: Bool, quantity: Quantity? = nil, limitPrice: Price? = nil) {
         self.tag = tag
         self.brokerOrderID = brokerOrderID
         self.rawStatus = rawStatus
@@ -112,6 +114,7 @@ public struct BrokerOrderState: Sendable, Hashable {
         self.averagePrice = averagePrice
         self.isOpen = isOpen
         self.quantity = quantity
+        self.limitPrice = limitPrice
     }
 }
 

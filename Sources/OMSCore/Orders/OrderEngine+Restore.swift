@@ -86,16 +86,26 @@ extension OrderEngine {
         }
     }
 
-    /// A pending replace settled by the broker's quantity for the order: the new quantity, replaced; the old
-    /// one, refused. A replace that kept the quantity (or a broker that does not say) cannot be told apart
-    /// this way: it stays pending, for the broker's own answer.
+    /// A pending replace settled by the order's terms at the broker: the new quantity (or, when the replace
+    /// kept the quantity, the new limit price), replaced; the old one, refused. A broker that does not say,
+    /// or terms that match neither, leave it pending, for the broker's own answer.
     func settleReplace(_ r: Record, with state: BrokerOrderState, why: String) {
-        guard case .pendingReplace(let pr) = r.lifecycle, let q = state.quantity,
-              pr.newTerms.quantity != pr.working.terms.quantity else { return }
+        guard case .pendingReplace(let pr) = r.lifecycle else { return }
+        let old = pr.working.terms
+        let new = pr.newTerms
+        let applied: Bool
+        if new.quantity != old.quantity, let q = state.quantity, q == new.quantity || q == old.quantity {
+            applied = q == new.quantity
+        } else if new.quantity == old.quantity, new.limitPrice != old.limitPrice, let p = state.limitPrice,
+                  p == new.limitPrice || p == old.limitPrice {
+            applied = p == new.limitPrice
+        } else {
+            return
+        }
         let tag = r.id.rawValue
-        if q == pr.newTerms.quantity {
-            handle(.replaced(tag: tag, quantity: q, limitPrice: pr.newTerms.limitPrice, rawStatus: state.rawStatus))
-        } else if q == pr.working.terms.quantity {
+        if applied {
+            handle(.replaced(tag: tag, quantity: new.quantity, limitPrice: new.limitPrice, rawStatus: state.rawStatus))
+        } else {
             handle(.replaceRejected(tag: tag, text: "The broker has the order at its old terms (\(why))", rawStatus: state.rawStatus))
         }
     }
