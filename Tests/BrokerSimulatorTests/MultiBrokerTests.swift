@@ -455,28 +455,37 @@ struct MultiBrokerTests {
         #expect(x.value == Price(units: 1 * px.units) && x.working == Quantity(1) && x.open == 1)
     }
 
+    /// An engine restarted with order O-1 (ClOrdID P-1, replace P-2 pending) at UPSTOX, which has `state`
+    /// for it; `resumeAtBrokers` done.
+    func restartedWithPendingReplace(_ pending: PendingReplaceOrder, brokerHas state: BrokerOrderState) async throws
+        -> (OrderEngine, ReportCollector, ScriptedBroker)
+    {
+        let broker = ScriptedBroker("UPSTOX", placement: .accept)
+        await broker.setKnown(state)
+        let sink = ReportCollector()
+        let e = try engine([broker], sink: sink)
+        let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("P-1"),
+                                   pendingClientOrderID: ClientOrderID("P-2"), request: request("P-1"),
+                                   instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("UPSTOX"),
+                                   lifecycle: .pendingReplace(pending), brokerOrderID: "U-1")
+        await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
+        await e.resumeAtBrokers()
+        return (e, sink, broker)
+    }
+
     /// An order that was PendingReplace when Vega stopped: the broker's quantity settles the replace first, so
     /// that fills beyond the old quantity are booked; at the old quantity, the replace is refused.
     @Test func aReplacePendingAtARestartIsSettledByTheBrokersQuantity() async throws {
         let px = Price("1395.00")!
         let working = PendingNewOrder(terms: OrderTerms(quantity: Quantity(10), limitPrice: px)).accepted()
         let pending = try #require(working.requestReplace(OrderTerms(quantity: Quantity(20), limitPrice: px)))
-        for (brokerQuantity, filled, expected) in [(Quantity(20), Quantity(15), OrderStatus.partiallyFilled),
-                                                   (Quantity(10), Quantity(4), OrderStatus.partiallyFilled)] {
-            let broker = ScriptedBroker("UPSTOX", placement: .accept)
-            await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "U-1", rawStatus: "open", filledQuantity: filled,
-                                                   averagePrice: px, isOpen: true, quantity: brokerQuantity))
-            let sink = ReportCollector()
-            let e = try engine([broker], sink: sink)
-            let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("P-1"),
-                                       pendingClientOrderID: ClientOrderID("P-2"), request: request("P-1"),
-                                       instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("UPSTOX"),
-                                       lifecycle: .pendingReplace(pending), brokerOrderID: "U-1")
-            await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
-            await e.resumeAtBrokers()
+        for (brokerQuantity, filled) in [(Quantity(20), Quantity(15)), (Quantity(10), Quantity(4))] {
+            let (e, sink, broker) = try await restartedWithPendingReplace(pending, brokerHas: BrokerOrderState(
+                tag: "O-1", brokerOrderID: "U-1", rawStatus: "open", filledQuantity: filled, averagePrice: px, isOpen: true,
+                quantity: brokerQuantity))
             let r = await sink.wait(for: 2)
             let order = try #require(await e.order(OrderID("O-1")))
-            #expect(order.status == expected)
+            #expect(order.status == .partiallyFilled)
             #expect(order.lifecycle.terms.quantity == brokerQuantity)
             #expect(order.lifecycle.fills.cumulative == filled)   // 15 of 20 booked, not refused as beyond 10
             #expect(await broker.placed.isEmpty)
@@ -492,17 +501,9 @@ struct MultiBrokerTests {
     @Test func aPriceOnlyReplacePendingAtARestartIsSettledByTheBrokersPrice() async throws {
         let working = PendingNewOrder(terms: OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))).accepted()
         let pending = try #require(working.requestReplace(OrderTerms(quantity: Quantity(10), limitPrice: Price("1390.00"))))
-        let broker = ScriptedBroker("UPSTOX", placement: .accept)
-        await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "U-1", rawStatus: "open", filledQuantity: .zero,
-                                               averagePrice: .zero, isOpen: true, quantity: Quantity(10), limitPrice: Price("1390.00")))
-        let sink = ReportCollector()
-        let e = try engine([broker], sink: sink)
-        let stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Q-1"),
-                                   pendingClientOrderID: ClientOrderID("Q-2"), request: request("Q-1"),
-                                   instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("UPSTOX"),
-                                   lifecycle: .pendingReplace(pending), brokerOrderID: "U-1")
-        await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
-        await e.resumeAtBrokers()
+        let (e, sink, _) = try await restartedWithPendingReplace(pending, brokerHas: BrokerOrderState(
+            tag: "O-1", brokerOrderID: "U-1", rawStatus: "open", filledQuantity: .zero, averagePrice: .zero, isOpen: true,
+            quantity: Quantity(10), limitPrice: Price("1390.00")))
         #expect(await sink.wait(for: 1).first?.kind == .replaced)
         let order = try #require(await e.order(OrderID("O-1")))
         #expect(order.status == .new && order.lifecycle.terms.limitPrice == Price("1390.00"))
