@@ -145,13 +145,15 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             let compID = items[start].session
             var end = start + 1
             while end < items.count, items[end].session == compID { end += 1 }
-            var alone = Array(start..<end)
+            // Items no session took (REST, CLI, a session unknown or not sending): stored with their journal data alone.
+            var alone: [Int] = []
             if let compID, let s = sessions.withLockedValue({ $0[compID] }) {
-                let tickets = await s.sendAll(alone.map { (items[$0].message, items[$0].attachments) })
-                alone = []
+                let tickets = await s.sendAll(items[start..<end].map { ($0.message, $0.attachments) })
                 for (i, t) in zip(start..<end, tickets) {
                     if let t { highest = max(highest, t) } else { alone.append(i) }
                 }
+            } else {
+                alone = Array(start..<end)
             }
             if let store {
                 for i in alone where !items[i].attachments.isEmpty {

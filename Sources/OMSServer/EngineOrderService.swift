@@ -16,13 +16,11 @@ struct EngineOrderService: OrderService {
 
     func place(_ request: OrderRequest) async throws -> OrderSnapshot {
         let id = await engine.submit(request)
-        if let o = await engine.order(id) {
-            // Everything the snapshot shows (a paper fill that came at once too) was reported before this
-            // wait began, so the answer never shows what a crash could still undo.
-            try await app.reportsDurable()
-            return o
-        }
+        let snapshot = await engine.order(id)
+        // Everything the snapshot shows (a paper fill that came at once too) was reported before this wait
+        // began, so the answer never shows what a crash could still undo.
         try await app.reportsDurable()
+        if let snapshot { return snapshot }
         guard let stored = try repository.order(id, instrument: instrument) else {
             preconditionFailure("order \(id) was submitted but is neither in the engine nor stored")
         }

@@ -45,8 +45,7 @@ extension OrderEngine {
             }
             guard let current = records[r.id] else { continue }
             if let (holder, state) = found {
-                records[r.id]?.broker = holder
-                catchUp(records[r.id] ?? current, with: state)
+                takeUp(r.id, at: holder, state)
                 continue
             }
             switch current.lifecycle {
@@ -146,6 +145,12 @@ extension OrderEngine {
             await attemptPlacement(id, order, at: brokerID)
             return
         }
+        takeUp(id, at: holder, state)
+    }
+
+    /// An order found at `holder` (its broker, or the backup a failover took it to): it is now that broker's,
+    /// and caught up with what the broker did.
+    private func takeUp(_ id: OrderID, at holder: BrokerID, _ state: BrokerOrderState) {
         records[id]?.broker = holder
         if let r = records[id] { catchUp(r, with: state) }
     }
@@ -159,9 +164,8 @@ extension OrderEngine {
         do throws(BrokerError) { found = try await find(id, at: candidates(brokerID)) } catch { return }
         guard let (holder, state) = found, let current = records[id] else { return }
         unknownOutcome.remove(id)
-        records[id]?.broker = holder
         if current.brokerOrderID == nil { records[id]?.brokerOrderID = state.brokerOrderID }
-        catchUp(records[id]!, with: state)
+        takeUp(id, at: holder, state)
     }
 
     /// Asks again for every order whose fate is unknown (the run loop does this every few seconds).

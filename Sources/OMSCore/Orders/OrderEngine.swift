@@ -226,31 +226,29 @@ public actor OrderEngine {
         Task { await self.placeQueued() }
     }
 
-    private func placeQueued() async {
-        while !awaitingPlacement.isEmpty {
-            let batch = awaitingPlacement
-            awaitingPlacement.removeAll()
-            var groups: [BrokerID: [(id: OrderID, order: BrokerOrderRequest)]] = [:]
-            var brokerOrder: [BrokerID] = []
-            for p in batch {
-                if groups[p.broker] == nil { brokerOrder.append(p.broker) }
-                groups[p.broker, default: []].append((p.id, p.order))
-            }
-            var waiting: [BrokerID] = []
-            for b in brokerOrder {
-                guard isInProcess(b) else { waiting.append(b); continue }
-                let group = groups[b]!
-                Task { await self.place(group, at: b) }
-            }
-            guard !waiting.isEmpty else { continue }
-            // Waited for apart, so that orders for in-process brokers queued meanwhile do not wait behind.
-            let held = waiting.map { ($0, groups[$0]!) }
-            Task {
-                guard await self.durable(held.flatMap { $0.1.map(\.id) }) else { return }
-                for (b, group) in held { Task { await self.place(group, at: b) } }
-            }
-        }
+    private func placeQueued() {
+        let batch = awaitingPlacement
+        awaitingPlacement.removeAll()
         placementRunning = false
+        var groups: [BrokerID: [(id: OrderID, order: BrokerOrderRequest)]] = [:]
+        var brokerOrder: [BrokerID] = []
+        for p in batch {
+            if groups[p.broker] == nil { brokerOrder.append(p.broker) }
+            groups[p.broker, default: []].append((p.id, p.order))
+        }
+        var waiting: [BrokerID] = []
+        for b in brokerOrder {
+            guard isInProcess(b) else { waiting.append(b); continue }
+            let group = groups[b]!
+            Task { await self.place(group, at: b) }
+        }
+        guard !waiting.isEmpty else { return }
+        // Waited for apart, so that orders for in-process brokers queued meanwhile do not wait behind.
+        let held = waiting.map { ($0, groups[$0]!) }
+        Task {
+            guard await self.durable(held.flatMap { $0.1.map(\.id) }) else { return }
+            for (b, group) in held { Task { await self.place(group, at: b) } }
+        }
     }
 
     private func isInProcess(_ b: BrokerID) -> Bool { brokers[b]?.capabilities.inProcess ?? false }
@@ -317,12 +315,12 @@ public actor OrderEngine {
                 }
             }
         }
-        // Failing over from an in-process broker to one outside: the order waits for durability first.
+        // Failing over from an in-process broker to one outside: the orders wait for durability first (for any
+        // other pair they waited before the first placement, or need not).
         if !handOver.isEmpty, let backup = failover[brokerID] {
-            let waited = isInProcess(backup) || !isInProcess(brokerID)
-            if waited { await place(handOver, at: backup, failedOver: true) } else if await durable(handOver.map(\.id)) {
-                await place(handOver, at: backup, failedOver: true)
-            }
+            let mustWait = isInProcess(brokerID) && !isInProcess(backup)
+            let ready = mustWait ? await durable(handOver.map(\.id)) : true
+            if ready { await place(handOver, at: backup, failedOver: true) }
         }
         for id in unknown { await lookUp(id) }
     }
