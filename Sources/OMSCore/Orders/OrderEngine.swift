@@ -80,7 +80,8 @@ public actor OrderEngine {
     /// Held orders taken back from storage: one may have been released and placed before the restart (its
     /// record still says held), so at release it is looked up at its brokers before it is placed.
     var restoredHeld: Set<OrderID> = []
-    /// Accepted orders waiting for their record to be durable before they go to a broker.
+    /// Orders accepted in this turn of the engine, placed together once it ends (for a broker outside the
+    /// process, after their records are durable).
     var awaitingPlacement: [(id: OrderID, order: BrokerOrderRequest, broker: BrokerID)] = []
     var placementRunning = false
 
