@@ -140,7 +140,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FIXSessionTests",
-            dependencies: ["FIXProtocol", "FIXSession", "OMSTestSupport", "OMSPersistence"]
+            dependencies: ["FIXProtocol", "FIXSession", "OMSTestSupport", "OMSPersistence",
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
         .testTarget(
             name: "FIXEngineTests",

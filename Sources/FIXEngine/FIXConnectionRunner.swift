@@ -17,11 +17,11 @@ enum FIXConnectionRunner {
         let remote = child.channel.remoteAddress?.ipAddress
         let connection = NIOFIXConnection(remoteAddress: remote)
         do {
-            try await child.executeThenClose { inbound, outbound in
+            try await child.executeThenClose { inbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     let underlying = child.channel
                     group.addTask {
-                        await connection.runWriter(channel: underlying, outbound: outbound, store: store)
+                        await connection.runWriter(channel: underlying, store: store)
                     }
                     let attached = SessionBox(preattached)
                     if let s = preattached {

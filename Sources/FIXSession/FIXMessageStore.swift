@@ -51,6 +51,18 @@ public protocol FIXMessageStore: AnyObject, Sendable {
     var durableTicket: FIXStoreTicket { get }
     /// Sent application messages with `from <= seq <= to`, ascending.
     func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])]
+    /// Calls `observer` after each commit that moved `durableTicket` on, and once with `failed` true when the
+    /// store has failed (nothing more will become durable). It runs on the store's writer, without the
+    /// store's locks held: it must be short and must not wait (a connection hands its durable messages to
+    /// the socket from it, without waking a task first). Returns a token for `removeDurableObserver`.
+    func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int
+    func removeDurableObserver(_ token: Int)
+}
+
+extension FIXMessageStore {
+    /// A store whose messages are durable once enqueued has nothing to report.
+    public func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int { 0 }
+    public func removeDurableObserver(_ token: Int) {}
 }
 
 /// A store that lives in memory: for tests, and for sessions with `PersistMessages=N`.

@@ -2,6 +2,7 @@ import FIXEngine
 import FIXProtocol
 import FIXSession
 import Foundation
+import NIOConcurrencyHelpers
 import OMSPersistence
 import OMSTestSupport
 import Testing
@@ -185,4 +186,61 @@ struct FIXAcceptorTests {
         for _ in 0..<3 { if let m = await c.receive() { resent.append("\(m.msgType):\(m.string(11) ?? ""):\(m.bool(43))") } }
         #expect(resent == ["D:C2:true", "D:C3:true", "D:C4:true"])
     }
+
+    /// Nothing reaches the socket before the store says it is durable; the commit's observer puts it on the
+    /// wire (no later event needed); a store that fails closes the connection without sending what it lost.
+    @Test func messagesGoOutOnlyOnceDurableAndAFailedStoreClosesTheConnection() async throws {
+        let store = GatedStore()
+        let h = try await AcceptorHarness(store: store)
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        #expect(await c.receive(timeout: .milliseconds(300)) == nil)   // the Logon reply is not durable yet
+        store.commit()
+        #expect(await c.receive(timeout: .seconds(5))?.msgType == "A")
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C2|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(await c.receive(timeout: .milliseconds(300)) == nil)
+        store.fail()
+        #expect(await c.waitClosed())
+        #expect(c.pendingCount == 0)   // the echo was never stored, so never sent
+    }
+}
+
+/// A store whose commits the test makes: `durableTicket` stays where the last `commit()` left it.
+final class GatedStore: FIXMessageStore, @unchecked Sendable {
+    struct Failed: Error {}
+    private let inner = InMemoryFIXMessageStore()
+    private let gate = NIOLockedValueBox<(durable: FIXStoreTicket, failed: Bool, observers: [Int: @Sendable (Bool) -> Void])>((0, false, [:]))
+
+    func commit() {
+        let all = gate.withLockedValue { g in g.durable = inner.durableTicket; return Array(g.observers.values) }
+        for o in all { o(false) }
+    }
+
+    func fail() {
+        let all = gate.withLockedValue { g in g.failed = true; return Array(g.observers.values) }
+        for o in all { o(true) }
+    }
+
+    func open(_ id: FIXSessionID, now: FIXTimestamp) throws -> FIXStoreSnapshot { try inner.open(id, now: now) }
+    func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket { inner.enqueue(id, operations) }
+    func enqueue(_ id: FIXSessionID?, _ operations: [FIXStoreOperation], attachments: [any FIXStoreAttachment]) -> FIXStoreTicket {
+        inner.enqueue(id, operations, attachments: attachments)
+    }
+    var durableTicket: FIXStoreTicket { gate.withLockedValue { $0.durable } }
+    func waitDurable(_ ticket: FIXStoreTicket) async throws {
+        while true {
+            let (durable, failed) = gate.withLockedValue { ($0.durable, $0.failed) }
+            if failed { throw Failed() }
+            if durable >= ticket { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+    func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])] {
+        try inner.sentMessages(id, from: from, to: to)
+    }
+    func addDurableObserver(_ observer: @escaping @Sendable (Bool) -> Void) -> Int {
+        gate.withLockedValue { g in let t = g.observers.count + 1; g.observers[t] = observer; return t }
+    }
+    func removeDurableObserver(_ token: Int) { _ = gate.withLockedValue { $0.observers.removeValue(forKey: token) } }
 }

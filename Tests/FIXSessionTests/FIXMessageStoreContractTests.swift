@@ -2,6 +2,7 @@ import FIXProtocol
 import FIXSession
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 import OMSPersistence
 import Testing
 
@@ -149,6 +150,31 @@ struct FIXMessageStoreContractTests {
         #expect(try s.sentMessages(id, from: 1, to: 3).map(\.seqNum) == [1])   // the lost ones are not resent
         let stored = try await db.read { try Int.fetchOne($0, sql: "SELECT nextSenderMsgSeqNum FROM fixSession") }
         #expect(stored == 2)
+    }
+
+    /// Observers are told after each commit, with the ticket already durable, and once at a failure; a
+    /// removed observer is told nothing more.
+    @Test func observersAreToldAfterEachCommitAndAtAFailure() async throws {
+        let s = GRDBFIXMessageStore(writer: try VegaDatabase.inMemory(), attachmentWriter: { attachments, _ in
+            if attachments.contains(where: { $0 is Poison }) { throw WriteFailed() }
+        })
+        _ = try s.open(id, now: t0)
+        let seen = NIOLockedValueBox<[(FIXStoreTicket, Bool)]>([])
+        let token = s.addDurableObserver { failed in seen.withLockedValue { $0.append((s.durableTicket, failed)) } }
+        let first = s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2)])
+        try await s.waitDurable(first)
+        #expect(seen.withLockedValue { $0.contains { $0.0 >= first && !$0.1 } })
+        let removed = s.addDurableObserver { _ in preconditionFailure("removed observer called") }
+        s.removeDurableObserver(removed)
+        let bad = s.enqueue(id, [.storeSent(seqNum: 2, bytes: [2]), .setNextSender(3)], attachments: [Poison()])
+        await #expect(throws: WriteFailed.self) { try await s.waitDurable(bad) }
+        #expect(seen.withLockedValue { $0.last?.1 } == true)
+        #expect(seen.withLockedValue { $0.allSatisfy { $0.0 < bad } })
+        // Added after the failure: told at once.
+        let late = NIOLockedValueBox(false)
+        _ = s.addDurableObserver { failed in late.withLockedValue { $0 = failed } }
+        #expect(late.withLockedValue { $0 })
+        s.removeDurableObserver(token)
     }
 
     /// With automatic checkpoints off, the log only starts again from its beginning when a write transaction
