@@ -92,6 +92,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite durability: `full` (an fsync per group commit: survives a power cut) or `normal` (survives kill -9).")
     var durability: VegaDatabase.Durability = .full
 
+    @Option(help: "Closed orders kept in memory; older ones are read back from the database when a request names them.")
+    var closedOrdersInMemory: Int = 50_000
+
     func validate() throws {
         guard clock == "system" || clock == "simulated" || (clock.hasPrefix("simulated=") && ExchangeClock.parseInstant(String(clock.dropFirst(10))) != nil) else {
             throw ValidationError("--clock must be system, simulated or simulated=<ISO-8601 instant>")
@@ -102,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...1000).contains(paperVolatilityBps) else { throw ValidationError("--paper-volatility-bps must be 0…1000") }
         guard (0...1000).contains(paperSlippageBps) else { throw ValidationError("--paper-slippage-bps must be 0…1000") }
         guard (0...60_000).contains(paperLatencyMs) else { throw ValidationError("--paper-latency-ms must be 0…60000") }
+        guard closedOrdersInMemory >= 0 else { throw ValidationError("--closed-orders-in-memory must be 0 or more") }
     }
 
     func run() async throws {
@@ -184,13 +188,17 @@ struct Serve: AsyncParsableCommand {
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
         let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
                                                             paper: paper, now: { exchangeClock.nowMilliseconds() })
-        let engine = OrderEngine(pipeline: pipeline, risk: riskEngine, brokers: brokerSet.adapters,
-                                 defaultBroker: brokerSet.defaultBroker, failover: brokerSet.failover,
-                                 now: { exchangeClock.nowMilliseconds() }, market: risk.market.snapshot, sink: app)
-        // Orders from before a restart: open ones carry on, recent ones answer status requests, and no
-        // ClOrdID, order id or ExecID is used twice.
         let catalogs = referenceData.catalogs
         let instrument: @Sendable (InstrumentKey) -> Instrument? = { catalogs.current.instrument(forKey: $0) }
+        // A closed order read back for a request (status, cancel, replace) once it has left memory: a read of
+        // the WAL database, which no writer blocks.
+        let engine = OrderEngine(pipeline: pipeline, risk: riskEngine, brokers: brokerSet.adapters,
+                                 defaultBroker: brokerSet.defaultBroker, failover: brokerSet.failover,
+                                 now: { exchangeClock.nowMilliseconds() }, market: risk.market.snapshot, sink: app,
+                                 closedInMemory: closedOrdersInMemory,
+                                 archive: { try? orderRepository.order($0, instrument: instrument) })
+        // Orders from before a restart: open ones carry on, recent ones answer status requests, and no
+        // ClOrdID, order id or ExecID is used twice.
         let book = try orderRepository.bookState(recentSince: exchangeClock.nowMilliseconds() - 86_400_000,
                                                  instrument: instrument)
         await engine.restore(book)

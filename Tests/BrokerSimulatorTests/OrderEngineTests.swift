@@ -18,6 +18,14 @@ final class ReportCollector: OrderReportSink, @unchecked Sendable {
     }
 }
 
+final class Counter: @unchecked Sendable {
+    // @unchecked: `n` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.withLock { n += 1 } }
+    var value: Int { lock.withLock { n } }
+}
+
 struct StaticResolver: SymbolResolver {
     let instruments: [Instrument]
     func resolve(_ lookup: InstrumentLookup) -> Result<Instrument, SymbolRejection> {
@@ -103,6 +111,44 @@ struct OrderEngineTests {
         await engine.submit(request("C1"))
         r = await sink.wait(for: 7)
         #expect(Array(kinds(r).suffix(3)) == ["9:0", "9:1", "8:DUPLICATE_CLORDID"])
+    }
+
+    /// Beyond `closedInMemory`, the longest closed order leaves memory; a status, cancel or replace request
+    /// naming it is answered from the archive, and its ClOrdID stays taken.
+    @Test func closedOrdersBeyondTheLimitLeaveMemoryAndAreReadBack() async throws {
+        let sink = ReportCollector()
+        let asked = Counter()
+        let archive: @Sendable (OrderID) -> OrderSnapshot? = { id in
+            asked.add()
+            return sink.all.last { $0.order?.id == id }?.order
+        }
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: .paper, now: { at }, sink: sink,
+                                 closedInMemory: 1, archive: archive)
+        await broker.setPrice(Price("1390.00")!, for: PaperBrokerTests.reliance)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        for c in ["C1", "C2", "C3"] { await engine.submit(request(c)) }
+        _ = await sink.wait(for: 9)
+        await engine.submit(request("C4", limit: "1300.00"))   // rests: open orders always stay
+        _ = await sink.wait(for: 11)
+        #expect(await engine.ordersInMemory == 2)
+        #expect(asked.value == 0)
+        let src = OrderSource.fix(session: "CLIENT1")
+        await engine.status(source: src, clientOrderID: ClientOrderID("C1"))
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("C5"), origClientOrderID: ClientOrderID("C1"))
+        await engine.replace(source: src, clientOrderID: ClientOrderID("C6"), origClientOrderID: ClientOrderID("C2"),
+                             quantity: Quantity(20), limitPrice: nil)
+        await engine.submit(request("C1"))
+        let r = await sink.wait(for: 15)
+        #expect(Array(kinds(r).suffix(4)) == ["I", "9:0", "9:0", "8:DUPLICATE_CLORDID"])
+        #expect(r[11].status == .filled && r[11].cumulativeQuantity == Quantity(10) && r[11].clientOrderID == ClientOrderID("C1"))
+        #expect(asked.value == 3)
+        let first = try #require(r[0].order?.id)
+        #expect(await engine.order(first)?.status == .filled)
+        #expect(await engine.ordersInMemory == 2)   // read back, not kept
     }
 
     @Test func replaceChangesPriceAndTheOrderFills() async throws {

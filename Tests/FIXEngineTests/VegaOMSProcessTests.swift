@@ -76,6 +76,37 @@ struct VegaOMSProcessTests {
         #expect(second.process.terminationStatus == 0)
     }
 
+    /// With no closed order kept in memory, a filled order is read back from the database when a status or
+    /// cancel request names it, and its ClOrdID is still taken.
+    @Test func aClosedOrderThatLeftMemoryIsAnsweredFromTheDatabase() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        let p = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
+                                           "--log-dir", dir + "/log", "--closed-orders-in-memory", "0"])
+        try await p.start()
+        defer { p.terminate() }
+        let c = try await FIXTestClient.connect(port: p.port)
+        #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=K1|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        var ers: [FIXMessage] = []
+        for _ in 0..<3 { if let m = await c.receive() { ers.append(m) } }
+        #expect(ers.map { $0.string(150) ?? "" } == ["A", "0", "F"])
+        let orderID = try #require(ers.last?.string(37))
+        try await c.send("8=FIX.4.4|35=H|34=3|49=CLIENT1|52=<TIME>|56=VEGA|11=K1|54=1|55=RELIANCE|")
+        let status = try #require(await c.receive())
+        #expect(status.string(150) == "I" && status.string(39) == "2" && status.int(14) == 10 && status.string(37) == orderID)
+        try await c.send("8=FIX.4.4|35=F|34=4|49=CLIENT1|52=<TIME>|56=VEGA|11=K2|41=K1|54=1|55=RELIANCE|60=<TIME>|")
+        let cxl = try #require(await c.receive())
+        #expect(cxl.msgType == "9" && cxl.int(102) == 0 && cxl.string(39) == "2")   // too late: filled
+        try await c.send("8=FIX.4.4|35=D|34=5|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=K1|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        let dup = try #require(await c.receive())
+        #expect(dup.string(150) == "8" && dup.string(5006) == "DUPLICATE_CLORDID")
+        // REST reads it back too.
+        let (body, response) = try await URLSession.shared.data(
+            from: URL(string: "http://127.0.0.1:\(p.httpPort)/api/order/status?id=\(orderID)")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: body, as: UTF8.self).contains("FILLED"))
+    }
+
     @Test func badSettingsFileStopsTheStartNamingFileLineAndKey() async throws {
         let path = NSTemporaryDirectory() + "bad-\(UUID().uuidString).cfg"
         try "[SESSION]\nBeginString=FIX.4.4\nSenderCompID=VEGA\nTargetCompID=X\nConnectionType=acceptor\nSocketAcceptPort=9\nHeartBtInt=soon\n"

@@ -10,7 +10,7 @@ extension OrderEngine {
     /// Cancels an order by Vega's id, on behalf of an operator (CLI or REST) rather than the order's owner.
     /// The owner sees it as an unsolicited PendingCancel, then Canceled, under the order's own ClOrdID.
     public func cancel(orderID id: OrderID) -> OrderCancelOutcome {
-        guard var r = records[id] else { return .unknown }
+        guard var r = record(id) else { return .unknown }
         switch r.lifecycle {
         case .working(let w):
             r.lifecycle = .pendingCancel(w.requestCancel())

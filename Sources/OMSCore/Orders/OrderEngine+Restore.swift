@@ -9,12 +9,9 @@ extension OrderEngine {
             byClientOrderID[Self.key(source, clOrdID)] = byClientOrderID[Self.key(source, clOrdID)] ?? OrderID("")
         }
         for o in state.orders {
-            records[o.id] = Record(id: o.id, sequence: o.sequence, held: o.held, source: o.source,
-                                   clientOrderID: o.clientOrderID, request: o.request, instrument: o.instrument,
-                                   product: o.product, broker: o.broker, lifecycle: o.lifecycle,
-                                   pendingClientOrderID: o.pendingClientOrderID, reservation: nil,
-                                   brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, rejectCode: o.rejectCode,
-                                   rejectText: o.rejectText)
+            records[o.id] = Record(o)
+            // Closed ones beyond `closedInMemory` leave memory again at once (read back when asked for).
+            if archive != nil, o.status.isTerminal { noteClosed(o.id) }
             byClientOrderID[Self.key(o.source, o.clientOrderID)] = o.id
             if let p = o.pendingClientOrderID { byClientOrderID[Self.key(o.source, p)] = o.id }
             if o.held, case .pendingNew = o.lifecycle {
@@ -171,5 +168,16 @@ extension OrderEngine {
     /// Asks again for every order whose fate is unknown (the run loop does this every few seconds).
     public func lookUpUnknownOutcomes() async {
         for id in unknownOutcome.sorted(by: { $0.rawValue < $1.rawValue }) { await lookUp(id) }
+    }
+}
+
+extension OrderEngine.Record {
+    /// A stored order as the engine holds it (no risk reservation: restored open orders get theirs again).
+    init(_ o: OrderSnapshot) {
+        self.init(id: o.id, sequence: o.sequence, held: o.held, source: o.source, clientOrderID: o.clientOrderID,
+                  request: o.request, instrument: o.instrument, product: o.product, broker: o.broker,
+                  lifecycle: o.lifecycle, pendingClientOrderID: o.pendingClientOrderID, reservation: nil,
+                  brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, rejectCode: o.rejectCode,
+                  rejectText: o.rejectText)
     }
 }

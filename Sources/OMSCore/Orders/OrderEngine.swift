@@ -68,8 +68,17 @@ public actor OrderEngine {
     let market: @Sendable () -> MarketSnapshot
     let sink: OrderReportSink
 
-    /// Every order of the day and the open ones before it (boxed: growing the table never stalls the engine).
+    /// The open orders, and the closed ones of the day still kept in memory (boxed: growing the table never
+    /// stalls the engine).
     var records = BoxedDictionary<OrderID, Record>()
+    /// How many closed orders stay in memory; beyond that the longest closed leaves memory (its ClOrdIDs stay
+    /// known) and is read back from `archive` when a status, cancel or replace request names it. Without an
+    /// archive every order stays in memory.
+    let closedInMemory: Int
+    let archive: (@Sendable (OrderID) -> OrderSnapshot?)?
+    /// Orders as they closed, oldest first from `closedHead`.
+    var closedOrders: [OrderID] = []
+    var closedHead = 0
     var byClientOrderID = BoxedDictionary<String, OrderID>()
     var nextOrder = 1
     var nextExec = 1
@@ -87,11 +96,17 @@ public actor OrderEngine {
 
     /// - Parameters:
     ///   - risk: owned by this actor from now on (every call to it happens inside the engine).
+    ///   - closedInMemory, archive: closed orders beyond the most recent `closedInMemory` leave memory and are
+    ///     read back from `archive` (the order store) when named by a request. An order leaves memory only
+    ///     long after it closed, its reports stored by then.
     ///   - now: epoch milliseconds (the exchange clock).
     public init(pipeline: OrderPipeline, risk: (any RiskEngine)? = nil, brokers: [any BrokerAdapter],
                 defaultBroker: BrokerID, failover: [BrokerID: BrokerID] = [:], now: @escaping @Sendable () -> Int64,
-                market: @escaping @Sendable () -> MarketSnapshot = { MarketSnapshot() }, sink: OrderReportSink) {
+                market: @escaping @Sendable () -> MarketSnapshot = { MarketSnapshot() }, sink: OrderReportSink,
+                closedInMemory: Int = .max, archive: (@Sendable (OrderID) -> OrderSnapshot?)? = nil) {
         self.pipeline = pipeline
+        self.closedInMemory = max(0, closedInMemory)
+        self.archive = archive
         self.risk = risk
         var map: [BrokerID: any BrokerAdapter] = [:]
         for b in brokers { map[b.id] = b }
@@ -357,7 +372,7 @@ public actor OrderEngine {
     // MARK: Cancel, replace, status
 
     public func cancel(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID) {
-        guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = records[id] else {
+        guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
             sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: false))
             return
         }
@@ -380,7 +395,7 @@ public actor OrderEngine {
 
     public func replace(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID,
                         quantity: Quantity, limitPrice: Price?) {
-        guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = records[id] else {
+        guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
             sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: true))
             return
         }
@@ -442,23 +457,26 @@ public actor OrderEngine {
     }
 
     public func status(source: OrderSource, clientOrderID: ClientOrderID) {
-        guard let id = byClientOrderID[Self.key(source, clientOrderID)], let r = records[id] else {
+        guard let id = byClientOrderID[Self.key(source, clientOrderID)], let r = record(id) else {
             sink.deliver(unknown(source, clientOrderID, clientOrderID, isReplace: false))
             return
         }
         deliver(r, .status)
     }
 
-    /// All orders this engine holds (today's, and the open ones restored at start), by sequence.
+    /// The orders in memory (the open ones, and the closed ones not yet archived), by sequence.
     public func orders() -> [OrderSnapshot] {
         records.values.sorted { $0.sequence < $1.sequence }.map(snapshot)
     }
 
     /// One order by Vega's id, or by `(source, ClOrdID)`.
-    public func order(_ id: OrderID) -> OrderSnapshot? { records[id].map(snapshot) }
+    public func order(_ id: OrderID) -> OrderSnapshot? { record(id).map(snapshot) }
     public func order(source: OrderSource, clientOrderID: ClientOrderID) -> OrderSnapshot? {
-        byClientOrderID[Self.key(source, clientOrderID)].flatMap { records[$0] }.map(snapshot)
+        byClientOrderID[Self.key(source, clientOrderID)].flatMap { record($0) }.map(snapshot)
     }
+
+    /// How many orders are held in memory.
+    public var ordersInMemory: Int { records.count }
 
     func snapshot(_ r: Record) -> OrderSnapshot {
         var o = OrderSnapshot(id: r.id, sequence: r.sequence, source: r.source, clientOrderID: r.clientOrderID,
@@ -502,6 +520,31 @@ public actor OrderEngine {
             records[r.id]?.rejectText = r.rejectText
         }
         sink.deliver(report(r, kind, orig: orig))
+        switch kind {
+        case .status, .cancelRejected: break
+        default: if archive != nil, r.lifecycle.status.isTerminal { noteClosed(r.id) }
+        }
+    }
+
+    /// An order closed: once more than `closedInMemory` closed orders are held, the longest closed leaves memory.
+    func noteClosed(_ id: OrderID) {
+        closedOrders.append(id)
+        while closedOrders.count - closedHead > closedInMemory {
+            let old = closedOrders[closedHead]
+            closedHead += 1
+            if let r = records[old], r.lifecycle.status.isTerminal { records[old] = nil }
+        }
+        if closedHead > 4096, closedHead * 2 > closedOrders.count {
+            closedOrders.removeFirst(closedHead)
+            closedHead = 0
+        }
+    }
+
+    /// An order in memory, or a closed one read back from the archive (for an answer; not kept).
+    func record(_ id: OrderID) -> Record? {
+        if let r = records[id] { return r }
+        guard let archive, !id.rawValue.isEmpty, let o = archive(id), o.status.isTerminal else { return nil }
+        return Record(o)
     }
 
     private func report(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID?) -> OrderReport {
