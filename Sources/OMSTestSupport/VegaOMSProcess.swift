@@ -22,6 +22,11 @@ public final class VegaOMSProcess: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/vega-oms")
     }
 
+    /// Arguments for a server on any free ports with its database and logs in `dir`, then `extra`.
+    public static func arguments(in dir: String, _ extra: [String] = []) -> [String] {
+        ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log"] + extra
+    }
+
     /// - Parameter environment: variables added to this process's environment (broker credentials).
     public init(arguments: [String], environment: [String: String] = [:]) {
         process.executableURL = Self.executable

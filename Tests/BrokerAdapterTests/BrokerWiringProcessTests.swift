@@ -25,9 +25,9 @@ struct BrokerWiringProcessTests {
     }
 
     static func server(_ dir: String, environment: [String: String] = credentials) -> VegaOMSProcess {
-        VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
-                                   "--log-dir", dir + "/log", "--clock", "simulated=2026-11-26T10:00:00+05:30",
-                                   "--brokers", dir + "/brokers.cfg"], environment: environment)
+        VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30",
+                                                                   "--brokers", dir + "/brokers.cfg"]),
+                       environment: environment)
     }
 
     static func kiteSection(_ kite: any FakeBroker) -> String {
@@ -218,9 +218,7 @@ struct BrokerWiringProcessTests {
 
     @Test func aBrokerWithoutCredentialsNamesTheVariablesAndExits2() async throws {
         let dir = try Self.folder(brokers: "[BROKER]\nID=ZERODHA\nKind=kite\nAPIKey=\(TestCredentials.apiKey)\n")
-        let run = try await Self.run(VegaOMSProcess.executable, ["--fix-port", "0", "--http-port", "0", "--db",
-                                                                   dir + "/vega_trade.db", "--log-dir", dir + "/log",
-                                                                   "--brokers", dir + "/brokers.cfg"])
+        let run = try await Self.run(VegaOMSProcess.executable, VegaOMSProcess.arguments(in: dir, ["--brokers", dir + "/brokers.cfg"]))
         #expect(run.status == 2)
         #expect(run.stderr.contains("brokers.cfg:1: broker ZERODHA has no credentials: set VEGA_KITE_API_KEY and VEGA_KITE_ACCESS_TOKEN"),
                 "\(run.stderr)")

@@ -29,8 +29,7 @@ struct VegaOMSOrderFlowTests {
     @Test func orderLifecycleOverFIXRESTAndCLISurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-flow-\(UUID().uuidString)"
         // Prices stand still (volatility 0) and the paper market fills at most 3 per one-second step.
-        let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log",
-                    "--paper-max-fill", "3", "--paper-volatility-bps", "0"]
+        let args = VegaOMSProcess.arguments(in: dir, ["--paper-max-fill", "3", "--paper-volatility-bps", "0"])
         let first = VegaOMSProcess(arguments: args)
         try await first.start()
         let api = "http://127.0.0.1:\(first.httpPort)"
@@ -179,8 +178,7 @@ struct VegaOMSOrderFlowTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ticks = dir + "/ticks.csv"
         try "offset_ms,exchange,symbol,price\n0,NSE,RELIANCE,1450.00\n1500,NSE,RELIANCE,1399.90\n".write(toFile: ticks, atomically: true, encoding: .utf8)
-        let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
-                                                "--log-dir", dir + "/log", "--paper-ticks", ticks])
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--paper-ticks", ticks]))
         try await server.start()
         defer { server.terminate() }
         let api = "http://127.0.0.1:\(server.httpPort)"
@@ -212,8 +210,7 @@ struct VegaOMSOrderFlowTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ticks = dir + "/ticks.csv"
         try "offset_ms,exchange,symbol,price\n0,NSE,RELIANCE,1450.00\n10,NSE,NOSUCH,12.00\n".write(toFile: ticks, atomically: true, encoding: .utf8)
-        let p = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
-                                           "--log-dir", dir + "/log", "--paper-ticks", ticks])
+        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--paper-ticks", ticks]))
         try p.process.run()
         let err = try await p.exit()
         #expect(p.process.terminationStatus == 2)

@@ -16,7 +16,7 @@ struct VegaOMSProcessTests {
 
     @Test func ordersAreFilledByThePaperBrokerAndStateSurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
-        let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log"]
+        let args = VegaOMSProcess.arguments(in: dir)
         let first = VegaOMSProcess(arguments: args)
         try await first.start()
         // A new database is seeded: the search API finds the demo instruments.
@@ -80,8 +80,7 @@ struct VegaOMSProcessTests {
     /// cancel request names it, and its ClOrdID is still taken.
     @Test func aClosedOrderThatLeftMemoryIsAnsweredFromTheDatabase() async throws {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
-        let p = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
-                                           "--log-dir", dir + "/log", "--closed-orders-in-memory", "0"])
+        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--closed-orders-in-memory", "0"]))
         try await p.start()
         defer { p.terminate() }
         let c = try await FIXTestClient.connect(port: p.port)
@@ -128,8 +127,7 @@ struct VegaOMSProcessTests {
 
     @Test func tenMegabyteMessagesAreRefusedWithoutGrowingTheServer() async throws {
         let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
-        let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
-                                                "--log-dir", dir + "/log"])
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir))
         try await server.start()
         defer { server.terminate() }
         let before = try #require(server.residentKB)

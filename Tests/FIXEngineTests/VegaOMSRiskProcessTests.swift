@@ -50,8 +50,7 @@ struct VegaOMSRiskProcessTests {
 
     @Test func everyRiskRejectionReachesTheClientAsAnExecutionReport() async throws {
         let dir = NSTemporaryDirectory() + "vega-risk-\(UUID().uuidString)"
-        let server = VegaOMSProcess(arguments: ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db",
-                                                "--log-dir", dir + "/log", "--clock", "simulated=2026-11-26T10:00:00+05:30"])
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"]))
         try await server.start()
         defer { server.terminate() }
         let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
@@ -134,8 +133,7 @@ struct VegaOMSRiskProcessTests {
     /// Open orders count against the client's limits after a kill -9 and restart as they did before it.
     @Test func openOrdersStillCountAgainstLimitsAfterKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-risk-restart-\(UUID().uuidString)"
-        let args = ["--fix-port", "0", "--http-port", "0", "--db", dir + "/vega_trade.db", "--log-dir", dir + "/log",
-                    "--clock", "simulated=2026-11-26T10:00:00+05:30"]
+        let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
         let first = VegaOMSProcess(arguments: args)
         try await first.start()
         let set = try await ToolRun.run("trader-cli", ["limits", "set", "RISK02", "--max-open-orders", "2", "--by", "risk-test",
