@@ -55,10 +55,27 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     /// How long an inbound sequence number alone may wait for a commit to ride with.
     static let lazyDelay = Duration.milliseconds(5)
 
-    public init(writer: any DatabaseWriter, attachmentWriter: AttachmentWriter? = nil) {
+    /// - Parameter report: told when commits start failing with a condition that may pass (a full disk) and
+    ///   when they succeed again; standard error by default.
+    public init(writer: any DatabaseWriter, attachmentWriter: AttachmentWriter? = nil,
+                report: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) {
         self.writer = writer
         self.attachmentWriter = attachmentWriter
+        self.report = report
     }
+
+    private let report: @Sendable (String) -> Void
+
+    /// A commit that failed on a condition that may pass (the disk or the database's size limit is full; the
+    /// database is locked) is tried again; any other failure stops the store.
+    static func mayPass(_ error: any Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [.SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED].contains(e.resultCode)
+    }
+
+    /// The first pause after a commit failed on a condition that may pass; it doubles up to `maxRetryPause`.
+    static let firstRetryPause = Duration.milliseconds(50)
+    static let maxRetryPause = Duration.seconds(2)
 
     /// Asks the writer to checkpoint the WAL itself after its next commit (a PASSIVE checkpoint between two
     /// commits). Call it after each background checkpoint (`WALCheckpointer.run(every:then:)`): a checkpoint
@@ -184,7 +201,13 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     /// synchronous write, so the commit runs right here rather than after two hops through queues), then
     /// releases the waiters. An inbound sequence number alone waits up to `lazyDelay` for company. The thread
     /// ends after `idleExit` without work, and starts again with the next enqueue.
+    ///
+    /// A commit that fails on a condition that may pass (`mayPass`: a full disk) stored nothing: its batch goes
+    /// back in front of what came meanwhile and is tried again after a pause (doubling, up to
+    /// `maxRetryPause`), until it succeeds. Meanwhile waiters wait and connections send nothing, so nothing
+    /// the order flow did is lost, and it carries on without a restart once there is room again.
     private func writerLoop() {
+        var retryPause: Duration?
         while true {
             condition.lock()
             var idleSince = ContinuousClock.now
@@ -214,6 +237,10 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             do {
                 let t0 = ContinuousClock.now
                 try writer.writeWithoutTransaction { db in try Self.transaction(db) { try self.apply(batch, db) } }
+                if retryPause != nil {
+                    report("GRDBFIXMessageStore: commits succeed again; \(batch.count) waiting items stored")
+                    retryPause = nil
+                }
                 if Self.trace {
                     let took = ContinuousClock.now - t0
                     Self.traceStats.withLockedValue { $0.0 += 1; $0.1 += batch.count; $0.2 += took }
@@ -241,6 +268,20 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             } catch {
                 // The transaction rolled back: what the cache says about stored sequence numbers may be ahead.
                 highestStored.removeAll()
+                if Self.mayPass(error) {
+                    locked { s in
+                        s.pending = batch + s.pending
+                        s.inflight.removeAll()
+                        s.urgent = true
+                    }
+                    if retryPause == nil {
+                        report("GRDBFIXMessageStore: a commit failed (\(error)); nothing is sent until it succeeds, trying again")
+                    }
+                    let pause = retryPause.map { min($0 * 2, Self.maxRetryPause) } ?? Self.firstRetryPause
+                    retryPause = pause
+                    Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+                    continue
+                }
                 let all = locked { s -> [CheckedContinuation<Void, Error>] in
                     s.failure = error
                     // Lost: not offered to a resend either (sentMessages reads committed rows only now).

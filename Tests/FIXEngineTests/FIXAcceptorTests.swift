@@ -187,6 +187,28 @@ struct FIXAcceptorTests {
         #expect(resent == ["D:C2:true", "D:C3:true", "D:C4:true"])
     }
 
+    /// With the database full (its size limit here; a full disk is the same SQLITE_FULL) the reply is held,
+    /// not lost: it reaches the client once there is room, and the connection never dropped.
+    @Test func aFullDatabaseHoldsTheReplyUntilThereIsRoom() async throws {
+        let path = NSTemporaryDirectory() + "full-\(UUID().uuidString).db"
+        let db = try VegaDatabase.open(path: path)
+        let told = NIOLockedValueBox<[String]>([])
+        let h = try await AcceptorHarness(store: GRDBFIXMessageStore(writer: db, report: { m in told.withLockedValue { $0.append(m) } }))
+        defer { Task { await h.stop() } }
+        let c = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(c)?.msgType == "A")
+        let pages = try await db.read { try Int.fetchOne($0, sql: "PRAGMA page_count") ?? 0 }
+        try await db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+        let text = String(repeating: "x", count: 40_000)
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C2|21=1|40=1|54=1|55=INFY|60=<TIME>|58=\(text)|")
+        #expect(await c.receive(timeout: .milliseconds(500)) == nil)
+        #expect(told.withLockedValue { $0.first?.contains("full") } == true)
+        try await db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        let echo = await c.receive(timeout: .seconds(10))
+        #expect(echo?.msgType == "D" && echo?.string(11) == "C2" && echo?.int(34) == 2 && echo?.string(58)?.count == 40_000)
+        #expect(!c.isClosed)
+    }
+
     /// Nothing reaches the socket before the store says it is durable; the commit's observer puts it on the
     /// wire (no later event needed); a store that fails closes the connection without sending what it lost.
     @Test func messagesGoOutOnlyOnceDurableAndAFailedStoreClosesTheConnection() async throws {

@@ -152,6 +152,36 @@ struct FIXMessageStoreContractTests {
         #expect(stored == 2)
     }
 
+    /// A commit that fails because the database is full (here its size limit, `max_page_count`; a full disk
+    /// gives SQLite the same SQLITE_FULL) stores nothing, and nothing waiting for it goes on; once there is
+    /// room it is committed, once, without a restart.
+    @Test func aFullDatabaseHoldsCommitsUntilThereIsRoomAgain() async throws {
+        let path = NSTemporaryDirectory() + "full-\(UUID().uuidString).db"
+        let db = try VegaDatabase.open(path: path)
+        let reports = NIOLockedValueBox<[String]>([])
+        let s = GRDBFIXMessageStore(writer: db, report: { m in reports.withLockedValue { $0.append(m) } })
+        _ = try s.open(id, now: t0)
+        let first = s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2)])
+        try await s.waitDurable(first)
+        let pages = try await db.read { try Int.fetchOne($0, sql: "PRAGMA page_count") ?? 0 }
+        try await db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+        let big = s.enqueue(id, [.storeSent(seqNum: 2, bytes: [UInt8](repeating: 7, count: 200_000)), .setNextSender(3)])
+        let done = NIOLockedValueBox(false)
+        let waiting = Task { try await s.waitDurable(big); done.withLockedValue { $0 = true } }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!done.withLockedValue { $0 })
+        #expect(s.durableTicket < big)
+        #expect(try s.sentMessages(id, from: 2, to: 2).map(\.seqNum) == [2])   // still offered to a resend
+        try await db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        try await waiting.value
+        #expect(s.durableTicket >= big)
+        let rows = try await db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM fixMessage") }
+        #expect(rows == 2)
+        #expect(try s.open(id, now: t0).nextSenderMsgSeqNum == 3)
+        let told = reports.withLockedValue { $0 }
+        #expect(told.count == 2 && told.first?.contains("full") == true, "\(told)")
+    }
+
     /// Observers are told after each commit, with the ticket already durable, and once at a failure; a
     /// removed observer is told nothing more.
     @Test func observersAreToldAfterEachCommitAndAtAFailure() async throws {
