@@ -33,7 +33,7 @@ public actor PaperBroker: BrokerAdapter {
     private let config: PaperBrokerConfiguration
 
     struct PaperOrder {
-        var request: BrokerOrderRequest
+        var request: PaperRequest
         var brokerOrderID: String
         var filled: Quantity = .zero
         var notional: Int64 = 0
@@ -42,6 +42,9 @@ public actor PaperBroker: BrokerAdapter {
         var triggered: Bool
     }
 
+    /// One copy of each instrument, shared by its orders (an `Instrument` is a few hundred bytes; the book
+    /// keeps every order of the day).
+    private var instruments: [InstrumentKey: InstrumentRef] = [:]
     private var prices: [InstrumentKey: Price] = [:]
     private var ticks: [InstrumentKey: Price] = [:]
     // Internal (not private) for the bookkeeping extension (PaperBroker+Bookkeeping.swift).
@@ -108,7 +111,12 @@ public actor PaperBroker: BrokerAdapter {
         if let existing = book[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
         let brokerID = "\(config.idPrefix)PB\(nextID)"
         nextID += 1
-        var o = PaperOrder(request: order, brokerOrderID: brokerID,
+        var shared = instruments[order.instrument.key]
+        if shared?.instrument != order.instrument {
+            shared = InstrumentRef(order.instrument)
+            instruments[order.instrument.key] = shared
+        }
+        var o = PaperOrder(request: PaperRequest(order, instrument: shared!), brokerOrderID: brokerID,
                            triggered: order.orderType != .stop && order.orderType != .stopLimit)
         if let reason = rejection(order) {
             o.open = false
@@ -285,5 +293,38 @@ struct SplitMix64 {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// An instrument shared by the paper orders for it.
+final class InstrumentRef: Sendable {
+    let instrument: Instrument
+    init(_ instrument: Instrument) { self.instrument = instrument }
+}
+
+/// What the paper broker keeps of an order's request: its terms, and its instrument by reference.
+struct PaperRequest {
+    let instrumentRef: InstrumentRef
+    var side: Side
+    var product: Product
+    var orderType: OrderType
+    var timeInForce: TimeInForce
+    var quantity: Quantity
+    var limitPrice: Price?
+    var triggerPrice: Price?
+    var protectionPrice: Price?
+
+    var instrument: Instrument { instrumentRef.instrument }
+
+    init(_ r: BrokerOrderRequest, instrument: InstrumentRef) {
+        instrumentRef = instrument
+        side = r.side
+        product = r.product
+        orderType = r.orderType
+        timeInForce = r.timeInForce
+        quantity = r.quantity
+        limitPrice = r.limitPrice
+        triggerPrice = r.triggerPrice
+        protectionPrice = r.protectionPrice
     }
 }
