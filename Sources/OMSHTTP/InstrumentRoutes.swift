@@ -135,10 +135,13 @@ extension LoadReportDTO: ResponseEncodable {}
 
 /// Builds the REST router from its dependencies, so that the server (or a test) can run it.
 public enum OMSRouterBuilder {
+    /// - Parameter apiKeys: when not empty, every `/api/` request must carry one (`APIKeyMiddleware`), the
+    ///   routes mounted on the router later included.
     public static func build(referenceData: ReferenceDataService, orders: OrderService? = nil,
-                             defaultClient: ClientID = ClientID("CLIENT1")) -> Router<BasicRequestContext> {
+                             defaultClient: ClientID = ClientID("CLIENT1"), apiKeys: Set<String> = []) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: APIErrorMiddleware())
+        if !apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: apiKeys)) }
         router.get("/health") { _, _ in "ok" }
         router.addRoutes(InstrumentRoutes<BasicRequestContext>(service: referenceData).collection,
                          atPath: "/api/instruments")

@@ -92,6 +92,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite durability: `full` (an fsync per group commit: survives a power cut) or `normal` (survives kill -9).")
     var durability: VegaDatabase.Durability = .full
 
+    @Option(help: "Address the HTTP API listens on (default: 127.0.0.1 without API keys, 0.0.0.0 with VEGA_API_KEYS set).")
+    var httpHost: String?
+
     @Option(help: "Closed orders kept in memory; older ones are read back from the database when a request names them.")
     var closedOrdersInMemory: Int = 50_000
 
@@ -206,15 +209,20 @@ struct Serve: AsyncParsableCommand {
         let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
                                               instrument: instrument, paper: paper)
         let boundHTTP = NIOLockedBox()
+        // REST clients prove themselves with a key from VEGA_API_KEYS (comma-separated); without keys the API
+        // answers only on the loopback interface unless --http-host says otherwise.
+        let apiKeys = Set((ProcessInfo.processInfo.environment["VEGA_API_KEYS"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let host = httpHost ?? (apiKeys.isEmpty ? "127.0.0.1" : "0.0.0.0")
         let router = OMSRouterBuilder.build(referenceData: referenceData, orders: orderService,
-                                            defaultClient: ClientID(defaultClient))
+                                            defaultClient: ClientID(defaultClient), apiKeys: apiKeys)
         risk.mountRoutes(on: router, engine: engine)
         let reconciliation = BrokerReconciliation(brokers: brokerSet.ids, books: brokerSet.books,
                                                   store: ReconciliationStore(writer: pool),
                                                   flush: { try await app.reportsDurable() },
                                                   now: { exchangeClock.nowMilliseconds() }, instrument: instrument)
         BrokerRoutes<BasicRequestContext>(service: reconciliation).mount(on: router)
-        let http = Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: httpPort)),
+        let http = Application(router: router, configuration: .init(address: .hostname(host, port: httpPort)),
                                onServerRunning: { channel in boundHTTP.set(channel.localAddress?.port ?? 0) },
                                logger: logger)
         let sessions: [FIXSession]
@@ -252,6 +260,7 @@ struct Serve: AsyncParsableCommand {
             Vega OMS
               FIX 4.4 acceptor on port \(bound)
               HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE, POST /api/order/place, GET /api/portfolio)
+                on \(host), \(apiKeys.isEmpty ? "no API key asked for (set VEGA_API_KEYS to require one)" : "\(apiKeys.count) API key(s) required (Authorization: Bearer KEY)")
               database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               exchange clock: \(exchangeClock.description)

@@ -7,15 +7,19 @@ public struct ChildProcess: Sendable {
     public var stderr: String
 
     /// Runs it to completion on a thread of its own (see `OffPool`).
-    public static func run(_ executable: URL, _ arguments: [String], cwd: URL? = nil) async throws -> ChildProcess {
-        try await OffPool.run { try runBlocking(executable, arguments, cwd: cwd) }
+    /// - Parameter environment: variables added to this process's environment.
+    public static func run(_ executable: URL, _ arguments: [String], cwd: URL? = nil,
+                           environment: [String: String] = [:]) async throws -> ChildProcess {
+        try await OffPool.run { try runBlocking(executable, arguments, cwd: cwd, environment: environment) }
     }
 
-    public static func runBlocking(_ executable: URL, _ arguments: [String], cwd: URL? = nil) throws -> ChildProcess {
+    public static func runBlocking(_ executable: URL, _ arguments: [String], cwd: URL? = nil,
+                                   environment: [String: String] = [:]) throws -> ChildProcess {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
         if let cwd { p.currentDirectoryURL = cwd }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

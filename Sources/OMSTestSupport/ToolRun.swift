@@ -14,7 +14,8 @@ public enum ToolRun {
         return bundleDir.appendingPathComponent(name)
     }
 
-    public static func run(_ name: String, _ args: [String], cwd: URL? = nil) async throws -> ChildProcess {
-        try await ChildProcess.run(executable(name), args, cwd: cwd)
+    public static func run(_ name: String, _ args: [String], cwd: URL? = nil,
+                           environment: [String: String] = [:]) async throws -> ChildProcess {
+        try await ChildProcess.run(executable(name), args, cwd: cwd, environment: environment)
     }
 }

@@ -39,7 +39,12 @@ enum HTTPClient {
         return try await send(r)
     }
 
+    /// The server's API key, when it requires one (`VEGA_API_KEY`).
+    static let apiKey = ProcessInfo.processInfo.environment["VEGA_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+
     static func send(_ request: URLRequest) async throws -> Data {
+        var request = request
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await URLSession.shared.data(for: request)

@@ -106,6 +106,26 @@ struct VegaOMSProcessTests {
         #expect(String(decoding: body, as: UTF8.self).contains("FILLED"))
     }
 
+    /// Started with VEGA_API_KEYS, the server asks REST clients for a key: trader-cli without VEGA_API_KEY is
+    /// refused with UNAUTHORIZED and exits non-zero; with it, it works. Without keys it listens on 127.0.0.1.
+    @Test func withAPIKeysTheRESTAPIAsksForOne() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir), environment: ["VEGA_API_KEYS": "k-desk1, k-desk2"])
+        try await p.start()
+        defer { p.terminate() }
+        #expect(p.banner.contains("on 0.0.0.0, 2 API key(s) required"))
+        let server = ["--server", "http://127.0.0.1:\(p.httpPort)"]
+        let refused = try await ToolRun.run("trader-cli", ["portfolio"] + server, environment: ["VEGA_API_KEY": ""])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("UNAUTHORIZED"), "\(refused.stderr)")
+        let allowed = try await ToolRun.run("trader-cli", ["portfolio"] + server, environment: ["VEGA_API_KEY": "k-desk2"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let plain = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir + "-open"))
+        try await plain.start()
+        defer { plain.terminate() }
+        #expect(plain.banner.contains("on 127.0.0.1, no API key asked for"))
+    }
+
     @Test func badSettingsFileStopsTheStartNamingFileLineAndKey() async throws {
         let path = NSTemporaryDirectory() + "bad-\(UUID().uuidString).cfg"
         try "[SESSION]\nBeginString=FIX.4.4\nSenderCompID=VEGA\nTargetCompID=X\nConnectionType=acceptor\nSocketAcceptPort=9\nHeartBtInt=soon\n"

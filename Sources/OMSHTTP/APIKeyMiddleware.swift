@@ -1,0 +1,41 @@
+import HTTPTypes
+import Hummingbird
+
+/// With API keys configured, every request under `/api/` must carry one of them, as `Authorization: Bearer
+/// KEY` or `X-API-Key: KEY`; otherwise it is answered 401 `UNAUTHORIZED` before any handler runs. `GET /health`
+/// stays open (for load balancers).
+public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let keys: [[UInt8]]
+    static var apiKeyField: HTTPField.Name { HTTPField.Name("X-API-Key")! }
+
+    public init(keys: Set<String>) { self.keys = keys.map { Array($0.utf8) } }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        guard let given = Self.key(in: request) else {
+            throw APIError(.unauthorized, code: "UNAUTHORIZED",
+                           message: "this server requires an API key: send Authorization: Bearer KEY or X-API-Key: KEY")
+        }
+        let bytes = Array(given.utf8)
+        // Every key is compared in full, so that the time taken does not tell how much of a guess was right.
+        var known = false
+        for k in keys where Self.same(k, bytes) { known = true }
+        guard known else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "unknown API key") }
+        return try await next(request, context)
+    }
+
+    static func key(in request: Request) -> String? {
+        if let a = request.headers[.authorization], a.lowercased().hasPrefix("bearer ") {
+            return String(a.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        return request.headers[apiKeyField]
+    }
+
+    static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}

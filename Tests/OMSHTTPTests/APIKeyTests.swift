@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import OMSAPIModels
+import OMSHTTP
+import Testing
+
+/// With API keys configured, every `/api/` request needs one; `/health` stays open.
+@Suite struct APIKeyTests {
+    @Test func requestsWithoutAKnownKeyAreAnswered401() async throws {
+        let seeded = try await SeededApp()
+        let app = Application(router: OMSRouterBuilder.build(referenceData: seeded.service, apiKeys: ["k-1", "k-2"]),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let search = "/api/instruments/search?query=RELIANCE&limit=1"
+        try await app.test(.router) { client in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer nope"], [.authorization: "Basic k-1"],
+                                        [HTTPField.Name("X-API-Key")!: "k-"]] {
+                try await client.execute(uri: search, method: .get, headers: headers) { res in
+                    #expect(res.status == .unauthorized)
+                    let body = try JSONDecoder().decode(APIErrorBody.self, from: Data(res.body.readableBytesView))
+                    #expect(body.code == "UNAUTHORIZED")
+                }
+            }
+            for headers: HTTPFields in [[.authorization: "Bearer k-1"], [.authorization: "bearer k-2"],
+                                        [HTTPField.Name("X-API-Key")!: "k-1"]] {
+                try await client.execute(uri: search, method: .get, headers: headers) { res in
+                    #expect(res.status == .ok)
+                }
+            }
+            // Unknown paths under /api/ are not told apart from known ones without a key.
+            try await client.execute(uri: "/api/nothing", method: .get) { res in #expect(res.status == .unauthorized) }
+            try await client.execute(uri: "/health", method: .get) { res in #expect(res.status == .ok) }
+        }
+    }
+
+    @Test func withoutKeysNothingIsAsked() async throws {
+        let seeded = try await SeededApp()
+        try await seeded.application.test(.router) { client in
+            try await client.execute(uri: "/api/instruments/search?query=RELIANCE&limit=1", method: .get) { res in
+                #expect(res.status == .ok)
+            }
+        }
+    }
+}
