@@ -19,32 +19,38 @@ public struct OrderRepository: Sendable {
 
     public init(reader: any DatabaseReader) { self.reader = reader }
 
-    /// Open orders and those changed since `recentSince` (epoch ms), the ClOrdIDs they used, and the next numbers.
+    /// Open orders and those changed since `recentSince` (epoch ms) — of the closed ones the latest `closedLimit`
+    /// (by sequence) — the ClOrdIDs they used with their orders, and the next numbers.
     /// - Parameter instrument: looks an instrument up by key (orders keep only its key).
-    public func bookState(recentSince: Int64, instrument: (InstrumentKey) -> Instrument?) throws -> OrderBookState {
+    public func bookState(recentSince: Int64, closedLimit: Int = .max,
+                          instrument: (InstrumentKey) -> Instrument?) throws -> OrderBookState {
         try reader.read { db in
             let terminal = OrderStatus.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM clientOrder WHERE status NOT IN (\(terminal)) OR updatedAt >= ? ORDER BY sequence
-                """, arguments: [recentSince])
+            // Open orders, then the latest closed ones: a restart late in a busy day does not read every order
+            // of the day into memory (the engine keeps only `closedLimit` closed ones and reads others back).
+            var rows = try Row.fetchAll(db, sql: "SELECT * FROM clientOrder WHERE status NOT IN (\(terminal))")
+            rows += try Row.fetchAll(db, sql: """
+                SELECT * FROM clientOrder WHERE status IN (\(terminal)) AND updatedAt >= ? ORDER BY sequence DESC LIMIT ?
+                """, arguments: [recentSince, closedLimit])
             var orders: [OrderSnapshot] = []
             for row in rows {
                 guard let o = try Self.snapshot(row, instrument: instrument) else { continue }
                 orders.append(o)
             }
-            var used: [(OrderSource, ClientOrderID)] = []
-            // The ClOrdIDs of the orders read above (open, or changed since `recentSince`): every one a report
-            // was made for (an order's first, its replaces and cancels, through the orderEvent(orderID) index),
-            // and those of requests still in flight. A ClOrdID is unique within a trading day; older orders'
-            // are not read, so that a start does not read every event ever stored.
+            orders.sort { $0.sequence < $1.sequence }
+            var used: [(OrderSource, ClientOrderID, OrderID?)] = []
+            // The ClOrdIDs of the orders open or changed since `recentSince`: every one a report was made for
+            // (an order's first, its replaces and cancels, through the orderEvent(orderID) index), and those of
+            // requests still in flight. A ClOrdID is unique within a trading day; older orders' are not read,
+            // so that a start does not read every event ever stored.
             let selected = "SELECT id FROM clientOrder WHERE status NOT IN (\(terminal)) OR updatedAt >= ?"
             for row in try Row.fetchAll(db, sql: """
-                SELECT e.destination, e.clOrdID FROM orderEvent e WHERE e.orderID IN (\(selected))
-                UNION SELECT source, pendingClOrdID FROM clientOrder
+                SELECT e.destination, e.clOrdID, e.orderID FROM orderEvent e WHERE e.orderID IN (\(selected))
+                UNION SELECT source, pendingClOrdID, id FROM clientOrder
                     WHERE pendingClOrdID IS NOT NULL AND (status NOT IN (\(terminal)) OR updatedAt >= ?)
                 """, arguments: [recentSince, recentSince]) {
                 guard let source = Self.source(row[0]) else { continue }
-                used.append((source, ClientOrderID(row[1])))
+                used.append((source, ClientOrderID(row[1]), (row[2] as String?).map { OrderID($0) }))
             }
             let nextOrder = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM clientOrder") ?? 0) + 1
             let nextExec = (try Int.fetchOne(db, sql: "SELECT max(execSequence) FROM orderEvent") ?? 0) + 1

@@ -58,20 +58,25 @@ public struct ReconciliationStore: Sendable {
                 WHERE broker = ? AND createdAt >= ? AND (brokerOrderID IS NOT NULL OR status NOT IN ('8', '4', 'C'))
                 ORDER BY sequence
                 """, arguments: [broker.rawValue, since])
+            // The broker's fills since `since`, read in one pass and grouped by order (an order made since then
+            // has no fill before it); one query per order scanned the whole table each time, hours for a busy day.
             let prefix = broker.rawValue + ":"
-            return try rows.compactMap { row -> StoredBrokerOrder? in
+            var fills: [String: [StoredBrokerOrder.Fill]] = [:]
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT orderID, tradeID, quantity, price FROM execution WHERE broker = ? AND transactTime >= ?
+                ORDER BY transactTime, execID
+                """, arguments: [broker.rawValue, since])
+            while let f = try cursor.next() {
+                let trade: String = f["tradeID"]
+                fills[f["orderID"], default: []].append(
+                    StoredBrokerOrder.Fill(tradeID: trade.hasPrefix(prefix) ? String(trade.dropFirst(prefix.count)) : trade,
+                                           quantity: Quantity(f["quantity"] as Int64), price: Price(units: f["price"] as Int64)))
+            }
+            return rows.compactMap { row -> StoredBrokerOrder? in
                 guard let status = OrderStatus(rawValue: row["status"]) else { return nil }
                 let id: String = row["id"]
-                let fills = try Row.fetchAll(db, sql: """
-                    SELECT tradeID, quantity, price FROM execution WHERE orderID = ? ORDER BY transactTime, execID
-                    """, arguments: [id]).map { f -> StoredBrokerOrder.Fill in
-                    let trade: String = f["tradeID"]
-                    return StoredBrokerOrder.Fill(tradeID: trade.hasPrefix(prefix) ? String(trade.dropFirst(prefix.count)) : trade,
-                                                  quantity: Quantity(f["quantity"] as Int64),
-                                                  price: Price(units: f["price"] as Int64))
-                }
                 return StoredBrokerOrder(orderID: OrderID(id), quantity: Quantity(row["quantity"] as Int64), status: status,
-                                         fills: fills)
+                                         fills: fills[id] ?? [])
             }
         }
     }

@@ -10,6 +10,7 @@ struct BrokerConnectionsService: Service {
     let connections: [any BrokerConnection]
     let reconciliation: BrokerReconciliation
     let logger: Logger
+    static let differencesShown = 20
 
     func run() async throws {
         for c in connections { await c.start() }
@@ -18,8 +19,11 @@ struct BrokerConnectionsService: Service {
                 let r = try await reconciliation.run(id, trigger: "start")
                 let line = "reconciliation with \(id) at start (run \(r.runId)): \(r.vegaOrders) orders of today, "
                     + (r.isClean ? "no differences" : "\(r.differences.count) differences")
-                FileHandle.standardError.write(Data(("vega-oms: " + line + "\n"
-                    + r.differences.map { "vega-oms:   \($0.detail)\n" }.joined()).utf8))
+                // The first differences on the console; all of them are stored with the run.
+                let shown = r.differences.prefix(Self.differencesShown).map { "vega-oms:   \($0.detail)\n" }.joined()
+                let more = r.differences.count > Self.differencesShown
+                    ? "vega-oms:   … and \(r.differences.count - Self.differencesShown) more, stored with run \(r.runId)\n" : ""
+                FileHandle.standardError.write(Data(("vega-oms: " + line + "\n" + shown + more).utf8))
             } catch {
                 FileHandle.standardError.write(Data("vega-oms: reconciliation with \(id) at start failed: \(error)\n".utf8))
             }

@@ -203,6 +203,7 @@ struct Serve: AsyncParsableCommand {
         // Orders from before a restart: open ones carry on, recent ones answer status requests, and no
         // ClOrdID, order id or ExecID is used twice.
         let book = try orderRepository.bookState(recentSince: exchangeClock.nowMilliseconds() - 86_400_000,
+                                                 closedLimit: closedOrdersInMemory,
                                                  instrument: instrument)
         await engine.restore(book)
         await engine.restoreRisk(positions: storedPositions, tradingDay: today, instrument: instrument)

@@ -274,7 +274,7 @@ struct MultiBrokerTests {
         await broker.setKnown(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "open", filledQuantity: Quantity(6),
                                                averagePrice: Price("1392.00")!, isOpen: true))
         await e.restore(OrderBookState(orders: [stored(1, cum: 2), stored(2, cum: 3)],
-                                       usedClientOrderIDs: [(.fix(session: "CLIENT1"), ClientOrderID("K-1"))],
+                                       usedClientOrderIDs: [(.fix(session: "CLIENT1"), ClientOrderID("K-1"), nil)],
                                        nextOrderSequence: 3, nextExecSequence: 10))
         await e.resumeAtBrokers()
         let r = await sink.wait(for: 1)

@@ -104,6 +104,19 @@ struct VegaOMSProcessTests {
             from: URL(string: "http://127.0.0.1:\(p.httpPort)/api/order/status?id=\(orderID)")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self).contains("FILLED"))
+        // After a restart the closed order is not read into memory, yet it is found and its ClOrdID taken.
+        await p.kill9()
+        await c.close()
+        let again = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--closed-orders-in-memory", "0"]))
+        try await again.start()
+        defer { again.terminate() }
+        let d = try await FIXTestClient.connect(port: again.port)
+        #expect(try await logonCLIENT1(d, seq: 6)?.msgType == "A")
+        try await d.send("8=FIX.4.4|35=H|34=7|49=CLIENT1|52=<TIME>|56=VEGA|11=K1|54=1|55=RELIANCE|")
+        let after = try #require(await d.receive())
+        #expect(after.string(150) == "I" && after.string(39) == "2" && after.string(37) == orderID)
+        try await d.send("8=FIX.4.4|35=D|34=8|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=K1|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        #expect(await d.receive()?.string(5006) == "DUPLICATE_CLORDID")
     }
 
     /// Started with VEGA_API_KEYS, the server asks REST clients for a key: trader-cli without VEGA_API_KEY is

@@ -189,4 +189,63 @@ struct OrderJournalTests {
         #expect(Set(state.usedClientOrderIDs.map(\.1.rawValue)) == ["OLD-2", "NEW-2", "OPEN-3"])
         #expect(state.nextOrderSequence == 4 && state.nextExecSequence == 5)
     }
+
+    /// A start reads the open orders and only the latest `closedLimit` closed ones; the ClOrdIDs of all the day's
+    /// orders come back with the order each belongs to, so that one not read can be found in storage.
+    @Test func aStartReadsOnlyTheLatestClosedOrdersButEveryClOrdIDWithItsOrder() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        guard case .filled(let closed) = PendingNewOrder(terms: terms).accepted().fill(Quantity(10), at: Price("1400.00")!) else {
+            Issue.record("fill"); return
+        }
+        var entries: [OrderJournalEntry] = []
+        for n in 1...4 {
+            var o = Self.order(n == 2 ? .working(PendingNewOrder(terms: terms).accepted()) : .closed(closed), clOrdID: "K-\(n)")
+            o.id = OrderID("O-\(n)")
+            o.sequence = n
+            entries.append(OrderJournalEntry(report: Self.report(o, n == 2 ? .new : .fill(quantity: Quantity(10),
+                price: Price("1400.00")!, tradeID: "T\(n)"), exec: n)))
+        }
+        try await store.waitDurable(store.enqueue(nil, [], attachments: entries))
+        let state = try OrderRepository(reader: db).bookState(recentSince: 0, closedLimit: 1) { _ in Self.reliance }
+        #expect(state.orders.map(\.id.rawValue) == ["O-2", "O-4"])   // the open one and the latest closed one
+        #expect(Set(state.usedClientOrderIDs.map { "\($0.1.rawValue)=\($0.2?.rawValue ?? "?")" }) == ["K-1=O-1", "K-2=O-2", "K-3=O-3", "K-4=O-4"])
+        let all = try OrderRepository(reader: db).bookState(recentSince: 0) { _ in Self.reliance }
+        #expect(all.orders.map(\.id.rawValue) == ["O-1", "O-2", "O-3", "O-4"])
+    }
+
+    /// What reconciliation compares with a broker's books: each of the broker's orders with its own fills, in
+    /// order (read in one pass over the executions), and nothing of another broker's.
+    @Test func reconciliationReadsEachOrderWithItsOwnFills() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        let working = PendingNewOrder(terms: terms).accepted()
+        guard case .partiallyFilled(let part) = working.fill(Quantity(4), at: Price("1399.00")!),
+              case .filled(let full) = part.fill(Quantity(6), at: Price("1400.00")!),
+              case .filled(let other) = working.fill(Quantity(10), at: Price("1398.00")!) else { Issue.record("fills"); return }
+        func order(_ n: Int, _ lifecycle: OrderLifecycle, broker: BrokerID = .paper) -> OrderSnapshot {
+            var o = Self.order(lifecycle, clOrdID: "R-\(n)")
+            o.id = OrderID("O-\(n)")
+            o.sequence = n
+            o.broker = broker
+            return o
+        }
+        func fill(_ o: OrderSnapshot, _ q: Int64, _ px: String, _ trade: String, exec: Int) -> OrderJournalEntry {
+            OrderJournalEntry(report: Self.report(o, .fill(quantity: Quantity(q), price: Price(px)!, tradeID: trade), exec: exec))
+        }
+        let zerodha = BrokerID("ZERODHA")
+        try await store.waitDurable(store.enqueue(nil, [], attachments: [
+            fill(order(1, .working(part)), 4, "1399.00", "PAPER:T1", exec: 1),
+            OrderJournalEntry(report: Self.report(order(2, .working(working)), .new, exec: 2)),
+            fill(order(3, .closed(other), broker: zerodha), 10, "1398.00", "ZERODHA:Z9", exec: 3),
+            fill(order(1, .closed(full)), 6, "1400.00", "PAPER:T2", exec: 4),
+        ]))
+        let recon = ReconciliationStore(writer: db)
+        let paper = try await recon.orders(broker: .paper, since: 0)
+        #expect(paper.map(\.orderID.rawValue) == ["O-1", "O-2"])
+        #expect(paper[0].fills.map { "\($0.tradeID) \($0.quantity) @ \($0.price)" } == ["T1 4 @ 1399", "T2 6 @ 1400"])
+        #expect(paper[0].status == .filled && paper[1].fills.isEmpty)
+        let z = try await recon.orders(broker: zerodha, since: 0)
+        #expect(z.map(\.orderID.rawValue) == ["O-3"] && z[0].fills.map(\.tradeID) == ["Z9"])
+    }
 }

@@ -5,8 +5,8 @@ extension OrderEngine {
     public func restore(_ state: OrderBookState) {
         nextOrder = max(nextOrder, state.nextOrderSequence)
         nextExec = max(nextExec, state.nextExecSequence)
-        for (source, clOrdID) in state.usedClientOrderIDs {
-            byClientOrderID[Self.key(source, clOrdID)] = byClientOrderID[Self.key(source, clOrdID)] ?? OrderID("")
+        for (source, clOrdID, order) in state.usedClientOrderIDs {
+            byClientOrderID[Self.key(source, clOrdID)] = byClientOrderID[Self.key(source, clOrdID)] ?? order ?? OrderID("")
         }
         for o in state.orders {
             records[o.id] = Record(o)

@@ -73,12 +73,13 @@ public struct OrderSnapshot: Sendable, Hashable {
 /// next order and execution numbers.
 public struct OrderBookState: Sendable {
     public var orders: [OrderSnapshot]
-    /// `(source, ClOrdID)` of every stored order, so that a duplicate after a restart is still refused.
-    public var usedClientOrderIDs: [(OrderSource, ClientOrderID)]
+    /// `(source, ClOrdID, order)` of every stored order, so that a duplicate after a restart is still refused
+    /// and a request naming an order not read back (closed, beyond what stays in memory) finds it in storage.
+    public var usedClientOrderIDs: [(OrderSource, ClientOrderID, OrderID?)]
     public var nextOrderSequence: Int
     public var nextExecSequence: Int
 
-    public init(orders: [OrderSnapshot] = [], usedClientOrderIDs: [(OrderSource, ClientOrderID)] = [],
+    public init(orders: [OrderSnapshot] = [], usedClientOrderIDs: [(OrderSource, ClientOrderID, OrderID?)] = [],
                 nextOrderSequence: Int = 1, nextExecSequence: Int = 1) {
         self.orders = orders
         self.usedClientOrderIDs = usedClientOrderIDs
