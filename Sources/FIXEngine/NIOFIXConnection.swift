@@ -62,6 +62,9 @@ final class NIOFIXConnection: FIXConnection, @unchecked Sendable {
 
     var isClosing: Bool { state.withLockedValue { $0.closing } }
 
+    /// How long a closing connection waits for its last messages to become durable.
+    static let closingWait = Duration.seconds(2)
+
     /// Writes durable messages until the connection is closed; then writes what is left once it is durable
     /// and closes the channel. A store that fails closes the connection: what it did not store is not sent.
     func runWriter(channel: Channel, store: FIXMessageStore) async {
@@ -80,9 +83,10 @@ final class NIOFIXConnection: FIXConnection, @unchecked Sendable {
         }
         for await _ in signal where isClosing { break }
         store.removeDurableObserver(token)
-        // Closing: the last messages (a Logout) go out once durable, unless the store failed.
+        // Closing: the last messages (a Logout) go out once durable, unless the store failed or is held up (a
+        // full disk) for longer than `closingWait`: then the connection closes without them.
         let last = state.withLockedValue { $0.pending.map(\.1).max() }
-        if let last, (try? await store.waitDurable(last)) != nil {
+        if let last, await store.waitDurable(last, atMost: Self.closingWait) {
             state.withLockedValue { Self.writeReady(&$0) }
         }
         state.withLockedValue { $0.closing = true; $0.closed = true; $0.channel = nil }

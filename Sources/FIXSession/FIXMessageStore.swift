@@ -60,6 +60,20 @@ public protocol FIXMessageStore: AnyObject, Sendable {
 }
 
 extension FIXMessageStore {
+    /// Waits until `ticket` is durable, at most `limit`: true when it is, false when the store failed or the
+    /// time ran out (a store that keeps retrying a full disk). For shutdown paths that must end: a wait that
+    /// ran out goes on in the background until the store answers.
+    public func waitDurable(_ ticket: FIXStoreTicket, atMost limit: Duration) async -> Bool {
+        if durableTicket >= ticket { return true }
+        let once = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
+        return await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            once.withLockedValue { $0 = c }
+            let finish: @Sendable (Bool) -> Void = { ok in once.withLockedValue { $0.take() }?.resume(returning: ok) }
+            Task { finish((try? await self.waitDurable(ticket)) != nil) }
+            Task { try? await Task.sleep(for: limit); finish(false) }
+        }
+    }
+
     /// A store whose messages are durable once enqueued has nothing to report.
     public func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int { 0 }
     public func removeDurableObserver(_ token: Int) {}

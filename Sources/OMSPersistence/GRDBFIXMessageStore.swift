@@ -191,6 +191,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         }
     }
 
+    /// The ticket of the last enqueue so far.
+    public var enqueuedTicket: FIXStoreTicket { locked { $0.enqueued } }
+
     /// Waits until everything enqueued so far is durable.
     public func flush() async throws {
         let t = locked { $0.enqueued }

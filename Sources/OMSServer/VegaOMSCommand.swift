@@ -274,8 +274,16 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(banner.utf8))
         for p in risk.problems { FileHandle.standardError.write(Data("vega-oms: risk data: \(p)\n".utf8)) }
         try await serving.value
-        try await store.flush()
+        // What is still queued is stored before the database closes — unless the store cannot (a full disk for
+        // longer than 10 s, or a failure): then it is named, and the process ends without it (none of it was
+        // acknowledged or sent).
+        let queued = store.enqueuedTicket
+        let stored = await store.waitDurable(queued, atMost: .seconds(10))
         FileLogHandler.flushAll()
+        if !stored {
+            FileHandle.standardError.write(Data("vega-oms: \(queued - store.durableTicket) queued store writes could not be made durable; exiting without them\n".utf8))
+            throw ExitCode(1)
+        }
         if ProcessInfo.processInfo.environment["VEGA_STORE_TRACE"] != nil {
             let (n, items, d) = GRDBFIXMessageStore.traceStats.withLockedValue { $0 }
             FileHandle.standardError.write(Data("store: \(n) commits, \(items) items, \(d) in write\n".utf8))

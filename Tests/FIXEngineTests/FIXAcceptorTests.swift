@@ -209,6 +209,26 @@ struct FIXAcceptorTests {
         #expect(!c.isClosed)
     }
 
+    /// A connection that closes while the store cannot make its last messages durable (a full disk) does
+    /// not wait for ever: it closes after `closingWait` without them.
+    @Test func aClosingConnectionDoesNotWaitForEverForAStoreThatIsHeldUp() async throws {
+        let store = GatedStore()
+        let h = try await AcceptorHarness(store: store)
+        let c = try await FIXTestClient.connect(port: h.port)
+        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        var reply: FIXMessage?
+        for _ in 0..<100 where reply == nil {   // committed once the server has queued its reply
+            store.commit()
+            reply = await c.receive(timeout: .milliseconds(50))
+        }
+        #expect(reply?.msgType == "A")
+        // The client logs out; the server's Logout reply is never made durable.
+        try await c.send("8=FIX.4.4|35=5|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        #expect(await c.waitClosed(timeout: .seconds(10)))
+        #expect(c.pendingCount == 0)
+        await h.stop()
+    }
+
     /// Nothing reaches the socket before the store says it is durable; the commit's observer puts it on the
     /// wire (no later event needed); a store that fails closes the connection without sending what it lost.
     @Test func messagesGoOutOnlyOnceDurableAndAFailedStoreClosesTheConnection() async throws {

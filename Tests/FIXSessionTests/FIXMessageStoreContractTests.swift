@@ -172,9 +172,11 @@ struct FIXMessageStoreContractTests {
         #expect(!done.withLockedValue { $0 })
         #expect(s.durableTicket < big)
         #expect(try s.sentMessages(id, from: 2, to: 2).map(\.seqNum) == [2])   // still offered to a resend
+        #expect(await s.waitDurable(big, atMost: .milliseconds(100)) == false)   // a bounded wait ends (shutdown)
         try await db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = 1073741823") }
         try await waiting.value
         #expect(s.durableTicket >= big)
+        #expect(await s.waitDurable(big, atMost: .milliseconds(100)))
         let rows = try await db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM fixMessage") }
         #expect(rows == 2)
         #expect(try s.open(id, now: t0).nextSenderMsgSeqNum == 3)
