@@ -271,12 +271,14 @@ final class GatedStore: FIXMessageStore, @unchecked Sendable {
     }
     var durableTicket: FIXStoreTicket { gate.withLockedValue { $0.durable } }
     func waitDurable(_ ticket: FIXStoreTicket) async throws {
-        while true {
+        // Polls for at most 30 s (a test that never commits leaves no task behind for the rest of the run).
+        for _ in 0..<6_000 {
             let (durable, failed) = gate.withLockedValue { ($0.durable, $0.failed) }
             if failed { throw Failed() }
             if durable >= ticket { return }
             try await Task.sleep(for: .milliseconds(5))
         }
+        throw Failed()
     }
     func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])] {
         try inner.sentMessages(id, from: from, to: to)
