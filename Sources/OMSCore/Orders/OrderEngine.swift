@@ -97,8 +97,10 @@ public actor OrderEngine {
     /// - Parameters:
     ///   - risk: owned by this actor from now on (every call to it happens inside the engine).
     ///   - closedInMemory, archive: closed orders beyond the most recent `closedInMemory` leave memory and are
-    ///     read back from `archive` (the order store) when named by a request. An order leaves memory only
-    ///     long after it closed, its reports stored by then.
+    ///     read back from `archive` (the order store) when named by a request. With a limit in the thousands an
+    ///     order leaves memory long after its last report was stored; with a limit near 0 (tests) a request in
+    ///     the moment between its close and that commit finds the stored order not yet closed, and is answered
+    ///     as for an unknown order.
     ///   - now: epoch milliseconds (the exchange clock).
     public init(pipeline: OrderPipeline, risk: (any RiskEngine)? = nil, brokers: [any BrokerAdapter],
                 defaultBroker: BrokerID, failover: [BrokerID: BrokerID] = [:], now: @escaping @Sendable () -> Int64,
