@@ -25,16 +25,18 @@ struct SQLiteRowWriter {
     mutating func int(_ v: Int32?) { int(v.map(Int64.init)) }
     mutating func bool(_ v: Bool) { int(v ? 1 : 0) }
 
+    /// The row's texts, back to back, bound when the row runs (SQLite reads them in place: binding each with a
+    /// copy of its own cost SQLite a malloc, a copy and a free per value, ~17 % of the journal's time).
+    private var textBytes: [UInt8] = []
+    private var texts: [(index: Int32, start: Int, count: Int)] = []
+
     mutating func text(_ v: String?) {
         index += 1
         guard var text = v else { sqlite3_bind_null(handle, index); return }
-        _ = text.withUTF8 { p in
-            p.withMemoryRebound(to: CChar.self) { c in
-                // An empty buffer may have no address, and a NULL pointer would bind SQL NULL.
-                guard let base = c.baseAddress, !c.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
-                return sqlite3_bind_text(handle, index, base, Int32(c.count), Self.transient)
-            }
-        }
+        if textBytes.isEmpty { textBytes.reserveCapacity(256) }
+        let start = textBytes.count
+        text.withUTF8 { textBytes.append(contentsOf: $0) }
+        texts.append((index, start, textBytes.count - start))
     }
 
     mutating func null() {
@@ -54,8 +56,26 @@ struct SQLiteRowWriter {
     func run() throws -> Int {
         precondition(index == sqlite3_bind_parameter_count(handle),
                      "\(index) values bound for \(sqlite3_bind_parameter_count(handle)) parameters in \(statement.sql)")
+        return try textBytes.withUnsafeBufferPointer { buffer in
+            try buffer.withMemoryRebound(to: CChar.self) { chars in
+                for t in texts {
+                    // An empty text still needs an address: a NULL pointer would bind SQL NULL.
+                    if t.count == 0 || chars.baseAddress == nil {
+                        sqlite3_bind_text(handle, t.index, "", 0, Self.transient)
+                    } else {
+                        sqlite3_bind_text(handle, t.index, chars.baseAddress! + t.start, Int32(t.count), nil)
+                    }
+                }
+                return try step()
+            }
+        }
+    }
+
+    /// Runs the bound statement; the texts bound without a copy are valid only during this call.
+    private func step() throws -> Int {
         let code = sqlite3_step(handle)
-        defer { sqlite3_reset(handle) }
+        // Reset and bindings cleared: nothing keeps a pointer into this row's texts.
+        defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
         guard code == SQLITE_DONE else {
             let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
