@@ -44,11 +44,24 @@ struct SQLiteRowWriter {
         sqlite3_bind_null(handle, index)
     }
 
+    /// The row's blobs (held, not copied), bound in place when the row runs: a group commit's message blocks are
+    /// tens of kilobytes, which SQLite would otherwise copy.
+    private var blobs: [(index: Int32, bytes: [UInt8])] = []
+
     mutating func blob(_ v: [UInt8]) {
         index += 1
         // An empty array has no base address, and a null pointer would bind NULL: bind a zero-length blob.
         if v.isEmpty { sqlite3_bind_zeroblob(handle, index, 0); return }
-        _ = v.withUnsafeBytes { p in sqlite3_bind_blob(handle, index, p.baseAddress, Int32(p.count), Self.transient) }
+        blobs.append((index, v))
+    }
+
+    /// Binds blobs `i…` in place and runs `body` while their storage is pinned.
+    private func withBlobsBound<R>(from i: Int, _ body: () throws -> R) rethrows -> R {
+        guard i < blobs.count else { return try body() }
+        return try blobs[i].bytes.withUnsafeBytes { p in
+            sqlite3_bind_blob(handle, blobs[i].index, p.baseAddress, Int32(p.count), nil)
+            return try withBlobsBound(from: i + 1, body)
+        }
     }
 
     /// Runs the statement (every parameter must have been given); returns the number of rows it changed.
@@ -66,15 +79,15 @@ struct SQLiteRowWriter {
                         sqlite3_bind_text(handle, t.index, chars.baseAddress! + t.start, Int32(t.count), nil)
                     }
                 }
-                return try step()
+                return try withBlobsBound(from: 0) { try step() }
             }
         }
     }
 
-    /// Runs the bound statement; the texts bound without a copy are valid only during this call.
+    /// Runs the bound statement; the texts and blobs bound without a copy are valid only during this call.
     private func step() throws -> Int {
         let code = sqlite3_step(handle)
-        // Reset and bindings cleared: nothing keeps a pointer into this row's texts.
+        // Reset and bindings cleared: nothing keeps a pointer into this row's texts and blobs.
         defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
         guard code == SQLITE_DONE else {
             let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
