@@ -1,9 +1,9 @@
 import HTTPTypes
 import Hummingbird
 
-/// With API keys configured, every request under `/api/` must carry one of them, as `Authorization: Bearer
-/// KEY` or `X-API-Key: KEY`; otherwise it is answered 401 `UNAUTHORIZED` before any handler runs. `GET /health`
-/// stays open (for load balancers).
+/// With API keys configured, every request must carry one of them, as `Authorization: Bearer KEY` or
+/// `X-API-Key: KEY`; otherwise it is answered 401 `UNAUTHORIZED` before any handler runs. Only `/health` stays
+/// open (for load balancers): denying by default leaves no path spelling (`//api/…`, `/./api/…`) around the check.
 public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: [[UInt8]]
     static var apiKeyField: HTTPField.Name { HTTPField.Name("X-API-Key")! }
@@ -12,7 +12,7 @@ public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        if request.uri.path == "/health" { return try await next(request, context) }
         guard let given = Self.key(in: request) else {
             throw APIError(.unauthorized, code: "UNAUTHORIZED",
                            message: "this server requires an API key: send Authorization: Bearer KEY or X-API-Key: KEY")

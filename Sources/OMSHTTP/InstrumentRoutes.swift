@@ -135,7 +135,7 @@ extension LoadReportDTO: ResponseEncodable {}
 
 /// Builds the REST router from its dependencies, so that the server (or a test) can run it.
 public enum OMSRouterBuilder {
-    /// - Parameter apiKeys: when not empty, every `/api/` request must carry one (`APIKeyMiddleware`), the
+    /// - Parameter apiKeys: when not empty, every request but `/health` must carry one (`APIKeyMiddleware`), the
     ///   routes mounted on the router later included.
     public static func build(referenceData: ReferenceDataService, orders: OrderService? = nil,
                              defaultClient: ClientID = ClientID("CLIENT1"), apiKeys: Set<String> = []) -> Router<BasicRequestContext> {

@@ -6,7 +6,7 @@ import OMSAPIModels
 import OMSHTTP
 import Testing
 
-/// With API keys configured, every `/api/` request needs one; `/health` stays open.
+/// With API keys configured, every request needs one; only `/health` stays open.
 @Suite struct APIKeyTests {
     @Test func requestsWithoutAKnownKeyAreAnswered401() async throws {
         let seeded = try await SeededApp()
@@ -28,8 +28,10 @@ import Testing
                     #expect(res.status == .ok)
                 }
             }
-            // Unknown paths under /api/ are not told apart from known ones without a key.
-            try await client.execute(uri: "/api/nothing", method: .get) { res in #expect(res.status == .unauthorized) }
+            // Without a key nothing is told apart, whatever the spelling of the path.
+            for uri in ["/api/nothing", "//api/portfolio", "/./api/instruments/search?query=X", "/x/../api/portfolio", "/"] {
+                try await client.execute(uri: uri, method: .get) { res in #expect(res.status == .unauthorized, "\(uri)") }
+            }
             try await client.execute(uri: "/health", method: .get) { res in #expect(res.status == .ok) }
         }
     }
