@@ -12,7 +12,6 @@ final class NIOFIXConnection: FIXConnection, @unchecked Sendable {
     private struct State {
         var pending: [([UInt8], FIXStoreTicket)] = []
         var closing = false
-        var closed = false
         /// Set while `runWriter` runs: where ready messages go.
         var channel: Channel?
         var store: FIXMessageStore?
@@ -89,7 +88,7 @@ final class NIOFIXConnection: FIXConnection, @unchecked Sendable {
         if let last, await store.waitDurable(last, atMost: Self.closingWait) {
             state.withLockedValue { Self.writeReady(&$0) }
         }
-        state.withLockedValue { $0.closing = true; $0.closed = true; $0.channel = nil }
+        state.withLockedValue { $0.closing = true; $0.channel = nil }
         try? await channel.close()
     }
 

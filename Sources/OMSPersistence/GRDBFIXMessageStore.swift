@@ -196,8 +196,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
 
     /// Waits until everything enqueued so far is durable.
     public func flush() async throws {
-        let t = locked { $0.enqueued }
-        try await waitDurable(t)
+        try await waitDurable(enqueuedTicket)
     }
 
     /// The writer: a thread of its own that commits everything pending in one transaction (GRDB's
@@ -282,7 +281,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                     }
                     let pause = retryPause.map { min($0 * 2, Self.maxRetryPause) } ?? Self.firstRetryPause
                     retryPause = pause
-                    Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+                    Thread.sleep(forTimeInterval: Self.seconds(pause))
                     continue
                 }
                 let all = locked { s -> [CheckedContinuation<Void, Error>] in
@@ -305,9 +304,11 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     static let idleExit = Duration.seconds(2)
 
     private static func date(_ instant: ContinuousClock.Instant) -> Date {
-        let d = instant - ContinuousClock.now
-        let (seconds, attoseconds) = d.components
-        return Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        Date(timeIntervalSinceNow: seconds(instant - ContinuousClock.now))
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// One IMMEDIATE transaction whose BEGIN and COMMIT are cached statements: GRDB's `write` prepares both
@@ -368,19 +369,17 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             if !s.sent.isEmpty {
                 highestStored[s.key] = try FIXMessageBlocks.write(s.sent, session: s.key, highest: highestStored[s.key], db)
             }
-            if let n = s.sender {
-                var w = SQLiteRowWriter(try db.cachedStatement(sql: "UPDATE fixSession SET nextSenderMsgSeqNum = ? WHERE id = ?"))
-                w.int(n)
-                w.text(s.key)
-                try w.run()
-            }
-            if let n = s.target {
-                var w = SQLiteRowWriter(try db.cachedStatement(sql: "UPDATE fixSession SET nextTargetMsgSeqNum = ? WHERE id = ?"))
-                w.int(n)
-                w.text(s.key)
-                try w.run()
-            }
+            if let n = s.sender { try Self.setNumber("nextSenderMsgSeqNum", n, session: s.key, db) }
+            if let n = s.target { try Self.setNumber("nextTargetMsgSeqNum", n, session: s.key, db) }
         }
+    }
+
+    /// Stores one of a session's next sequence numbers (a cached statement per column).
+    private static func setNumber(_ column: StaticString, _ n: Int, session key: String, _ db: Database) throws {
+        var w = SQLiteRowWriter(try db.cachedStatement(sql: "UPDATE fixSession SET \(column) = ? WHERE id = ?"))
+        w.int(n)
+        w.text(key)
+        try w.run()
     }
 
     public func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])] {
