@@ -17,17 +17,7 @@ public struct VegaOrderView: Sendable, Hashable {
     public var filledQuantity: Quantity { Quantity(fills.reduce(0) { $0 + $1.quantity.value }) }
 }
 
-public struct VegaFillView: Sendable, Hashable {
-    public var tradeID: String
-    public var quantity: Quantity
-    public var price: Price
-
-    public init(tradeID: String, quantity: Quantity, price: Price) {
-        self.tradeID = tradeID
-        self.quantity = quantity
-        self.price = price
-    }
-}
+public typealias VegaFillView = TradeFill
 
 /// A difference between Vega's books and a broker's.
 public enum ReconciliationDifference: Sendable, Hashable, CustomStringConvertible {

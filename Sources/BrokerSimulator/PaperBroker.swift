@@ -55,6 +55,8 @@ public actor PaperBroker: BrokerAdapter {
     /// Open orders per instrument, in arrival order: matching looks at these only.
     private var resting: [InstrumentKey: [String]] = [:]
     private var nextID = 1
+    /// An order was placed: the book is no longer restored from Vega's records.
+    private var tookOrders = false
     private var nextTrade = 1
     private var rng: SplitMix64
 
@@ -109,14 +111,10 @@ public actor PaperBroker: BrokerAdapter {
 
     private func placeNow(_ order: BrokerOrderRequest) -> BrokerPlacement {
         if let existing = book[order.tag] { return BrokerPlacement(brokerOrderIDs: [existing.brokerOrderID]) }
+        tookOrders = true
         let brokerID = "\(config.idPrefix)PB\(nextID)"
         nextID += 1
-        var shared = instruments[order.instrument.key]
-        if shared?.instrument != order.instrument {
-            shared = InstrumentRef(order.instrument)
-            instruments[order.instrument.key] = shared
-        }
-        var o = PaperOrder(request: PaperRequest(order, instrument: shared!), brokerOrderID: brokerID,
+        var o = PaperOrder(request: PaperRequest(order, instrument: shared(order.instrument)), brokerOrderID: brokerID,
                            triggered: order.orderType != .stop && order.orderType != .stopLimit)
         if let reason = rejection(order) {
             o.open = false
@@ -133,6 +131,49 @@ public actor PaperBroker: BrokerAdapter {
                                          rawStatus: o.triggered ? "open" : "trigger pending"))
         match(order.instrument.key, only: order.tag)
         return BrokerPlacement(brokerOrderIDs: [brokerID])
+    }
+
+    /// The one copy of `instrument` the book's orders share (a new one when the instrument changed).
+    private func shared(_ instrument: Instrument) -> InstrumentRef {
+        if let ref = instruments[instrument.key], ref.instrument == instrument { return ref }
+        let ref = InstrumentRef(instrument)
+        instruments[instrument.key] = ref
+        return ref
+    }
+
+    /// After a restart: the book as it stood, from Vega's records of the day's orders at this broker. The
+    /// paper broker's book lives in the process, where a real broker's outlives Vega's restarts; without this
+    /// every earlier order of the day would be missing from it and its positions empty. Open orders rest again
+    /// with what they had filled; every execution is back in the trade book under its trade id. Only before the
+    /// broker has taken an order (in as many calls as suit the caller); returns how many orders it took.
+    @discardableResult
+    public func restore(_ entries: [PaperBookEntry]) -> Int {
+        guard !tookOrders else { return 0 }
+        var taken = 0
+        for e in entries where book[e.order.tag] == nil {
+            taken += 1
+            let r = e.order
+            var o = PaperOrder(request: PaperRequest(r, instrument: shared(r.instrument)), brokerOrderID: e.brokerOrderID,
+                               triggered: (r.orderType != .stop && r.orderType != .stopLimit) || !e.fills.isEmpty
+                                   || e.rawStatus != "trigger pending")
+            for f in e.fills {
+                o.filled = o.filled + f.quantity
+                o.notional += f.quantity.value * f.price.units
+                tradeBook.append(BrokerTrade(tradeID: f.tradeID, brokerOrderID: e.brokerOrderID, tag: r.tag,
+                                             symbol: r.instrument.key.rawValue, side: r.side, quantity: f.quantity,
+                                             price: f.price))
+            }
+            switch e.state {
+            case .open: o.rawStatus = e.rawStatus ?? "open"
+            case .filled: (o.open, o.rawStatus) = (false, "complete")
+            case .canceled: (o.open, o.rawStatus) = (false, "cancelled")
+            case .rejected: (o.open, o.rawStatus) = (false, "rejected")
+            }
+            book[r.tag] = o
+            orderSequence.append(r.tag)
+            if o.open { resting[r.instrument.key, default: []].append(r.tag) }
+        }
+        return taken
     }
 
     private func rejection(_ o: BrokerOrderRequest) -> String? {
@@ -280,6 +321,31 @@ public actor PaperBroker: BrokerAdapter {
                 continuation.yield(.canceled(tag: tag, rawStatus: "cancelled"))
             }
         }
+    }
+}
+
+/// One of Vega's orders of the day at the paper broker, as Vega stored it: what the broker's book held of it
+/// before a restart (`PaperBroker.restore`).
+public struct PaperBookEntry: Sendable, Hashable {
+    public enum State: Sendable, Hashable { case open, filled, canceled, rejected }
+    public typealias Fill = TradeFill
+
+    /// The order's tag, instrument and terms as they stand.
+    public var order: BrokerOrderRequest
+    public var brokerOrderID: String
+    public var state: State
+    /// The broker's last status text for it (`open`, `trigger pending`, …), when Vega has one.
+    public var rawStatus: String?
+    /// Its executions, oldest first.
+    public var fills: [Fill]
+
+    public init(order: BrokerOrderRequest, brokerOrderID: String, state: State, rawStatus: String? = nil,
+                fills: [Fill] = []) {
+        self.order = order
+        self.brokerOrderID = brokerOrderID
+        self.state = state
+        self.rawStatus = rawStatus
+        self.fills = fills
     }
 }
 

@@ -28,19 +28,26 @@ public struct StoredReconciliationDifference: Sendable, Hashable, Codable {
     }
 }
 
-/// One of Vega's orders at a broker, as stored: what reconciliation compares with the broker's books.
+/// One of Vega's orders at a broker, as stored: what reconciliation compares with the broker's books, and what
+/// the embedded paper broker's book held of it (its terms as they stand, its broker order id and status).
 public struct StoredBrokerOrder: Sendable, Hashable {
-    public struct Fill: Sendable, Hashable {
-        /// The broker's trade id (without Vega's `BROKER:` prefix).
-        public var tradeID: String
-        public var quantity: Quantity
-        public var price: Price
-    }
+    /// An execution, named by the broker's trade id (without Vega's `BROKER:` prefix).
+    public typealias Fill = TradeFill
 
     public var orderID: OrderID
     public var quantity: Quantity
     public var status: OrderStatus
     public var fills: [Fill]
+    public var instrumentKey: InstrumentKey?
+    public var side: Side
+    public var product: Product?
+    public var orderType: OrderType
+    public var timeInForce: TimeInForce
+    public var limitPrice: Price?
+    public var triggerPrice: Price?
+    public var algoID: String?
+    public var brokerOrderID: String?
+    public var rawStatus: String?
 }
 
 /// Reads Vega's side of a reconciliation and records runs and their differences (migration v5-reconciliation).
@@ -50,14 +57,9 @@ public struct ReconciliationStore: Sendable {
     public init(writer: any DatabaseWriter) { self.writer = writer }
 
     /// Vega's orders routed to `broker` since `since` (epoch ms) that reached it or may have (an order refused before
-    /// the broker took it has no broker order id and is left out), with their executions.
+    /// the broker took it has no broker order id and is left out), by sequence, with their executions.
     public func orders(broker: BrokerID, since: Int64) async throws -> [StoredBrokerOrder] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, quantity, status FROM clientOrder
-                WHERE broker = ? AND createdAt >= ? AND (brokerOrderID IS NOT NULL OR status NOT IN ('8', '4', 'C'))
-                ORDER BY sequence
-                """, arguments: [broker.rawValue, since])
             // The broker's fills since `since`, read in one pass and grouped by order (an order made since then
             // has no fill before it); one query per order scanned the whole table each time, hours for a busy day.
             let prefix = broker.rawValue + ":"
@@ -72,12 +74,28 @@ public struct ReconciliationStore: Sendable {
                     StoredBrokerOrder.Fill(tradeID: trade.hasPrefix(prefix) ? String(trade.dropFirst(prefix.count)) : trade,
                                            quantity: Quantity(f["quantity"] as Int64), price: Price(units: f["price"] as Int64)))
             }
-            return rows.compactMap { row -> StoredBrokerOrder? in
-                guard let status = OrderStatus(rawValue: row["status"]) else { return nil }
+            var out: [StoredBrokerOrder] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, quantity, status, instrumentKey, side, product, orderType, timeInForce, limitPrice, triggerPrice,
+                    algoID, brokerOrderID, rawStatus FROM clientOrder
+                WHERE broker = ? AND createdAt >= ? AND (brokerOrderID IS NOT NULL OR status NOT IN ('8', '4', 'C'))
+                ORDER BY sequence
+                """, arguments: [broker.rawValue, since])
+            while let row = try rows.next() {
+                guard let status = OrderStatus(rawValue: row["status"]), let side = Side(rawValue: row["side"]),
+                      let type = OrderType(rawValue: row["orderType"]),
+                      let tif = TimeInForce(rawValue: row["timeInForce"]) else { continue }
                 let id: String = row["id"]
-                return StoredBrokerOrder(orderID: OrderID(id), quantity: Quantity(row["quantity"] as Int64), status: status,
-                                         fills: fills[id] ?? [])
+                out.append(StoredBrokerOrder(
+                    orderID: OrderID(id), quantity: Quantity(row["quantity"] as Int64), status: status,
+                    fills: fills.removeValue(forKey: id) ?? [],
+                    instrumentKey: (row["instrumentKey"] as String?).map(InstrumentKey.init), side: side,
+                    product: (row["product"] as String?).flatMap(Product.init(rawValue:)), orderType: type,
+                    timeInForce: tif, limitPrice: (row["limitPrice"] as Int64?).map { Price(units: $0) },
+                    triggerPrice: (row["triggerPrice"] as Int64?).map { Price(units: $0) }, algoID: row["algoID"],
+                    brokerOrderID: row["brokerOrderID"], rawStatus: row["rawStatus"]))
             }
+            return out
         }
     }
 

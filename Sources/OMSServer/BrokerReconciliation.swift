@@ -27,11 +27,11 @@ struct BrokerReconciliation: BrokerReconciling {
         guard let source = books[broker] else { throw BrokerReconciliationError.notSupported(broker) }
         try await flush()
         let at = now()
-        let dayStart = ISTDateTime(date: ISTDateTime(epochMilliseconds: at).date, minuteOfDay: 0).epochMilliseconds
+        let dayStart = ISTDateTime.dayStart(epochMilliseconds: at)
         let orders = try await store.orders(broker: broker, since: dayStart)
         let views = orders.map { o in
             VegaOrderView(tag: o.orderID.rawValue, quantity: o.quantity, status: o.status,
-                          fills: o.fills.map { VegaFillView(tradeID: $0.tradeID, quantity: $0.quantity, price: $0.price) })
+                          fills: o.fills)
         }
         let vegaPositions = try await store.positions(broker: broker)
         // The broker keys positions by its own symbol: map those of instruments Vega holds back to Vega's keys.

@@ -206,6 +206,10 @@ struct Serve: AsyncParsableCommand {
                                                  closedLimit: closedOrdersInMemory,
                                                  instrument: instrument)
         await engine.restore(book)
+        // Before the engine looks its open orders up at their brokers: the paper broker's book as it stood.
+        let paperRestored = try await PaperBookRestore.run(
+            paper, store: ReconciliationStore(writer: pool),
+            dayStart: ISTDateTime.dayStart(epochMilliseconds: exchangeClock.nowMilliseconds()), instrument: instrument)
         await engine.restoreRisk(positions: storedPositions, tradingDay: today, instrument: instrument)
         let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
                                               instrument: instrument, paper: paper)
@@ -267,7 +271,7 @@ struct Serve: AsyncParsableCommand {
               exchange clock: \(exchangeClock.description)
               paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv\(paperTicks.map { ", replaying \(ticks.count) ticks from \($0)" } ?? "")
               brokers: \(brokerSet.summary.joined(separator: ", ")); default \(brokerSet.defaultBroker)\(brokers.map { " (from \($0))" } ?? "") (POST /api/brokers/{id}/reconcile)
-              orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)
+              orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)\(paperRestored > 0 ? "; paper broker's book: \(paperRestored) orders of today" : "")
               risk: limits of \(risk.clients) clients\(risk.seededClients > 0 ? " (seeded from \(seeds)/risk/limits.json)" : ""), \(risk.positions) carried positions (GET/PUT /api/limits/{client}, GET /api/margin/{client})
 
             """

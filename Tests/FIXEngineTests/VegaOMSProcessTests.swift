@@ -119,6 +119,48 @@ struct VegaOMSProcessTests {
         #expect(await d.receive()?.string(5006) == "DUPLICATE_CLORDID")
     }
 
+    /// The paper broker's book survives a restart (kill -9): the reconciliation at start and on request finds
+    /// no difference, and an order resting before the restart is the same order at the broker afterwards (not
+    /// placed again), and can be cancelled.
+    @Test func thePaperBrokersBookSurvivesARestart() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        let first = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir))
+        try await first.start()
+        let c = try await FIXTestClient.connect(port: first.port)
+        #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
+        // One buy fills at once (above the market, about 1542); one rests far below it.
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=P1|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        try await c.send("8=FIX.4.4|35=D|34=3|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=P2|21=1|38=5|40=2|44=1450.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        var ers: [FIXMessage] = []
+        for _ in 0..<5 { if let m = await c.receive() { ers.append(m) } }
+        #expect(ers.map { "\($0.string(11) ?? "")\($0.string(150) ?? "")" }.sorted() == ["P10", "P1A", "P1F", "P20", "P2A"])
+        let resting = try #require(ers.first { $0.string(11) == "P2" && $0.string(150) == "0" })
+        let brokerOrderID = try #require(resting.string(198))
+        await first.kill9()
+        await c.close()
+
+        let second = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir))
+        try await second.start()
+        defer { second.terminate() }
+        #expect(second.banner.contains("paper broker's book: 2 orders of today"), "\(second.banner)")
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(second.httpPort)/api/brokers/PAPER/reconcile")!)
+        request.httpMethod = "POST"
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let report = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        #expect(report["vegaOrders"] as? Int == 2)
+        #expect((report["differences"] as? [Any])?.isEmpty == true, "\(String(decoding: body, as: UTF8.self))")
+        let d = try await FIXTestClient.connect(port: second.port)
+        #expect(try await logonCLIENT1(d, seq: 4)?.msgType == "A")
+        try await d.send("8=FIX.4.4|35=H|34=5|49=CLIENT1|52=<TIME>|56=VEGA|11=P2|54=1|55=RELIANCE|")
+        let status = try #require(await d.receive())
+        #expect(status.string(150) == "I" && status.string(39) == "0" && status.string(198) == brokerOrderID)
+        try await d.send("8=FIX.4.4|35=F|34=6|49=CLIENT1|52=<TIME>|56=VEGA|11=P3|41=P2|54=1|55=RELIANCE|60=<TIME>|")
+        var cancel: [String] = []
+        for _ in 0..<2 { if let m = await d.receive() { cancel.append("\(m.msgType)/\(m.string(150) ?? "")") } }
+        #expect(cancel == ["8/6", "8/4"])
+    }
+
     /// Started with VEGA_API_KEYS, the server asks REST clients for a key: trader-cli without VEGA_API_KEY is
     /// refused with UNAUTHORIZED and exits non-zero; with it, it works. Without keys it listens on 127.0.0.1.
     @Test func withAPIKeysTheRESTAPIAsksForOne() async throws {

@@ -247,5 +247,12 @@ struct OrderJournalTests {
         #expect(paper[0].status == .filled && paper[1].fills.isEmpty)
         let z = try await recon.orders(broker: zerodha, since: 0)
         #expect(z.map(\.orderID.rawValue) == ["O-3"] && z[0].fills.map(\.tradeID) == ["Z9"])
+        // What the paper broker's book held of each (for its restore after a restart): terms, ids, status.
+        #expect(paper[0].instrumentKey == Self.reliance.key && paper[0].side == .buy && paper[0].product == .cnc)
+        #expect(paper[0].orderType == .limit && paper[0].timeInForce == .day && paper[0].limitPrice == Price("1400.00"))
+        #expect(paper[0].brokerOrderID == "PB1" && paper[0].rawStatus == "open" && paper[0].algoID == "ALGO7")
+        // Orders made before `since` are not read (an order's createdAt is its first commit's time: 4 s for
+        // O-1, whose first commit also held its fill at 4 s).
+        #expect(try await recon.orders(broker: .paper, since: 5_000).isEmpty)
     }
 }

@@ -76,6 +76,20 @@ public struct BrokerOrderRecord: Sendable, Hashable {
     }
 }
 
+/// One execution of an order, named by the broker's trade id: what Vega booked of it (reconciliation's
+/// view of Vega's fills, the stored executions, the paper broker's book restored after a restart).
+public struct TradeFill: Sendable, Hashable {
+    public var tradeID: String
+    public var quantity: Quantity
+    public var price: Price
+
+    public init(tradeID: String, quantity: Quantity, price: Price) {
+        self.tradeID = tradeID
+        self.quantity = quantity
+        self.price = price
+    }
+}
+
 /// One execution as the broker's trade book shows it.
 public struct BrokerTrade: Sendable, Hashable {
     public var tradeID: String

@@ -15,6 +15,11 @@ public struct ISTDateTime: Hashable, Sendable, CustomStringConvertible {
         Int(ISTDateTime(epochMilliseconds: epochMilliseconds).date.daysSinceEpoch)
     }
 
+    /// The start (00:00 IST) of the IST calendar day of an instant, in epoch milliseconds.
+    public static func dayStart(epochMilliseconds: Int64) -> Int64 {
+        ISTDateTime(date: ISTDateTime(epochMilliseconds: epochMilliseconds).date, minuteOfDay: 0).epochMilliseconds
+    }
+
     /// From Unix epoch milliseconds (UTC). Floors, so 09:07:59.999 is still minute 09:07.
     @inline(__always)
     public init(epochMilliseconds: Int64) {
