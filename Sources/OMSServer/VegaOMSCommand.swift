@@ -111,6 +111,24 @@ struct Serve: AsyncParsableCommand {
         guard closedOrdersInMemory >= 0 else { throw ValidationError("--closed-orders-in-memory must be 0 or more") }
     }
 
+    /// Opens the database, or names it and why it cannot be opened (not a database, a directory that cannot
+    /// be made, no permission) and exits with status 2.
+    static func opening<T>(_ path: String, _ open: () throws -> T) throws -> T {
+        do {
+            return try open()
+        } catch {
+            var why = "\(error)"
+            let ns = error as NSError
+            if ns.domain == NSCocoaErrorDomain {
+                why = ns.localizedDescription
+                if let path = ns.userInfo[NSFilePathErrorKey] as? String { why += " (\(path))" }
+                if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError { why += ": \(posix.localizedDescription)" }
+            }
+            FileHandle.standardError.write(Data("vega-oms: cannot open the database \(path): \(why)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
     func run() async throws {
         let debug = ProcessInfo.processInfo.environment["VEGA_LOG_LEVEL"] == "debug"
         LoggingSystem.bootstrap { label in
@@ -134,8 +152,8 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         // The WAL is checkpointed by a connection of its own, off the writer's path.
-        let pool = try VegaDatabase.open(path: db, durability: durability, backgroundCheckpoints: true)
-        let checkpointer = try WALCheckpointer(path: db)
+        let pool = try Self.opening(db) { try VegaDatabase.open(path: db, durability: durability, backgroundCheckpoints: true) }
+        let checkpointer = try Self.opening(db) { try WALCheckpointer(path: db) }
         // Orders, events, executions and positions are written by the FIX store's group commit, in the same
         // transaction as the outbound messages that report them.
         let store = GRDBFIXMessageStore(writer: pool, attachmentWriter: OrderJournal.writer)

@@ -192,6 +192,28 @@ struct VegaOMSProcessTests {
         #expect(err.contains("\(path):7: HeartBtInt:"))
     }
 
+    /// A --db that is not a database, or that cannot be made, stops the start with exit 2 and a message that
+    /// names the file; the file is left as it was.
+    @Test func aDatabaseThatCannotBeOpenedIsNamedAndTheStartStops() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let garbage = dir + "/not-a-database.db"
+        let content = Data(repeating: 0x41, count: 4096)
+        try content.write(to: URL(fileURLWithPath: garbage))
+        let p = VegaOMSProcess(arguments: ["--db", garbage, "--fix-port", "0", "--http-port", "0"])
+        try p.process.run()
+        let err = try await p.exit()
+        #expect(p.process.terminationStatus == 2)
+        #expect(err.contains("cannot open the database \(garbage): SQLite error 26: file is not a database"), "\(err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: garbage)) == content)
+        let blocked = dir + "/not-a-database.db/inside/vega_trade.db"   // under a file: no directory can be made
+        let q = VegaOMSProcess(arguments: ["--db", blocked, "--fix-port", "0", "--http-port", "0"])
+        try q.process.run()
+        let err2 = try await q.exit()
+        #expect(q.process.terminationStatus == 2)
+        #expect(err2.contains("cannot open the database \(blocked): "), "\(err2)")
+    }
+
     @Test func badFlagsGiveAMessageAndNonZeroExit() async throws {
         let p = VegaOMSProcess(arguments: ["--fix-port", "70000"])
         try p.process.run()
