@@ -159,6 +159,40 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     public static let traceStats = NIOLockedValueBox<(Int, Int, Duration)>((0, 0, .zero))
     public var durableTicket: FIXStoreTicket { locked { $0.durable } }
 
+    /// What stopped the store (a commit failure other than a full disk or a locked database), once it stopped.
+    public var failure: (any Error)? { locked { $0.failure } }
+
+    /// Returns what stopped the store once it stops (at once if it has), or nil when the task is cancelled
+    /// first. A server waits on this to stop rather than run on without its store.
+    public func waitForFailure() async -> (any Error)? {
+        let once = NIOLockedValueBox<(CheckedContinuation<(any Error)?, Never>?, done: Bool)>((nil, false))
+        let finish: @Sendable ((any Error)?) -> Void = { error in
+            let c = once.withLockedValue { o -> CheckedContinuation<(any Error)?, Never>? in
+                defer { o = (nil, true) }
+                return o.done ? nil : o.0
+            }
+            c?.resume(returning: error)
+        }
+        var token: Int?
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<(any Error)?, Never>) in
+                let ready = once.withLockedValue { o -> Bool in
+                    if o.done { return false }
+                    o.0 = c
+                    return true
+                }
+                guard ready else { c.resume(returning: nil); return }
+                token = addDurableObserver { [weak self] failed in
+                    if failed { finish(self?.failure) }
+                }
+            }
+        } onCancel: {
+            finish(nil)
+        }
+        if let token { removeDurableObserver(token) }
+        return result
+    }
+
     public func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int {
         let failed = locked { $0.failure != nil }
         let token = observers.withLockedValue { o in

@@ -7,18 +7,22 @@ import ServiceLifecycle
 
 /// Runs the order flow inside the service group: FIX commands into the engine, reports back out, broker
 /// events into the engine, and the paper market moving once a second. At start, the open orders restored
-/// from the database are taken up with their brokers.
+/// from the database are taken up with their brokers; `resumed` is set once they are.
 struct OrderFlowService: Service {
     let app: OMSFIXApplication
     let engine: OrderEngine
     let paper: PaperBroker
+    let resumed: AsyncOnce<Bool>
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { g in
                 g.addTask { await app.run(engine: engine) }
                 g.addTask { await engine.run() }
-                g.addTask { await engine.resumeAtBrokers() }
+                g.addTask {
+                    await engine.resumeAtBrokers()
+                    resumed.set(true)
+                }
                 g.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))

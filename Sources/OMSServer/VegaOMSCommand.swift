@@ -231,7 +231,8 @@ struct Serve: AsyncParsableCommand {
         await engine.restoreRisk(positions: storedPositions, tradingDay: today, instrument: instrument)
         let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
                                               instrument: instrument, paper: paper)
-        let boundHTTP = NIOLockedBox()
+        let boundHTTP = AsyncOnce<Int>()
+        let resumed = AsyncOnce<Bool>()
         // REST clients prove themselves with a key from VEGA_API_KEYS (comma-separated); without keys the API
         // answers only on the loopback interface unless --http-host says otherwise.
         let apiKeys = Set((ProcessInfo.processInfo.environment["VEGA_API_KEYS"] ?? "").split(separator: ",")
@@ -266,19 +267,21 @@ struct Serve: AsyncParsableCommand {
         let bound = try await acceptor.bind()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: acceptor), .init(service: http), .init(service: DailyRebuildService(scheduler)),
-            .init(service: OrderFlowService(app: app, engine: engine, paper: paper)),
+            .init(service: OrderFlowService(app: app, engine: engine, paper: paper, resumed: resumed)),
             .init(service: MarketDataService(feed: risk.market, paper: paper, engine: engine)),
             .init(service: BrokerConnectionsService(connections: brokerSet.connections, reconciliation: reconciliation,
+                                                    resumed: resumed,
                                                     logger: logger)),
             .init(service: PaperTickReplay(ticks: ticks, paper: paper, start: .now), successTerminationBehavior: .ignore),
             .init(service: CheckpointService(checkpointer: checkpointer, store: store)),
         ]
         // Each downstream FIX venue connects, logs on and reconnects as a service of its own.
         for venue in brokerSet.venues { services.append(.init(service: venue)) }
+        services.append(.init(service: StoreWatchService(store: store), failureTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         let serving = Task { try await group.run() }
-        let httpBound = await boundHTTP.wait()
+        let httpBound = await boundHTTP.wait() ?? 0
         let banner = """
             Vega OMS
               FIX 4.4 acceptor on port \(bound)
@@ -295,7 +298,17 @@ struct Serve: AsyncParsableCommand {
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
         for p in risk.problems { FileHandle.standardError.write(Data("vega-oms: risk data: \(p)\n".utf8)) }
-        try await serving.value
+        do {
+            try await serving.value
+        } catch let stopped as StoreWatchService.StoreStopped {
+            FileLogHandler.flushAll()
+            FileHandle.standardError.write(Data("""
+                vega-oms: stopped: the database failed (\(stopped.error)); nothing more could be stored, acknowledged \
+                or sent. What was made durable comes back at the next start.
+
+                """.utf8))
+            throw ExitCode(1)
+        }
         // What is still queued is stored before the database closes — unless the store cannot (a full disk for
         // longer than 10 s, or a failure): then it is named, and the process ends without it (none of it was
         // acknowledged or sent).
@@ -323,6 +336,24 @@ struct CheckpointService: Service {
     }
 }
 
+/// Stops the server when its store stops (a commit failure other than a full disk: an I/O error, a corrupt
+/// file). Without the store nothing can be acknowledged or sent: running on would refuse every logon and order
+/// while `/health` said ok. The group shuts down (connections close, the HTTP server stops) and vega-oms exits
+/// 1, naming the failure, for a supervisor to start it again.
+struct StoreWatchService: Service {
+    struct StoreStopped: Error {
+        let error: any Error
+    }
+
+    let store: GRDBFIXMessageStore
+
+    func run() async throws {
+        if let failure = await cancelWhenGracefulShutdown({ await store.waitForFailure() }) {
+            throw StoreStopped(error: failure)
+        }
+    }
+}
+
 /// Runs the 06:00 IST reference-data rebuild inside the service group.
 struct DailyRebuildService: Service {
     let scheduler: DailyRebuildScheduler
@@ -332,30 +363,39 @@ struct DailyRebuildService: Service {
     }
 }
 
-/// The HTTP port once the server is listening.
-final class NIOLockedBox: @unchecked Sendable {
-    // @unchecked: `port` and `waiters` are only touched while holding `lock`.
+/// A value set once, for those who wait for it: the HTTP port once the server listens; the open orders taken up
+/// at their brokers after a start.
+final class AsyncOnce<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` and `waiters` are only touched while holding `lock`.
     private let lock = NSLock()
-    private var port: Int?
-    private var waiters: [CheckedContinuation<Int, Never>] = []
+    private var value: Value?
+    private var waiters: [UUID: CheckedContinuation<Value?, Never>] = [:]
 
-    func set(_ p: Int) {
-        let w: [CheckedContinuation<Int, Never>] = lock.withLock {
-            port = p
+    func set(_ v: Value) {
+        let w: [CheckedContinuation<Value?, Never>] = lock.withLock {
+            value = v
             defer { waiters.removeAll() }
-            return waiters
+            return Array(waiters.values)
         }
-        for c in w { c.resume(returning: p) }
+        for c in w { c.resume(returning: v) }
     }
 
-    func wait() async -> Int {
-        await withCheckedContinuation { c in
-            let ready: Int? = lock.withLock {
-                if let p = port { return p }
-                waiters.append(c)
-                return nil
+    /// The value once set; nil when the waiting task is cancelled first.
+    func wait() async -> Value? {
+        let id = UUID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Value?, Never>) in
+                let ready: Value?? = lock.withLock {
+                    if let value { return .some(value) }
+                    if Task.isCancelled { return .some(nil) }
+                    waiters[id] = c
+                    return nil
+                }
+                if let r = ready { c.resume(returning: r) }
             }
-            if let p = ready { c.resume(returning: p) }
+        } onCancel: {
+            let c = lock.withLock { waiters.removeValue(forKey: id) }
+            c?.resume(returning: nil)
         }
     }
 }

@@ -45,13 +45,32 @@ public final class VegaOMSProcess: @unchecked Sendable {
         try await OffPool.run { try self.startBlocking() }
     }
 
+    /// What `waitForError` read of standard error so far.
+    private var errorText = ""
+
     /// Waits for the process to end, and returns what it wrote on standard error.
     public func exit() async throws -> String {
         try await OffPool.run {
             self.process.waitUntilExit()
-            return String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return self.errorText + String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         }
     }
+
+    /// Reads standard error until it holds `text` (true) or the process closes it (false). Everything read
+    /// stays part of what `exit()` returns.
+    public func waitForError(containing text: String) async throws -> Bool {
+        try await OffPool.run {
+            while !self.errorText.contains(text) {
+                let chunk = self.errors.fileHandleForReading.availableData
+                if chunk.isEmpty { return false }
+                self.errorText += String(decoding: chunk, as: UTF8.self)
+            }
+            return true
+        }
+    }
+
+    /// What standard error held when `waitForError` last returned.
+    public var errorsSoFar: String { errorText }
 
     func startBlocking() throws {
         try process.run()

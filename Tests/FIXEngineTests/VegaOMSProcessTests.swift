@@ -161,6 +161,67 @@ struct VegaOMSProcessTests {
         #expect(cancel == ["8/6", "8/4"])
     }
 
+    /// An order acknowledged (PendingNew) but not yet at the paper broker when the server was killed is placed
+    /// after the restart; the reconciliation at start waits until the open orders are taken up at their
+    /// brokers, so it does not report that order as missing at the broker.
+    @Test func theReconciliationAtStartWaitsUntilOpenOrdersAreAtTheirBrokers() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        // The paper broker answers after 3 s: the order is stored and acknowledged, and not yet placed.
+        let first = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--paper-latency-ms", "3000"]))
+        try await first.start()
+        let c = try await FIXTestClient.connect(port: first.port)
+        #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=W1|21=1|38=10|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+        #expect(await c.receive()?.string(150) == "A")
+        await first.kill9()
+        await c.close()
+        // After the restart the placement takes 1 s; the reconciliation at start comes after it.
+        let second = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--paper-latency-ms", "1000"]))
+        try await second.start()
+        defer { second.terminate() }
+        #expect(try await second.waitForError(containing: "reconciliation with PAPER at start"))
+        let line = second.errorsSoFar.split(separator: "\n").first { $0.contains("reconciliation with PAPER at start") } ?? ""
+        #expect(line.hasSuffix("1 orders of today, no differences"), "\(second.errorsSoFar)")
+    }
+
+    /// A database that fails for good (here an I/O error: the file-size limit `ulimit -f` reached, with SIGXFSZ
+    /// ignored so that the write fails with EFBIG) stops the server: connections close, and vega-oms exits 1
+    /// naming the failure instead of running on while refusing everything. A start after it reads back what
+    /// was durable.
+    @Test func aDatabaseThatFailsStopsTheServer() async throws {
+        let dir = NSTemporaryDirectory() + "vega-\(UUID().uuidString)"
+        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir))
+        p.process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.process.arguments = ["-c", #"trap "" XFSZ; ulimit -f 1024; exec "$0" "$@""#, VegaOMSProcess.executable.path]
+            + VegaOMSProcess.arguments(in: dir)
+        try await p.start()
+        let child = p.process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if child.isRunning { child.terminate() } }
+        let c = try await FIXTestClient.connect(port: p.port)
+        #expect(try await logonCLIENT1(c, seq: 1)?.msgType == "A")
+        var sent = 0
+        for i in 0..<20_000 {
+            do {
+                try await c.send("8=FIX.4.4|35=D|34=\(i + 2)|49=CLIENT1|52=<TIME>|56=VEGA|1=DEMO01|11=F\(i)|21=1|38=1|40=2|44=1600.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|")
+            } catch { break }
+            sent += 1
+            if i % 100 == 99, await c.waitClosed(timeout: .milliseconds(50)) { break }
+        }
+        #expect(await c.waitClosed(timeout: .seconds(30)))
+        let err = try await p.exit()
+        #expect(p.process.terminationStatus == 1, "after \(sent) orders: \(err)")
+        #expect(err.contains("vega-oms: stopped: the database failed (SQLite error 10: disk I/O error"), "\(err)")
+        // Started again without the limit, it comes back with what was durable.
+        let again = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir))
+        try await again.start()
+        defer { again.terminate() }
+        let d = try await FIXTestClient.connect(port: again.port)
+        try await d.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|141=Y|553=CLIENT1|554=demo|")
+        #expect(await d.receive()?.msgType == "A")
+        try await d.send("8=FIX.4.4|35=H|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=F0|54=1|55=RELIANCE|")
+        #expect(await d.receive()?.string(39) == "2")
+    }
+
     /// Started with VEGA_API_KEYS, the server asks REST clients for a key: trader-cli without VEGA_API_KEY is
     /// refused with UNAUTHORIZED and exits non-zero; with it, it works. Without keys it listens on 127.0.0.1.
     @Test func withAPIKeysTheRESTAPIAsksForOne() async throws {

@@ -209,6 +209,27 @@ struct FIXMessageStoreContractTests {
         s.removeDurableObserver(token)
     }
 
+    /// `waitForFailure` returns what stopped the store when it stops, at once when it has stopped already, and
+    /// nil when the waiting task is cancelled while the store is healthy.
+    @Test func waitingForAFailureReturnsItsErrorOrNilWhenCancelled() async throws {
+        let s = GRDBFIXMessageStore(writer: try VegaDatabase.inMemory(), attachmentWriter: { attachments, _ in
+            if attachments.contains(where: { $0 is Poison }) { throw WriteFailed() }
+        })
+        _ = try s.open(id, now: t0)
+        let healthy = Task { await s.waitForFailure() }
+        try await s.waitDurable(s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2)]))
+        healthy.cancel()
+        #expect(await healthy.value == nil)
+        #expect(s.failure == nil)
+        let waiting = Task { await s.waitForFailure() }
+        try await Task.sleep(for: .milliseconds(20))
+        let bad = s.enqueue(id, [.storeSent(seqNum: 2, bytes: [2]), .setNextSender(3)], attachments: [Poison()])
+        await #expect(throws: WriteFailed.self) { try await s.waitDurable(bad) }
+        #expect(await waiting.value is WriteFailed)
+        #expect(await s.waitForFailure() is WriteFailed)
+        #expect(s.failure is WriteFailed)
+    }
+
     /// With automatic checkpoints off, the log only starts again from its beginning when a write transaction
     /// begins on a fully copied log: the writer checkpoints itself when asked, and the next commit starts the
     /// log again, so the file stops growing (a background checkpointer alone rarely sees that moment under
