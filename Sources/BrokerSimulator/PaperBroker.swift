@@ -164,6 +164,7 @@ public actor PaperBroker: BrokerAdapter {
                                              price: f.price))
             }
             switch e.state {
+            case .open where o.filled >= r.quantity: (o.open, o.rawStatus) = (false, "complete")
             case .open: o.rawStatus = e.rawStatus ?? "open"
             case .filled: (o.open, o.rawStatus) = (false, "complete")
             case .canceled: (o.open, o.rawStatus) = (false, "cancelled")

@@ -66,8 +66,19 @@ struct PaperBookRestoreTests {
         let state = try #require(try await b.orderState(tag: "R-4"))
         #expect(state.isOpen && state.filledQuantity.value == 2 && state.brokerOrderID == "OLD-PB4")
         #expect(try await b.orderState(tag: "R-1")?.isOpen == false)
-        // Into a book that has taken orders, nothing more is restored.
+        // An "open" order whose executions already make its quantity is taken as complete, never filled again.
+        let b2 = PaperBroker()
+        await b2.restore([PaperBookEntry(order: t.order("X-1", .buy, .limit, qty: 2, limit: "1500.00"), brokerOrderID: "OLD-PB9",
+                                         state: .open, fills: [.init(tradeID: "OLD-T9", quantity: Quantity(2), price: Price("1450.00")!)])])
+        #expect(try await b2.orderState(tag: "X-1")?.isOpen == false)
+        // An order already in the book is not taken twice; once the broker has taken an order of its own,
+        // nothing more is restored.
         #expect(await b.restore(entries()) == 0)
+        let late = PaperBookEntry(order: t.order("R-9", .buy, .limit, qty: 1, limit: "1300.00"), brokerOrderID: "OLD-PB10",
+                                  state: .open)
+        _ = try await b.place(t.order("N-0", .buy, .limit, qty: 1, limit: "1300.00"))
+        #expect(await b.restore([late]) == 0)
+        #expect(try await b.orderState(tag: "R-9") == nil)
     }
 
     @Test func restoredOpenOrdersRestFillAndCancelAsBefore() async throws {
