@@ -3,6 +3,7 @@ import Foundation
 import FIXSession
 import GRDB
 import NIOConcurrencyHelpers
+import OMSCore
 
 /// The FIX message store in SQLite. Enqueued operations are committed by one writer thread in groups:
 /// everything pending goes into one transaction, then every waiter up to that point is released.
@@ -165,32 +166,13 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     /// Returns what stopped the store once it stops (at once if it has), or nil when the task is cancelled
     /// first. A server waits on this to stop rather than run on without its store.
     public func waitForFailure() async -> (any Error)? {
-        let once = NIOLockedValueBox<(CheckedContinuation<(any Error)?, Never>?, done: Bool)>((nil, false))
-        let finish: @Sendable ((any Error)?) -> Void = { error in
-            let c = once.withLockedValue { o -> CheckedContinuation<(any Error)?, Never>? in
-                defer { o = (nil, true) }
-                return o.done ? nil : o.0
-            }
-            c?.resume(returning: error)
+        let stopped = AsyncOnce<any Error>()
+        // Told at once when the store has stopped already.
+        let token = addDurableObserver { [weak self] failed in
+            if failed, let failure = self?.failure { stopped.set(failure) }
         }
-        var token: Int?
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<(any Error)?, Never>) in
-                let ready = once.withLockedValue { o -> Bool in
-                    if o.done { return false }
-                    o.0 = c
-                    return true
-                }
-                guard ready else { c.resume(returning: nil); return }
-                token = addDurableObserver { [weak self] failed in
-                    if failed { finish(self?.failure) }
-                }
-            }
-        } onCancel: {
-            finish(nil)
-        }
-        if let token { removeDurableObserver(token) }
-        return result
+        defer { removeDurableObserver(token) }
+        return await stopped.wait()
     }
 
     public func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int {

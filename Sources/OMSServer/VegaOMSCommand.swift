@@ -363,40 +363,4 @@ struct DailyRebuildService: Service {
     }
 }
 
-/// A value set once, for those who wait for it: the HTTP port once the server listens; the open orders taken up
-/// at their brokers after a start.
-final class AsyncOnce<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `value` and `waiters` are only touched while holding `lock`.
-    private let lock = NSLock()
-    private var value: Value?
-    private var waiters: [UUID: CheckedContinuation<Value?, Never>] = [:]
-
-    func set(_ v: Value) {
-        let w: [CheckedContinuation<Value?, Never>] = lock.withLock {
-            value = v
-            defer { waiters.removeAll() }
-            return Array(waiters.values)
-        }
-        for c in w { c.resume(returning: v) }
-    }
-
-    /// The value once set; nil when the waiting task is cancelled first.
-    func wait() async -> Value? {
-        let id = UUID()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Value?, Never>) in
-                let ready: Value?? = lock.withLock {
-                    if let value { return .some(value) }
-                    if Task.isCancelled { return .some(nil) }
-                    waiters[id] = c
-                    return nil
-                }
-                if let r = ready { c.resume(returning: r) }
-            }
-        } onCancel: {
-            let c = lock.withLock { waiters.removeValue(forKey: id) }
-            c?.resume(returning: nil)
-        }
-    }
-}
 extension VegaDatabase.Durability: ExpressibleByArgument {}
