@@ -7,23 +7,33 @@ import OMSAPIModels
 public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var body: APIErrorBody
+    /// Sent with the answer besides its content type (`Allow` with a 405).
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.body = APIErrorBody(code: code, message: message)
+        self.headers = headers
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(body)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        fields.append(contentsOf: headers)
+        // A HEAD request gets the status and headers alone.
+        let response = Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return request.method == .head ? response.createHeadResponse() : response
     }
 }
 
 /// Turns any other error (Hummingbird's 404 for unknown routes, 405, decoding errors, internal failures)
-/// into an `APIError`, so that every error answer has the same JSON shape.
+/// into an `APIError`, so that every error answer has the same JSON shape. A path the server serves asked
+/// with a method it does not serve answers 405 `METHOD_NOT_ALLOWED` with an `Allow` header (RFC 9110 §15.5.6)
+/// when the middleware knows the routes (`routes`), not 404.
 public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    let routes: RouteMethods<Context>?
+
+    public init(routes: RouteMethods<Context>? = nil) { self.routes = routes }
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -31,6 +41,15 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let e as APIError {
             throw e
+        } catch let e as HTTPResponseError where e.status == .notFound && (e as? HTTPError) != nil {
+            // The router's own not-found (no route for this path and method), not a handler's answer.
+            if let allowed = routes?.methods(forPath: request.uri.path), !allowed.isEmpty {
+                let list = allowed.map(\.rawValue).joined(separator: ", ")
+                throw APIError(.methodNotAllowed, code: "METHOD_NOT_ALLOWED",
+                               message: "\(request.method.rawValue) is not served at \(request.uri.path); allowed: \(list)",
+                               headers: [.allow: list])
+            }
+            throw APIError(.notFound, code: "NOT_FOUND", message: "no route for \(request.method.rawValue) \(request.uri.path)")
         } catch let e as HTTPResponseError {
             let code: String
             switch e.status {

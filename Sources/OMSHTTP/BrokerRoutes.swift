@@ -40,9 +40,7 @@ public struct BrokerRoutes<Context: RequestContext>: Sendable {
     }
 
     func reconcile(_ context: Context) async throws -> ReconciliationReportDTO {
-        guard let b = context.parameters.get("broker"), !b.isEmpty, b.count <= 32 else {
-            throw APIError(.badRequest, code: "INVALID_BROKER", message: "the broker id must be 1…32 characters")
-        }
+        let b = try context.decodedParameter("broker", maxLength: 32, code: "INVALID_BROKER", what: "the broker id")
         do {
             return try await service.reconcile(BrokerID(b))
         } catch let e as BrokerReconciliationError {

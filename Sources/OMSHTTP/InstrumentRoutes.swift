@@ -139,8 +139,9 @@ public enum OMSRouterBuilder {
     ///   routes mounted on the router later included.
     public static func build(referenceData: ReferenceDataService, orders: OrderService? = nil,
                              defaultClient: ClientID = ClientID("CLIENT1"), apiKeys: Set<String> = []) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.add(middleware: APIErrorMiddleware())
+        // HEAD is answered wherever GET is (status and headers, no body), as HTTP asks.
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: APIErrorMiddleware(routes: RouteMethods(router)))
         if !apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: apiKeys)) }
         router.get("/health") { _, _ in "ok" }
         router.addRoutes(InstrumentRoutes<BasicRequestContext>(service: referenceData).collection,

@@ -75,10 +75,14 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
     /// `GET /api/portfolio[?client=CLIENT1]`.
     public func portfolio(_ request: Request) async throws -> PortfolioDTO {
         let client = request.uri.queryParameters["client"].map { String($0) }
-        if let c = client, c.isEmpty || c.count > 64 {
-            throw APIError(.badRequest, code: "INVALID_CLIENT", message: "client must be 1…64 characters")
+        if let c = client, c.isEmpty || c.count > 64 || Self.hasControlCharacters(c) {
+            throw APIError(.badRequest, code: "INVALID_CLIENT", message: "client must be 1…64 characters, no control characters")
         }
         return PortfolioDTO(client: client, positions: await service.portfolio(client: client.map(ClientID.init)))
+    }
+
+    static func hasControlCharacters(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     static func orderID(_ request: Request) throws -> OrderID {
@@ -102,8 +106,17 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
     /// Checks a REST order and turns it into the pipeline's request (the same one FIX orders make).
     static func request(_ b: PlaceOrderRequest, defaultClient: ClientID) throws -> OrderRequest {
         func bad(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message: message) }
+        // Texts that travel on into FIX messages (drop copies, a downstream venue) and rejection texts: no
+        // control characters (an SOH would end a FIX field early and let the rest pass for fields of its own).
+        for (field, value, code) in [("symbol", b.symbol, "INVALID_SYMBOL"), ("exchange", b.exchange, "INVALID_EXCHANGE"),
+                                     ("broker", b.broker, "INVALID_BROKER"), ("client", b.client, "INVALID_CLIENT"),
+                                     ("clientOrderId", b.clientOrderId, "INVALID_CLIENT_ORDER_ID")] {
+            if let value, Self.hasControlCharacters(value) { throw bad(code, "\(field) must not contain control characters") }
+        }
         let symbol = b.symbol.trimmingCharacters(in: .whitespaces)
         guard !symbol.isEmpty, symbol.count <= 64 else { throw bad("INVALID_SYMBOL", "symbol must be 1…64 characters") }
+        if let e = b.exchange, e.isEmpty || e.count > 16 { throw bad("INVALID_EXCHANGE", "exchange must be 1…16 characters") }
+        if let x = b.broker, x.isEmpty || x.count > 32 { throw bad("INVALID_BROKER", "broker must be 1…32 characters") }
         guard b.quantity > 0, b.quantity <= 100_000_000 else {
             throw bad("INVALID_QUANTITY", "quantity must be a whole number from 1 to 100000000, got \(b.quantity)")
         }

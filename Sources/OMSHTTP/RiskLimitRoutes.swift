@@ -22,10 +22,7 @@ public struct RiskLimitRoutes<Context: RequestContext>: Sendable {
     }
 
     func client(_ context: Context) throws -> ClientID {
-        guard let c = context.parameters.get("client"), !c.isEmpty, c.count <= 64 else {
-            throw APIError(.badRequest, code: "INVALID_CLIENT", message: "the client id must be 1…64 characters")
-        }
-        return ClientID(c)
+        ClientID(try context.decodedParameter("client", maxLength: 64, code: "INVALID_CLIENT", what: "the client id"))
     }
 
     /// `GET /api/limits/DEMO01`.

@@ -122,6 +122,17 @@ struct VegaOMSRiskProcessTests {
         expectRejected(try await d.order("1=NOLIMITS|38=1|40=2|44=1400.00|54=1|" + Self.reliance),
                        code: "RISK_CLIENT_LIMIT", reason: 3, text: "RISK_CLIENT_LIMIT: rule=limitsNotConfigured client=NOLIMITS")
 
+        // A client id with a space (trader-cli percent-encodes it in the path; the server decodes it): the limits
+        // belong to `DESK 7`, whose FIX orders (1=DESK 7) then pass, not to a client named `DESK%207`.
+        let spaced = try await cli(["limits", "set", "DESK 7", "--max-order-value", "100000", "--max-order-quantity", "100",
+                                    "--available-margin", "100000", "--by", "risk-test"])
+        #expect(spaced.status == 0, "\(spaced.stderr)")
+        let shown = try await cli(["limits", "show", "DESK 7"])
+        #expect(shown.status == 0 && shown.stdout.contains("risk-test maxOrderQuantity: off -> 100"), "\(shown.stdout)")
+        #expect(try await d.order("1=DESK 7|38=1|40=2|44=1400.00|54=1|" + Self.reliance).string(150) == "0")
+        expectRejected(try await d.order("1=DESK 7|38=101|40=2|44=1400.00|54=1|" + Self.reliance), code: "RISK_CLIENT_LIMIT",
+                       reason: 3, text: "RISK_CLIENT_LIMIT: rule=maxOrderQuantity")
+
         // The audit shows who changed what.
         let show = try await cli(["limits", "show", "RISK01"])
         #expect(show.status == 0)
