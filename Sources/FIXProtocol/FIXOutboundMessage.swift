@@ -32,7 +32,8 @@ public struct FIXOutboundMessage: Sendable {
         }
     }
 
-    public mutating func setHeader(_ tag: Int, _ value: String) { setHeader(tag, Array(value.utf8)) }
+    /// Sets a text header field; an SOH in `value` is sent as a space (see `append(_:_:)`).
+    public mutating func setHeader(_ tag: Int, _ value: String) { setHeader(tag, value.utf8.map { $0 == 1 ? 32 : $0 }) }
     public mutating func setHeader(_ tag: Int, _ value: Int) {
         guard value >= 0 else {
             var digits: [UInt8] = []
@@ -57,7 +58,13 @@ public struct FIXOutboundMessage: Sendable {
         body.append(1)
     }
 
+    /// Appends a text field. A text never carries SOH (it would end the field early and let the rest pass for
+    /// fields of their own): an SOH in `value` is sent as a space.
     public mutating func append(_ tag: Int, _ value: String) {
+        if value.utf8.contains(1) {
+            append(tag, bytes: value.utf8.map { $0 == 1 ? 32 : $0 })
+            return
+        }
         let done: Void? = value.utf8.withContiguousStorageIfAvailable { FIXOutboundMessage.appendField(tag, $0, to: &body) }
         if done != nil { return }
         var v = value

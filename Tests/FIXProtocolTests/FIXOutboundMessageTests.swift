@@ -16,6 +16,25 @@ struct FIXOutboundMessageTests {
         #expect(parsed.string(112) == "HELLO")
     }
 
+    /// A text with an SOH in it (a rejection text from a broker, a client id from the REST API) cannot end its
+    /// field early and smuggle in fields of its own: the SOH goes out as a space.
+    @Test func anSOHInATextGoesOutAsASpaceNotAsAFieldBreak() throws {
+        var m = FIXOutboundMessage(msgType: "8")
+        m.setHeader(49, "VEGA\u{01}57=X")
+        m.setHeader(56, "C")
+        m.setHeader(34, 1)
+        m.append(58, "rejected\u{01}150=2\u{01}39=2")
+        m.append(11, "A\u{01}B")
+        m.append(1, String(repeating: "y", count: 70) + "\u{01}")  // the long-field path too
+        let bytes = m.encode(beginString: "FIX.4.4")
+        let parsed = try FIXMessageParser.parse(bytes, dictionary: nil)
+        #expect(parsed.fields.map(\.tag) == [8, 9, 35, 34, 49, 56, 58, 11, 1, 10])
+        #expect(parsed.string(58) == "rejected 150=2 39=2")
+        #expect(parsed.string(11) == "A B")
+        #expect(parsed.string(49) == "VEGA 57=X")
+        #expect(parsed.string(1) == String(repeating: "y", count: 70) + " ")
+    }
+
     /// Property: any set of fields encodes to a frame whose BodyLength and CheckSum verify, and decodes
     /// back to the same values. Deterministic pseudo-random cases so that a failure reproduces.
     @Test func randomMessagesRoundTrip() throws {
