@@ -320,7 +320,23 @@ extension FIXSession {
     func doTargetTooHigh(_ m: FIXMessage) {
         let seq = m.int(FIXTag.msgSeqNum) ?? 0
         log.event(id, "MsgSeqNum too high, expecting \(nextTarget) but received \(seq)")
+        // Messages wait here for the gap before them; a counterparty that never fills it must not fill memory.
+        guard queue.count < settings.maxQueuedMessages || queue[seq] != nil else {
+            let text = "More than \(settings.maxQueuedMessages) messages wait for MsgSeqNum \(nextTarget) (gap not filled)"
+            log.event(id, text)
+            generateLogout(text: text)
+            disconnect()
+            return
+        }
         queue[seq] = m
+        // A ResendRequest whose range the expected number has passed (a gap fill went beyond it) is settled:
+        // this gap is a new one and gets a request of its own. (QuickFIX keeps the old range until a message at
+        // or past its end passes the sequence check, which never happens once the number has moved beyond it:
+        // every later message was queued as too high and no request was sent again.)
+        if let range = resendRange, nextTarget > range.end {
+            log.event(id, "ResendRequest for messages FROM: \(range.begin) TO: \(range.end) has been satisfied.")
+            resendRange = nil
+        }
         if let range = resendRange, !settings.sendRedundantResendRequests, seq >= range.begin {
             log.event(id, "Already sent ResendRequest FROM: \(range.begin) TO: \(range.end).  Not sending another.")
             return

@@ -143,6 +143,7 @@ extension FIXSession {
         sendRaw(&m)
         log.event(id, "Sent ResendRequest FROM: \(begin) TO: \(end)")
         resendRange = (begin, end)
+        resendSentAt = clock.now()
     }
 
     func generateSequenceReset(begin: Int, newSeqNo: Int) {

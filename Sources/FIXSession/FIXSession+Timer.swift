@@ -43,6 +43,7 @@ extension FIXSession {
             disconnect()
             return
         }
+        resendIfUnanswered(now)
         guard heartBtInt > 0 else { return }
         let hb = Double(heartBtInt)
         let sinceSent = now.secondsSince(lastSentTime)
@@ -58,6 +59,19 @@ extension FIXSession {
         } else if sinceSent >= hb && testRequestCount == 0 {
             generateHeartbeat()
         }
+    }
+
+    /// A ResendRequest that messages are still waiting on after a heartbeat interval (30 s without heartbeats)
+    /// is sent again: its answer may have been lost (a garbled frame swallows the one after it). QuickFIX sends
+    /// none again unless `SendRedundantResendRequests`, and the session then waits for ever, queueing every
+    /// later message.
+    func resendIfUnanswered(_ now: FIXTimestamp) {
+        guard isLoggedOn, !sentLogout, let range = resendRange, let sent = resendSentAt,
+              let waiting = queue.keys.min() else { return }
+        let timeout = heartBtInt > 0 ? Double(heartBtInt) : 30
+        guard now.secondsSince(sent) >= timeout else { return }
+        log.event(id, "ResendRequest FROM: \(range.begin) TO: \(range.end) not answered in \(Int(timeout)) s; sending another")
+        generateResendRequest(begin: nextTarget, end: waiting - 1)
     }
 
     public func setInitiatorCredentials(_ c: InitiatorCredentials?) { initiatorCredentials = c }

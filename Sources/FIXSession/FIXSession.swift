@@ -35,6 +35,8 @@ public actor FIXSession {
     var logonSentTime: FIXTimestamp?
     var testRequestCount = 0
     var resendRange: (begin: Int, end: Int)? = nil
+    /// When the outstanding ResendRequest (`resendRange`) was sent.
+    var resendSentAt: FIXTimestamp? = nil
     var queue: [Int: FIXMessage] = [:]
     var logoutReason: String?
     var enabled = true

@@ -30,6 +30,8 @@ public struct FIXSessionSettings: Sendable {
     public var persistMessages = true
     public var sendRedundantResendRequests = false
     public var maxMessageSize = 1 << 20
+    /// Vega: most messages held while waiting for a gap to be filled; past it the session logs out.
+    public var maxQueuedMessages = 100_000
     public var schedule = FIXSessionSchedule.alwaysOpen
     /// Vega: Username (553) the counterparty must send.
     public var username: String?

@@ -26,7 +26,7 @@ public struct FIXSettingsFile: Sendable {
         "ResetOnDisconnect", "RefreshOnLogon", "DataDictionary", "UseDataDictionary", "ValidateFieldsOutOfOrder",
         "ValidateFieldsHaveValues", "ValidateUserDefinedFields", "AllowUnknownMsgFields",
         "ValidateLengthAndChecksum", "CheckLatency", "MaxLatency", "CheckCompID", "LogonTimeout", "LogoutTimeout",
-        "MillisecondsInTimeStamp", "PersistMessages", "SendRedundantResendRequests", "MaxMessageSize",
+        "MillisecondsInTimeStamp", "PersistMessages", "SendRedundantResendRequests", "MaxMessageSize", "MaxQueuedMessages",
         "FileLogPath", "FileStorePath", "Username", "PasswordHash", "AllowedRemoteAddresses", "DropCopy",
         "DropCopyClients", "DefaultBroker",
     ]
@@ -173,6 +173,7 @@ public struct FIXSettingsFile: Sendable {
         s.persistMessages = try bool("PersistMessages", true)
         s.sendRedundantResendRequests = try bool("SendRedundantResendRequests", false)
         if let mms = try int("MaxMessageSize", 256...(64 << 20)) { s.maxMessageSize = mms }
+        if let q = try int("MaxQueuedMessages", 1...10_000_000) { s.maxQueuedMessages = q }
         s.fileLogPath = m["FileLogPath"]?.0
         s.username = m["Username"]?.0
         if let h = m["PasswordHash"]?.0 {

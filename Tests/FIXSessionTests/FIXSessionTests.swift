@@ -93,6 +93,66 @@ struct FIXSessionTests {
         #expect(await h.session.expectedTargetNum == 5)
     }
 
+    /// A gap fill that moves the expected number past the end of the ResendRequest it answers settles that
+    /// request: a later gap gets a ResendRequest of its own. (Found by fuzzing: with the old range left in place
+    /// every later message was "too high" and queued, and no ResendRequest was ever sent again — the session
+    /// was stuck for good.)
+    @Test func aGapAfterAGapFillPastTheRequestedRangeGetsItsOwnResendRequest() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=D|34=4|49=CLIENT1|52=<TIME>|56=VEGA|11=C4|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(h.conn.drain().map { "\($0.msgType) \($0.int(7) ?? 0)" } == ["2 2"])
+        // The counterparty fills 2… up to 10 (past the 2…3 asked for, message 4 included).
+        await h.send("8=FIX.4.4|35=4|34=2|49=CLIENT1|52=<TIME>|56=VEGA|43=Y|122=<TIME>|123=Y|36=10|")
+        #expect(await h.session.expectedTargetNum == 10)
+        // 10 and 11 are lost on the way; 12 arrives: a new gap, a new ResendRequest from 10.
+        await h.send("8=FIX.4.4|35=D|34=12|49=CLIENT1|52=<TIME>|56=VEGA|11=C12|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(h.conn.drain().map { "\($0.msgType) \($0.int(7) ?? 0)" } == ["2 10"])
+        await h.send("8=FIX.4.4|35=4|34=10|49=CLIENT1|52=<TIME>|56=VEGA|43=Y|122=<TIME>|123=Y|36=12|")
+        #expect(h.app.seqs == [12])
+        #expect(await h.session.expectedTargetNum == 13)
+    }
+
+    /// A ResendRequest whose answer was lost (a garbled frame swallowed the gap fill after it) is sent again
+    /// after a heartbeat interval while messages wait on it, instead of queueing every later message for ever.
+    @Test func anUnansweredResendRequestIsSentAgainAfterAHeartbeatInterval() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon(heartBtInt: 30)
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=D|34=4|49=CLIENT1|52=<TIME>|56=VEGA|11=C4|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(h.conn.drain().filter { $0.msgType == "2" }.map { $0.int(7) } == [2])
+        await h.advance(10)
+        await h.send("8=FIX.4.4|35=D|34=5|49=CLIENT1|52=<TIME>|56=VEGA|11=C5|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        await h.advance(19)
+        #expect(h.conn.drain().filter { $0.msgType == "2" }.isEmpty, "one request per heartbeat interval")
+        await h.advance(1.5)
+        #expect(h.conn.drain().filter { $0.msgType == "2" }.map { $0.int(7) } == [2])
+        #expect(h.log.lines.contains { $0.contains("ResendRequest FROM: 2 TO: 3 not answered in 30 s; sending another") })
+        await h.send("8=FIX.4.4|35=4|34=2|49=CLIENT1|52=<TIME>|56=VEGA|43=Y|122=<TIME>|123=Y|36=4|")
+        #expect(h.app.seqs == [4, 5])
+        await h.advance(31)
+        #expect(h.conn.drain().filter { $0.msgType == "2" }.isEmpty, "nothing waits any more")
+    }
+
+    /// Messages held for a gap that is never filled cannot fill memory: past `MaxQueuedMessages` the session
+    /// logs out, naming the gap.
+    @Test func tooManyMessagesWaitingForAGapLogOut() async throws {
+        let h = try SessionHarness { $0.maxQueuedMessages = 3 }
+        _ = await h.logon()
+        _ = h.conn.drain()
+        for seq in 4...6 {
+            await h.send("8=FIX.4.4|35=D|34=\(seq)|49=CLIENT1|52=<TIME>|56=VEGA|11=C\(seq)|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        }
+        #expect(h.conn.drain().map(\.msgType) == ["2"])
+        #expect(!h.conn.isClosed)
+        await h.send("8=FIX.4.4|35=D|34=7|49=CLIENT1|52=<TIME>|56=VEGA|11=C7|21=1|40=1|54=1|55=INFY|60=<TIME>|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["5"])
+        #expect(out.first?.string(58) == "More than 3 messages wait for MsgSeqNum 2 (gap not filled)")
+        #expect(h.conn.isClosed)
+    }
+
     @Test func seqNumTooLowWithoutPossDupLogsOutAndDisconnects() async throws {
         let h = try SessionHarness()
         _ = await h.logon()

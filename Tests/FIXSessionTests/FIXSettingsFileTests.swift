@@ -22,6 +22,7 @@ struct FIXSettingsFileTests {
         ResetOnLogon=Y
         ValidateUserDefinedFields=N
         MaxLatency=30
+        MaxQueuedMessages=5000
         AllowedRemoteAddresses=127.0.0.1, 10.0.0.5
 
         [SESSION]
@@ -42,6 +43,7 @@ struct FIXSettingsFileTests {
         #expect(a.connectionType == .acceptor && a.socketAcceptPort == 9878 && a.resetOnLogon)
         #expect(!a.validation.validateUserDefinedFields && a.maxLatency == 30)
         #expect(a.allowedRemoteAddresses == ["127.0.0.1", "10.0.0.5"])
+        #expect(a.maxQueuedMessages == 5000 && f.sessions[1].maxQueuedMessages == 100_000)
         #expect(a.schedule.startSeconds == 9 * 3600 && a.schedule.weekdays.count == 5)
         let i = f.sessions[1]
         #expect(i.connectionType == .initiator && i.socketConnectPort == 9880 && i.schedule.nonStop)
@@ -57,6 +59,7 @@ struct FIXSettingsFileTests {
         ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nStartTime=09:00:00\nEndTime=10:00:00\nTimeZone=Mars/Olympus\n", 9, "TimeZone"),
         ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nUsername=x\nPasswordHash=demo\n", 8, "PasswordHash"),
         ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=initiator\nSocketConnectHost=h\nHeartBtInt=30\n", 1, "SocketConnectPort"),
+        ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nMaxQueuedMessages=0\n", 7, "MaxQueuedMessages"),
     ])
     func badSettingsNameFileLineAndKey(text: String, line: Int, key: String) {
         do {
