@@ -31,8 +31,10 @@ log() { echo "api-fuzz: $*" >&2; }
 
 if ! command -v st > /dev/null 2>&1; then
     log "installing schemathesis 4.32.5 (pip)"
-    python3 -m pip install --quiet --disable-pip-version-check --user 'schemathesis==4.32.5' >&2
-    export PATH="$HOME/.local/bin:$PATH"
+    # --user where it is allowed (its scripts go to the user base's bin), else into the environment (a venv).
+    python3 -m pip install --quiet --disable-pip-version-check --user 'schemathesis==4.32.5' >&2 \
+        || python3 -m pip install --quiet --disable-pip-version-check 'schemathesis==4.32.5' >&2
+    export PATH="$(python3 -m site --user-base)/bin:$PATH"
 fi
 ST="$(command -v st)" || { log "schemathesis (st) not found after installing it"; exit 1; }
 
