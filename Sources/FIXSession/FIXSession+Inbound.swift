@@ -139,6 +139,15 @@ extension FIXSession {
                 return
             }
         }
+        // Before anything changes (a ResetSeqNumFlag would reset the store): a negative HeartBtInt is refused
+        // (it was taken as 0, heartbeats off, which the counterparty never asked for).
+        if let hb = m.int(FIXTag.heartBtInt), hb < 0 {
+            let text = "Logon rejected: HeartBtInt (108) must not be negative, got \(hb)"
+            log.event(id, text)
+            sendUnrecordedLogout(text: text)
+            disconnect()
+            return
+        }
         let resetFlag = m.bool(FIXTag.resetSeqNumFlag)
         receivedReset = resetFlag
         if receivedReset {
@@ -154,7 +163,7 @@ extension FIXSession {
         guard verify(m, checkTooHigh: false, checkTooLow: true) else { return }
         receivedLogon = true
         if !isInitiator || (receivedReset && !sentReset) {
-            if let hb = m.int(FIXTag.heartBtInt) { heartBtInt = max(0, hb) }
+            if let hb = m.int(FIXTag.heartBtInt) { heartBtInt = hb }
             log.event(id, "Received logon request")
             generateLogonReply()
             log.event(id, "Responding to logon request")

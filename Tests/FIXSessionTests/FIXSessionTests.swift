@@ -34,6 +34,20 @@ struct FIXSessionTests {
         #expect(h.log.lines.contains { $0.contains("554=***") })
     }
 
+    @Test func aNegativeHeartBtIntIsRefusedAndChangesNothing() async throws {
+        let h = try SessionHarness()
+        await h.session.setSequenceNumbers(nextSender: 7, nextTarget: 5)
+        #expect(await h.logon(seq: 5, heartBtInt: -1, extra: "141=Y|"))
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["5"])
+        #expect(out.first?.string(58) == "Logon rejected: HeartBtInt (108) must not be negative, got -1")
+        #expect(h.conn.isClosed)
+        #expect(!(await h.session.isLoggedOn))
+        // Not even the ResetSeqNumFlag took effect.
+        #expect(await h.session.expectedSenderNum == 7)
+        #expect(await h.session.expectedTargetNum == 5)
+    }
+
     @Test func rightPasswordLogsOn() async throws {
         let h = try SessionHarness { $0.username = "CLIENT1"; $0.passwordHash = TestFiles.demoHash }
         #expect(await h.logon(extra: "553=CLIENT1|554=demo|"))
