@@ -251,9 +251,20 @@ public enum FIXFormat {
             return v.count == 8 && isDate(v, v.startIndex)
         case .utcTimeOnly:
             return isTime(v, v.startIndex, v.endIndex)
-        default:
+        case .string, .multipleValueString:
+            return isUTF8(v)
+        case .data:
             return true
         }
+    }
+
+    /// Text is UTF-8 (ASCII included): Vega stores, compares and echoes texts as strings, and a byte that is not
+    /// UTF-8 would come back as U+FFFD — a ClOrdID the client could not match to its order, or two different
+    /// ClOrdIDs taken for one. (FIX 4.4 plain String fields are ASCII in practice; other encodings go in the
+    /// Encoded* data fields with MessageEncoding (347).)
+    public static func isUTF8(_ v: ArraySlice<UInt8>) -> Bool {
+        if v.allSatisfy({ $0 < 0x80 }) { return true }
+        return String(validating: v, as: UTF8.self) != nil
     }
 
     public static func isDecimal(_ v: ArraySlice<UInt8>) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import FIXProtocol
 import OMSTestSupport
 import Testing
@@ -40,6 +41,30 @@ struct FIXValidatorTests {
         let e = try #require(try check(Self.header + body))
         #expect(e.reason == reason)
         #expect(e.tag == tag)
+    }
+
+    /// A text that is not UTF-8 (a Latin-1 é, a lone continuation byte) is refused as 373=6 for its tag, rather
+    /// than taken in as U+FFFD and echoed back as bytes the client never sent. UTF-8 texts pass.
+    @Test func aTextThatIsNotUTF8IsIncorrectDataFormat() throws {
+        func check(clOrdID: [UInt8]) throws -> FIXValidationError? {
+            var raw = Array(FIXTestMessage.raw(Self.header + "11=@|21=1|40=1|54=1|55=INTC|60=20260101-00:00:00|"))
+            let at = raw.firstIndex(of: UInt8(ascii: "@"))!
+            raw.replaceSubrange(at...at, with: clOrdID)
+            // BodyLength and CheckSum again, for the new bytes.
+            let body = raw.firstIndex(of: 1)! + 1
+            let lengthEnd = raw[body...].firstIndex(of: 1)! + 1
+            let trailer = raw.count - 7
+            raw.replaceSubrange(body..<lengthEnd, with: Array("9=\(trailer - lengthEnd)\u{01}".utf8))
+            let end = raw.count - 7
+            raw.replaceSubrange(end..., with: Array(String(format: "10=%03d\u{01}", raw[..<end].reduce(0) { ($0 + Int($1)) % 256 }).utf8))
+            let m = try FIXMessageParser.parse(raw, dictionary: TestDictionary.fix44)
+            do { try validator.validate(m); return nil } catch { return error }
+        }
+        #expect(try check(clOrdID: Array("ORD-\u{E9}-\u{20B9}".utf8)) == nil)
+        for bad: [UInt8] in [[0x4F, 0xE9], [0x80], [0xFF, 0xFE], [0xC3]] {
+            let e = try #require(try check(clOrdID: bad))
+            #expect(e.reason == .incorrectDataFormat && e.tag == 11, "\(bad)")
+        }
     }
 
     @Test func unknownMsgTypeIsInvalidMsgType() throws {
