@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Property-based tests of the REST API against its own OpenAPI document (specs/openapi.yaml) with Schemathesis:
-# starts `vega-oms` (seeded demo data, paper broker) on a fresh database and free ports, and sends it generated
+# starts `vega-oms` (seeded demo data, paper broker) on a fresh database and ports of its own choosing, and sends it generated
 # requests, valid and invalid, for every operation. Each answer must be no 5xx, carry a status, content type,
 # headers and body the document lists for it, refuse what the schema rules out, and answer an undeclared
 # method with 405 and `Allow`. Not checked: that every schema-valid request succeeds (a REST order for an unknown
@@ -25,7 +25,7 @@ KEEP_TMP="${KEEP_TMP:-0}"
 log() { echo "api-fuzz: $*" >&2; }
 
 # shellcheck source=scripts/lib/quickfix.sh
-. "$ROOT/scripts/lib/quickfix.sh"   # free_port, wait_for_line, stop
+. "$ROOT/scripts/lib/quickfix.sh"   # wait_for_line, stop
 # shellcheck source=scripts/lib/vega.sh
 . "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start
 

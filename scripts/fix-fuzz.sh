@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation fuzzing of the FIX acceptor through a real socket (scripts/fix_fuzz.py): starts `vega-oms` on a fresh
-# database and free ports, sends it thousands of mutated messages as the demo client, then checks that the server
+# database on ports of its own choosing, sends it thousands of mutated messages as the demo client, then checks that the server
 # is alive, `/health` answers, nothing it sent was malformed and a clean order is still answered.
 #
 # usage: scripts/fix-fuzz.sh
@@ -20,7 +20,7 @@ KEEP_TMP="${KEEP_TMP:-0}"
 log() { echo "fix-fuzz: $*" >&2; }
 
 # shellcheck source=scripts/lib/quickfix.sh
-. "$ROOT/scripts/lib/quickfix.sh"   # free_port, wait_for_line, stop
+. "$ROOT/scripts/lib/quickfix.sh"   # wait_for_line, stop
 # shellcheck source=scripts/lib/vega.sh
 . "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start
 

@@ -1,5 +1,5 @@
 # Shared by scripts/api-fuzz.sh and scripts/fix-fuzz.sh: a `vega-oms` on a fresh database and free ports.
-# Needs scripts/lib/quickfix.sh sourced first (free_port, wait_for_line) and a `log` function.
+# Needs scripts/lib/quickfix.sh sourced first (wait_for_line) and a `log` function.
 
 # vega_binary BIN: the absolute path of BIN/vega-oms, built (`swift build --product vega-oms`) when missing.
 vega_binary() {
@@ -11,15 +11,18 @@ vega_binary() {
     echo "$(cd "$bin" && pwd)/vega-oms"
 }
 
-# vega_start VEGA DIR: starts VEGA with its database and logs in DIR, seeded demo data, the paper broker; returns
-# once its banner is out. Sets VEGA_PID, VEGA_HTTP_PORT and VEGA_FIX_PORT.
+# vega_start VEGA DIR: starts VEGA with its database and logs in DIR, seeded demo data, the paper broker, on ports
+# the system picks (`--fix-port 0 --http-port 0`: no race with another process for a port chosen beforehand);
+# returns once its banner is out. Sets VEGA_PID, VEGA_HTTP_PORT and VEGA_FIX_PORT (read from the banner).
 vega_start() {
     local vega=$1 dir=$2
-    VEGA_HTTP_PORT="$(free_port)"
-    VEGA_FIX_PORT="$(free_port)"
-    "$vega" --db "$dir/vega_trade.db" --fix-port "$VEGA_FIX_PORT" --http-port "$VEGA_HTTP_PORT" --log-dir "$dir/log" \
+    "$vega" --db "$dir/vega_trade.db" --fix-port 0 --http-port 0 --log-dir "$dir/log" \
         > "$dir/out.txt" 2> "$dir/err.txt" &
     VEGA_PID=$!
-    wait_for_line "$dir/out.txt" "FIX 4.4 acceptor on port" "$VEGA_PID" \
+    wait_for_line "$dir/out.txt" "HTTP API on port" "$VEGA_PID" \
         || { log "vega-oms did not start"; cat "$dir/err.txt" >&2; return 1; }
+    VEGA_FIX_PORT="$(sed -n 's/^ *FIX 4.4 acceptor on port \([0-9]*\).*/\1/p' "$dir/out.txt")"
+    VEGA_HTTP_PORT="$(sed -n 's/^ *HTTP API on port \([0-9]*\).*/\1/p' "$dir/out.txt")"
+    [ -n "$VEGA_FIX_PORT" ] && [ -n "$VEGA_HTTP_PORT" ] \
+        || { log "no ports in the banner of vega-oms"; cat "$dir/out.txt" >&2; return 1; }
 }
