@@ -33,7 +33,7 @@ public struct FIXOutboundMessage: Sendable {
     }
 
     /// Sets a text header field; an SOH in `value` is sent as a space (see `append(_:_:)`).
-    public mutating func setHeader(_ tag: Int, _ value: String) { setHeader(tag, value.utf8.map { $0 == 1 ? 32 : $0 }) }
+    public mutating func setHeader(_ tag: Int, _ value: String) { setHeader(tag, Self.textBytes(value)) }
     public mutating func setHeader(_ tag: Int, _ value: Int) {
         guard value >= 0 else {
             var digits: [UInt8] = []
@@ -62,7 +62,7 @@ public struct FIXOutboundMessage: Sendable {
     /// fields of their own): an SOH in `value` is sent as a space.
     public mutating func append(_ tag: Int, _ value: String) {
         if value.utf8.contains(1) {
-            append(tag, bytes: value.utf8.map { $0 == 1 ? 32 : $0 })
+            append(tag, bytes: Self.textBytes(value))
             return
         }
         let done: Void? = value.utf8.withContiguousStorageIfAvailable { FIXOutboundMessage.appendField(tag, $0, to: &body) }
@@ -70,6 +70,9 @@ public struct FIXOutboundMessage: Sendable {
         var v = value
         v.withUTF8 { FIXOutboundMessage.appendField(tag, $0, to: &body) }
     }
+
+    /// A text's bytes with every SOH turned into a space.
+    static func textBytes(_ value: String) -> [UInt8] { value.utf8.map { $0 == 1 ? 32 : $0 } }
 
     public mutating func append(_ tag: Int, _ value: Int) {
         guard tag >= 0, value >= 0 else {

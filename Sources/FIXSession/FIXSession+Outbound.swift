@@ -142,8 +142,7 @@ extension FIXSession {
         m.append(FIXTag.endSeqNo, 0)
         sendRaw(&m)
         log.event(id, "Sent ResendRequest FROM: \(begin) TO: \(end)")
-        resendRange = (begin, end)
-        resendSentAt = clock.now()
+        resendRange = (begin, end, clock.now())
     }
 
     func generateSequenceReset(begin: Int, newSeqNo: Int) {

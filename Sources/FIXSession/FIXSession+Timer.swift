@@ -66,10 +66,9 @@ extension FIXSession {
     /// none again unless `SendRedundantResendRequests`, and the session then waits for ever, queueing every
     /// later message.
     func resendIfUnanswered(_ now: FIXTimestamp) {
-        guard isLoggedOn, !sentLogout, let range = resendRange, let sent = resendSentAt,
-              let waiting = queue.keys.min() else { return }
+        guard isLoggedOn, !sentLogout, let range = resendRange, let waiting = queue.keys.min() else { return }
         let timeout = heartBtInt > 0 ? Double(heartBtInt) : 30
-        guard now.secondsSince(sent) >= timeout else { return }
+        guard now.secondsSince(range.sentAt) >= timeout else { return }
         log.event(id, "ResendRequest FROM: \(range.begin) TO: \(range.end) not answered in \(Int(timeout)) s; sending another")
         generateResendRequest(begin: nextTarget, end: waiting - 1)
     }

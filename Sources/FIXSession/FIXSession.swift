@@ -34,9 +34,8 @@ public actor FIXSession {
     var lastReceivedTime: FIXTimestamp
     var logonSentTime: FIXTimestamp?
     var testRequestCount = 0
-    var resendRange: (begin: Int, end: Int)? = nil
-    /// When the outstanding ResendRequest (`resendRange`) was sent.
-    var resendSentAt: FIXTimestamp? = nil
+    /// The outstanding ResendRequest: the gap it asked for and when it was sent.
+    var resendRange: (begin: Int, end: Int, sentAt: FIXTimestamp)? = nil
     var queue: [Int: FIXMessage] = [:]
     var logoutReason: String?
     var enabled = true

@@ -75,14 +75,10 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
     /// `GET /api/portfolio[?client=CLIENT1]`.
     public func portfolio(_ request: Request) async throws -> PortfolioDTO {
         let client = request.uri.queryParameters["client"].map { String($0) }
-        if let c = client, c.isEmpty || c.count > 64 || Self.hasControlCharacters(c) {
+        if let c = client, c.isEmpty || c.count > 64 || c.hasControlCharacters {
             throw APIError(.badRequest, code: "INVALID_CLIENT", message: "client must be 1…64 characters, no control characters")
         }
         return PortfolioDTO(client: client, positions: await service.portfolio(client: client.map(ClientID.init)))
-    }
-
-    static func hasControlCharacters(_ s: String) -> Bool {
-        s.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     static func orderID(_ request: Request) throws -> OrderID {
@@ -111,7 +107,7 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
         for (field, value, code) in [("symbol", b.symbol, "INVALID_SYMBOL"), ("exchange", b.exchange, "INVALID_EXCHANGE"),
                                      ("broker", b.broker, "INVALID_BROKER"), ("client", b.client, "INVALID_CLIENT"),
                                      ("clientOrderId", b.clientOrderId, "INVALID_CLIENT_ORDER_ID")] {
-            if let value, Self.hasControlCharacters(value) { throw bad(code, "\(field) must not contain control characters") }
+            if let value, value.hasControlCharacters { throw bad(code, "\(field) must not contain control characters") }
         }
         let symbol = b.symbol.trimmingCharacters(in: .whitespaces)
         guard !symbol.isEmpty, symbol.count <= 64 else { throw bad("INVALID_SYMBOL", "symbol must be 1…64 characters") }

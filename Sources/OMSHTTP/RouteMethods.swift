@@ -11,7 +11,7 @@ public final class RouteMethods<Context: RequestContext>: Sendable {
         // @unchecked: Router is a class that is not Sendable; it is read here once, under `state`'s lock, at
         // the first request that needs it, when nothing mutates it any more.
         var router: Router<Context>?
-        var table: [(pattern: [Substring], methods: [HTTPRequest.Method])]?
+        var table: [(pattern: [Substring], methods: Set<HTTPRequest.Method>)]?
     }
 
     private let state: Mutex<Held>
@@ -22,23 +22,19 @@ public final class RouteMethods<Context: RequestContext>: Sendable {
     public func methods(forPath path: String) -> [HTTPRequest.Method] {
         let table = state.withLock { held in
             if let table = held.table { return table }
-            var byPattern: [String: Set<String>] = [:]
-            for r in held.router?.routes ?? [] { byPattern["\(r.path)", default: []].insert(r.method.rawValue) }
-            let built = byPattern.map { pattern, methods in
-                (pattern: pattern.split(separator: "/"), methods: methods.compactMap { HTTPRequest.Method($0) })
-            }
+            var byPattern: [String: Set<HTTPRequest.Method>] = [:]
+            for r in held.router?.routes ?? [] { byPattern["\(r.path)", default: []].insert(r.method) }
+            let built = byPattern.map { (pattern: $0.key.split(separator: "/"), methods: $0.value) }
             held = Held(router: nil, table: built)
             return built
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        var found: Set<String> = []
-        for entry in table where Self.matches(entry.pattern, segments) {
-            for m in entry.methods { found.insert(m.rawValue) }
-        }
-        if found.contains("GET") { found.insert("HEAD") }
-        let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        let rank = { (m: String) in order.firstIndex(of: m) ?? order.count }
-        return found.sorted { (rank($0), $0) < (rank($1), $1) }.compactMap { HTTPRequest.Method($0) }
+        var found: Set<HTTPRequest.Method> = []
+        for entry in table where Self.matches(entry.pattern, segments) { found.formUnion(entry.methods) }
+        if found.contains(.get) { found.insert(.head) }
+        let order: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+        let rank = { (m: HTTPRequest.Method) in order.firstIndex(of: m) ?? order.count }
+        return found.sorted { (rank($0), $0.rawValue) < (rank($1), $1.rawValue) }
     }
 
     /// A segment with a capture (`{client}`, as the router describes `:client`) or a wildcard (`*`) matches
@@ -66,9 +62,14 @@ extension RequestContext {
         guard !value.isEmpty, value.count <= maxLength else {
             throw APIError(.badRequest, code: code, message: "\(what) must be 1…\(maxLength) characters (got \(value.count))")
         }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !value.hasControlCharacters else {
             throw APIError(.badRequest, code: code, message: "\(what) must not contain control characters")
         }
         return value
     }
+}
+
+extension String {
+    /// Holds a control character (C0, DEL, C1): refused in ids and texts that travel on into FIX messages.
+    var hasControlCharacters: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
 }
