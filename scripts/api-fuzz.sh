@@ -27,7 +27,7 @@ log() { echo "api-fuzz: $*" >&2; }
 # shellcheck source=scripts/lib/quickfix.sh
 . "$ROOT/scripts/lib/quickfix.sh"   # wait_for_line, stop
 # shellcheck source=scripts/lib/vega.sh
-. "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start
+. "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start_in_tmp
 
 if ! command -v st > /dev/null 2>&1; then
     log "installing schemathesis 4.32.5 (pip)"
@@ -40,22 +40,13 @@ ST="$(command -v st)" || { log "schemathesis (st) not found after installing it"
 
 VEGA="$(vega_binary "$BIN")"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-api-fuzz.XXXXXX")"
-VEGA_PID=""
-cleanup() {
-    [ -n "$VEGA_PID" ] && stop "$VEGA_PID"
-    if [ "$KEEP_TMP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+vega_start_in_tmp api-fuzz "$VEGA" || exit 1
 
-vega_start "$VEGA" "$WORK" || exit 1
-HTTP_PORT=$VEGA_HTTP_PORT FIX_PORT=$VEGA_FIX_PORT
-
-log "vega-oms on HTTP port $HTTP_PORT; schemathesis, $EXAMPLES cases per operation, seed $SEED"
+log "vega-oms on HTTP port $VEGA_HTTP_PORT; schemathesis, $EXAMPLES cases per operation, seed $SEED"
 set +e
 # One worker: Schemathesis 4.32's coverage phase is not thread-safe (it fails inside Python's `ast` with two).
 # Run from the temporary folder: Schemathesis keeps its example database (.schemathesis/) in the current one.
-(cd "$WORK" && "$ST" run "$ROOT/specs/openapi.yaml" --url "http://127.0.0.1:$HTTP_PORT" --checks all \
+(cd "$WORK" && "$ST" run "$ROOT/specs/openapi.yaml" --url "http://127.0.0.1:$VEGA_HTTP_PORT" --checks all \
     --exclude-checks positive_data_acceptance --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 \
     --request-timeout 30 --no-color --report junit --report-dir "$WORK/report" > "$WORK/st.txt" 2>&1)
 RC=$?

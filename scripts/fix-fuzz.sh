@@ -22,25 +22,16 @@ log() { echo "fix-fuzz: $*" >&2; }
 # shellcheck source=scripts/lib/quickfix.sh
 . "$ROOT/scripts/lib/quickfix.sh"   # wait_for_line, stop
 # shellcheck source=scripts/lib/vega.sh
-. "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start
+. "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start_in_tmp
 
 VEGA="$(vega_binary "$BIN")"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-fix-fuzz.XXXXXX")"
-VEGA_PID=""
-cleanup() {
-    [ -n "$VEGA_PID" ] && stop "$VEGA_PID"
-    if [ "$KEEP_TMP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-vega_start "$VEGA" "$WORK" || exit 1
-HTTP_PORT=$VEGA_HTTP_PORT FIX_PORT=$VEGA_FIX_PORT
+vega_start_in_tmp fix-fuzz "$VEGA" || exit 1
 
 FAILED=0
 for seed in $SEEDS; do
-    log "seed $seed: $COUNT messages to port $FIX_PORT"
-    if ! timeout 600 python3 scripts/fix_fuzz.py "$FIX_PORT" "$COUNT" "$seed"; then
+    log "seed $seed: $COUNT messages to port $VEGA_FIX_PORT"
+    if ! timeout 600 python3 scripts/fix_fuzz.py "$VEGA_FIX_PORT" "$COUNT" "$seed"; then
         log "seed $seed FAILED"
         FAILED=1
     fi
@@ -48,7 +39,7 @@ for seed in $SEEDS; do
         log "vega-oms died (seed $seed)"; tail -n 30 "$WORK/err.txt" >&2; KEEP_TMP=1; exit 1
     fi
 done
-if ! python3 -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:$HTTP_PORT/health', timeout=5).read() == b'ok' else 1)"; then
+if ! python3 -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:$VEGA_HTTP_PORT/health', timeout=5).read() == b'ok' else 1)"; then
     log "/health did not answer ok"; FAILED=1
 fi
 if [ "$FAILED" -ne 0 ]; then KEEP_TMP=1; exit 1; fi

@@ -16,8 +16,6 @@ usage: fix_fuzz.py PORT COUNT SEED"""
 import random, socket, sys, time, datetime
 
 SOH = b"\x01"
-import os
-DEBUG = os.environ.get("FUZZ_DEBUG") is not None
 port, count, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(seed)
 
@@ -32,6 +30,10 @@ def frame(fields, bad_len=False, bad_sum=False):
     s = sum(msg) % 256
     if bad_sum: s = (s + 1) % 256
     return msg + b"10=%03d\x01" % s
+
+def header(msg_type, seq):
+    """MsgType and the standard header of a message from CLIENT1 to VEGA."""
+    return [(35, msg_type), (34, b"%d" % seq), (49, b"CLIENT1"), (52, ts().encode()), (56, b"VEGA")]
 
 def parse_frames(buf):
     out = []
@@ -59,8 +61,7 @@ class Conn:
         self.gapfills = 0
         self.keep = {}  # MsgSeqNum -> message that a ResendRequest must resend (not gap-fill)
         self.buf = b""; self.seq = 1; self.received = []
-        self.send([(35, b"A"), (34, b"1"), (49, b"CLIENT1"), (52, ts().encode()), (56, b"VEGA"), (98, b"0"),
-                   (108, b"2"), (141, b"Y"), (553, b"CLIENT1"), (554, b"demo")])
+        self.send(header(b"A", 1) + [(98, b"0"), (108, b"2"), (141, b"Y"), (553, b"CLIENT1"), (554, b"demo")])
         self.seq = 2
         self.pump(2.0, want=b"A")
 
@@ -87,23 +88,18 @@ class Conn:
                     begin = int(m.get(7, b"1"))
                     for seq in sorted(k for k in self.keep if k >= begin) + [self.seq]:
                         if seq > begin:
-                            self.send([(35, b"4"), (34, b"%d" % begin), (49, b"CLIENT1"), (52, ts().encode()),
-                                       (56, b"VEGA"), (43, b"Y"), (122, ts().encode()), (123, b"Y"), (36, b"%d" % seq)])
+                            self.send(header(b"4", begin) + [(43, b"Y"), (122, ts().encode()), (123, b"Y"), (36, b"%d" % seq)])
                         if seq < self.seq:
                             app = self.keep[seq]
-                            self.send([(35, app[0][1]), (34, b"%d" % seq), (49, b"CLIENT1"), (52, ts().encode()),
-                                       (56, b"VEGA"), (43, b"Y"), (122, ts().encode())] + app[1:])
+                            self.send(header(app[0][1], seq) + [(43, b"Y"), (122, ts().encode())] + app[1:])
                         begin = seq + 1
                     self.gapfills += 1
-                    if DEBUG: print("gap fill", begin, "->", self.seq)
                 if want is not None and m.get(35) == want: return m
         return None
 
     def std(self, app, bad_len=False, bad_sum=False, seq=None, keep=False):
-        hdr = [(35, app[0][1]), (34, str(self.seq if seq is None else seq).encode()), (49, b"CLIENT1"),
-               (52, ts().encode()), (56, b"VEGA")]
         if keep: self.keep[self.seq] = app
-        self.send(hdr + app[1:], bad_len=bad_len, bad_sum=bad_sum)
+        self.send(header(app[0][1], self.seq if seq is None else seq) + app[1:], bad_len=bad_len, bad_sum=bad_sum)
         if seq is None: self.seq += 1
 
 WEIRD = [b"", b"-1", b"0", b"99999999999999999999999", b"1e5", b"NaN", b"1.5", b"abc", b"\xff\xfe", "₹é".encode(),
@@ -127,7 +123,8 @@ def mutate(fields):
         elif op < 0.5: fields[i] = (fields[i][0], rng.choice(WEIRD))
         elif op < 0.65: fields.insert(rng.randrange(1, len(fields) + 1), (rng.choice(TAGS), rng.choice(WEIRD + [b"1", b"2"])))
         elif op < 0.75: fields.insert(rng.randrange(1, len(fields) + 1), fields[i])  # duplicate tag
-        elif op < 0.78: rng.shuffle(fields[1:])
+        elif op < 0.78:  # fields moved (MsgType stays first)
+            rest = fields[1:]; rng.shuffle(rest); fields[1:] = rest
         else: fields.append((453, b"%d" % rng.randint(0, 3)))  # a group count with or without entries
     return fields
 
@@ -171,15 +168,16 @@ def main():
     # would queue it for ever).
     c.std([(35, b"D"), (11, b"LIVE-1"), (1, b"CLIENT1"), (21, b"1"), (55, b"RELIANCE"), (54, b"1"), (38, b"1"),
            (40, b"2"), (44, b"1542.30"), (59, b"0"), (60, ts().encode()), (207, b"NSE"), (5001, b"MIS")], keep=True)
+    answered = lambda: any(m.get(35) == b"8" and m.get(11) == b"LIVE-1" for m in c.received)
     end = time.time() + 15
-    while time.time() < end and not any(m.get(35) == b"8" and m.get(11) == b"LIVE-1" for m in c.received):
+    while time.time() < end and not answered():
         try:
             c.pump(0.2)
         except (ConnectionError, ConnectionResetError, socket.timeout) as e:
             print("fix-fuzz: FAIL: the server closed the connection while a clean order waited for its "
                   "ExecutionReport (%s)" % (e,))
             sys.exit(1)
-    if not any(m.get(35) == b"8" and m.get(11) == b"LIVE-1" for m in c.received):
+    if not answered():
         print("fix-fuzz: FAIL: a clean order after the fuzzing got no ExecutionReport in 15 s")
         sys.exit(1)
     types = {}

@@ -1,5 +1,5 @@
 # Shared by scripts/api-fuzz.sh and scripts/fix-fuzz.sh: a `vega-oms` on a fresh database and free ports.
-# Needs scripts/lib/quickfix.sh sourced first (wait_for_line) and a `log` function.
+# Needs scripts/lib/quickfix.sh sourced first (wait_for_line, stop) and a `log` function.
 
 # vega_binary BIN: the absolute path of BIN/vega-oms, built (`swift build --product vega-oms`) when missing.
 vega_binary() {
@@ -25,4 +25,18 @@ vega_start() {
     VEGA_HTTP_PORT="$(sed -n 's/^ *HTTP API on port \([0-9]*\).*/\1/p' "$dir/out.txt")"
     [ -n "$VEGA_FIX_PORT" ] && [ -n "$VEGA_HTTP_PORT" ] \
         || { log "no ports in the banner of vega-oms"; cat "$dir/out.txt" >&2; return 1; }
+}
+
+# vega_start_in_tmp NAME VEGA: a temporary folder WORK (vega-NAME.XXXXXX) with VEGA started in it (vega_start);
+# at exit the server is stopped and WORK removed, unless KEEP_TMP=1 (set it on a failure to keep the logs).
+vega_start_in_tmp() {
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-$1.XXXXXX")"
+    VEGA_PID=""
+    trap vega_cleanup EXIT
+    vega_start "$2" "$WORK"
+}
+
+vega_cleanup() {
+    [ -n "$VEGA_PID" ] && stop "$VEGA_PID"
+    if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
