@@ -89,6 +89,10 @@ struct VegaOMSRiskProcessTests {
         // Market protection above 25 %.
         expectRejected(try await d.order(r + "38=10|40=1|54=1|5004=30|" + Self.reliance), code: "UNSUPPORTED",
                        reason: 11, text: "UNSUPPORTED: rule=marketProtectionPct lower=0 upper=25 value=30")
+        // An index (NIFTY 50 by exchange token) is not tradable; the text names its segment.
+        expectRejected(try await d.order(r + "38=10|40=2|44=26000.00|54=1|55=NIFTY|48=26000|22=8|207=NSE|"),
+                       code: "UNSUPPORTED", reason: 11,
+                       text: "UNSUPPORTED: segment NSE_INDEX is not tradable (an index) date=")
 
         // Open orders: two resting buys (far below the market) pass, the third does not.
         for _ in 0..<2 { #expect(try await d.order(r + "38=10|40=2|44=1400.00|54=1|" + Self.reliance).string(150) == "0") }

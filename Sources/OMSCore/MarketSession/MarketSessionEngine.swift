@@ -97,7 +97,7 @@ public final class MarketSessionEngine: Sendable {
         let minute = t.minuteOfDay
         guard let market = SessionMarket(segment: instrument.segment) else {
             return .rejected(SessionRejection(rule: .unsupportedSegment, phase: .closed, market: nil, date: t.date,
-                                              minuteOfDay: Int16(minute)))
+                                              minuteOfDay: Int16(minute), ungatedSegment: instrument.segment))
         }
         let m = market.index
         let isT2T = MarketSessionEngine.isTradeForTrade(instrument, market)

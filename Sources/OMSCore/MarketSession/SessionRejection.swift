@@ -64,23 +64,33 @@ public struct SessionRejection: Hashable, Sendable, CustomStringConvertible {
     public var market: SessionMarket?
     public var date: TradingDate
     public var minuteOfDay: Int16
+    /// The instrument's segment when it is one the engine does not gate (`unsupportedSegment`), for the text.
+    public var ungatedSegment: Segment?
 
     public init(rule: SessionRule, phase: SessionPhaseName, market: SessionMarket?, date: TradingDate,
-                minuteOfDay: Int16) {
+                minuteOfDay: Int16, ungatedSegment: Segment? = nil) {
         self.rule = rule
         self.phase = phase
         self.market = market
         self.date = date
         self.minuteOfDay = minuteOfDay
+        self.ungatedSegment = ungatedSegment
     }
 
     public var code: SessionRejectCode { rule.code }
 
     /// `SESSION_NO_ENTRY: phase=preOpenMatching exchange=NSE segment=EQ date=2026-07-01 time=09:09 IST
     /// rule=noEntryPhase`.
+    /// An instrument of a segment without a timetable reads
+    /// `UNSUPPORTED: segment NSE_INDEX is not tradable (an index) date=2026-07-01 time=09:09 IST rule=unsupportedSegment`.
     public var description: String {
+        let when = "date=\(date) time=\(SessionTime.format(Int(minuteOfDay))) IST rule=\(rule.rawValue)"
+        if rule == .unsupportedSegment {
+            let segment = ungatedSegment.map(\.rawValue) ?? "-"
+            let why = ungatedSegment?.isIndex == true ? "an index" : "no trading session is served for it"
+            return "\(code.rawValue): segment \(segment) is not tradable (\(why)) \(when)"
+        }
         let where_ = market.map { "exchange=\($0.exchange.rawValue) segment=\($0.kind.rawValue)" } ?? "exchange=-"
-        return "\(code.rawValue): phase=\(phase) \(where_) date=\(date) "
-            + "time=\(SessionTime.format(Int(minuteOfDay))) IST rule=\(rule.rawValue)"
+        return "\(code.rawValue): phase=\(phase) \(where_) \(when)"
     }
 }

@@ -232,7 +232,8 @@ struct MarketSessionCashRuleTests {
         #expect(d.description
             == "SESSION_NO_ENTRY: phase=preOpenMatching exchange=NSE segment=EQ date=2026-07-01 time=09:09 IST rule=noEntryPhase")
         let index = engine.isTradingAllowed(F.nifty50, at: F.ms("2026-07-01 09:09"), order: F.limit)
-        #expect(index.description.hasPrefix("UNSUPPORTED: phase=closed exchange=- date=2026-07-01 time=09:09 IST"))
+        #expect(index.description
+            == "UNSUPPORTED: segment NSE_INDEX is not tradable (an index) date=2026-07-01 time=09:09 IST rule=unsupportedSegment")
         #expect(SessionDecision.allowed(phase: .normalMarket).description == "ALLOWED: phase=normalMarket")
         #expect(SessionDecision.holdAfterMarket(releaseAt: F.ms("2026-07-02 09:00")).description
             == "HOLD_AMO: releaseAt=2026-07-02 09:00:00.000 IST")
