@@ -28,7 +28,9 @@ FIXLOAD_SRC="$ROOT/../shared/tools/fixload"
 log() { echo "bench: $*" >&2; }
 
 # shellcheck source=scripts/lib/quickfix.sh
-. "$ROOT/scripts/lib/quickfix.sh"
+. "$ROOT/scripts/lib/quickfix.sh"   # free ports, start_on_free_port, stop
+# shellcheck source=scripts/lib/vega.sh
+. "$ROOT/scripts/lib/vega.sh"       # vega_start
 qf_install
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-bench.XXXXXX")"
@@ -65,14 +67,20 @@ run_fixload() {   # run_fixload NAME PORT SENDER TARGET AUTH... -- PACING...
 }
 
 start_quickfix() {   # sets QF_PID, QF_PORT
-    QF_PORT="$(free_port)"
-    local dir="$WORK/qf-run-$QF_PORT"
+    start_on_free_port qf_executor_on || { log "QuickFIX executor did not start"; exit 1; }
+    QF_PID=$STARTED_PID
+    QF_PORT=$STARTED_PORT
+}
+
+qf_executor_on() {   # qf_executor_on PORT; sets STARTED_PID
+    local port=$1
+    local dir="$WORK/qf-run-$port"
     mkdir -p "$dir/store" "$dir/log"
     cat > "$dir/executor.cfg" <<CFG
 [DEFAULT]
 ConnectionType=acceptor
 SocketAcceptHost=127.0.0.1
-SocketAcceptPort=$QF_PORT
+SocketAcceptPort=$port
 SocketReuseAddress=Y
 SocketNodelay=Y
 FileStorePath=$dir/store
@@ -89,22 +97,18 @@ SenderCompID=OMS
 TargetCompID=CLIENT1
 CFG
     "$WORK/qf/executor" "$dir/executor.cfg" > "$dir/out.txt" 2>&1 &
-    QF_PID=$!
-    PIDS+=("$QF_PID")
-    wait_for_port "$QF_PORT" "$QF_PID" || { log "QuickFIX executor did not start"; exit 1; }
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
 }
 
+VEGA_RUNS=0
 start_vega() {   # start_vega DURABILITY; sets VEGA_PID, VEGA_PORT
-    VEGA_PORT="$(free_port)"
-    local dir="$WORK/vega-run-$VEGA_PORT"
+    VEGA_RUNS=$((VEGA_RUNS + 1))
+    local dir="$WORK/vega-run-$VEGA_RUNS"
     mkdir -p "$dir"
-    "$VEGA" --db "$dir/vega_trade.db" --fix-port "$VEGA_PORT" --http-port 0 --log-dir "$dir/log" \
-        --durability "$1" --paper-volatility-bps 0 > "$dir/out.txt" 2> "$dir/err.txt" &
-    VEGA_PID=$!
+    vega_start "$VEGA" "$dir" --durability "$1" --paper-volatility-bps 0 || exit 1
     PIDS+=("$VEGA_PID")
-    # Ready when the banner is out (everything started), not merely when the port is bound.
-    wait_for_line "$dir/out.txt" "FIX 4.4 acceptor on port" "$VEGA_PID" \
-        || { log "vega-oms did not start"; cat "$dir/err.txt" >&2; exit 1; }
+    VEGA_PORT=$VEGA_FIX_PORT
 }
 
 for run in $(seq 1 "$RUNS"); do

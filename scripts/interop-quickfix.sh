@@ -103,7 +103,31 @@ against_qf_executor() {
     shift 4
     local dir="$WORK/$name" port pid ok=1 summary=""
     mkdir -p "$dir/store" "$dir/log"
-    port="$(free_port)"
+    QF_DIR=$dir
+    if start_on_free_port qf_executor_on; then
+        port=$STARTED_PORT
+        pid=$STARTED_PID
+        log "($name) QuickFIX executor on 127.0.0.1:$port <- fix-interop $sub, $COUNT orders"
+        if timeout "$HARD_LIMIT" "$FIX_INTEROP" "$sub" --host 127.0.0.1 --port "$port" --sender VEGA --target EXECUTOR \
+            --count "$COUNT" --timeout "$TIMEOUT" --heart-bt-int "$HEARTBTINT" "$@" \
+            --dictionary "$DICT" --log-dir "$dir/vega-log" \
+            > "$dir/$sub.out" 2> "$dir/$sub.err"; then
+            ok=0
+        fi
+        summary="$(grep -E "$pattern" "$dir/$sub.out" | tail -n 1 || true)"
+        stop "$pid"
+    else
+        summary="QuickFIX executor did not start listening (5 ports tried)"
+    fi
+    result "$name" "$ok" "$label: $summary"
+    if [ "$ok" -ne 0 ]; then
+        show_tail "$dir/$sub.err" "$dir/executor.out" "$dir"/vega-log/*.messages.log "$dir"/vega-log/*.event.log
+    fi
+}
+
+# qf_executor_on PORT: QuickFIX's executor (EXECUTOR for VEGA) on PORT with its files in QF_DIR; sets STARTED_PID.
+qf_executor_on() {
+    local port=$1 dir=$QF_DIR
     cat > "$dir/executor.cfg" <<EOF
 [DEFAULT]
 ConnectionType=acceptor
@@ -124,26 +148,9 @@ BeginString=FIX.4.4
 SenderCompID=EXECUTOR
 TargetCompID=VEGA
 EOF
-    log "($name) QuickFIX executor on 127.0.0.1:$port <- fix-interop $sub, $COUNT orders"
     "$WORK/qf/executor/executor" "$dir/executor.cfg" > "$dir/executor.out" 2>&1 &
-    pid=$!
-    PIDS+=("$pid")
-    if wait_for_port "$port" "$pid"; then
-        if timeout "$HARD_LIMIT" "$FIX_INTEROP" "$sub" --host 127.0.0.1 --port "$port" --sender VEGA --target EXECUTOR \
-            --count "$COUNT" --timeout "$TIMEOUT" --heart-bt-int "$HEARTBTINT" "$@" \
-            --dictionary "$DICT" --log-dir "$dir/vega-log" \
-            > "$dir/$sub.out" 2> "$dir/$sub.err"; then
-            ok=0
-        fi
-        summary="$(grep -E "$pattern" "$dir/$sub.out" | tail -n 1 || true)"
-    else
-        summary="QuickFIX executor did not start listening on port $port"
-    fi
-    stop "$pid"
-    result "$name" "$ok" "$label: $summary"
-    if [ "$ok" -ne 0 ]; then
-        show_tail "$dir/$sub.err" "$dir/executor.out" "$dir"/vega-log/*.messages.log "$dir"/vega-log/*.event.log
-    fi
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
 }
 
 # --- (a) QuickFIX executor <- Vega order-client -----------------------------------------------------------
@@ -152,8 +159,17 @@ against_qf_executor a "QuickFIX executor <- Vega order-client" order-client '^se
 # --- (b) Vega executor <- QuickFIX qf_order_client ------------------------------------------------------
 B="$WORK/b"
 mkdir -p "$B/store" "$B/log"
-PORT_B="$(free_port)"
-cat > "$B/client.cfg" <<EOF
+# The executor binds a port the system picks (--port 0) and prints it: no race for a port probed beforehand.
+"$FIX_INTEROP" executor --host 127.0.0.1 --port 0 --sender VEGA --target QFCLIENT \
+    --dictionary "$DICT" --log-dir "$B/vega-log" > "$B/executor.out" 2> "$B/executor.err" &
+VEGA_EXECUTOR=$!
+PIDS+=("$VEGA_EXECUTOR")
+ok=1
+summary=""
+if wait_for_line "$B/executor.out" "listening on" "$VEGA_EXECUTOR"; then
+    PORT_B="$(sed -n 's/.* listening on [^ ]*:\([0-9]*\) .*/\1/p' "$B/executor.out" | head -n 1)"
+    log "(b) fix-interop executor on 127.0.0.1:$PORT_B <- QuickFIX qf_order_client, $COUNT orders"
+    cat > "$B/client.cfg" <<EOF
 [DEFAULT]
 ConnectionType=initiator
 SocketConnectHost=127.0.0.1
@@ -174,20 +190,12 @@ BeginString=FIX.4.4
 SenderCompID=QFCLIENT
 TargetCompID=VEGA
 EOF
-log "(b) fix-interop executor on 127.0.0.1:$PORT_B <- QuickFIX qf_order_client, $COUNT orders"
-"$FIX_INTEROP" executor --host 127.0.0.1 --port "$PORT_B" --sender VEGA --target QFCLIENT \
-    --dictionary "$DICT" --log-dir "$B/vega-log" > "$B/executor.out" 2> "$B/executor.err" &
-VEGA_EXECUTOR=$!
-PIDS+=("$VEGA_EXECUTOR")
-ok=1
-summary=""
-if wait_for_line "$B/executor.out" "listening on" "$VEGA_EXECUTOR"; then
     if timeout "$HARD_LIMIT" "$WORK/qf/qf_order_client" "$B/client.cfg" "$COUNT" "$TIMEOUT" "$HOLD" > "$B/qf-client.out" 2> "$B/qf-client.err"; then
         ok=0
     fi
     summary="$(grep -E '^sent [0-9]+ orders' "$B/qf-client.out" | tail -n 1 || true)"
 else
-    summary="fix-interop executor did not start listening on port $PORT_B"
+    summary="fix-interop executor did not start listening"
 fi
 stop "$VEGA_EXECUTOR"
 result b "$ok" "Vega executor <- QuickFIX qf_order_client: $summary"

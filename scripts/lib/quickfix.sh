@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/interop-quickfix.sh and scripts/bench-fix.sh: QuickFIX C++ from Debian, its executor
 # example built from libquickfix-doc, and small process/port helpers. Source it; it defines functions only.
 # The caller defines log().
@@ -56,6 +57,25 @@ free_port() {
         fi
     done
     log "no free port found"
+    return 1
+}
+
+# start_on_free_port START_FN: calls `START_FN PORT` (which starts a server on PORT in the background and sets
+# STARTED_PID) with a free port until the server listens there, up to 5 ports. A port probed free can be taken by
+# another process before the server binds it (QuickFIX cannot be told to pick its own); the server then exits, and
+# the next port is tried. Sets STARTED_PORT.
+start_on_free_port() {
+    local fn=$1
+    for _ in 1 2 3 4 5; do
+        STARTED_PORT="$(free_port)" || return 1
+        "$fn" "$STARTED_PORT"
+        # Listening, and still alive a moment later: not another process's listener while ours failed to bind.
+        if wait_for_port "$STARTED_PORT" "$STARTED_PID" && sleep 0.3 && kill -0 "$STARTED_PID" 2>/dev/null; then
+            return 0
+        fi
+        stop "$STARTED_PID"
+        log "the server did not listen on port $STARTED_PORT (taken by another process?); trying another port"
+    done
     return 1
 }
 

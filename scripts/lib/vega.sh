@@ -1,4 +1,6 @@
-# Shared by scripts/api-fuzz.sh and scripts/fix-fuzz.sh: a `vega-oms` on a fresh database and free ports.
+# shellcheck shell=bash
+# Shared by scripts/api-fuzz.sh, scripts/fix-fuzz.sh and scripts/bench-fix.sh: a `vega-oms` on a fresh database
+# and ports the system picks.
 # Needs scripts/lib/quickfix.sh sourced first (wait_for_line, stop) and a `log` function.
 
 # vega_binary BIN: the absolute path of BIN/vega-oms, built (`swift build --product vega-oms`) when missing.
@@ -11,12 +13,14 @@ vega_binary() {
     echo "$(cd "$bin" && pwd)/vega-oms"
 }
 
-# vega_start VEGA DIR: starts VEGA with its database and logs in DIR, seeded demo data, the paper broker, on ports
-# the system picks (`--fix-port 0 --http-port 0`: no race with another process for a port chosen beforehand);
-# returns once its banner is out. Sets VEGA_PID, VEGA_HTTP_PORT and VEGA_FIX_PORT (read from the banner).
+# vega_start VEGA DIR [OPTION...]: starts VEGA (with OPTIONs) with its database and logs in DIR, seeded demo data,
+# the paper broker, on ports the system picks (`--fix-port 0 --http-port 0`: no race with another process for a
+# port chosen beforehand); returns once its banner is out (everything started, not merely a port bound). Sets
+# VEGA_PID, VEGA_HTTP_PORT and VEGA_FIX_PORT (read from the banner).
 vega_start() {
     local vega=$1 dir=$2
-    "$vega" --db "$dir/vega_trade.db" --fix-port 0 --http-port 0 --log-dir "$dir/log" \
+    shift 2
+    "$vega" --db "$dir/vega_trade.db" --fix-port 0 --http-port 0 --log-dir "$dir/log" "$@" \
         > "$dir/out.txt" 2> "$dir/err.txt" &
     VEGA_PID=$!
     wait_for_line "$dir/out.txt" "HTTP API on port" "$VEGA_PID" \
