@@ -40,14 +40,20 @@ public struct OrderRepository: Sendable {
             orders.sort { $0.sequence < $1.sequence }
             var used: [(OrderSource, ClientOrderID, OrderID?)] = []
             // The ClOrdIDs of the orders open or changed since `recentSince`: every one a report was made for
-            // (an order's first, its replaces and cancels, through the orderEvent(orderID) index), and those of
-            // requests still in flight. A ClOrdID is unique within a trading day; older orders' are not read,
-            // so that a start does not read every event ever stored.
+            // (an order's first, its replaces and cancels, through the orderEvent(orderID) index), in the order
+            // they were first used, and those of requests still in flight. A ClOrdID is unique within a trading
+            // day; older orders' are not read, so that a start does not read every event ever stored. A new
+            // order refused for a ClOrdID already used and a status report do not use the ClOrdID they carry:
+            // it stays with the order that used it first (the restore keeps the first it sees).
             let selected = "SELECT id FROM clientOrder WHERE status NOT IN (\(terminal)) OR updatedAt >= ?"
             for row in try Row.fetchAll(db, sql: """
-                SELECT e.destination, e.clOrdID, e.orderID FROM orderEvent e WHERE e.orderID IN (\(selected))
-                UNION SELECT source, pendingClOrdID, id FROM clientOrder
-                    WHERE pendingClOrdID IS NOT NULL AND (status NOT IN (\(terminal)) OR updatedAt >= ?)
+                SELECT destination, clOrdID, orderID FROM (
+                    SELECT e.destination, e.clOrdID, e.orderID, e.execSequence AS firstUse FROM orderEvent e
+                        WHERE e.orderID IN (\(selected)) AND e.kind <> 'status'
+                            AND NOT (e.kind = 'rejected' AND e.code IS '\(OrderRejection.duplicateCode)')
+                    UNION ALL SELECT source, pendingClOrdID, id, \(Int64.max) FROM clientOrder
+                        WHERE pendingClOrdID IS NOT NULL AND (status NOT IN (\(terminal)) OR updatedAt >= ?))
+                ORDER BY firstUse
                 """, arguments: [recentSince, recentSince]) {
                 guard let source = Self.source(row[0]) else { continue }
                 used.append((source, ClientOrderID(row[1]), (row[2] as String?).map { OrderID($0) }))

@@ -137,7 +137,13 @@ struct VegaOMSOrderFlowTests {
         try await c.send("8=FIX.4.4|35=D|34=12|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|21=1|38=4|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
         let k2 = await Self.read(c, 2)
         #expect(k2.map { $0.string(39) ?? "" } == ["A", "0"])
-        let lastSeq = try #require(k2.last?.int(34))
+        let k2ID = try #require(k2.last?.string(37))
+        // A duplicate of the open K-2 is refused (and stored as a rejected order of its own): K-2 stays with
+        // its order, after the restart too.
+        try await c.send("8=FIX.4.4|35=D|34=13|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|21=1|38=2|40=1|54=2|55=INFY|60=<TIME>|207=NSE|")
+        let k2dup = try #require(await c.receive())
+        #expect(k2dup.int(103) == 6 && k2dup.string(37) != k2ID)
+        let lastSeq = try #require(k2dup.int(34))
         let (_, before) = try await Self.http("GET", api + "/api/portfolio?client=CLIENT1")
         await first.kill9()
         await c.close()
@@ -149,20 +155,25 @@ struct VegaOMSOrderFlowTests {
         let api2 = "http://127.0.0.1:\(second.httpPort)"
         // The open order is back, and so are the positions.
         let d = try await FIXTestClient.connect(port: second.port)
-        try await d.send("8=FIX.4.4|35=A|34=13|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
+        try await d.send("8=FIX.4.4|35=A|34=14|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
         let logon = try #require(await d.receive())
         #expect(logon.int(34) == lastSeq + 1)
-        try await d.send("8=FIX.4.4|35=H|34=14|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
+        try await d.send("8=FIX.4.4|35=H|34=15|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
         let restored = try #require(await d.receive())
-        #expect(restored.string(150) == "I" && restored.string(39) == "0" && restored.int(151) == 4 && restored.string(11) == "K-2")
+        #expect(restored.string(150) == "I" && restored.string(39) == "0" && restored.int(151) == 4 && restored.string(11) == "K-2"
+                && restored.string(37) == k2ID)
         let (_, after) = try await Self.http("GET", api2 + "/api/portfolio?client=CLIENT1")
         let positionsBefore = (before["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }
         let positionsAfter = (after["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }
         #expect(positionsBefore != nil && positionsBefore == positionsAfter)
         // A duplicate of an order from before the restart is still refused.
-        try await d.send("8=FIX.4.4|35=D|34=15|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        try await d.send("8=FIX.4.4|35=D|34=16|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=1|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
         let dup2 = try #require(await d.receive())
         #expect(dup2.int(103) == 6)
+        // K-2 cancelled by its ClOrdID after the restart: its own order, not the duplicate refused before.
+        try await d.send("8=FIX.4.4|35=F|34=17|49=CLIENT1|52=<TIME>|56=VEGA|11=K-3|41=K-2|54=1|55=RELIANCE|60=<TIME>|")
+        let k2cancel = await Self.read(d, 2)
+        #expect(k2cancel.map { $0.string(39) ?? "" } == ["6", "4"] && k2cancel.allSatisfy { $0.string(37) == k2ID })
         // The cancelled order's history is stored.
         let (code, cancelled) = try await Self.http("GET", api2 + "/api/order/status?id=\(openID)")
         #expect(code == 200 && cancelled["status"] as? String == "CANCELED")

@@ -12,7 +12,12 @@ extension OrderEngine {
             records[o.id] = Record(o)
             // Closed ones beyond `closedInMemory` leave memory again at once (read back when asked for).
             if archive != nil, o.status.isTerminal { noteClosed(o.id) }
-            byClientOrderID[Self.key(o.source, o.clientOrderID)] = o.id
+            // A ClOrdID stays with the order that used it first: an order refused as its duplicate (later in
+            // `orders`, which are in sequence order) does not take it over.
+            if o.rejectCode != OrderRejection.duplicateCode {
+                let key = Self.key(o.source, o.clientOrderID)
+                if byClientOrderID[key] == nil { byClientOrderID[key] = o.id }
+            }
             if let p = o.pendingClientOrderID { byClientOrderID[Self.key(o.source, p)] = o.id }
             if o.held, case .pendingNew = o.lifecycle {
                 // Decided again by the pipeline at the next release tick (held again if still closed).

@@ -10,10 +10,13 @@ public enum OrderRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case unsupported(characteristic: String, value: String)
     case unknownAccount(String)
 
+    /// The code of `duplicateClientOrderID`.
+    public static let duplicateCode = "DUPLICATE_CLORDID"
+
     /// Stable code (FIX tag 5006).
     public var code: String {
         switch self {
-        case .duplicateClientOrderID: return "DUPLICATE_CLORDID"
+        case .duplicateClientOrderID: return Self.duplicateCode
         case .symbol: return "UNKNOWN_INSTRUMENT"
         case .session(let r): return r.code.rawValue
         case .notEligible(let d):

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Model-based fuzzing of the order flow through real sockets (scripts/order_fuzz.py): starts `vega-oms` on a fresh
+# database (paper broker with moving prices and partial fills, so that orders rest, fill in parts, get replaced and
+# cancelled), drives it with random well-formed orders, cancels, replaces and status requests as the demo client
+# while the drop copy listens, checking every ExecutionReport against a model of the order; then kills the server
+# with SIGKILL, starts it again on the same database and checks that nothing was lost.
+#
+# usage: scripts/order-fuzz.sh
+# environment:
+#   BIN=.build/debug    folder holding vega-oms (built with `swift build --product vega-oms` if missing)
+#   COUNT=1500          requests per seed
+#   SEEDS="1 2"         one server (fresh database), trade phase, kill -9 and restart phase per seed (even seeds:
+#                       the paper broker answers after 3 ms)
+#   KEEP_TMP=0          1: keep the temporary folder (database, FIX logs)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="${BIN:-.build/debug}"
+COUNT="${COUNT:-1500}"
+SEEDS="${SEEDS:-1 2}"
+KEEP_TMP="${KEEP_TMP:-0}"
+log() { echo "order-fuzz: $*" >&2; }
+
+# shellcheck source=scripts/lib/quickfix.sh
+. "$ROOT/scripts/lib/quickfix.sh"   # wait_for_line, stop
+# shellcheck source=scripts/lib/vega.sh
+. "$ROOT/scripts/lib/vega.sh"       # vega_binary, vega_start, vega_cleanup
+
+VEGA="$(vega_binary "$BIN")"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-order-fuzz.XXXXXX")"
+VEGA_PID=""
+trap vega_cleanup EXIT
+PAPER=(--paper-max-fill 3 --paper-volatility-bps 25)
+
+FAILED=0
+for seed in $SEEDS; do
+    dir="$WORK/seed-$seed"
+    mkdir -p "$dir"
+    # Even seeds: the paper broker answers after 3 ms, so that cancels and replaces meet orders still pending.
+    if [ $((seed % 2)) -eq 0 ]; then PAPER+=(--paper-latency-ms 3); fi
+    vega_start "$VEGA" "$dir" "${PAPER[@]}" || exit 1
+    log "seed $seed: $COUNT requests to port $VEGA_FIX_PORT"
+    if ! timeout 600 python3 scripts/order_fuzz.py trade "$VEGA_FIX_PORT" "$VEGA_HTTP_PORT" "$seed" "$COUNT" "$dir/model.json"; then
+        log "seed $seed FAILED (trade)"; FAILED=1; stop "$VEGA_PID"; continue
+    fi
+    kill -9 "$VEGA_PID"; wait "$VEGA_PID" 2>/dev/null || true
+    log "seed $seed: killed with SIGKILL, starting again on the same database"
+    mv "$dir/out.txt" "$dir/out-before-kill.txt"
+    vega_start "$VEGA" "$dir" "${PAPER[@]}" || { KEEP_TMP=1; exit 1; }
+    if ! timeout 300 python3 scripts/order_fuzz.py restart "$VEGA_FIX_PORT" "$VEGA_HTTP_PORT" "$dir/model.json"; then
+        log "seed $seed FAILED (after the restart)"; FAILED=1
+    fi
+    stop "$VEGA_PID"
+    VEGA_PID=""
+    PAPER=(--paper-max-fill 3 --paper-volatility-bps 25)
+done
+if [ "$FAILED" -ne 0 ]; then KEEP_TMP=1; exit 1; fi
+log "passed"

@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Model-based fuzzing of vega-oms's order flow over real sockets (run by scripts/order-fuzz.sh).
+
+Phase `trade`: logs on as the demo client CLIENT1 and as the drop copy DROPCOPY, sends COUNT random but
+well-formed requests for the client DEMO01 — NewOrderSingle (market and limit, near the paper broker's moving
+price, so that orders rest, fill in parts and fill), OrderCancelRequest, OrderCancelReplaceRequest (quantities
+below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, for live and finished orders —
+and runs every report it gets through a model of each order. The model's state is saved to STATE.
+Phase `restart` (after the server was killed with SIGKILL and started again on the same database): logs on
+again with the next sequence numbers (no reset), takes what the server resends, asks the status of every
+order, cancels the live ones and checks the result against the saved model.
+
+Checks on every ExecutionReport (FIX 4.4 semantics):
+- ExecIDs unique (a resend with PossDupFlag=Y may repeat one); CumQty never falls and grows only by a Trade's
+  LastQty (> 0, with LastPx > 0); CumQty <= OrderQty; LeavesQty = OrderQty - CumQty while the order lives,
+  0 once it is done; Filled means CumQty = OrderQty; AvgPx = sum(LastQty x LastPx) / CumQty;
+- nothing after a terminal state (Filled, Canceled, Rejected, Expired) but status reports that say so;
+- a status report (ExecType=I) says what the model says (OrdStatus, CumQty, LeavesQty);
+- a refusal for too many open orders counts the orders the reports leave open, plus the new one;
+- every request answered (ExecutionReport or OrderCancelReject for its ClOrdID), no Reject or
+  BusinessMessageReject (every request is well-formed);
+- the drop copy received every ExecutionReport the client did (status reports aside);
+- GET /api/portfolio?client=DEMO01: each position's net quantity is the sum of the fills;
+- after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order's
+  status as the model left it (or moved on by reports that came after), and a cancel still works.
+
+usage: order_fuzz.py trade FIX_PORT HTTP_PORT SEED COUNT STATE
+       order_fuzz.py restart FIX_PORT HTTP_PORT STATE"""
+import datetime, json, random, socket, sys, time, urllib.request
+from decimal import Decimal
+
+SOH = b"\x01"
+ACCOUNT = "DEMO01"
+# Price-band midpoints of seeds/price_bands.csv (where the paper broker's prices start), ticks of 0.10 suit all.
+MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decimal("1611.90"),
+       "HDFCBANK": Decimal("1004.55"), "SBIN": Decimal("968.15")}
+TERMINAL = {"2", "4", "8", "C"}
+failures = []
+
+def fail(text):
+    failures.append(text)
+    print("order-fuzz: FAIL: " + text, flush=True)
+
+def ts():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H:%M:%S.%f")[:-3]
+
+def frame(fields):
+    body = b"".join(b"%d=%s\x01" % (t, v if isinstance(v, bytes) else str(v).encode()) for t, v in fields)
+    msg = b"8=FIX.4.4\x019=%d\x01" % len(body) + body
+    return msg + b"10=%03d\x01" % (sum(msg) % 256)
+
+def parse(f):
+    k = f.index(SOH, 12)
+    end = k + 1 + int(f[12:k])
+    assert f[end:end + 3] == b"10=" and int(f[end + 3:end + 6]) == sum(f[:end]) % 256, ("bad frame", f)
+    return dict((int(p.split(b"=", 1)[0]), p.split(b"=", 1)[1].decode()) for p in f[:end].split(SOH) if b"=" in p)
+
+class Session:
+    """One FIX session to VEGA; `on_app` gets every application message (resent ones included)."""
+    def __init__(self, port, sender, password, on_app, seq=1, expected=1, reset=True):
+        self.sender, self.on_app = sender, on_app
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.buf, self.seq, self.expected, self.pending_resend = b"", seq, expected, None
+        self.send("A", [(98, 0), (108, 5), (141, "Y" if reset else "N"), (553, sender), (554, password)])
+        if not self.pump(5, until=lambda m: m[35] == "A"):
+            raise SystemExit("order-fuzz: %s got no Logon answer" % sender)
+
+    def send(self, msg_type, fields, seq=None, extra=()):
+        head = [(35, msg_type), (34, self.seq if seq is None else seq), (49, self.sender), (52, ts()), (56, "VEGA")]
+        self.s.sendall(frame(head + list(extra) + fields))
+        if seq is None: self.seq += 1
+
+    def pump(self, wait, until=None):
+        end = time.time() + wait
+        while True:
+            left = end - time.time()
+            if left <= 0: return False
+            self.s.settimeout(min(left, 0.2))
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            if not d: raise ConnectionError("%s: the server closed the connection" % self.sender)
+            self.buf += d
+            while True:
+                i = self.buf.find(b"\x0110=")
+                j = self.buf.find(SOH, i + 4) if i >= 0 else -1
+                if j < 0: break
+                m = parse(self.buf[:j + 1]); self.buf = self.buf[j + 1:]
+                self.handle(m)
+                if until and until(m): return True
+
+    def handle(self, m):
+        t, n = m[35], int(m[34])
+        if t == "4" and m.get(123) == "Y":  # gap fill
+            self.expected = max(self.expected, int(m[36])); return
+        if n > self.expected and m.get(43) != "Y" and t != "5":
+            # A gap: ask for it once; what comes until it is filled is taken as it comes (the model orders by
+            # report, and resent reports are PossDup).
+            if self.pending_resend is None:
+                self.pending_resend = (self.expected, n - 1)
+                self.send("2", [(7, self.expected), (16, 0)])
+        if m.get(43) != "Y" or n >= self.expected:
+            self.expected = max(self.expected, n + 1)
+        if t == "1": self.send("0", [(112, m.get(112, ""))])
+        elif t == "2": self.send("4", [(123, "Y"), (36, self.seq)], seq=int(m[7]), extra=[(43, "Y"), (122, ts())])
+        elif t in ("0", "A", "5", "4"): pass
+        else: self.on_app(m)
+
+class Model:
+    def __init__(self, state=None):
+        s = state or {}
+        self.orders = s.get("orders", {})        # OrderID -> {qty, cum, notional, status, symbol, side, product, clOrdID}
+        self.by_clordid = s.get("by_clordid", {})  # ClOrdID -> OrderID (or None for a request without an order yet)
+        self.unanswered = set(s.get("unanswered", []))
+        self.exec_ids = set(s.get("exec_ids", []))
+        self.client_execs = set(s.get("client_execs", []))
+        self.net = s.get("net", {})              # "SYMBOL|PRODUCT" -> net filled quantity
+        self.reports = s.get("reports", 0)
+
+    def state(self):
+        return {"orders": self.orders, "by_clordid": self.by_clordid, "unanswered": sorted(self.unanswered),
+                "exec_ids": sorted(self.exec_ids), "client_execs": sorted(self.client_execs), "net": self.net,
+                "reports": self.reports}
+
+    def app(self, m):
+        t = m[35]
+        if t == "8": self.report(m)
+        elif t == "9":
+            self.unanswered.discard(m.get(11))
+            o = self.orders.get(m.get(37))
+            if o and m.get(39) and m[39] != o["status"]:
+                fail("OrderCancelReject for %s says OrdStatus=%s, the order is %s" % (m[37], m[39], o["status"]))
+        else:
+            fail("the server answered a well-formed request with MsgType %s: %s" % (t, m.get(58)))
+            self.unanswered.discard(m.get(11))
+
+    def report(self, m):
+        self.reports += 1
+        exec_id, order_id, et, st = m.get(17), m.get(37), m.get(150), m.get(39)
+        if exec_id in self.exec_ids:
+            if m.get(43) != "Y": fail("ExecID %s repeated without PossDupFlag" % exec_id)
+            return
+        self.exec_ids.add(exec_id)
+        if et != "I": self.client_execs.add(exec_id)
+        self.unanswered.discard(m.get(11))
+        for tag in (37, 17, 150, 39, 14, 151, 6, 38):
+            if tag not in m: fail("ExecutionReport %s without tag %d" % (exec_id, tag)); return
+        cum, leaves, qty, avg = Decimal(m[14]), Decimal(m[151]), Decimal(m[38]), Decimal(m[6])
+        if et == "8" and st == "8" and (order_id == "NONE" or order_id not in self.orders):
+            if cum != 0 or leaves != 0: fail("a rejected order with CumQty %s LeavesQty %s" % (cum, leaves))
+            text = m.get(58, "")
+            if "rule=maxOpenOrders" in text:
+                # The risk engine's count of open orders is the client's: every order reported and not done
+                # (a count that leaks on fills, cancels or replaces shows here).
+                counted = int(text.split("value=")[1].split()[0])
+                open_now = sum(1 for o in self.orders.values() if o.get("symbol") and o.get("status") not in TERMINAL)
+                if counted != open_now + 1:
+                    fail("%s counts %d open orders with this one, the reports %d" % (text, counted, open_now + 1))
+            self.orders.setdefault(order_id, {"status": "8", "cum": 0, "qty": 0, "notional": "0", "clOrdID": m[11]})
+            return
+        o = self.orders.get(order_id)
+        if o is None:
+            o = self.orders[order_id] = {"qty": int(qty), "cum": 0, "notional": "0", "status": None, "symbol": m.get(55),
+                                         "side": m.get(54), "product": m.get(5001, "CNC"), "clOrdID": m[11]}
+        self.by_clordid[m[11]] = order_id
+        where = "order %s ExecID %s (150=%s 39=%s)" % (order_id, exec_id, et, st)
+        if o["status"] in TERMINAL and et != "I":
+            fail("%s after the terminal OrdStatus %s" % (where, o["status"]))
+        if et == "F":
+            last_qty, last_px = Decimal(m.get(32, "0")), Decimal(m.get(31, "0"))
+            if last_qty <= 0 or last_px <= 0: fail("%s: a Trade with LastQty %s LastPx %s" % (where, last_qty, last_px))
+            if cum != o["cum"] + last_qty: fail("%s: CumQty %s after %s and LastQty %s" % (where, cum, o["cum"], last_qty))
+            o["notional"] = str(Decimal(o["notional"]) + last_qty * last_px)
+            key = "%s|%s" % (o["symbol"], o["product"])
+            self.net[key] = self.net.get(key, 0) + int(last_qty) * (1 if o["side"] == "1" else -1)
+        elif et == "I":
+            if (st, int(cum), int(leaves)) != (o["status"], o["cum"], o["qty"] - o["cum"] if o["status"] not in TERMINAL else 0):
+                fail("%s: status report says 39=%s CumQty=%s LeavesQty=%s, the model %s" % (where, st, cum, leaves, o))
+        elif cum != o["cum"]:
+            fail("%s: CumQty changed from %s to %s without a Trade" % (where, o["cum"], cum))
+        if cum > qty: fail("%s: CumQty %s over OrderQty %s" % (where, cum, qty))
+        if st in TERMINAL:
+            if leaves != 0: fail("%s: LeavesQty %s in a terminal state" % (where, leaves))
+        elif leaves != qty - cum:
+            fail("%s: LeavesQty %s is not OrderQty %s - CumQty %s" % (where, leaves, qty, cum))
+        if st == "2" and cum != qty: fail("%s: Filled with CumQty %s of %s" % (where, cum, qty))
+        if cum > 0 and abs(avg - Decimal(o["notional"]) / cum) > Decimal("0.01"):
+            fail("%s: AvgPx %s, fills say %s" % (where, avg, Decimal(o["notional"]) / cum))
+        if et != "I":
+            o["status"], o["cum"], o["qty"], o["clOrdID"] = st, int(cum), int(qty), m[11]
+
+def price(rng, symbol):
+    p = MID[symbol] * (1 + Decimal(rng.uniform(-0.006, 0.006)))
+    return (p / Decimal("0.10")).quantize(Decimal(1)) * Decimal("0.10")
+
+def request_fields(o, clordid, symbol, side):
+    return [(11, clordid), (41, o["clOrdID"]), (37, o["id"]), (1, ACCOUNT), (55, symbol), (207, "NSE"),
+            (54, side), (60, ts())]
+
+def portfolio(http_port):
+    url = "http://127.0.0.1:%d/api/portfolio?client=%s" % (http_port, ACCOUNT)
+    body = json.load(urllib.request.urlopen(url, timeout=10))
+    return {"%s|%s" % (p["symbol"], p["product"]): p["netQuantity"] for p in body["positions"]}
+
+def check_portfolio(model, http_port, session):
+    """While orders live, fills go on: the portfolio must match the fills reported before and after it was read
+    (a few tries, pumping the session between them)."""
+    for _ in range(20):
+        session.pump(0.2)
+        before = {k: v for k, v in model.net.items() if v != 0}
+        got = {k: v for k, v in portfolio(http_port).items() if v != 0}
+        session.pump(0.3)
+        want = {k: v for k, v in model.net.items() if v != 0}
+        if got == want and want == before: return
+    fail("portfolio of %s: %s, the fills say %s" % (ACCOUNT, got, want))
+
+def settle(session, model, wait):
+    """Pumps until every request is answered and nothing arrives for a moment, or `wait` seconds pass."""
+    end = time.time() + wait
+    while time.time() < end:
+        before = model.reports
+        session.pump(0.5)
+        if not model.unanswered and model.reports == before: return
+    if model.unanswered: fail("requests never answered: %s" % sorted(model.unanswered)[:10])
+
+def live(model):
+    return [(oid, o) for oid, o in model.orders.items() if o.get("status") not in TERMINAL and o.get("status")]
+
+def cancel_all(session, model, tag):
+    for n, (oid, o) in enumerate(live(model)):
+        clordid = "%s-X%d" % (tag, n)
+        model.unanswered.add(clordid)
+        session.send("F", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"]) + [(38, o["qty"])])
+    settle(session, model, 30)
+    # A cancel that crossed a last fill is refused (the order is filled): every order must now be done.
+    left = live(model)
+    if left: fail("orders still live after cancelling them all: %s" % left[:5])
+
+def trade(fix_port, http_port, seed, count, state_file):
+    rng = random.Random(seed)
+    model = Model()
+    drop = Model()  # the drop copy's view: its ExecIDs only
+    client = Session(fix_port, "CLIENT1", "demo", model.app)
+    dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop.exec_ids.add(m.get(17)) if m[35] == "8" else None)
+    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0}
+    for n in range(count):
+        r = rng.random()
+        known = [(oid, o) for oid, o in model.orders.items() if o.get("symbol")]
+        if r < 0.5 or not known:
+            symbol, side = rng.choice(sorted(MID)), rng.choice("12")
+            clordid = "N%d-%d" % (seed, n)
+            fields = [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, side),
+                      (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, rng.choice(["MIS", "CNC"]))]
+            fields += [(40, 1)] if rng.random() < 0.2 else [(40, 2), (44, price(rng, symbol))]
+            if rng.random() < 0.02 and model.by_clordid:   # a ClOrdID used before: refused
+                fields[0] = (11, rng.choice(sorted(model.by_clordid))); requests["dup"] += 1
+            else:
+                model.unanswered.add(clordid)
+            client.send("D", fields); requests["D"] += 1
+        else:
+            oid, o = rng.choice(known)
+            o = dict(o, id=oid)
+            if r < 0.7:
+                clordid = "C%d-%d" % (seed, n)
+                client.send("F", request_fields(o, clordid, o["symbol"], o["side"]) + [(38, o["qty"])]); requests["F"] += 1
+            elif r < 0.9:
+                clordid = "R%d-%d" % (seed, n)
+                qty = max(1, o["cum"] + rng.randint(-2, 8))
+                client.send("G", request_fields(o, clordid, o["symbol"], o["side"])
+                            + [(21, 1), (38, qty), (40, 2), (44, price(rng, o["symbol"])), (5001, o["product"])])
+                requests["G"] += 1
+            else:
+                clordid = o["clOrdID"]
+                client.send("H", [(11, clordid), (37, oid), (1, ACCOUNT), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
+                requests["H"] += 1
+                clordid = None
+            if clordid: model.unanswered.add(clordid)
+        client.pump(rng.choice([0.001, 0.005, 0.02]))
+        dc.pump(0.001)
+    settle(client, model, 20)
+    dc.pump(2)
+    missing = model.client_execs - drop.exec_ids
+    if missing: fail("%d ExecutionReports never reached the drop copy, e.g. %s" % (len(missing), sorted(missing)[:5]))
+    check_portfolio(model, http_port, client)
+    statuses = {}
+    for o in model.orders.values(): statuses[o.get("status")] = statuses.get(o.get("status"), 0) + 1
+    print("order-fuzz: trade: sent %s; %d reports, %d orders by OrdStatus %s, %d live; drop copy %d reports; "
+          "positions %s" % (requests, model.reports, len(model.orders), statuses, len(live(model)), len(drop.exec_ids),
+                            {k: v for k, v in model.net.items() if v}), flush=True)
+    state = model.state()
+    state.update(client_seq=client.seq, client_expected=client.expected)
+    json.dump(state, open(state_file, "w"))
+
+def restart(fix_port, http_port, state_file):
+    saved = json.load(open(state_file))
+    model = Model(saved)
+    before = model.reports
+    client = Session(fix_port, "CLIENT1", "demo", model.app, seq=saved["client_seq"], expected=saved["client_expected"],
+                     reset=False)
+    settle(client, model, 10)
+    if client.pending_resend: print("order-fuzz: restart: asked for %s again" % (client.pending_resend,), flush=True)
+    open_before = len(live(model))
+    for oid, o in sorted(model.orders.items()):
+        if not o.get("symbol"): continue
+        client.send("H", [(11, o["clOrdID"]), (37, oid), (1, ACCOUNT), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
+    settle(client, model, 20)
+    cancel_all(client, model, "AFTER")
+    check_portfolio(model, http_port, client)
+    print("order-fuzz: restart: %d reports after the restart, %d orders live at the restart, all done now" %
+          (model.reports - before, open_before), flush=True)
+
+try:
+    if sys.argv[1] == "trade":
+        trade(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+    else:
+        restart(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+except AssertionError as e:
+    fail("the server sent a malformed frame: %s" % (e,))
+except (ConnectionError, socket.timeout) as e:
+    fail("connection: %s" % (e,))
+sys.exit(1 if failures else 0)
