@@ -20,7 +20,8 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 - every request answered (ExecutionReport or OrderCancelReject for its ClOrdID), no Reject or
   BusinessMessageReject (every request is well-formed);
 - the drop copy received every ExecutionReport the client did (status reports aside);
-- GET /api/portfolio?client=DEMO01: each position's net quantity is the sum of the fills;
+- GET /api/portfolio?client=DEMO01: each position's net quantity is the sum of the fills; a CNC (delivery)
+  position never goes short (DEMO01 carries none);
 - after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order's
   status as the model left it (or moved on by reports that came after), and a cancel still works.
 
@@ -174,6 +175,8 @@ class Model:
             o["notional"] = str(Decimal(o["notional"]) + last_qty * last_px)
             key = "%s|%s" % (o["symbol"], o["product"])
             self.net[key] = self.net.get(key, 0) + int(last_qty) * (1 if o["side"] == "1" else -1)
+            if o["product"] == "CNC" and self.net[key] < 0:
+                fail("%s: a CNC (delivery) position went short to %d: no short delivery" % (where, self.net[key]))
         elif et == "I":
             if (st, int(cum), int(leaves)) != (o["status"], o["cum"], o["qty"] - o["cum"] if o["status"] not in TERMINAL else 0):
                 fail("%s: status report says 39=%s CumQty=%s LeavesQty=%s, the model %s" % (where, st, cum, leaves, o))

@@ -89,6 +89,9 @@ struct VegaOMSRiskProcessTests {
         // Market protection above 25 %.
         expectRejected(try await d.order(r + "38=10|40=1|54=1|5004=30|" + Self.reliance), code: "UNSUPPORTED",
                        reason: 11, text: "UNSUPPORTED: rule=marketProtectionPct lower=0 upper=25 value=30")
+        // No short delivery: a CNC sell of shares the client does not hold (an MIS sell may go first).
+        expectRejected(try await d.order(r + "38=10|40=2|44=1500.00|54=2|5001=CNC|" + Self.reliance), code: "RISK_HOLDINGS",
+                       reason: 3, text: "RISK_HOLDINGS: rule=deliverySell instrument=NSE_EQ|INE002A01018 product=CNC free=0 value=10")
         // An index (NIFTY 50 by exchange token) is not tradable; the text names its segment.
         expectRejected(try await d.order(r + "38=10|40=2|44=26000.00|54=1|55=NIFTY|48=26000|22=8|207=NSE|"),
                        code: "UNSUPPORTED", reason: 11,

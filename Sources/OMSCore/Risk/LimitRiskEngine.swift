@@ -43,6 +43,16 @@ public final class LimitRiskEngine: RiskEngine {
            let r = OrderRules.symbolCap(cap, order: order, book: book, reduces: reduces) {
             return .rejected(r)
         }
+        // 4b. No short delivery: a delivery sell needs the shares, less those open sells already offer.
+        if configuration.deliverySellsNeedHoldings, order.side == .sell, order.product == .cnc || order.product == .mtf,
+           instrument.segment.isCash {
+            let free = max(0, book.net - book.workingSell)
+            let wanted = order.quantity.value - order.filled.value
+            if wanted > free {
+                return .rejected(.insufficientHoldings(instrument: instrument.key, product: order.product, free: free,
+                                                       value: wanted))
+            }
+        }
         // 5. Price band; market and SL-M orders get their protection price.
         let band = priceBands[instrument.key]
         if let band, let r = OrderRules.band(band, order: order) { return .rejected(r) }

@@ -8,12 +8,17 @@ public struct RiskConfiguration: Hashable, Sendable, Codable {
     public var maxSlices: Int
     /// SPAN parameters by underlying.
     public var span: SPANParameterSet
+    /// A delivery sell (CNC, MTF) of an equity needs the shares: the client's position in that product less
+    /// what its open sells already offer (risk.md: "Delivery sells need holdings"). Off only where holdings
+    /// are pledged or authorised outside what Vega knows (DDPI).
+    public var deliverySellsNeedHoldings: Bool
 
     public init(autoMarketProtection: Rate = Rate(whole: 2), maxMarketProtection: Int = 25, maxSlices: Int = 25,
-                span: SPANParameterSet = SPANParameterSet()) {
+                span: SPANParameterSet = SPANParameterSet(), deliverySellsNeedHoldings: Bool = true) {
         self.autoMarketProtection = autoMarketProtection
         self.maxMarketProtection = maxMarketProtection
         self.maxSlices = maxSlices
         self.span = span
+        self.deliverySellsNeedHoldings = deliverySellsNeedHoldings
     }
 }

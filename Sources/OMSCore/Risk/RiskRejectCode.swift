@@ -6,6 +6,8 @@ public enum RiskRejectCode: String, Sendable, Codable, CaseIterable {
     case quantityCap = "RISK_QTY_CAP"
     /// Insufficient margin (SPAN + exposure), intraday VaR above the client's threshold, no data to compute them.
     case margin = "RISK_MARGIN"
+    /// A delivery (CNC, MTF) sell of more than the client holds and has not already offered for sale.
+    case holdings = "RISK_HOLDINGS"
     /// Price outside the day's band, or no reference price to protect a market order.
     case priceBand = "RISK_PRICE_BAND"
     /// Price not a multiple of the instrument's tick size.
@@ -19,7 +21,7 @@ public enum RiskRejectCode: String, Sendable, Codable, CaseIterable {
     /// order characteristic.
     public var ordRejReason: Int {
         switch self {
-        case .clientLimit, .quantityCap, .margin: 3
+        case .clientLimit, .quantityCap, .margin, .holdings: 3
         case .priceBand, .badTick: 99
         case .badQuantity: 13
         case .unsupported: 11

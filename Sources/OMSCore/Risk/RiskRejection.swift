@@ -11,6 +11,9 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case insufficientMargin(required: Price, available: Price)
     /// The client's intraday portfolio VaR after the order would exceed the threshold.
     case intradayVaR(limit: Price, value: Price)
+    /// A delivery sell (CNC or MTF, cash segment) of `value` when the client holds only `free` that open sells
+    /// do not already cover: no short delivery (an unmet delivery goes to the exchange's auction).
+    case insufficientHoldings(instrument: InstrumentKey, product: Product, free: Int64, value: Int64)
     /// A price, underlying price or volatility needed by a rule is not in the market snapshot.
     case missingMarketData(MarketDataUse, instrument: InstrumentKey)
     /// A price outside the day's band for the instrument (inclusive bounds).
@@ -27,6 +30,7 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .clientLimit, .limitsNotConfigured: .clientLimit
         case .quantityCap: .quantityCap
         case .insufficientMargin, .intradayVaR: .margin
+        case .insufficientHoldings: .holdings
         case .missingMarketData(let use, _): use == .marketProtection ? .priceBand : .margin
         case .priceBand: .priceBand
         case .badTick: .badTick
@@ -52,6 +56,8 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(c): rule=spanMargin required=\(required.rupeesString) available=\(available.rupeesString)"
         case .intradayVaR(let limit, let value):
             return "\(c): rule=intradayVaR limit=\(limit.rupeesString) value=\(value.rupeesString)"
+        case .insufficientHoldings(let instrument, let product, let free, let value):
+            return "\(c): rule=deliverySell instrument=\(instrument) product=\(product.rawValue) free=\(free) value=\(value)"
         case .missingMarketData(let use, let instrument):
             return "\(c): rule=missingMarketData use=\(use.rawValue) instrument=\(instrument)"
         case .priceBand(let field, let lower, let upper, let value):

@@ -63,8 +63,10 @@ enum RiskFixtures {
               protection: protection)
     }
 
+    /// The other rules' tests sell RELIANCE CNC without holding it (to go short, to reduce, to cross zero): the
+    /// no-short-delivery rule is off here and tested on its own (`DeliverySellTests`).
     static func engine(_ limits: RiskLimits = .unlimited, bands: PriceBands = PriceBands(),
-                       configuration: RiskConfiguration = RiskConfiguration(),
+                       configuration: RiskConfiguration = RiskConfiguration(deliverySellsNeedHoldings: false),
                        varModel: IntradayVaRModel? = nil) -> LimitRiskEngine {
         LimitRiskEngine(configuration: configuration, limits: [client: limits], priceBands: bands,
                         varModel: varModel)
@@ -85,6 +87,7 @@ enum RiskFixtures {
         case .quantityCap(let rule, _, _, _): rule.rawValue
         case .insufficientMargin: "spanMargin"
         case .intradayVaR: "intradayVaR"
+        case .insufficientHoldings: "deliverySell"
         case .missingMarketData(let use, _): use.rawValue
         case .priceBand(let f, _, _, _), .badTick(let f, _, _): f.rawValue
         case .badQuantity(let rule, _, _): rule.rawValue

@@ -20,6 +20,7 @@ struct RiskRejectionTests {
         (.badTick(.limitPrice, tick: F.p("0.10"), value: F.p("1402.55")), "BAD_TICK", 99),
         (.badQuantity(.notLotMultiple, lotSize: 65, value: Quantity(100)), "BAD_QTY", 13),
         (.unsupported(.marketProtectionOutOfRange(value: 30, maximum: 25)), "UNSUPPORTED", 11),
+        (.insufficientHoldings(instrument: F.reliance.key, product: .cnc, free: 4, value: 5), "RISK_HOLDINGS", 3),
     ]
 
     @Test(arguments: cases)
@@ -30,8 +31,9 @@ struct RiskRejectionTests {
     }
 
     @Test func everyCodeMapsToTheFixMappingTable() {
-        let table: [RiskRejectCode: Int] = [.clientLimit: 3, .quantityCap: 3, .margin: 3, .priceBand: 99, .badTick: 99,
-                                            .badQuantity: 13, .unsupported: 11]
+        // fix-mapping.md §6; RISK_HOLDINGS (no short delivery) is Vega's own, an exceeded limit like the others.
+        let table: [RiskRejectCode: Int] = [.clientLimit: 3, .quantityCap: 3, .margin: 3, .holdings: 3, .priceBand: 99,
+                                            .badTick: 99, .badQuantity: 13, .unsupported: 11]
         for code in RiskRejectCode.allCases { #expect(code.ordRejReason == table[code], "\(code)") }
     }
 
