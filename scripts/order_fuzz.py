@@ -4,7 +4,8 @@
 Phase `trade`: logs on as the demo client CLIENT1 and as the drop copy DROPCOPY, sends COUNT random but
 well-formed requests for the client DEMO01 — NewOrderSingle (market and limit, near the paper broker's moving
 price, so that orders rest, fill in parts and fill), OrderCancelRequest, OrderCancelReplaceRequest (quantities
-below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, for live and finished orders —
+below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, an operator's cancel over
+REST (POST /api/order/cancel: 200 or 409), for live and finished orders —
 and runs every report it gets through a model of each order. The model's state is saved to STATE.
 Phase `restart` (after the server was killed with SIGKILL and started again on the same database): logs on
 again with the next sequence numbers (no reset), takes what the server resends, asks the status of every
@@ -27,7 +28,7 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 
 usage: order_fuzz.py trade FIX_PORT HTTP_PORT SEED COUNT STATE
        order_fuzz.py restart FIX_PORT HTTP_PORT STATE"""
-import datetime, json, random, socket, sys, time, urllib.request
+import datetime, json, random, socket, sys, time, urllib.error, urllib.request
 from decimal import Decimal
 
 SOH = b"\x01"
@@ -206,6 +207,13 @@ def portfolio(http_port):
     body = json.load(urllib.request.urlopen(url, timeout=10))
     return {"%s|%s" % (p["symbol"], p["product"]): p["netQuantity"] for p in body["positions"]}
 
+def rest_cancel(http_port, order_id):
+    req = urllib.request.Request("http://127.0.0.1:%d/api/order/cancel?id=%s" % (http_port, order_id), method="POST")
+    try:
+        return urllib.request.urlopen(req, timeout=10).status
+    except urllib.error.HTTPError as e:
+        return e.code
+
 def check_portfolio(model, http_port, session):
     """While orders live, fills go on: the portfolio must match the fills reported before and after it was read
     (a few tries, pumping the session between them)."""
@@ -246,7 +254,7 @@ def trade(fix_port, http_port, seed, count, state_file):
     drop = Model()  # the drop copy's view: its ExecIDs only
     client = Session(fix_port, "CLIENT1", "demo", model.app)
     dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop.exec_ids.add(m.get(17)) if m[35] == "8" else None)
-    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0}
+    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0, "rest-cancel": 0}
     for n in range(count):
         r = rng.random()
         known = [(oid, o) for oid, o in model.orders.items() if o.get("symbol")]
@@ -264,7 +272,14 @@ def trade(fix_port, http_port, seed, count, state_file):
         else:
             oid, o = rng.choice(known)
             o = dict(o, id=oid)
-            if r < 0.7:
+            if r < 0.53:
+                # An operator's cancel over REST: the owner's session gets the reports.
+                code = rest_cancel(http_port, oid)
+                if code not in (200, 409):
+                    fail("POST /api/order/cancel?id=%s answered %d (200 or 409 expected)" % (oid, code))
+                requests["rest-cancel"] += 1
+                clordid = None
+            elif r < 0.7:
                 clordid = "C%d-%d" % (seed, n)
                 client.send("F", request_fields(o, clordid, o["symbol"], o["side"]) + [(38, o["qty"])]); requests["F"] += 1
             elif r < 0.9:
