@@ -41,10 +41,13 @@ for seed in $SEEDS; do
     if [ $((seed % 2)) -eq 0 ]; then PAPER+=(--paper-latency-ms 3); fi
     vega_start "$VEGA" "$dir" "${PAPER[@]}" || exit 1
     log "seed $seed: $COUNT requests to port $VEGA_FIX_PORT"
-    if ! timeout 600 python3 scripts/order_fuzz.py trade "$VEGA_FIX_PORT" "$VEGA_HTTP_PORT" "$seed" "$COUNT" "$dir/model.json"; then
+    # The trade phase ends by killing the server with SIGKILL while it works on a burst of orders.
+    if ! timeout 600 python3 scripts/order_fuzz.py trade "$VEGA_FIX_PORT" "$VEGA_HTTP_PORT" "$seed" "$COUNT" \
+        "$dir/model.json" "$VEGA_PID"; then
         log "seed $seed FAILED (trade)"; FAILED=1; stop "$VEGA_PID"; continue
     fi
-    kill -9 "$VEGA_PID"; wait "$VEGA_PID" 2>/dev/null || true
+    kill -9 "$VEGA_PID" 2>/dev/null || true
+    wait "$VEGA_PID" 2>/dev/null || true
     log "seed $seed: killed with SIGKILL, starting again on the same database"
     mv "$dir/out.txt" "$dir/out-before-kill.txt"
     vega_start "$VEGA" "$dir" "${PAPER[@]}" || { KEEP_TMP=1; exit 1; }

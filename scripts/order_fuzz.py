@@ -7,8 +7,10 @@ price, so that orders rest, fill in parts and fill), OrderCancelRequest, OrderCa
 below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, an operator's cancel over
 REST (POST /api/order/cancel: 200 or 409), for live and finished orders —
 and runs every report it gets through a model of each order. The model's state is saved to STATE.
-Phase `restart` (after the server was killed with SIGKILL and started again on the same database): logs on
-again with the next sequence numbers (no reset), takes what the server resends, asks the status of every
+Three times the client's connection drops and it logs on again without a reset, asking for what it missed.
+At the end it sends a burst of 25 new orders and kills the server (SIGKILL, VEGA_PID) while it works on them.
+Phase `restart` (after the server was started again on the same database): logs on again with the next
+sequence numbers (no reset), takes what the server resends, resends what the server asks for (PossDupFlag=Y), asks the status of every
 order, cancels the live ones and checks the result against the saved model.
 
 Checks on every ExecutionReport (FIX 4.4 semantics):
@@ -23,12 +25,13 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 - the drop copy received every ExecutionReport the client did (status reports aside);
 - GET /api/portfolio?client=DEMO01: each position's net quantity is the sum of the fills; a CNC (delivery)
   position never goes short (DEMO01 carries none);
-- after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order's
-  status as the model left it (or moved on by reports that came after), and a cancel still works.
+- after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order of the
+  burst answered (before the kill, by a resend, or after the server asked for it again), every order's status
+  as the model left it (or moved on by reports that came after), and a cancel still works.
 
-usage: order_fuzz.py trade FIX_PORT HTTP_PORT SEED COUNT STATE
+usage: order_fuzz.py trade FIX_PORT HTTP_PORT SEED COUNT STATE VEGA_PID
        order_fuzz.py restart FIX_PORT HTTP_PORT STATE"""
-import datetime, json, random, socket, sys, time, urllib.error, urllib.request
+import datetime, json, os, random, signal, socket, sys, time, urllib.error, urllib.request
 from decimal import Decimal
 
 SOH = b"\x01"
@@ -59,10 +62,12 @@ def parse(f):
 
 class Session:
     """One FIX session to VEGA; `on_app` gets every application message (resent ones included)."""
-    def __init__(self, port, sender, password, on_app, seq=1, expected=1, reset=True):
+    def __init__(self, port, sender, password, on_app, seq=1, expected=1, reset=True, resends=0, sent_app=None):
         self.sender, self.on_app = sender, on_app
+        self.sent_app = sent_app if sent_app is not None else {}  # MsgSeqNum -> (MsgType, fields) for resends
         self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
         self.buf, self.seq, self.expected, self.pending_resend = b"", seq, expected, None
+        self.queued, self.resends, self.resent = {}, resends, 0
         self.send("A", [(98, 0), (108, 5), (141, "Y" if reset else "N"), (553, sender), (554, password)])
         if not self.pump(5, until=lambda m: m[35] == "A"):
             raise SystemExit("order-fuzz: %s got no Logon answer" % sender)
@@ -70,7 +75,24 @@ class Session:
     def send(self, msg_type, fields, seq=None, extra=()):
         head = [(35, msg_type), (34, self.seq if seq is None else seq), (49, self.sender), (52, ts()), (56, "VEGA")]
         self.s.sendall(frame(head + list(extra) + fields))
-        if seq is None: self.seq += 1
+        if seq is None:
+            if msg_type in ("D", "F", "G", "H"): self.sent_app[self.seq] = (msg_type, fields)
+            self.seq += 1
+
+    def resend(self, begin, end):
+        """Answers a ResendRequest: application messages again with PossDupFlag=Y, a gap fill for the rest."""
+        end = self.seq - 1 if end == 0 or end >= self.seq else end
+        n = begin
+        while n <= end:
+            if n in self.sent_app:
+                msg_type, fields = self.sent_app[n]
+                self.resent += 1
+                self.send(msg_type, fields, seq=n, extra=[(43, "Y"), (122, ts())])
+                n += 1
+            else:
+                nxt = min([k for k in self.sent_app if n < k <= end] + [end + 1])
+                self.send("4", [(123, "Y"), (36, nxt)], seq=n, extra=[(43, "Y"), (122, ts())])
+                n = nxt
 
     def pump(self, wait, until=None):
         end = time.time() + wait
@@ -93,20 +115,48 @@ class Session:
                 if until and until(m): return True
 
     def handle(self, m):
+        """Delivers messages in sequence, as a FIX engine does: a gap is asked for once (ResendRequest) and what
+        comes after it waits until it is filled, so that the model sees every order's reports in order."""
         t, n = m[35], int(m[34])
-        if t == "4" and m.get(123) == "Y":  # gap fill
-            self.expected = max(self.expected, int(m[36])); return
-        if n > self.expected and m.get(43) != "Y" and t != "5":
-            # A gap: ask for it once; what comes until it is filled is taken as it comes (the model orders by
-            # report, and resent reports are PossDup).
-            if self.pending_resend is None:
-                self.pending_resend = (self.expected, n - 1)
-                self.send("2", [(7, self.expected), (16, 0)])
-        if m.get(43) != "Y" or n >= self.expected:
-            self.expected = max(self.expected, n + 1)
+        if t == "A" or t == "5":
+            if t == "5": raise ConnectionError("%s: logged out: %s" % (self.sender, m.get(58)))
+            if n > self.expected: self.ask_resend(n)
+            elif n == self.expected: self.expected += 1
+            return
+        if t == "4" and m.get(123) != "Y":  # SequenceReset-Reset
+            self.expected = int(m[36]); self.drain(); return
+        if n < self.expected:
+            if m.get(43) != "Y": raise ConnectionError("%s: MsgSeqNum %d below %d" % (self.sender, n, self.expected))
+            return
+        if n > self.expected:
+            self.queued[n] = m
+            self.ask_resend(n)
+            return
+        self.process(m)
+        self.drain()
+
+    def ask_resend(self, n):
+        if self.pending_resend is None:
+            self.pending_resend = (self.expected, n - 1)
+            self.resends += 1
+            # The gap itself (EndSeqNo = the message before the one that showed it): asking for "everything"
+            # (0) again on every later gap would have the server resend the same messages over and over.
+            self.send("2", [(7, self.expected), (16, n - 1)])
+
+    def drain(self):
+        while self.expected in self.queued:
+            self.process(self.queued.pop(self.expected))
+        if self.pending_resend and self.expected > self.pending_resend[1]:
+            self.pending_resend = None
+        if self.queued and self.pending_resend is None:
+            self.ask_resend(min(self.queued))
+
+    def process(self, m):
+        t = m[35]
+        self.expected = int(m[36]) if t == "4" else self.expected + 1
         if t == "1": self.send("0", [(112, m.get(112, ""))])
-        elif t == "2": self.send("4", [(123, "Y"), (36, self.seq)], seq=int(m[7]), extra=[(43, "Y"), (122, ts())])
-        elif t in ("0", "A", "5", "4"): pass
+        elif t == "2": self.resend(int(m[7]), int(m.get(16, "0")))
+        elif t in ("0", "4"): pass
         else: self.on_app(m)
 
 class Model:
@@ -248,13 +298,14 @@ def cancel_all(session, model, tag):
     left = live(model)
     if left: fail("orders still live after cancelling them all: %s" % left[:5])
 
-def trade(fix_port, http_port, seed, count, state_file):
+def trade(fix_port, http_port, seed, count, state_file, vega_pid):
     rng = random.Random(seed)
     model = Model()
     drop = Model()  # the drop copy's view: its ExecIDs only
     client = Session(fix_port, "CLIENT1", "demo", model.app)
     dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop.exec_ids.add(m.get(17)) if m[35] == "8" else None)
     requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0, "rest-cancel": 0}
+    reconnects = 0
     for n in range(count):
         r = rng.random()
         known = [(oid, o) for oid, o in model.orders.items() if o.get("symbol")]
@@ -296,6 +347,14 @@ def trade(fix_port, http_port, seed, count, state_file):
             if clordid: model.unanswered.add(clordid)
         client.pump(rng.choice([0.001, 0.005, 0.02]))
         dc.pump(0.001)
+        if n in (count // 4, count // 2, 3 * count // 4):
+            # The client's connection drops (what the socket still held is lost); it logs on again without a
+            # reset and asks for what it missed: the reports made meanwhile come back as PossDup resends.
+            client.s.close()
+            time.sleep(rng.choice([0.1, 0.5, 1.0]))
+            client = Session(fix_port, "CLIENT1", "demo", model.app, seq=client.seq, expected=client.expected,
+                             reset=False, resends=client.resends, sent_app=client.sent_app)
+            reconnects += 1
     settle(client, model, 20)
     dc.pump(2)
     missing = model.client_execs - drop.exec_ids
@@ -303,21 +362,35 @@ def trade(fix_port, http_port, seed, count, state_file):
     check_portfolio(model, http_port, client)
     statuses = {}
     for o in model.orders.values(): statuses[o.get("status")] = statuses.get(o.get("status"), 0) + 1
-    print("order-fuzz: trade: sent %s; %d reports, %d orders by OrdStatus %s, %d live; drop copy %d reports; "
-          "positions %s" % (requests, model.reports, len(model.orders), statuses, len(live(model)), len(drop.exec_ids),
-                            {k: v for k, v in model.net.items() if v}), flush=True)
+    print("order-fuzz: trade: sent %s; %d reports, %d orders by OrdStatus %s, %d live; %d logons again, %d "
+          "ResendRequests; drop copy %d reports; positions %s" % (
+              requests, model.reports, len(model.orders), statuses, len(live(model)), reconnects, client.resends,
+              len(drop.exec_ids), {k: v for k, v in model.net.items() if v}), flush=True)
+    # The crash: a burst of new orders, and the server killed (SIGKILL) while it works on them. Each must come
+    # through: answered before the kill, resent after the restart, or asked for again by the server.
+    for k in range(25):
+        symbol = rng.choice(sorted(MID))
+        clordid = "K%d-%d" % (seed, k)
+        model.unanswered.add(clordid)
+        client.send("D", [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, "1"),
+                          (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, "MIS"), (40, 2), (44, price(rng, symbol))])
+    client.pump(rng.choice([0.001, 0.003, 0.01]))
+    os.kill(vega_pid, signal.SIGKILL)
     state = model.state()
-    state.update(client_seq=client.seq, client_expected=client.expected)
+    state.update(client_seq=client.seq, client_expected=client.expected,
+                 sent_app={n: [t, [(tag, str(v)) for tag, v in f]] for n, (t, f) in client.sent_app.items()
+                           if n >= client.seq - 300})
     json.dump(state, open(state_file, "w"))
 
 def restart(fix_port, http_port, state_file):
     saved = json.load(open(state_file))
     model = Model(saved)
     before = model.reports
+    sent_app = {int(n): (t, [tuple(f) for f in fields]) for n, (t, fields) in saved["sent_app"].items()}
+    burst = sorted(c for c in model.unanswered if c.startswith("K"))
     client = Session(fix_port, "CLIENT1", "demo", model.app, seq=saved["client_seq"], expected=saved["client_expected"],
-                     reset=False)
+                     reset=False, sent_app=sent_app)
     settle(client, model, 10)
-    if client.pending_resend: print("order-fuzz: restart: asked for %s again" % (client.pending_resend,), flush=True)
     open_before = len(live(model))
     for oid, o in sorted(model.orders.items()):
         if not o.get("symbol"): continue
@@ -325,12 +398,14 @@ def restart(fix_port, http_port, state_file):
     settle(client, model, 20)
     cancel_all(client, model, "AFTER")
     check_portfolio(model, http_port, client)
-    print("order-fuzz: restart: %d reports after the restart, %d orders live at the restart, all done now" %
-          (model.reports - before, open_before), flush=True)
+    print("order-fuzz: restart: %d of the %d orders sent just before the kill unanswered before it, all answered "
+          "now; %d reports after the restart (%d ResendRequests of ours, %d messages resent on the server's ResendRequests), %d orders "
+          "live at the restart, all done now" % (len(burst), 25, model.reports - before, client.resends,
+                                                 client.resent, open_before), flush=True)
 
 try:
     if sys.argv[1] == "trade":
-        trade(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+        trade(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], int(sys.argv[7]))
     else:
         restart(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
 except AssertionError as e:

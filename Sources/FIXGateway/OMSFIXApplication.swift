@@ -19,13 +19,23 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         /// Resumed with the store ticket that covers every report before it, or with `ReportLoopStopped`
         /// when the report loop ended first (the reports before it may never be stored).
         case marker(CheckedContinuation<FIXStoreTicket, any Error>)
+        /// The engine has taken the session's requests up to this one, and their reports are queued before it:
+        /// once those are handed to the store, the session may store the numbers as processed.
+        case processed(FIXSession, FIXInboundToken)
+    }
+
+    /// A FIX request on its way to the engine, with the session message it came in.
+    struct Request: Sendable {
+        let command: OrderCommand
+        let session: FIXSession
+        let inbound: FIXInboundToken
     }
 
     private let sessions = NIOLockedValueBox<[String: FIXSession]>([:])
     private let dropCopies = NIOLockedValueBox<[FIXSession]>([])
     /// Orders in, reports out: each loop takes everything queued at once (one visit to the engine or to a
     /// session for many messages under load).
-    private let commands = BatchQueue<OrderCommand>()
+    private let commands = BatchQueue<Request>()
     private let reports = BatchQueue<Outbound>()
     private let engineBox = NIOLockedValueBox<OrderEngine?>(nil)
     private let store: (any FIXMessageStore)?
@@ -62,7 +72,14 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         engineBox.withLockedValue { $0 = engine }
         await withTaskGroup(of: Void.self) { g in
             g.addTask {
-                while let batch = await self.commands.next() { await engine.perform(batch) }
+                while let batch = await self.commands.next() {
+                    await engine.perform(batch.map(\.command))
+                    // What the batch made at once (PendingNew, rejections, cancel and status answers) is queued
+                    // now: behind it, each session learns which of its messages the engine has taken.
+                    var last: [ObjectIdentifier: Request] = [:]
+                    for r in batch { last[ObjectIdentifier(r.session)] = r }
+                    for r in last.values { self.reports.push(.processed(r.session, r.inbound)) }
+                }
             }
             g.addTask {
                 while let batch = await self.reports.next() { await self.send(batch) }
@@ -86,9 +103,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         try await store.waitDurable(ticket)
     }
 
-    /// Sends a batch of reports in order; a marker is answered once every report before it was handed over.
+    /// Sends a batch of reports in order; a marker is answered once every report before it was handed over;
+    /// sessions hear which of their requests are processed once the whole batch was (later than needed is safe).
     func send(_ batch: [Outbound]) async {
         var reports: [OrderReport] = []
+        var processed: [(FIXSession, FIXInboundToken)] = []
         for o in batch {
             switch o {
             case .report(let r): reports.append(r)
@@ -96,9 +115,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                 await send(reports)
                 reports.removeAll()
                 c.resume(returning: lastTicket.withLockedValue { $0 })
+            case .processed(let s, let t): processed.append((s, t))
             }
         }
         await send(reports)
+        for (s, t) in processed { await s.processed(through: t) }
     }
 
     private struct Outgoing {
@@ -177,6 +198,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         guard let session = sessions.withLockedValue({ $0[context.sessionID.targetCompID] }) else {
             return .businessReject(.notAuthorized, text: "Drop-copy sessions do not take orders", refID: message.string(11))
         }
+        // Taken by the engine in order; the session stores each message's number as processed once the engine
+        // has made its first reports and they are with the store (`handedOn`).
+        func push(_ command: OrderCommand) {
+            commands.push(Request(command: command, session: session, inbound: context.inbound))
+        }
         switch message.msgType {
         case "D":
             guard let o = FIXNewOrderSingle(message) else { return .unsupportedMessageType }
@@ -184,30 +210,32 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             case .success(var r):
                 // Routing: the order's broker (5002), else the session's DefaultBroker, else the engine's default.
                 if r.broker == nil, let b = session.settings.defaultBroker { r.broker = BrokerID(b) }
-                commands.push(.submit(r))
+                // A NewOrderSingle sent again (PossDupFlag=Y, after a ResendRequest) whose ClOrdID is known gets
+                // the order's status instead of a duplicate rejection.
+                push(message.bool(FIXTag.possDupFlag) ? .resubmit(r) : .submit(r))
             case .failure(let e):
                 // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
-                commands.push(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy,
+                push(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy,
                                               symbol: o.symbol, e.rejection))
             }
         case "F":
             guard let c = FIXOrderCancelRequest(message) else { return .unsupportedMessageType }
-            commands.push(.cancel(source, ClientOrderID(c.clOrdID), orig: ClientOrderID(c.origClOrdID)))
+            push(.cancel(source, ClientOrderID(c.clOrdID), orig: ClientOrderID(c.origClOrdID)))
         case "G":
             guard let g = FIXOrderCancelReplaceRequest(message) else { return .unsupportedMessageType }
             guard let q = g.order.orderQty.flatMap(Self.quantity) else {
                 return .businessReject(.conditionallyRequiredFieldMissing, text: "OrderQty (38) must be a whole number",
                                        refID: g.order.clOrdID)
             }
-            commands.push(.replace(source, ClientOrderID(g.order.clOrdID), orig: ClientOrderID(g.origClOrdID), q,
+            push(.replace(source, ClientOrderID(g.order.clOrdID), orig: ClientOrderID(g.origClOrdID), q,
                                    g.order.price.flatMap { Price($0) }))
         case "H":
             guard let h = FIXOrderStatusRequest(message) else { return .unsupportedMessageType }
-            commands.push(.status(source, ClientOrderID(h.clOrdID)))
+            push(.status(source, ClientOrderID(h.clOrdID)))
         default:
             return .unsupportedMessageType
         }
-        return .accepted
+        return .handedOn
     }
 
     static func quantity(_ text: String) -> Quantity? {

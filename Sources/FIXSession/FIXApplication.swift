@@ -4,6 +4,11 @@ import FIXProtocol
 public enum FIXApplicationResult: Sendable, Equatable {
     /// Processed (replies, if any, are in the context's outbox).
     case accepted
+    /// Taken, to be processed elsewhere (an order engine): its MsgSeqNum is stored as processed only once the
+    /// application calls `FIXSession.processed(through:)` with the context's `inbound` token — after it has
+    /// handed the store everything the message caused. A crash in between leaves the stored number before the
+    /// message, so that the session asks for it again (ResendRequest) instead of having lost it.
+    case handedOn
     /// Answered with BusinessMessageReject 380=3 "Unsupported Message Type".
     case unsupportedMessageType
     /// Answered with a session Reject (35=3).
@@ -12,12 +17,29 @@ public enum FIXApplicationResult: Sendable, Equatable {
     case businessReject(FIXBusinessRejectReason, text: String?, refID: String?)
 }
 
+/// An inbound application message as its session counts it: its MsgSeqNum, and the session's count of sequence
+/// resets when it came (a confirmation from before a reset must not confirm the new numbers).
+public struct FIXInboundToken: Sendable, Hashable {
+    public let generation: Int
+    public let sequence: Int
+
+    public init(generation: Int, sequence: Int) {
+        self.generation = generation
+        self.sequence = sequence
+    }
+}
+
 /// Replies the application sends while handling a message: sent right after it, in order.
 public struct FIXSessionContext: Sendable {
     public let sessionID: FIXSessionID
+    /// The message being handled, for `FIXApplicationResult.handedOn`.
+    public let inbound: FIXInboundToken
     public var outbox: [FIXOutboundMessage] = []
 
-    public init(sessionID: FIXSessionID) { self.sessionID = sessionID }
+    public init(sessionID: FIXSessionID, inbound: FIXInboundToken = FIXInboundToken(generation: 0, sequence: 0)) {
+        self.sessionID = sessionID
+        self.inbound = inbound
+    }
 
     public mutating func send(_ message: FIXOutboundMessage) { outbox.append(message) }
 }

@@ -98,10 +98,14 @@ extension FIXSession {
 
     func nextApplication(_ m: FIXMessage) {
         guard verify(m, checkTooHigh: true, checkTooLow: true) else { return }
-        var context = FIXSessionContext(sessionID: id)
+        var context = FIXSessionContext(sessionID: id, inbound: FIXInboundToken(generation: inboundGeneration,
+                                                                                sequence: nextTarget))
         let result = application.fromApp(m, context: &context)
         switch result {
         case .accepted:
+            incrNextTarget()
+        case .handedOn:
+            handedOn.append(nextTarget)
             incrNextTarget()
         case .unsupportedMessageType:
             generateBusinessReject(m, .unsupportedMessageType, text: "Unsupported Message Type", refID: nil)

@@ -37,6 +37,11 @@ public actor FIXSession {
     /// The outstanding ResendRequest: the gap it asked for and when it was sent.
     var resendRange: (begin: Int, end: Int, sentAt: FIXTimestamp)? = nil
     var queue: [Int: FIXMessage] = [:]
+    /// Application messages handed on (`FIXApplicationResult.handedOn`) and not yet confirmed processed, oldest
+    /// first: the stored next inbound number stays at the first of them.
+    var handedOn: [Int] = []
+    /// Sequence resets so far (`FIXInboundToken.generation`).
+    var inboundGeneration = 0
     var logoutReason: String?
     var enabled = true
     var initiatorCredentials: InitiatorCredentials?
@@ -145,6 +150,8 @@ public actor FIXSession {
     func reset() {
         nextSender = 1
         nextTarget = 1
+        handedOn.removeAll()
+        inboundGeneration += 1
         creationTime = clock.now()
         store.enqueue(id, [.reset(creationTime: creationTime)])
         log.event(id, "Session state reset: sequence numbers 1/1")
@@ -160,19 +167,38 @@ public actor FIXSession {
 
     func incrNextTarget() {
         nextTarget += 1
-        store.enqueue(id, [.setNextTarget(nextTarget)])
+        store.enqueue(id, [.setNextTarget(storedTarget)])
     }
 
     func setNextTarget(_ n: Int) {
         nextTarget = n
-        store.enqueue(id, [.setNextTarget(n)])
+        store.enqueue(id, [.setNextTarget(storedTarget)])
+    }
+
+    /// The next inbound number as the store keeps it: the first message handed on and not yet processed, else
+    /// the next expected.
+    var storedTarget: Int { min(handedOn.first ?? nextTarget, nextTarget) }
+
+    /// The application has handed the store everything the messages up to `token` (handed on with
+    /// `FIXApplicationResult.handedOn`) caused: their numbers may be stored as processed, in the same commit as
+    /// that or a later one. Confirmations from before a sequence reset are ignored.
+    public func processed(through token: FIXInboundToken) {
+        guard token.generation == inboundGeneration, let first = handedOn.first, first <= token.sequence else { return }
+        let done = handedOn.firstIndex { $0 > token.sequence } ?? handedOn.count
+        handedOn.removeFirst(done)
+        store.enqueue(id, [.setNextTarget(storedTarget)])
     }
 
     /// Sets sequence numbers by hand (admin tooling, tests).
     public func setSequenceNumbers(nextSender s: Int?, nextTarget t: Int?) {
         var ops: [FIXStoreOperation] = []
         if let s { nextSender = s; ops.append(.setNextSender(s)) }
-        if let t { nextTarget = t; ops.append(.setNextTarget(t)) }
+        if let t {
+            nextTarget = t
+            handedOn.removeAll()
+            inboundGeneration += 1
+            ops.append(.setNextTarget(t))
+        }
         store.enqueue(id, ops)
     }
 

@@ -54,6 +54,63 @@ struct OMSFIXApplicationTests {
         #expect(executions == 6)
     }
 
+    /// A request's MsgSeqNum is stored as processed only once what it caused is with the store: while the
+    /// engine has not taken a NewOrderSingle, the stored next inbound number stays at it — even when a later
+    /// Heartbeat's number is stored — so that a crash then makes the session ask for it again (ResendRequest)
+    /// instead of having lost the order. A resent copy (PossDupFlag=Y) of an order taken meanwhile gets its
+    /// status, not a duplicate rejection.
+    @Test func aRequestsNumberIsStoredOnlyOnceTheEngineTookItAndItIsAskedForAgainAfterACrash() async throws {
+        let db = try VegaDatabase.inMemory()
+        let store = GRDBFIXMessageStore(writer: db, attachmentWriter: OrderJournal.writer)
+        let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) })
+        let id = FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: "CLIENT1")
+        let clock = ManualWallClock(FIXTimestamp(secondsSince1970: 1_788_840_000))
+        func session() throws -> FIXSession {
+            try FIXSession(settings: FIXSessionSettings(id: id), store: store, application: app, dictionary: Files.dictionary,
+                           clock: clock, log: RecordingSessionLog())
+        }
+        func send(_ s: FIXSession, _ c: RecordingConnection, _ text: String) async {
+            await s.received(.message(FIXTestMessage.raw(text, now: clock.now())), from: c)
+        }
+        func storedTarget() async throws -> Int {
+            try await store.flush()
+            return try await db.read { try Int.fetchOne($0, sql: "SELECT nextTargetMsgSeqNum FROM fixSession") } ?? 0
+        }
+        let first = try session()
+        app.register([first])
+        let c = RecordingConnection()
+        #expect(await first.attach(c))
+        await send(first, c, "8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        await send(first, c, "8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=N-1|21=1|38=5|40=1|54=1|55=NOSUCH|60=<TIME>|")
+        await send(first, c, "8=FIX.4.4|35=0|34=3|49=CLIENT1|52=<TIME>|56=VEGA|")
+        #expect(try await storedTarget() == 2)   // the engine has not run: the order is not taken yet
+
+        // A crash now: the next start finds 2 and asks for the order again.
+        let afterCrash = try session()
+        let c2 = RecordingConnection()
+        #expect(await afterCrash.attach(c2))
+        await send(afterCrash, c2, "8=FIX.4.4|35=A|34=4|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        let resend = c2.sent.first { $0.msgType == "2" }
+        #expect(resend?.int(7) == 2, "\(c2.sent.map(\.msgType))")
+
+        // Without a crash: the engine takes the order (an unknown symbol: rejected at once) and the number is stored.
+        let engine = OrderEngine(pipeline: OrderPipeline(resolver: NoInstruments(), session: try MarketSessionEngine(),
+                                                         eligibility: NoProducts()),
+                                 brokers: [], defaultBroker: .paper, now: { 0 }, sink: app)
+        let loop = Task { await app.run(engine: engine) }
+        defer { loop.cancel() }
+        for _ in 0..<500 where !c.sent.contains(where: { $0.msgType == "8" }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(c.sent.contains { $0.msgType == "8" && $0.string(11) == "N-1" && $0.string(39) == "8" })
+        for _ in 0..<500 where try await storedTarget() != 4 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await storedTarget() == 4)
+
+        // The order sent again as a possible duplicate: its status (150=I), not a duplicate rejection.
+        await send(first, c, "8=FIX.4.4|35=D|34=4|43=Y|49=CLIENT1|52=<TIME>|56=VEGA|122=<TIME>|11=N-1|21=1|38=5|40=1|54=1|55=NOSUCH|60=<TIME>|")
+        for _ in 0..<500 where !c.sent.contains(where: { $0.string(150) == "I" }) { try await Task.sleep(for: .milliseconds(10)) }
+        let status = c.sent.last { $0.msgType == "8" }
+        #expect(status?.string(150) == "I" && status?.string(11) == "N-1" && status?.int(103) == nil)
+    }
+
     struct NoInstruments: SymbolResolver {
         func resolve(_ lookup: InstrumentLookup) -> Result<Instrument, SymbolRejection> { .failure(.unknownSymbol(lookup: lookup)) }
     }
