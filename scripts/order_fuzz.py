@@ -25,6 +25,8 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 - the drop copy received every ExecutionReport the client did (status reports aside);
 - GET /api/portfolio?client=DEMO01: each position's net quantity is the sum of the fills; a CNC (delivery)
   position never goes short (DEMO01 carries none);
+- GET /api/limits/DEMO01's usage: the risk engine's open orders are those the reports leave open, its net
+  positions the fills', and once every order is done nothing is working and the open value is 0;
 - after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order of the
   burst answered (before the kill, by a resend, or after the server asked for it again), every order's status
   as the model left it (or moved on by reports that came after), and a cancel still works.
@@ -40,6 +42,8 @@ ACCOUNT = "DEMO01"
 MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decimal("1611.90"),
        "HDFCBANK": Decimal("1004.55"), "SBIN": Decimal("968.15")}
 TERMINAL = {"2", "4", "8", "C"}
+ISIN = {"RELIANCE": "INE002A01018", "TCS": "INE467B01029", "INFY": "INE009A01021", "HDFCBANK": "INE040A01034",
+        "SBIN": "INE062A01020"}
 failures = []
 
 def fail(text):
@@ -181,8 +185,16 @@ class Model:
         elif t == "9":
             self.unanswered.discard(m.get(11))
             o = self.orders.get(m.get(37))
-            if o and m.get(39) and m[39] != o["status"]:
-                fail("OrderCancelReject for %s says OrdStatus=%s, the order is %s" % (m[37], m[39], o["status"]))
+            if o and m.get(39):
+                # OrdStatus is the order's after the reject: the pending request it refuses is over (a replace
+                # refused after fills came meanwhile leaves the order partly filled); any other reject leaves the
+                # order as it was.
+                if o.get("pending") == m.get(11):
+                    if m[39] in ("E", "6"): fail("OrderCancelReject for %s ends its pending request but says 39=%s" % (m[37], m[39]))
+                    o["status"], o["pending"] = m[39], None
+                    if m.get(41): o["clOrdID"] = m[41]   # the order keeps the ClOrdID it had
+                elif m[39] != o["status"]:
+                    fail("OrderCancelReject for %s says OrdStatus=%s, the order is %s" % (m[37], m[39], o["status"]))
         else:
             fail("the server answered a well-formed request with MsgType %s: %s" % (t, m.get(58)))
             self.unanswered.discard(m.get(11))
@@ -241,6 +253,8 @@ class Model:
         if st == "2" and cum != qty: fail("%s: Filled with CumQty %s of %s" % (where, cum, qty))
         if cum > 0 and abs(avg - Decimal(o["notional"]) / cum) > Decimal("0.01"):
             fail("%s: AvgPx %s, fills say %s" % (where, avg, Decimal(o["notional"]) / cum))
+        if et in ("E", "6"): o["pending"] = m[11]
+        elif et in ("5", "4") or st in TERMINAL: o["pending"] = None
         if et != "I":
             o["status"], o["cum"], o["qty"], o["clOrdID"] = st, int(cum), int(qty), m[11]
 
@@ -275,6 +289,27 @@ def check_portfolio(model, http_port, session):
         want = {k: v for k, v in model.net.items() if v != 0}
         if got == want and want == before: return
     fail("portfolio of %s: %s, the fills say %s" % (ACCOUNT, got, want))
+
+def check_usage(model, http_port, session):
+    """GET /api/limits/DEMO01's usage, as the risk engine books it, against the reports: as many open orders as
+    the reports leave open, nothing working once none is, and the net positions of the fills (a reservation
+    that leaks on a fill, cancel, replace or restart shows here). Tried a few times while fills go on."""
+    url = "http://127.0.0.1:%d/api/limits/%s" % (http_port, ACCOUNT)
+    for _ in range(20):
+        session.pump(0.2)
+        before = (len(live(model)), {k: v for k, v in model.net.items() if v})
+        usage = json.load(urllib.request.urlopen(url, timeout=10)).get("usage")
+        session.pump(0.3)
+        after = (len(live(model)), {k: v for k, v in model.net.items() if v})
+        if usage is None or before != after: continue
+        net = {}
+        for p in usage["positions"]:
+            symbol = next((k for k, v in ISIN.items() if p["instrumentKey"] == "NSE_EQ|" + v), p["instrumentKey"])
+            if p["netQuantity"]: net["%s|%s" % (symbol, p["product"])] = p["netQuantity"]
+        working = sum(p["workingBuyQuantity"] + p["workingSellQuantity"] for p in usage["positions"])
+        if usage["openOrders"] == after[0] and net == after[1] and (after[0] > 0 or (working == 0 and usage["openOrderValue"] == "0")):
+            return
+    fail("usage of %s: %s; the reports leave %d orders open and positions %s" % (ACCOUNT, usage, after[0], after[1]))
 
 def settle(session, model, wait):
     """Pumps until every request is answered and nothing arrives for a moment, or `wait` seconds pass."""
@@ -360,6 +395,7 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
     missing = model.client_execs - drop.exec_ids
     if missing: fail("%d ExecutionReports never reached the drop copy, e.g. %s" % (len(missing), sorted(missing)[:5]))
     check_portfolio(model, http_port, client)
+    check_usage(model, http_port, client)
     statuses = {}
     for o in model.orders.values(): statuses[o.get("status")] = statuses.get(o.get("status"), 0) + 1
     print("order-fuzz: trade: sent %s; %d reports, %d orders by OrdStatus %s, %d live; %d logons again, %d "
@@ -398,6 +434,7 @@ def restart(fix_port, http_port, state_file):
     settle(client, model, 20)
     cancel_all(client, model, "AFTER")
     check_portfolio(model, http_port, client)
+    check_usage(model, http_port, client)
     print("order-fuzz: restart: %d of the %d orders sent just before the kill unanswered before it, all answered "
           "now; %d reports after the restart (%d ResendRequests of ours, %d messages resent on the server's ResendRequests), %d orders "
           "live at the restart, all done now" % (len(burst), 25, model.reports - before, client.resends,

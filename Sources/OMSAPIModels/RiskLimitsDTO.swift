@@ -1,16 +1,67 @@
 import OMSCore
 
 /// `GET /api/limits/{client}` and the answer to `PUT`: the limits the engine applies (money as decimal strings,
-/// rules that are off left out) and audit rows (GET: the latest changes; PUT: the changes just made).
+/// rules that are off left out), what the client uses of them now, and audit rows (GET: the latest changes; PUT:
+/// the changes just made).
 public struct LimitsResponse: Codable, Sendable, Equatable {
     public var client: String
     public var limits: RiskLimits
+    /// Nil when the running engine does not book this client (it has no limits there yet).
+    public var usage: LimitUsageDTO?
     public var changes: [LimitChangeDTO]
 
-    public init(client: String, limits: RiskLimits, changes: [LimitChangeDTO]) {
+    public init(client: String, limits: RiskLimits, usage: LimitUsageDTO? = nil, changes: [LimitChangeDTO]) {
         self.client = client
         self.limits = limits
+        self.usage = usage
         self.changes = changes
+    }
+}
+
+/// What a client uses of its limits now, as the risk engine books it (`ClientExposure`): its open orders and
+/// their value, realised P&L, premium reserved for option buys, and per instrument and product the net position
+/// and what its working orders would buy or sell. Positions flat with nothing working are left out.
+public struct LimitUsageDTO: Codable, Sendable, Equatable {
+    public struct Position: Codable, Sendable, Equatable {
+        public var instrumentKey: String
+        public var product: String
+        public var netQuantity: Int64
+        /// Average open price (0 when flat).
+        public var averagePrice: Price
+        public var workingBuyQuantity: Int64
+        public var workingSellQuantity: Int64
+
+        public init(instrumentKey: String, product: String, netQuantity: Int64, averagePrice: Price,
+                    workingBuyQuantity: Int64, workingSellQuantity: Int64) {
+            self.instrumentKey = instrumentKey
+            self.product = product
+            self.netQuantity = netQuantity
+            self.averagePrice = averagePrice
+            self.workingBuyQuantity = workingBuyQuantity
+            self.workingSellQuantity = workingSellQuantity
+        }
+    }
+
+    public var openOrders: Int
+    public var openOrderValue: Price
+    public var realisedPnl: Price
+    public var reservedPremium: Price
+    /// By instrument key, then product.
+    public var positions: [Position]
+
+    public init(_ e: ClientExposure) {
+        openOrders = e.openOrders
+        openOrderValue = e.openOrderValue
+        realisedPnl = e.realisedPnL
+        reservedPremium = e.reservedPremium
+        positions = e.positions
+            .filter { $0.value.net != .zero || $0.value.workingBuy != .zero || $0.value.workingSell != .zero }
+            .sorted { ($0.key.instrument.rawValue, $0.key.product.rawValue) < ($1.key.instrument.rawValue, $1.key.product.rawValue) }
+            .map { key, p in
+                Position(instrumentKey: key.instrument.rawValue, product: key.product.rawValue, netQuantity: p.net.value,
+                         averagePrice: p.averagePrice, workingBuyQuantity: p.workingBuy.value,
+                         workingSellQuantity: p.workingSell.value)
+            }
     }
 }
 

@@ -7,6 +7,8 @@ import OMSPersistence
 public protocol RiskLimitTarget: Sendable {
     func applyRiskLimits(_ limits: RiskLimits, for client: ClientID) async throws
     func currentMarginStatement(for client: ClientID) async throws -> Result<MarginStatement, RiskRejection>?
+    /// What the client uses of its limits now; nil when the engine does not book it.
+    func currentExposure(for client: ClientID) async throws -> ClientExposure?
 }
 
 extension OrderEngine: RiskLimitTarget {
@@ -16,6 +18,10 @@ extension OrderEngine: RiskLimitTarget {
 
     public func currentMarginStatement(for client: ClientID) throws -> Result<MarginStatement, RiskRejection>? {
         try marginStatement(for: client)
+    }
+
+    public func currentExposure(for client: ClientID) throws -> ClientExposure? {
+        try riskExposure(for: client)
     }
 }
 
@@ -40,7 +46,8 @@ public actor RiskDesk {
     public func limits(_ client: ClientID) async throws -> LimitsResponse? {
         guard let limits = try await store.load(client) else { return nil }
         let audit = try await store.audit(client, limit: 20)
-        return LimitsResponse(client: client.rawValue, limits: limits, changes: audit.map(Self.dto))
+        return LimitsResponse(client: client.rawValue, limits: limits, usage: try await usage(client),
+                              changes: audit.map(Self.dto))
     }
 
     /// Applies the changes (stored and audited in one transaction), then hands the result to the engine.
@@ -50,7 +57,12 @@ public actor RiskDesk {
             applied[client] = id
             try await target.applyRiskLimits(result.limits, for: client)
         }
-        return LimitsResponse(client: client.rawValue, limits: result.limits, changes: result.changes.map(Self.dto))
+        return LimitsResponse(client: client.rawValue, limits: result.limits, usage: try await usage(client),
+                              changes: result.changes.map(Self.dto))
+    }
+
+    func usage(_ client: ClientID) async throws -> LimitUsageDTO? {
+        try await target.currentExposure(for: client).map(LimitUsageDTO.init)
     }
 
     public func margin(_ client: ClientID) async throws -> Result<MarginResponse, RiskRejection>? {

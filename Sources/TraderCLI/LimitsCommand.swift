@@ -157,6 +157,24 @@ enum LimitsTable {
                     + (c.maxPositionQuantity.map { String($0.value) } ?? "off") + "\n"
             }
         }
+        if let u = r.usage {
+            out += "In use: \(u.openOrders) open orders worth \(u.openOrderValue.rupeesString), realised P&L "
+                + "\(u.realisedPnl.rupeesString), premium reserved \(u.reservedPremium.rupeesString)\n"
+            let headers = ["INSTRUMENT", "PRODUCT", "NET", "WORKING BUY", "WORKING SELL"]
+            let cells = u.positions.map {
+                [$0.instrumentKey, $0.product, String($0.netQuantity), String($0.workingBuyQuantity),
+                 String($0.workingSellQuantity)]
+            }
+            var widths = headers.map(\.count)
+            for row in cells { for (k, c) in row.enumerated() { widths[k] = max(widths[k], c.count) } }
+            func line(_ row: [String]) -> String {
+                "  " + row.enumerated().map { k, c in
+                    k < 2 ? c.padding(toLength: widths[k], withPad: " ", startingAt: 0)
+                        : String(repeating: " ", count: widths[k] - c.count) + c
+                }.joined(separator: "  ") + "\n"
+            }
+            if !cells.isEmpty { out += line(headers) + cells.map(line).joined() }
+        }
         if !r.changes.isEmpty {
             out += "Latest changes\n"
             for c in r.changes { out += "  " + change(c) + "\n" }

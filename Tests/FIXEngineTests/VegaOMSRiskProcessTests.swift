@@ -101,6 +101,12 @@ struct VegaOMSRiskProcessTests {
         for _ in 0..<2 { #expect(try await d.order(r + "38=10|40=2|44=1400.00|54=1|" + Self.reliance).string(150) == "0") }
         expectRejected(try await d.order(r + "38=10|40=2|44=1400.00|54=1|" + Self.reliance), code: "RISK_CLIENT_LIMIT",
                        reason: 3, text: "RISK_CLIENT_LIMIT: rule=maxOpenOrders limit=2 value=3")
+        // What the client uses now, as the risk engine books it, through the CLI: the two resting buys.
+        let inUse = try await cli(["limits", "show", "RISK01"])
+        #expect(inUse.status == 0, "\(inUse.stderr)")
+        #expect(inUse.stdout.contains("In use: 2 open orders worth 28000.00"), "\(inUse.stdout)")
+        let rows = inUse.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains(["NSE_EQ|INE002A01018", "CNC", "0", "20", "0"]), "\(inUse.stdout)")
         // A change made while the server runs applies to the next order: open value instead of open orders.
         #expect(try await cli(["limits", "set", "RISK01", "--max-open-orders", "off", "--max-open-value", "30000",
                          "--by", "risk-test"]).status == 0)

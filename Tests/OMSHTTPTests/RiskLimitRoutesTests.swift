@@ -24,6 +24,15 @@ actor EngineTarget: RiskLimitTarget {
         engine.marginStatement(for: client, market: market)
     }
 
+    func currentExposure(for client: ClientID) -> ClientExposure? { engine.exposure(for: client) }
+
+    /// Books a carried position and checks (reserves) an order, as the order engine would.
+    func book(_ client: ClientID, carried: Int64, order: RiskOrder) -> Bool {
+        engine.loadPosition(client: client, instrument: order.instrument, product: order.product, quantity: carried,
+                            averagePrice: Price(rupees: 1_400))
+        return engine.check(order, market: market).isAccepted
+    }
+
     func limits(_ client: ClientID) -> RiskLimits? { engine.limits(for: client) }
 }
 
@@ -63,6 +72,30 @@ struct RiskLimitRoutesTests {
         }
         #expect(await target.limits(ClientID("DEMO01"))?.maxOrderValue == Price(rupees: 500_000))
         #expect(await target.limits(ClientID("DEMO01"))?.symbolCaps[InstrumentKey("NSE_EQ|X")]?.maxOrderQuantity == Quantity(10))
+    }
+
+    @Test func limitsShowWhatTheClientUsesNow() async throws {
+        let store = RiskLimitStore(writer: try VegaDatabase.inMemory())
+        _ = try await store.update(ClientID("DEMO01"), edits: [RiskLimitEdit(field: .maxOpenOrders, value: "5")],
+                                   by: "seed", at: 0)
+        let target = EngineTarget(limits: [ClientID("DEMO01"): RiskLimits(maxOpenOrders: 5)])
+        let reliance = Instrument(key: InstrumentKey("NSE_EQ|INE002A01018"), segment: .nseEQ, exchange: "NSE",
+                                  name: "RELIANCE INDUSTRIES LTD", instrumentType: "EQ", tradingSymbol: "RELIANCE",
+                                  lotSize: 1, tickSize: Price(paise: 10))
+        let sell = RiskOrder(client: ClientID("DEMO01"), instrument: reliance, side: .sell, product: .cnc, orderType: .limit,
+                             quantity: Quantity(4), limitPrice: Price(rupees: 1_500))
+        #expect(await target.book(ClientID("DEMO01"), carried: 10, order: sell))
+        try await app(store, target).test(.router) { client in
+            try await client.execute(uri: "/api/limits/DEMO01", method: .get) { r in
+                #expect(r.status == .ok)
+                let out = try JSONDecoder().decode(LimitsResponse.self, from: Data(buffer: r.body))
+                let usage = try #require(out.usage)
+                #expect(usage.openOrders == 1 && usage.openOrderValue == Price(rupees: 6_000))
+                #expect(usage.positions == [LimitUsageDTO.Position(
+                    instrumentKey: "NSE_EQ|INE002A01018", product: "CNC", netQuantity: 10, averagePrice: Price(rupees: 1_400),
+                    workingBuyQuantity: 0, workingSellQuantity: 4)])
+            }
+        }
     }
 
     @Test func badChangesAreRefusedWithTheirReasonAndChangeNothing() async throws {
