@@ -113,6 +113,39 @@ struct OrderEngineTests {
         #expect(Array(kinds(r).suffix(3)) == ["9:0", "9:1", "8:DUPLICATE_CLORDID"])
     }
 
+    /// A cancel's or replace's ClOrdID is unique within the day like an order's: one already used (by another
+    /// order, or by the order itself) is refused with CxlRejReason 6 and cannot take that ClOrdID over.
+    @Test func aCancelOrReplaceWithAClOrdIDUsedBeforeIsRefusedAndTakesNothingOver() async throws {
+        await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.submit(request("A1"))
+        await engine.submit(request("B1"))
+        _ = await sink.wait(for: 4)
+        let src = OrderSource.fix(session: "CLIENT1")
+        // B1's cancel and replace reuse A1's ClOrdID, then B1's own.
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("A1"), origClientOrderID: ClientOrderID("B1"))
+        await engine.replace(source: src, clientOrderID: ClientOrderID("A1"), origClientOrderID: ClientOrderID("B1"),
+                             quantity: Quantity(5), limitPrice: nil)
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("B1"), origClientOrderID: ClientOrderID("B1"))
+        var r = await sink.wait(for: 7)
+        let a1 = r.first { $0.clientOrderID == ClientOrderID("A1") }?.order?.id
+        let b1 = r.first { $0.clientOrderID == ClientOrderID("B1") }?.order?.id
+        #expect(a1 != nil && b1 != nil && a1 != b1)
+        #expect(Array(kinds(r).suffix(3)) == ["9:6", "9:6", "9:6"])
+        #expect(r[4].clientOrderID == ClientOrderID("A1") && r[4].origClientOrderID == ClientOrderID("B1"))
+        #expect(r[4].order?.id == b1)   // the reject names B1's order
+        // Both orders are still working and A1 still names its own order.
+        await engine.status(source: src, clientOrderID: ClientOrderID("A1"))
+        r = await sink.wait(for: 8)
+        #expect(kinds(r).last == "I" && r.last?.order?.id == a1 && r.last?.status == .new)
+        // A ClOrdID a refused or unknown-order request used is taken too: a later order with it is a duplicate.
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("X1"), origClientOrderID: ClientOrderID("NOPE"))
+        await engine.submit(request("X1"))
+        r = await sink.wait(for: 10)
+        #expect(Array(kinds(r).suffix(2)) == ["9:1", "8:DUPLICATE_CLORDID"])
+    }
+
     /// Beyond `closedInMemory`, the longest closed order leaves memory; a status, cancel or replace request
     /// naming it is answered from the archive, and its ClOrdID stays taken.
     @Test func closedOrdersBeyondTheLimitLeaveMemoryAndAreReadBack() async throws {

@@ -375,7 +375,12 @@ public actor OrderEngine {
 
     public func cancel(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID) {
         guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
+            takeRequestID(source, clientOrderID, for: OrderID(""))
             sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: false))
+            return
+        }
+        guard takeRequestID(source, clientOrderID, for: id) else {
+            refuseDuplicate(r, clientOrderID, orig: origClientOrderID, isReplace: false)
             return
         }
         let refuse = { (reason: CancelRejectReason, text: String) in
@@ -398,7 +403,12 @@ public actor OrderEngine {
     public func replace(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID,
                         quantity: Quantity, limitPrice: Price?) {
         guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
+            takeRequestID(source, clientOrderID, for: OrderID(""))
             sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: true))
+            return
+        }
+        guard takeRequestID(source, clientOrderID, for: id) else {
+            refuseDuplicate(r, clientOrderID, orig: origClientOrderID, isReplace: true)
             return
         }
         guard case .working(let w) = r.lifecycle else {
@@ -493,6 +503,27 @@ public actor OrderEngine {
         o.rejectCode = r.rejectCode
         o.rejectText = r.rejectText
         return o
+    }
+
+    /// A cancel's or replace's own ClOrdID, unique within the day like an order's: taken for the order it names
+    /// (a status request by it then answers for that order, as after a restart, whose start reads every
+    /// ClOrdID a report carried), or refused when already used by an order or an earlier request — which would
+    /// otherwise take that ClOrdID over once the request took effect.
+    /// - Returns: false when the ClOrdID was used before.
+    @discardableResult
+    func takeRequestID(_ source: OrderSource, _ clientOrderID: ClientOrderID, for id: OrderID) -> Bool {
+        let key = Self.key(source, clientOrderID)
+        guard byClientOrderID[key] == nil else { return false }
+        byClientOrderID[key] = id
+        return true
+    }
+
+    /// OrderCancelReject 102=6 (CxlRejReason "Duplicate ClOrdID received"); the order is left as it is.
+    func refuseDuplicate(_ r: Record, _ clientOrderID: ClientOrderID, orig: ClientOrderID, isReplace: Bool) {
+        var x = r
+        x.pendingClientOrderID = clientOrderID
+        deliver(x, .cancelRejected(reason: .duplicateClOrdID, text: "Duplicate ClOrdID \(clientOrderID)", isReplace: isReplace),
+                orig: orig)
     }
 
     /// After a cancel or replace took effect, the order answers to the request's ClOrdID.
