@@ -200,8 +200,12 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         }
         // Taken by the engine in order; the session stores each message's number as processed once the engine
         // has made its first reports and they are with the store (`handedOn`).
+        // A request sent again (PossDupFlag=Y, after a ResendRequest) whose ClOrdID is known gets the status of
+        // the order it names instead of a duplicate rejection of its own first copy.
+        let resent = message.bool(FIXTag.possDupFlag)
         func push(_ command: OrderCommand) {
-            commands.push(Request(command: command, session: session, inbound: context.inbound))
+            commands.push(Request(command: resent ? .resent(command) : command, session: session,
+                                  inbound: context.inbound))
         }
         switch message.msgType {
         case "D":
@@ -210,9 +214,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             case .success(var r):
                 // Routing: the order's broker (5002), else the session's DefaultBroker, else the engine's default.
                 if r.broker == nil, let b = session.settings.defaultBroker { r.broker = BrokerID(b) }
-                // A NewOrderSingle sent again (PossDupFlag=Y, after a ResendRequest) whose ClOrdID is known gets
-                // the order's status instead of a duplicate rejection.
-                push(message.bool(FIXTag.possDupFlag) ? .resubmit(r) : .submit(r))
+                push(.submit(r))
             case .failure(let e):
                 // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
                 push(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy,

@@ -144,6 +144,14 @@ struct OrderEngineTests {
         await engine.submit(request("X1"))
         r = await sink.wait(for: 10)
         #expect(Array(kinds(r).suffix(2)) == ["9:1", "8:DUPLICATE_CLORDID"])
+        // A cancel sent again as a possible duplicate (FIX PossDupFlag=Y after a resend) once it took effect:
+        // the order's status, not a refusal of the cancel's own ClOrdID.
+        await engine.cancel(source: src, clientOrderID: ClientOrderID("A2"), origClientOrderID: ClientOrderID("A1"))
+        _ = await sink.wait(for: 12)
+        await engine.perform([.resent(.cancel(src, ClientOrderID("A2"), orig: ClientOrderID("A1")))])
+        r = await sink.wait(for: 13)
+        #expect(Array(kinds(r).suffix(3)) == ["6", "4", "I"])
+        #expect(r.last?.status == .canceled && r.last?.order?.id == a1 && r.last?.clientOrderID == ClientOrderID("A2"))
     }
 
     /// Beyond `closedInMemory`, the longest closed order leaves memory; a status, cancel or replace request

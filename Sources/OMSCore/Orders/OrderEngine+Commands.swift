@@ -1,34 +1,47 @@
 /// A request to the engine from an order-entry interface, queued in arrival order.
-public enum OrderCommand: Sendable {
+public indirect enum OrderCommand: Sendable {
     case submit(OrderRequest)
-    /// A new order sent again (FIX PossDupFlag=Y): the order's status when its ClOrdID is known (it was taken
-    /// before), else a new order.
-    case resubmit(OrderRequest)
     /// An order the interface could not map to a request: reported as rejected.
     case rejectUnmapped(OrderSource, ClientOrderID, Side, symbol: String?, OrderRejection)
     case cancel(OrderSource, ClientOrderID, orig: ClientOrderID)
     case replace(OrderSource, ClientOrderID, orig: ClientOrderID, Quantity, Price?)
     case status(OrderSource, ClientOrderID)
+    /// A request sent again, maybe a copy of one already taken (FIX PossDupFlag=Y, after a ResendRequest): when
+    /// its ClOrdID is known, the status of the order it names (the client gets the state the first copy left,
+    /// not a duplicate-ClOrdID refusal for its own request); else the request.
+    case resent(OrderCommand)
+
+    /// The source and the ClOrdID the command uses (a status request's names an order; it uses none).
+    var usedClientOrderID: (OrderSource, ClientOrderID)? {
+        switch self {
+        case .submit(let r): (r.source, r.clientOrderID)
+        case .rejectUnmapped(let s, let c, _, _, _), .cancel(let s, let c, _), .replace(let s, let c, _, _, _): (s, c)
+        case .status: nil
+        case .resent(let c): c.usedClientOrderID
+        }
+    }
 }
 
 extension OrderEngine {
     /// Runs commands in order, in one visit to the engine.
     public func perform(_ commands: [OrderCommand]) {
-        for c in commands {
-            switch c {
-            case .submit(let r): submit(r)
-            case .resubmit(let r):
-                if byClientOrderID[Self.key(r.source, r.clientOrderID)] != nil {
-                    status(source: r.source, clientOrderID: r.clientOrderID)
-                } else {
-                    submit(r)
-                }
-            case .rejectUnmapped(let s, let c, let side, let symbol, let why):
-                rejectUnmapped(source: s, clientOrderID: c, side: side, symbol: symbol, rejection: why)
-            case .cancel(let s, let c, let o): cancel(source: s, clientOrderID: c, origClientOrderID: o)
-            case .replace(let s, let c, let o, let q, let p):
-                replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)
-            case .status(let s, let c): status(source: s, clientOrderID: c)
+        for c in commands { perform(c) }
+    }
+
+    func perform(_ c: OrderCommand) {
+        switch c {
+        case .submit(let r): submit(r)
+        case .rejectUnmapped(let s, let c, let side, let symbol, let why):
+            rejectUnmapped(source: s, clientOrderID: c, side: side, symbol: symbol, rejection: why)
+        case .cancel(let s, let c, let o): cancel(source: s, clientOrderID: c, origClientOrderID: o)
+        case .replace(let s, let c, let o, let q, let p):
+            replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)
+        case .status(let s, let c): status(source: s, clientOrderID: c)
+        case .resent(let command):
+            if let (s, c) = command.usedClientOrderID, byClientOrderID[Self.key(s, c)] != nil {
+                status(source: s, clientOrderID: c)
+            } else {
+                perform(command)
             }
         }
     }
