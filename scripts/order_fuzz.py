@@ -27,9 +27,11 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
   position never goes short (DEMO01 carries none);
 - GET /api/limits/DEMO01's usage: the risk engine's open orders are those the reports leave open, its net
   positions the fills', and once every order is done nothing is working and the open value is 0;
+- immediate-or-cancel orders never rest: done once the flow settles;
 - after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order of the
   burst answered (before the kill, by a resend, or after the server asked for it again), every order's status
-  as the model left it (or moved on by reports that came after), and a cancel still works.
+  as the model left it (or moved on by reports that came after), a cancel still works, and a CNC sell of one
+  share more than the fills left is refused (RISK_HOLDINGS) naming exactly what is held.
 
 usage: order_fuzz.py trade FIX_PORT HTTP_PORT SEED COUNT STATE VEGA_PID
        order_fuzz.py restart FIX_PORT HTTP_PORT STATE"""
@@ -173,11 +175,13 @@ class Model:
         self.client_execs = set(s.get("client_execs", []))
         self.net = s.get("net", {})              # "SYMBOL|PRODUCT" -> net filled quantity
         self.reports = s.get("reports", 0)
+        self.ioc = set(s.get("ioc", []))           # ClOrdIDs of immediate-or-cancel orders
+        self.rejects = {}                          # ClOrdID -> (5006, 58) of a rejected new order
 
     def state(self):
         return {"orders": self.orders, "by_clordid": self.by_clordid, "unanswered": sorted(self.unanswered),
                 "exec_ids": sorted(self.exec_ids), "client_execs": sorted(self.client_execs), "net": self.net,
-                "reports": self.reports}
+                "reports": self.reports, "ioc": sorted(self.ioc)}
 
     def app(self, m):
         t = m[35]
@@ -222,11 +226,13 @@ class Model:
                 if counted != open_now + 1:
                     fail("%s counts %d open orders with this one, the reports %d" % (text, counted, open_now + 1))
             self.orders.setdefault(order_id, {"status": "8", "cum": 0, "qty": 0, "notional": "0", "clOrdID": m[11]})
+            self.rejects[m[11]] = (m.get(5006), m.get(58, ""))
             return
         o = self.orders.get(order_id)
         if o is None:
             o = self.orders[order_id] = {"qty": int(qty), "cum": 0, "notional": "0", "status": None, "symbol": m.get(55),
-                                         "side": m.get(54), "product": m.get(5001, "CNC"), "clOrdID": m[11]}
+                                         "side": m.get(54), "product": m.get(5001, "CNC"), "clOrdID": m[11],
+                                         "first": m[11]}
         self.by_clordid[m[11]] = order_id
         where = "order %s ExecID %s (150=%s 39=%s)" % (order_id, exec_id, et, st)
         if o["status"] in TERMINAL and et != "I":
@@ -350,6 +356,9 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
             fields = [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, side),
                       (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, rng.choice(["MIS", "CNC"]))]
             fields += [(40, 1)] if rng.random() < 0.2 else [(40, 2), (44, price(rng, symbol))]
+            if rng.random() < 0.1:   # immediate or cancel: filled at once as far as it can be, the rest cancelled
+                fields[7] = (59, 3)
+                model.ioc.add(clordid)
             if rng.random() < 0.02 and model.by_clordid:   # a ClOrdID used before: refused
                 fields[0] = (11, rng.choice(sorted(model.by_clordid))); requests["dup"] += 1
             else:
@@ -392,6 +401,8 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
             reconnects += 1
     settle(client, model, 20)
     dc.pump(2)
+    resting = [oid for oid, o in live(model) if o.get("first") in model.ioc]
+    if resting: fail("immediate-or-cancel orders still live after the flow settled: %s" % resting[:5])
     missing = model.client_execs - drop.exec_ids
     if missing: fail("%d ExecutionReports never reached the drop copy, e.g. %s" % (len(missing), sorted(missing)[:5]))
     check_portfolio(model, http_port, client)
@@ -435,6 +446,19 @@ def restart(fix_port, http_port, state_file):
     cancel_all(client, model, "AFTER")
     check_portfolio(model, http_port, client)
     check_usage(model, http_port, client)
+    # The risk engine's books after the restart hold the day's fills: a CNC sell of one share more than the
+    # fills left is refused as a short delivery, naming exactly what is held.
+    for key, net in sorted(model.net.items()):
+        symbol, product = key.split("|")
+        if product != "CNC" or net < 0: continue
+        clordid = "SHORT-%s" % symbol
+        model.unanswered.add(clordid)
+        client.send("D", [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, "2"), (38, net + 1),
+                          (59, 0), (60, ts()), (5001, "CNC"), (40, 2), (44, price(random.Random(0), symbol))])
+        settle(client, model, 10)
+        code, text = model.rejects.get(clordid, (None, ""))
+        if code != "RISK_HOLDINGS" or "free=%d value=%d" % (net, net + 1) not in text:
+            fail("a CNC sell of %d %s (%d held) after the restart: %s %s" % (net + 1, symbol, net, code, text))
     print("order-fuzz: restart: %d of the %d orders sent just before the kill unanswered before it, all answered "
           "now; %d reports after the restart (%d ResendRequests of ours, %d messages resent on the server's ResendRequests), %d orders "
           "live at the restart, all done now" % (len(burst), 25, model.reports - before, client.resends,
