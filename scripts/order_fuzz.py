@@ -2,7 +2,7 @@
 """Model-based fuzzing of vega-oms's order flow over real sockets (run by scripts/order-fuzz.sh).
 
 Phase `trade`: logs on as the demo client CLIENT1 and as the drop copy DROPCOPY, sends COUNT random but
-well-formed requests for the client DEMO01 — NewOrderSingle (market and limit, near the paper broker's moving
+well-formed requests for the clients DEMO01 and DEMO02 — NewOrderSingle (market and limit, near the paper broker's moving
 price, so that orders rest, fill in parts and fill), OrderCancelRequest, OrderCancelReplaceRequest (quantities
 below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, an operator's cancel over
 REST (POST /api/order/cancel: 200 or 409), for live and finished orders —
@@ -23,9 +23,9 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 - every request answered (ExecutionReport or OrderCancelReject for its ClOrdID), no Reject or
   BusinessMessageReject (every request is well-formed);
 - the drop copy received every ExecutionReport the client did (status reports aside);
-- GET /api/portfolio?client=DEMO01: each position's net quantity is the sum of the fills; a CNC (delivery)
-  position never goes short (DEMO01 carries none);
-- GET /api/limits/DEMO01's usage: the risk engine's open orders are those the reports leave open, its net
+- GET /api/portfolio?client=C for each client: each position's net quantity is the sum of the fills; a CNC
+  (delivery) position never goes short (neither client carries any);
+- GET /api/limits/C's usage for each client: the risk engine's open orders are those the reports leave open, its net
   positions the fills', and once every order is done nothing is working and the open value is 0;
 - immediate-or-cancel orders never rest: done once the flow settles;
 - after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order of the
@@ -39,7 +39,7 @@ import datetime, json, os, random, signal, socket, sys, time, urllib.error, urll
 from decimal import Decimal
 
 SOH = b"\x01"
-ACCOUNT = "DEMO01"
+ACCOUNTS = ["DEMO01", "DEMO02"]   # demo clients with limits (DEMO02: 10 open orders), no carried positions
 # Price-band midpoints of seeds/price_bands.csv (where the paper broker's prices start), ticks of 0.10 suit all.
 MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decimal("1611.90"),
        "HDFCBANK": Decimal("1004.55"), "SBIN": Decimal("968.15")}
@@ -173,7 +173,8 @@ class Model:
         self.unanswered = set(s.get("unanswered", []))
         self.exec_ids = set(s.get("exec_ids", []))
         self.client_execs = set(s.get("client_execs", []))
-        self.net = s.get("net", {})              # "SYMBOL|PRODUCT" -> net filled quantity
+        self.net = s.get("net", {})              # "ACCOUNT|SYMBOL|PRODUCT" -> net filled quantity
+        self.account_of = s.get("account_of", {})  # ClOrdID of a new order -> its Account (1)
         self.reports = s.get("reports", 0)
         self.ioc = set(s.get("ioc", []))           # ClOrdIDs of immediate-or-cancel orders
         self.rejects = {}                          # ClOrdID -> (5006, 58) of a rejected new order
@@ -181,7 +182,7 @@ class Model:
     def state(self):
         return {"orders": self.orders, "by_clordid": self.by_clordid, "unanswered": sorted(self.unanswered),
                 "exec_ids": sorted(self.exec_ids), "client_execs": sorted(self.client_execs), "net": self.net,
-                "reports": self.reports, "ioc": sorted(self.ioc)}
+                "reports": self.reports, "ioc": sorted(self.ioc), "account_of": self.account_of}
 
     def app(self, m):
         t = m[35]
@@ -222,7 +223,8 @@ class Model:
                 # The risk engine's count of open orders is the client's: every order reported and not done
                 # (a count that leaks on fills, cancels or replaces shows here).
                 counted = int(text.split("value=")[1].split()[0])
-                open_now = sum(1 for o in self.orders.values() if o.get("symbol") and o.get("status") not in TERMINAL)
+                account = self.account_of.get(m[11])
+                open_now = len(live(self, account))
                 if counted != open_now + 1:
                     fail("%s counts %d open orders with this one, the reports %d" % (text, counted, open_now + 1))
             self.orders.setdefault(order_id, {"status": "8", "cum": 0, "qty": 0, "notional": "0", "clOrdID": m[11]})
@@ -232,7 +234,7 @@ class Model:
         if o is None:
             o = self.orders[order_id] = {"qty": int(qty), "cum": 0, "notional": "0", "status": None, "symbol": m.get(55),
                                          "side": m.get(54), "product": m.get(5001, "CNC"), "clOrdID": m[11],
-                                         "first": m[11]}
+                                         "first": m[11], "account": self.account_of.get(m[11], ACCOUNTS[0])}
         self.by_clordid[m[11]] = order_id
         where = "order %s ExecID %s (150=%s 39=%s)" % (order_id, exec_id, et, st)
         if o["status"] in TERMINAL and et != "I":
@@ -242,7 +244,7 @@ class Model:
             if last_qty <= 0 or last_px <= 0: fail("%s: a Trade with LastQty %s LastPx %s" % (where, last_qty, last_px))
             if cum != o["cum"] + last_qty: fail("%s: CumQty %s after %s and LastQty %s" % (where, cum, o["cum"], last_qty))
             o["notional"] = str(Decimal(o["notional"]) + last_qty * last_px)
-            key = "%s|%s" % (o["symbol"], o["product"])
+            key = "%s|%s|%s" % (o["account"], o["symbol"], o["product"])
             self.net[key] = self.net.get(key, 0) + int(last_qty) * (1 if o["side"] == "1" else -1)
             if o["product"] == "CNC" and self.net[key] < 0:
                 fail("%s: a CNC (delivery) position went short to %d: no short delivery" % (where, self.net[key]))
@@ -269,13 +271,16 @@ def price(rng, symbol):
     return (p / Decimal("0.10")).quantize(Decimal(1)) * Decimal("0.10")
 
 def request_fields(o, clordid, symbol, side):
-    return [(11, clordid), (41, o["clOrdID"]), (37, o["id"]), (1, ACCOUNT), (55, symbol), (207, "NSE"),
+    return [(11, clordid), (41, o["clOrdID"]), (37, o["id"]), (1, o["account"]), (55, symbol), (207, "NSE"),
             (54, side), (60, ts())]
 
-def portfolio(http_port):
-    url = "http://127.0.0.1:%d/api/portfolio?client=%s" % (http_port, ACCOUNT)
+def portfolio(http_port, account):
+    url = "http://127.0.0.1:%d/api/portfolio?client=%s" % (http_port, account)
     body = json.load(urllib.request.urlopen(url, timeout=10))
-    return {"%s|%s" % (p["symbol"], p["product"]): p["netQuantity"] for p in body["positions"]}
+    return {"%s|%s|%s" % (account, p["symbol"], p["product"]): p["netQuantity"] for p in body["positions"]}
+
+def held(model, account):
+    return {k: v for k, v in model.net.items() if v != 0 and k.startswith(account + "|")}
 
 def rest_cancel(http_port, order_id):
     req = urllib.request.Request("http://127.0.0.1:%d/api/order/cancel?id=%s" % (http_port, order_id), method="POST")
@@ -285,37 +290,42 @@ def rest_cancel(http_port, order_id):
         return e.code
 
 def check_portfolio(model, http_port, session):
-    """While orders live, fills go on: the portfolio must match the fills reported before and after it was read
-    (a few tries, pumping the session between them)."""
-    for _ in range(20):
-        session.pump(0.2)
-        before = {k: v for k, v in model.net.items() if v != 0}
-        got = {k: v for k, v in portfolio(http_port).items() if v != 0}
-        session.pump(0.3)
-        want = {k: v for k, v in model.net.items() if v != 0}
-        if got == want and want == before: return
-    fail("portfolio of %s: %s, the fills say %s" % (ACCOUNT, got, want))
+    """While orders live, fills go on: each client's portfolio must match the fills reported before and after it
+    was read (a few tries, pumping the session between them)."""
+    for account in ACCOUNTS:
+        for _ in range(20):
+            session.pump(0.2)
+            before = held(model, account)
+            got = {k: v for k, v in portfolio(http_port, account).items() if v != 0}
+            session.pump(0.3)
+            want = held(model, account)
+            if got == want and want == before: break
+        else:
+            fail("portfolio of %s: %s, the fills say %s" % (account, got, want))
 
 def check_usage(model, http_port, session):
-    """GET /api/limits/DEMO01's usage, as the risk engine books it, against the reports: as many open orders as
+    for account in ACCOUNTS: check_account_usage(model, http_port, session, account)
+
+def check_account_usage(model, http_port, session, account):
+    """GET /api/limits/ACCOUNT's usage, as the risk engine books it, against the reports: as many open orders as
     the reports leave open, nothing working once none is, and the net positions of the fills (a reservation
     that leaks on a fill, cancel, replace or restart shows here). Tried a few times while fills go on."""
-    url = "http://127.0.0.1:%d/api/limits/%s" % (http_port, ACCOUNT)
+    url = "http://127.0.0.1:%d/api/limits/%s" % (http_port, account)
     for _ in range(20):
         session.pump(0.2)
-        before = (len(live(model)), {k: v for k, v in model.net.items() if v})
+        before = (len(live(model, account)), held(model, account))
         usage = json.load(urllib.request.urlopen(url, timeout=10)).get("usage")
         session.pump(0.3)
-        after = (len(live(model)), {k: v for k, v in model.net.items() if v})
+        after = (len(live(model, account)), held(model, account))
         if usage is None or before != after: continue
         net = {}
         for p in usage["positions"]:
             symbol = next((k for k, v in ISIN.items() if p["instrumentKey"] == "NSE_EQ|" + v), p["instrumentKey"])
-            if p["netQuantity"]: net["%s|%s" % (symbol, p["product"])] = p["netQuantity"]
+            if p["netQuantity"]: net["%s|%s|%s" % (account, symbol, p["product"])] = p["netQuantity"]
         working = sum(p["workingBuyQuantity"] + p["workingSellQuantity"] for p in usage["positions"])
         if usage["openOrders"] == after[0] and net == after[1] and (after[0] > 0 or (working == 0 and usage["openOrderValue"] == "0")):
             return
-    fail("usage of %s: %s; the reports leave %d orders open and positions %s" % (ACCOUNT, usage, after[0], after[1]))
+    fail("usage of %s: %s; the reports leave %d orders open and positions %s" % (account, usage, after[0], after[1]))
 
 def settle(session, model, wait):
     """Pumps until every request is answered and nothing arrives for a moment, or `wait` seconds pass."""
@@ -326,8 +336,9 @@ def settle(session, model, wait):
         if not model.unanswered and model.reports == before: return
     if model.unanswered: fail("requests never answered: %s" % sorted(model.unanswered)[:10])
 
-def live(model):
-    return [(oid, o) for oid, o in model.orders.items() if o.get("status") not in TERMINAL and o.get("status")]
+def live(model, account=None):
+    return [(oid, o) for oid, o in model.orders.items() if o.get("status") not in TERMINAL and o.get("status")
+            and (account is None or o.get("account") == account)]
 
 def cancel_all(session, model, tag):
     for n, (oid, o) in enumerate(live(model)):
@@ -353,7 +364,9 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
         if r < 0.5 or not known:
             symbol, side = rng.choice(sorted(MID)), rng.choice("12")
             clordid = "N%d-%d" % (seed, n)
-            fields = [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, side),
+            account = ACCOUNTS[0] if rng.random() < 0.7 else ACCOUNTS[1]
+            model.account_of[clordid] = account
+            fields = [(11, clordid), (1, account), (21, 1), (55, symbol), (207, "NSE"), (54, side),
                       (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, rng.choice(["MIS", "CNC"]))]
             fields += [(40, 1)] if rng.random() < 0.2 else [(40, 2), (44, price(rng, symbol))]
             if rng.random() < 0.1:   # immediate or cancel: filled at once as far as it can be, the rest cancelled
@@ -385,7 +398,7 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
                 requests["G"] += 1
             else:
                 clordid = o["clOrdID"]
-                client.send("H", [(11, clordid), (37, oid), (1, ACCOUNT), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
+                client.send("H", [(11, clordid), (37, oid), (1, o["account"]), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
                 requests["H"] += 1
                 clordid = None
             if clordid: model.unanswered.add(clordid)
@@ -419,7 +432,8 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
         symbol = rng.choice(sorted(MID))
         clordid = "K%d-%d" % (seed, k)
         model.unanswered.add(clordid)
-        client.send("D", [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, "1"),
+        model.account_of[clordid] = ACCOUNTS[0]
+        client.send("D", [(11, clordid), (1, ACCOUNTS[0]), (21, 1), (55, symbol), (207, "NSE"), (54, "1"),
                           (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, "MIS"), (40, 2), (44, price(rng, symbol))])
     client.pump(rng.choice([0.001, 0.003, 0.01]))
     os.kill(vega_pid, signal.SIGKILL)
@@ -441,7 +455,7 @@ def restart(fix_port, http_port, state_file):
     open_before = len(live(model))
     for oid, o in sorted(model.orders.items()):
         if not o.get("symbol"): continue
-        client.send("H", [(11, o["clOrdID"]), (37, oid), (1, ACCOUNT), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
+        client.send("H", [(11, o["clOrdID"]), (37, oid), (1, o["account"]), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
     settle(client, model, 20)
     cancel_all(client, model, "AFTER")
     check_portfolio(model, http_port, client)
@@ -449,11 +463,12 @@ def restart(fix_port, http_port, state_file):
     # The risk engine's books after the restart hold the day's fills: a CNC sell of one share more than the
     # fills left is refused as a short delivery, naming exactly what is held.
     for key, net in sorted(model.net.items()):
-        symbol, product = key.split("|")
+        account, symbol, product = key.split("|")
         if product != "CNC" or net < 0: continue
-        clordid = "SHORT-%s" % symbol
+        clordid = "SHORT-%s-%s" % (account, symbol)
         model.unanswered.add(clordid)
-        client.send("D", [(11, clordid), (1, ACCOUNT), (21, 1), (55, symbol), (207, "NSE"), (54, "2"), (38, net + 1),
+        model.account_of[clordid] = account
+        client.send("D", [(11, clordid), (1, account), (21, 1), (55, symbol), (207, "NSE"), (54, "2"), (38, net + 1),
                           (59, 0), (60, ts()), (5001, "CNC"), (40, 2), (44, price(random.Random(0), symbol))])
         settle(client, model, 10)
         code, text = model.rejects.get(clordid, (None, ""))
