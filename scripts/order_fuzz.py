@@ -43,6 +43,7 @@ ACCOUNTS = ["DEMO01", "DEMO02"]   # demo clients with limits (DEMO02: 10 open or
 # Price-band midpoints of seeds/price_bands.csv (where the paper broker's prices start), ticks of 0.10 suit all.
 MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decimal("1611.90"),
        "HDFCBANK": Decimal("1004.55"), "SBIN": Decimal("968.15")}
+FUTURE = {"NIFTY": ("NSE_FO|52101", Decimal("26203.10"))}   # symbol -> instrument key, last price (seeds/risk)
 TERMINAL = {"2", "4", "8", "C"}
 ISIN = {"RELIANCE": "INE002A01018", "TCS": "INE467B01029", "INFY": "INE009A01021", "HDFCBANK": "INE040A01034",
         "SBIN": "INE062A01020"}
@@ -232,7 +233,7 @@ class Model:
             return
         o = self.orders.get(order_id)
         if o is None:
-            o = self.orders[order_id] = {"qty": int(qty), "cum": 0, "notional": "0", "status": None, "symbol": m.get(55),
+            o = self.orders[order_id] = {"qty": int(qty), "cum": 0, "notional": "0", "status": None, "symbol": (m.get(55) or "?").split()[0],
                                          "side": m.get(54), "product": m.get(5001, "CNC"), "clOrdID": m[11],
                                          "first": m[11], "account": self.account_of.get(m[11], ACCOUNTS[0])}
         self.by_clordid[m[11]] = order_id
@@ -267,7 +268,7 @@ class Model:
             o["status"], o["cum"], o["qty"], o["clOrdID"] = st, int(cum), int(qty), m[11]
 
 def price(rng, symbol):
-    p = MID[symbol] * (1 + Decimal(rng.uniform(-0.006, 0.006)))
+    p = (MID.get(symbol) or FUTURE[symbol][1]) * (1 + Decimal(rng.uniform(-0.006, 0.006)))
     return (p / Decimal("0.10")).quantize(Decimal(1)) * Decimal("0.10")
 
 def request_fields(o, clordid, symbol, side):
@@ -277,7 +278,7 @@ def request_fields(o, clordid, symbol, side):
 def portfolio(http_port, account):
     url = "http://127.0.0.1:%d/api/portfolio?client=%s" % (http_port, account)
     body = json.load(urllib.request.urlopen(url, timeout=10))
-    return {"%s|%s|%s" % (account, p["symbol"], p["product"]): p["netQuantity"] for p in body["positions"]}
+    return {"%s|%s|%s" % (account, p["symbol"].split()[0], p["product"]): p["netQuantity"] for p in body["positions"]}
 
 def held(model, account):
     return {k: v for k, v in model.net.items() if v != 0 and k.startswith(account + "|")}
@@ -320,7 +321,8 @@ def check_account_usage(model, http_port, session, account):
         if usage is None or before != after: continue
         net = {}
         for p in usage["positions"]:
-            symbol = next((k for k, v in ISIN.items() if p["instrumentKey"] == "NSE_EQ|" + v), p["instrumentKey"])
+            symbol = next((k for k, v in ISIN.items() if p["instrumentKey"] == "NSE_EQ|" + v),
+                          next((k for k, v in FUTURE.items() if p["instrumentKey"] == v[0]), p["instrumentKey"]))
             if p["netQuantity"]: net["%s|%s|%s" % (account, symbol, p["product"])] = p["netQuantity"]
         working = sum(p["workingBuyQuantity"] + p["workingSellQuantity"] for p in usage["positions"])
         if usage["openOrders"] == after[0] and net == after[1] and (after[0] > 0 or (working == 0 and usage["openOrderValue"] == "0")):
@@ -369,8 +371,15 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
             fields = [(11, clordid), (1, account), (21, 1), (55, symbol), (207, "NSE"), (54, side),
                       (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, rng.choice(["MIS", "CNC"]))]
             fields += [(40, 1)] if rng.random() < 0.2 else [(40, 2), (44, price(rng, symbol))]
+            if rng.random() < 0.05:
+                # NIFTY futures by exchange token, 1 or 2 lots: SPAN margin reserved and released (the paper
+                # market has no price for them and refuses them after the risk engine took them).
+                fields[3:5] = [(55, "NIFTY"), (48, "52101"), (22, "8"), (207, "NSE"), (167, "FUT")]
+                fields = [f if f[0] != 38 else (38, 65 * rng.randint(1, 2)) for f in fields]
+                fields = [f if f[0] != 5001 else (5001, "NRML") for f in fields]
+                fields = [f if f[0] != 44 else (44, price(rng, "NIFTY")) for f in fields]
             if rng.random() < 0.1:   # immediate or cancel: filled at once as far as it can be, the rest cancelled
-                fields[7] = (59, 3)
+                fields = [f if f[0] != 59 else (59, 3) for f in fields]
                 model.ioc.add(clordid)
             if rng.random() < 0.02 and model.by_clordid:   # a ClOrdID used before: refused
                 fields[0] = (11, rng.choice(sorted(model.by_clordid))); requests["dup"] += 1
