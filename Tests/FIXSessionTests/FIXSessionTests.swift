@@ -1,5 +1,6 @@
 import FIXProtocol
 import FIXSession
+import NIOConcurrencyHelpers
 import OMSTestSupport
 import Testing
 
@@ -304,5 +305,49 @@ struct FIXSessionTests {
         let out = h.conn.drain()
         #expect(out.map(\.msgType) == ["j"])
         #expect(out[0].int(380) == 3 && out[0].string(58) == "Unsupported Message Type")
+    }
+}
+
+/// Hands every application message on (`FIXApplicationResult.handedOn`) and keeps its token.
+final class HandingOnApplication: FIXApplication {
+    let tokens = NIOLockedValueBox<[FIXInboundToken]>([])
+    func fromApp(_ message: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult {
+        tokens.withLockedValue { $0.append(context.inbound) }
+        return .handedOn
+    }
+}
+
+struct FIXSessionHandedOnTests {
+    /// The stored next inbound number stays at the first message handed on and not yet confirmed, whatever is
+    /// counted after it; a confirmation moves it on; one from before a sequence reset is ignored.
+    @Test func theStoredInboundNumberWaitsForTheApplication() async throws {
+        let store = InMemoryFIXMessageStore()
+        let app = HandingOnApplication()
+        let clock = ManualWallClock(FIXTimestamp(secondsSince1970: 1_788_840_000))
+        let id = FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: "CLIENT1")
+        let session = try FIXSession(settings: FIXSessionSettings(id: id), store: store, application: app,
+                                     dictionary: TestFiles.dictionary, clock: clock, log: RecordingSessionLog())
+        let c = RecordingConnection()
+        #expect(await session.attach(c))
+        func send(_ text: String) async { await session.received(.message(FIXTestMessage.raw(text, now: clock.now())), from: c) }
+        func stored() throws -> Int { try store.open(id, now: clock.now()).nextTargetMsgSeqNum }
+        await send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|")
+        #expect(try stored() == 2)
+        await send("8=FIX.4.4|35=H|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=A|54=1|55=X|")
+        await send("8=FIX.4.4|35=0|34=3|49=CLIENT1|52=<TIME>|56=VEGA|")
+        await send("8=FIX.4.4|35=H|34=4|49=CLIENT1|52=<TIME>|56=VEGA|11=B|54=1|55=X|")
+        #expect(try stored() == 2)
+        let tokens = app.tokens.withLockedValue { $0 }
+        #expect(tokens.map(\.sequence) == [2, 4])
+        await session.processed(through: tokens[0])
+        #expect(try stored() == 4)   // the heartbeat after it counts now; 4 is still with the application
+        await session.processed(through: tokens[1])
+        #expect(try stored() == 5)
+        // Handed on, then the numbers are set back by hand: the old confirmation must not move the new ones.
+        await send("8=FIX.4.4|35=H|34=5|49=CLIENT1|52=<TIME>|56=VEGA|11=C|54=1|55=X|")
+        #expect(try stored() == 5)
+        await session.setSequenceNumbers(nextSender: nil, nextTarget: 1)
+        await session.processed(through: app.tokens.withLockedValue { $0 }[2])
+        #expect(try stored() == 1)
     }
 }
