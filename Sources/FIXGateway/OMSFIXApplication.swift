@@ -218,7 +218,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             case .failure(let e):
                 // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
                 push(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy,
-                                              symbol: o.symbol, e.rejection))
+                                     symbol: o.symbol, e.rejection))
             }
         case "F":
             guard let c = FIXOrderCancelRequest(message) else { return .unsupportedMessageType }
@@ -230,7 +230,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                        refID: g.order.clOrdID)
             }
             push(.replace(source, ClientOrderID(g.order.clOrdID), orig: ClientOrderID(g.origClOrdID), q,
-                                   g.order.price.flatMap { Price($0) }))
+                          g.order.price.flatMap { Price($0) }))
         case "H":
             guard let h = FIXOrderStatusRequest(message) else { return .unsupportedMessageType }
             push(.status(source, ClientOrderID(h.clOrdID)))
