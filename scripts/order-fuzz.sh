@@ -9,8 +9,9 @@
 # environment:
 #   BIN=.build/debug    folder holding vega-oms (built with `swift build --product vega-oms` if missing)
 #   COUNT=1500          requests per seed
-#   SEEDS="1 2"         one server (fresh database), trade phase, kill -9 and restart phase per seed (even seeds:
-#                       the paper broker answers after 3 ms)
+#   SEEDS="1 2"         one server (fresh database), trade phase, stop and restart phase per seed (odd seeds: SIGKILL;
+#                       even seeds: SIGTERM, and the paper broker answers after 3 ms)
+#   PAPER_EXTRA=""      more paper-broker options for every seed (e.g. "--paper-latency-ms 20")
 #   KEEP_TMP=0          1: keep the temporary folder (database, FIX logs)
 set -euo pipefail
 
@@ -31,7 +32,9 @@ VEGA="$(vega_binary "$BIN")"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vega-order-fuzz.XXXXXX")"
 VEGA_PID=""
 trap vega_cleanup EXIT
-PAPER=(--paper-max-fill 3 --paper-volatility-bps 25)
+PAPER_EXTRA="${PAPER_EXTRA:-}"
+# shellcheck disable=SC2206  # PAPER_EXTRA is split into options on purpose
+PAPER=(--paper-max-fill 3 --paper-volatility-bps 25 $PAPER_EXTRA)
 
 FAILED=0
 for seed in $SEEDS; do
@@ -46,9 +49,11 @@ for seed in $SEEDS; do
         "$dir/model.json" "$VEGA_PID"; then
         log "seed $seed FAILED (trade)"; FAILED=1; stop "$VEGA_PID"; continue
     fi
-    kill -9 "$VEGA_PID" 2>/dev/null || true
+    # Odd seeds were killed with SIGKILL, even ones stopped with SIGTERM (a graceful stop has 60 s).
+    for _ in $(seq 1 600); do kill -0 "$VEGA_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$VEGA_PID" 2>/dev/null && log "seed $seed: vega-oms had not stopped 60 s after the signal" && FAILED=1
     wait "$VEGA_PID" 2>/dev/null || true
-    log "seed $seed: killed with SIGKILL, starting again on the same database"
+    log "seed $seed: stopped ($( [ $((seed % 2)) -eq 1 ] && echo SIGKILL || echo SIGTERM )), starting again on the same database"
     mv "$dir/out.txt" "$dir/out-before-kill.txt"
     vega_start "$VEGA" "$dir" "${PAPER[@]}" || { KEEP_TMP=1; exit 1; }
     if ! timeout 300 python3 scripts/order_fuzz.py restart "$VEGA_FIX_PORT" "$VEGA_HTTP_PORT" "$dir/model.json"; then
@@ -56,7 +61,8 @@ for seed in $SEEDS; do
     fi
     stop "$VEGA_PID"
     VEGA_PID=""
-    PAPER=(--paper-max-fill 3 --paper-volatility-bps 25)
+    # shellcheck disable=SC2206
+    PAPER=(--paper-max-fill 3 --paper-volatility-bps 25 $PAPER_EXTRA)
 done
 if [ "$FAILED" -ne 0 ]; then KEEP_TMP=1; exit 1; fi
 log "passed"
