@@ -10,10 +10,9 @@ import OMSCore
 ///
 /// An inbound sequence number alone (`setNextTarget`, no message, no attachment) does not start a commit:
 /// it rides with the next one (the reply to the message, usually), or is committed after `lazyDelay`, or
-/// as soon as someone waits for it. It may become durable before the effects of the message it counts (as
-/// in QuickFIX, which stores the number once the application has taken the message): a crash in between
-/// loses an order that was neither acknowledged nor sent to a broker (both wait for its first report to be
-/// durable), and the client's OrderStatusRequest is answered that Vega does not know the order.
+/// as soon as someone waits for it. The session never hands the store a number past a message whose effects
+/// are not yet with the store (`FIXApplicationResult.handedOn`): what it counts is committed with those effects
+/// or after them, in enqueue order.
 public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, guarded by `condition`; `highestStored` is used by the
     // writer thread only; `writer` is GRDB's thread-safe writer.
