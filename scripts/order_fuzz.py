@@ -29,7 +29,8 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 - GET /api/limits/C's usage for each client: the risk engine's open orders are those the reports leave open, its net
   positions the fills', and once every order is done nothing is working and the open value is 0;
 - immediate-or-cancel orders never rest: done once the flow settles;
-- after the restart: no ExecutionReport lost (sequence numbers continue, gaps are resent), every order of the
+- after the restart: the drop copy, logged on again without a reset, has every report of the whole run
+  (what it missed is resent); no ExecutionReport lost (sequence numbers continue, gaps are resent), every order of the
   burst answered (before the kill, by a resend, or after the server asked for it again), every order's status
   as the model left it (or moved on by reports that came after), a cancel still works, and a CNC sell of one
   share more than the fills left is refused (RISK_HOLDINGS) naming exactly what is held.
@@ -330,12 +331,15 @@ def check_account_usage(model, http_port, session, account):
             return
     fail("usage of %s: %s; the reports leave %d orders open and positions %s" % (account, usage, after[0], after[1]))
 
+SIBLINGS = []   # the drop copy: pumped while the client waits, so that its heartbeats are answered
+
 def settle(session, model, wait):
     """Pumps until every request is answered and nothing arrives for a moment, or `wait` seconds pass."""
     end = time.time() + wait
     while time.time() < end:
         before = model.reports
         session.pump(0.5)
+        for x in SIBLINGS: x.pump(0.01)
         if not model.unanswered and model.reports == before: return
     if model.unanswered: fail("requests never answered: %s" % sorted(model.unanswered)[:10])
 
@@ -359,6 +363,7 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
     drop = Model()  # the drop copy's view: its ExecIDs only
     client = Session(fix_port, "CLIENT1", "demo", model.app)
     dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop.exec_ids.add(m.get(17)) if m[35] == "8" else None)
+    SIBLINGS.append(dc)
     requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0, "rest-cancel": 0}
     reconnects = 0
     for n in range(count):
@@ -450,7 +455,8 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
     # database) — either way nothing may be lost.
     os.kill(vega_pid, signal.SIGKILL if seed % 2 else signal.SIGTERM)
     state = model.state()
-    state.update(client_seq=client.seq, client_expected=client.expected,
+    state.update(client_seq=client.seq, client_expected=client.expected, drop_seq=dc.seq, drop_expected=dc.expected,
+                 drop_execs=sorted(drop.exec_ids),
                  sent_app={n: [t, [(tag, str(v)) for tag, v in f]] for n, (t, f) in client.sent_app.items()
                            if n >= client.seq - 300})
     json.dump(state, open(state_file, "w"))
@@ -461,6 +467,11 @@ def restart(fix_port, http_port, state_file):
     before = model.reports
     sent_app = {int(n): (t, [tuple(f) for f in fields]) for n, (t, fields) in saved["sent_app"].items()}
     burst = sorted(c for c in model.unanswered if c.startswith("K"))
+    # The drop copy logs on again too, without a reset: what it missed comes as resends.
+    drop_execs = set(saved["drop_execs"])
+    dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop_execs.add(m.get(17)) if m[35] == "8" else None,
+                 seq=saved["drop_seq"], expected=saved["drop_expected"], reset=False)
+    SIBLINGS.append(dc)
     client = Session(fix_port, "CLIENT1", "demo", model.app, seq=saved["client_seq"], expected=saved["client_expected"],
                      reset=False, sent_app=sent_app)
     settle(client, model, 10)
@@ -472,6 +483,11 @@ def restart(fix_port, http_port, state_file):
     cancel_all(client, model, "AFTER")
     check_portfolio(model, http_port, client)
     check_usage(model, http_port, client)
+    dc.pump(3)
+    missing = model.client_execs - drop_execs
+    if missing:
+        fail("%d ExecutionReports of the whole run never reached the drop copy (it logged on again after the "
+             "restart), e.g. %s" % (len(missing), sorted(missing)[:5]))
     # The risk engine's books after the restart hold the day's fills: a CNC sell of one share more than the
     # fills left is refused as a short delivery, naming exactly what is held.
     for key, net in sorted(model.net.items()):
@@ -486,10 +502,11 @@ def restart(fix_port, http_port, state_file):
         code, text = model.rejects.get(clordid, (None, ""))
         if code != "RISK_HOLDINGS" or "free=%d value=%d" % (net, net + 1) not in text:
             fail("a CNC sell of %d %s (%d held) after the restart: %s %s" % (net + 1, symbol, net, code, text))
-    print("order-fuzz: restart: %d of the %d orders sent just before the kill unanswered before it, all answered "
-          "now; %d reports after the restart (%d ResendRequests of ours, %d messages resent on the server's ResendRequests), %d orders "
-          "live at the restart, all done now" % (len(burst), 25, model.reports - before, client.resends,
-                                                 client.resent, open_before), flush=True)
+    print("order-fuzz: restart: %d of the %d orders sent just before the stop unanswered before it, all answered "
+          "now; %d reports after the restart (%d ResendRequests of ours, %d messages resent on the server's "
+          "ResendRequests), %d orders live at the restart, all done now; the drop copy has all %d reports (%d "
+          "ResendRequests of its own)" % (len(burst), 25, model.reports - before, client.resends, client.resent,
+                                          open_before, len(drop_execs), dc.resends), flush=True)
 
 try:
     if sys.argv[1] == "trade":
