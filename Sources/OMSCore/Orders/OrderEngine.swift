@@ -379,14 +379,12 @@ public actor OrderEngine {
             sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: false))
             return
         }
-        guard takeRequestID(source, clientOrderID, for: id) else {
-            refuseDuplicate(r, clientOrderID, orig: origClientOrderID, isReplace: false)
-            return
+        func refuse(_ reason: CancelRejectReason, _ text: String) {
+            refuseRequest(r, clientOrderID, orig: origClientOrderID, reason: reason, text: text, isReplace: false)
         }
-        let refuse = { (reason: CancelRejectReason, text: String) in
-            var x = r
-            x.pendingClientOrderID = clientOrderID
-            self.deliver(x, .cancelRejected(reason: reason, text: text, isReplace: false), orig: origClientOrderID)
+        guard takeRequestID(source, clientOrderID, for: id) else {
+            refuse(.duplicateClOrdID, "Duplicate ClOrdID \(clientOrderID)")
+            return
         }
         switch r.lifecycle {
         case .working(let w):
@@ -407,33 +405,26 @@ public actor OrderEngine {
             sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: true))
             return
         }
+        func refuse(_ reason: CancelRejectReason, _ text: String) {
+            refuseRequest(r, clientOrderID, orig: origClientOrderID, reason: reason, text: text, isReplace: true)
+        }
         guard takeRequestID(source, clientOrderID, for: id) else {
-            refuseDuplicate(r, clientOrderID, orig: origClientOrderID, isReplace: true)
+            refuse(.duplicateClOrdID, "Duplicate ClOrdID \(clientOrderID)")
             return
         }
         guard case .working(let w) = r.lifecycle else {
-            var x = r
-            x.pendingClientOrderID = clientOrderID
-            let closed: Bool
-            if case .closed = r.lifecycle { closed = true } else { closed = false }
-            deliver(x, .cancelRejected(reason: closed ? .tooLate : .alreadyPending,
-                                       text: closed ? "Order is closed" : "Order has a request pending", isReplace: true),
-                    orig: origClientOrderID)
+            if case .closed = r.lifecycle { refuse(.tooLate, "Order is closed") } else {
+                refuse(.alreadyPending, "Order has a request pending")
+            }
             return
         }
         let newTerms = OrderTerms(quantity: quantity, limitPrice: limitPrice ?? w.terms.limitPrice, triggerPrice: w.terms.triggerPrice)
         guard let pending = w.requestReplace(newTerms) else {
-            var x = r
-            x.pendingClientOrderID = clientOrderID
-            deliver(x, .cancelRejected(reason: .other, text: "New quantity must exceed the filled quantity", isReplace: true),
-                    orig: origClientOrderID)
+            refuse(.other, "New quantity must exceed the filled quantity")
             return
         }
         if let refusal = checkReplace(&r, newTerms) {
-            var x = r
-            x.pendingClientOrderID = clientOrderID
-            deliver(x, .cancelRejected(reason: .other, text: "Replace refused by the pre-trade checks: \(refusal)", isReplace: true),
-                    orig: origClientOrderID)
+            refuse(.other, "Replace refused by the pre-trade checks: \(refusal)")
             return
         }
         r.lifecycle = .pendingReplace(pending)
@@ -518,12 +509,12 @@ public actor OrderEngine {
         return true
     }
 
-    /// OrderCancelReject 102=6 (CxlRejReason "Duplicate ClOrdID received"); the order is left as it is.
-    func refuseDuplicate(_ r: Record, _ clientOrderID: ClientOrderID, orig: ClientOrderID, isReplace: Bool) {
+    /// An OrderCancelReject for the cancel or replace `clientOrderID` of order `r`; the order is left as it is.
+    func refuseRequest(_ r: Record, _ clientOrderID: ClientOrderID, orig: ClientOrderID, reason: CancelRejectReason,
+                       text: String, isReplace: Bool) {
         var x = r
         x.pendingClientOrderID = clientOrderID
-        deliver(x, .cancelRejected(reason: .duplicateClOrdID, text: "Duplicate ClOrdID \(clientOrderID)", isReplace: isReplace),
-                orig: orig)
+        deliver(x, .cancelRejected(reason: reason, text: text, isReplace: isReplace), orig: orig)
     }
 
     /// After a cancel or replace took effect, the order answers to the request's ClOrdID.
