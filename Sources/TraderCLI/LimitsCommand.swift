@@ -165,15 +165,7 @@ enum LimitsTable {
                 [$0.instrumentKey, $0.product, String($0.netQuantity), String($0.workingBuyQuantity),
                  String($0.workingSellQuantity)]
             }
-            var widths = headers.map(\.count)
-            for row in cells { for (k, c) in row.enumerated() { widths[k] = max(widths[k], c.count) } }
-            func line(_ row: [String]) -> String {
-                "  " + row.enumerated().map { k, c in
-                    k < 2 ? c.padding(toLength: widths[k], withPad: " ", startingAt: 0)
-                        : String(repeating: " ", count: widths[k] - c.count) + c
-                }.joined(separator: "  ") + "\n"
-            }
-            if !cells.isEmpty { out += line(headers) + cells.map(line).joined() }
+            if !cells.isEmpty { out += TextTable.render(headers, cells, leftAligned: 2) }
         }
         if !r.changes.isEmpty {
             out += "Latest changes\n"

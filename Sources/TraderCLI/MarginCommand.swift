@@ -47,14 +47,6 @@ enum MarginTable {
              u.shortOptionMinimum.rupeesString, u.exposureMargin.rupeesString, u.longOptionValue.rupeesString,
              u.required.rupeesString]
         }
-        var widths = headers.map(\.count)
-        for row in cells { for (k, c) in row.enumerated() { widths[k] = max(widths[k], c.count) } }
-        func line(_ row: [String]) -> String {
-            "  " + row.enumerated().map { k, c in
-                k == 0 ? c.padding(toLength: widths[k], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[k] - c.count) + c
-            }.joined(separator: "  ") + "\n"
-        }
-        return out + "By underlying\n" + line(headers) + cells.map(line).joined()
+        return out + "By underlying\n" + TextTable.render(headers, cells, leftAligned: 1)
     }
 }
