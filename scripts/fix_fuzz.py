@@ -13,47 +13,15 @@ session that queued every message for ever after a gap fill went past its Resend
 ResendRequest answer was lost). Exit status 1 on a failure.
 
 usage: fix_fuzz.py PORT COUNT SEED"""
-import random, socket, sys, time, datetime
+import random, socket, sys, time
+from fixwire import check_frame, frame, split_frames, ts
 
-SOH = b"\x01"
 port, count, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(seed)
-
-def ts():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H:%M:%S.%f")[:-3]
-
-def frame(fields, bad_len=False, bad_sum=False):
-    body = b"".join(b"%d=%s\x01" % (t, v) for t, v in fields)
-    length = len(body) + (rng.randint(1, 5) if bad_len else 0)
-    head = b"8=FIX.4.4\x019=%d\x01" % length
-    msg = head + body
-    s = sum(msg) % 256
-    if bad_sum: s = (s + 1) % 256
-    return msg + b"10=%03d\x01" % s
 
 def header(msg_type, seq):
     """MsgType and the standard header of a message from CLIENT1 to VEGA."""
     return [(35, msg_type), (34, b"%d" % seq), (49, b"CLIENT1"), (52, ts().encode()), (56, b"VEGA")]
-
-def parse_frames(buf):
-    out = []
-    while True:
-        i = buf.find(b"\x0110=")
-        if i < 0: break
-        j = buf.find(SOH, i + 4)
-        if j < 0: break
-        out.append(buf[:j + 1]); buf = buf[j + 1:]
-    return out, buf
-
-def check_frame(f):
-    # BodyLength and CheckSum of what the server sends must verify.
-    assert f.startswith(b"8=FIX.4.4\x019="), f[:40]
-    k = f.index(SOH, 12)
-    length = int(f[12:k])
-    body_end = k + 1 + length
-    assert f[body_end:body_end + 3] == b"10=", ("bad BodyLength", f)
-    assert int(f[body_end + 3:body_end + 6]) == sum(f[:body_end]) % 256, ("bad CheckSum", f)
-    return dict((int(p.split(b"=", 1)[0]), p.split(b"=", 1)[1]) for p in f.split(SOH) if b"=" in p)
 
 class Conn:
     def __init__(self):
@@ -65,8 +33,8 @@ class Conn:
         self.seq = 2
         self.pump(2.0, want=b"A")
 
-    def send(self, fields, **kw):
-        self.s.sendall(frame(fields, **kw))
+    def send(self, fields, bad_len=False, bad_sum=False):
+        self.s.sendall(frame(fields, length_off_by=rng.randint(1, 5) if bad_len else 0, bad_sum=bad_sum))
 
     def pump(self, wait, want=None):
         end = time.time() + wait
@@ -78,7 +46,8 @@ class Conn:
                 break
             if not d: raise ConnectionError("closed")
             self.buf += d
-            frames, self.buf = parse_frames(self.buf)
+            frames, self.buf = split_frames(self.buf)
+            found = None
             for f in frames:
                 m = check_frame(f)
                 self.received.append(m)
@@ -94,7 +63,8 @@ class Conn:
                             self.send(header(app[0][1], seq) + [(43, b"Y"), (122, ts().encode())] + app[1:])
                         begin = seq + 1
                     self.gapfills += 1
-                if want is not None and m.get(35) == want: return m
+                if want is not None and found is None and m.get(35) == want: found = m
+            if found is not None: return found   # after every frame read is handled, none dropped
         return None
 
     def std(self, app, bad_len=False, bad_sum=False, seq=None, keep=False):

@@ -37,10 +37,10 @@ Checks on every ExecutionReport (FIX 4.4 semantics):
 
 usage: order_fuzz.py trade FIX_PORT HTTP_PORT SEED COUNT STATE VEGA_PID
        order_fuzz.py restart FIX_PORT HTTP_PORT STATE"""
-import datetime, json, os, random, signal, socket, sys, time, urllib.error, urllib.request
+import json, os, random, signal, socket, sys, time, urllib.error, urllib.request
 from decimal import Decimal
+from fixwire import check_frame, frame, split_frames, ts
 
-SOH = b"\x01"
 ACCOUNTS = ["DEMO01", "DEMO02"]   # demo clients with limits (DEMO02: 10 open orders), no carried positions
 # Price-band midpoints of seeds/price_bands.csv (where the paper broker's prices start), ticks of 0.10 suit all.
 MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decimal("1611.90"),
@@ -54,20 +54,6 @@ failures = []
 def fail(text):
     failures.append(text)
     print("order-fuzz: FAIL: " + text, flush=True)
-
-def ts():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H:%M:%S.%f")[:-3]
-
-def frame(fields):
-    body = b"".join(b"%d=%s\x01" % (t, v if isinstance(v, bytes) else str(v).encode()) for t, v in fields)
-    msg = b"8=FIX.4.4\x019=%d\x01" % len(body) + body
-    return msg + b"10=%03d\x01" % (sum(msg) % 256)
-
-def parse(f):
-    k = f.index(SOH, 12)
-    end = k + 1 + int(f[12:k])
-    assert f[end:end + 3] == b"10=" and int(f[end + 3:end + 6]) == sum(f[:end]) % 256, ("bad frame", f)
-    return dict((int(p.split(b"=", 1)[0]), p.split(b"=", 1)[1].decode()) for p in f[:end].split(SOH) if b"=" in p)
 
 class Session:
     """One FIX session to VEGA; `on_app` gets every application message (resent ones included)."""
@@ -114,14 +100,13 @@ class Session:
             except socket.timeout:
                 continue
             if not d: raise ConnectionError("%s: the server closed the connection" % self.sender)
-            self.buf += d
-            while True:
-                i = self.buf.find(b"\x0110=")
-                j = self.buf.find(SOH, i + 4) if i >= 0 else -1
-                if j < 0: break
-                m = parse(self.buf[:j + 1]); self.buf = self.buf[j + 1:]
+            frames, self.buf = split_frames(self.buf + d)
+            found = False
+            for f in frames:
+                m = {t: v.decode() for t, v in check_frame(f).items()}
                 self.handle(m)
-                if until and until(m): return True
+                found = found or bool(until and until(m))
+            if found: return True
 
     def handle(self, m):
         """Delivers messages in sequence, as a FIX engine does: a gap is asked for once (ResendRequest) and what
@@ -292,19 +277,24 @@ def rest_cancel(http_port, order_id):
     except urllib.error.HTTPError as e:
         return e.code
 
+def agrees(session, read_server, read_model, match):
+    """While orders live, fills go on: what the server says must match what the reports say both before and after
+    it was read (a few tries, pumping the session between them). Returns (matched, server's, model's)."""
+    for _ in range(20):
+        session.pump(0.2)
+        before = read_model()
+        got = read_server()
+        session.pump(0.3)
+        after = read_model()
+        if before == after and match(got, after): return True, got, after
+    return False, got, after
+
 def check_portfolio(model, http_port, session):
-    """While orders live, fills go on: each client's portfolio must match the fills reported before and after it
-    was read (a few tries, pumping the session between them)."""
+    """Each client's portfolio: the net quantities of its fills."""
     for account in ACCOUNTS:
-        for _ in range(20):
-            session.pump(0.2)
-            before = held(model, account)
-            got = {k: v for k, v in portfolio(http_port, account).items() if v != 0}
-            session.pump(0.3)
-            want = held(model, account)
-            if got == want and want == before: break
-        else:
-            fail("portfolio of %s: %s, the fills say %s" % (account, got, want))
+        ok, got, want = agrees(session, lambda: {k: v for k, v in portfolio(http_port, account).items() if v != 0},
+                               lambda: held(model, account), lambda got, want: got == want)
+        if not ok: fail("portfolio of %s: %s, the fills say %s" % (account, got, want))
 
 def check_usage(model, http_port, session):
     for account in ACCOUNTS: check_account_usage(model, http_port, session, account)
@@ -312,24 +302,21 @@ def check_usage(model, http_port, session):
 def check_account_usage(model, http_port, session, account):
     """GET /api/limits/ACCOUNT's usage, as the risk engine books it, against the reports: as many open orders as
     the reports leave open, nothing working once none is, and the net positions of the fills (a reservation
-    that leaks on a fill, cancel, replace or restart shows here). Tried a few times while fills go on."""
+    that leaks on a fill, cancel, replace or restart shows here)."""
     url = "http://127.0.0.1:%d/api/limits/%s" % (http_port, account)
-    for _ in range(20):
-        session.pump(0.2)
-        before = (len(live(model, account)), held(model, account))
-        usage = json.load(urllib.request.urlopen(url, timeout=10)).get("usage")
-        session.pump(0.3)
-        after = (len(live(model, account)), held(model, account))
-        if usage is None or before != after: continue
+    def match(usage, want):
+        if usage is None: return False
         net = {}
         for p in usage["positions"]:
             symbol = next((k for k, v in ISIN.items() if p["instrumentKey"] == "NSE_EQ|" + v),
                           next((k for k, v in FUTURE.items() if p["instrumentKey"] == v[0]), p["instrumentKey"]))
             if p["netQuantity"]: net["%s|%s|%s" % (account, symbol, p["product"])] = p["netQuantity"]
         working = sum(p["workingBuyQuantity"] + p["workingSellQuantity"] for p in usage["positions"])
-        if usage["openOrders"] == after[0] and net == after[1] and (after[0] > 0 or (working == 0 and usage["openOrderValue"] == "0")):
-            return
-    fail("usage of %s: %s; the reports leave %d orders open and positions %s" % (account, usage, after[0], after[1]))
+        return usage["openOrders"] == want[0] and net == want[1] and (
+            want[0] > 0 or (working == 0 and usage["openOrderValue"] == "0"))
+    ok, usage, want = agrees(session, lambda: json.load(urllib.request.urlopen(url, timeout=10)).get("usage"),
+                             lambda: (len(live(model, account)), held(model, account)), match)
+    if not ok: fail("usage of %s: %s; the reports leave %d orders open and positions %s" % (account, usage, want[0], want[1]))
 
 SIBLINGS = []   # the drop copy: pumped while the client waits, so that its heartbeats are answered
 
