@@ -158,6 +158,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                       isExecutionReport: r.isExecutionReport))
             }
         }
+        // A report and its drop copies are stored together or not at all: a crash between the client's commit
+        // and the copies' would leave the drop copy without a report the client has (and nothing makes it again).
+        let dropCopies = self.dropCopies.withLockedValue { $0 }
+        let group = dropCopies.isEmpty ? nil : store?.beginGroup()
+        defer { if let group { store?.endGroup(group) } }
         // Stored in report order: the journal keeps the last position written per key, so a run of reports
         // for one session goes in one visit, and the next run (another session, or REST/CLI) after it.
         var highest: FIXStoreTicket = 0
@@ -186,7 +191,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         if highest > 0 { lastTicket.withLockedValue { $0 = max($0, highest) } }
         let copies = items.filter(\.isExecutionReport)
         guard !copies.isEmpty else { return }
-        for d in dropCopies.withLockedValue({ $0 }) {
+        for d in dropCopies {
             let clients = d.settings.dropCopyClients
             let messages = copies.filter { clients.isEmpty || clients.contains($0.owner) }.map(\.message)
             if !messages.isEmpty { await d.sendAll(messages) }

@@ -57,6 +57,18 @@ public protocol FIXMessageStore: AnyObject, Sendable {
     /// the socket from it, without waking a task first). Returns a token for `removeDurableObserver`.
     func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int
     func removeDurableObserver(_ token: Int)
+    /// Opens a group: what is enqueued from now on (by anyone) becomes durable only after `endGroup`, in one
+    /// commit with the rest of the group, so that messages to several sessions that tell the same thing (a
+    /// client's ExecutionReport and its drop copies) are stored all or none. Keep groups short: they hold
+    /// back every later commit.
+    func beginGroup() -> FIXStoreGroup
+    func endGroup(_ group: FIXStoreGroup)
+}
+
+/// An open group of enqueues (`FIXMessageStore.beginGroup`).
+public struct FIXStoreGroup: Sendable, Hashable {
+    public let id: Int
+    public init(id: Int) { self.id = id }
 }
 
 extension FIXMessageStore {
@@ -77,6 +89,17 @@ extension FIXMessageStore {
     /// A store whose messages are durable once enqueued has nothing to report.
     public func addDurableObserver(_ observer: @escaping @Sendable (_ failed: Bool) -> Void) -> Int { 0 }
     public func removeDurableObserver(_ token: Int) {}
+
+    /// A store whose messages are durable once enqueued has nothing to group.
+    public func beginGroup() -> FIXStoreGroup { FIXStoreGroup(id: 0) }
+    public func endGroup(_ group: FIXStoreGroup) {}
+
+    /// Runs `body` inside a group (`beginGroup`), ending it however `body` ends.
+    public func grouped<T>(_ body: () async throws -> T) async rethrows -> T {
+        let group = beginGroup()
+        defer { endGroup(group) }
+        return try await body()
+    }
 }
 
 /// A store that lives in memory: for tests, and for sessions with `PersistMessages=N`.

@@ -13,6 +13,10 @@ import OMSCore
 /// as soon as someone waits for it. The session never hands the store a number past a message whose effects
 /// are not yet with the store (`FIXApplicationResult.handedOn`): what it counts is committed with those effects
 /// or after them, in enqueue order.
+///
+/// An open group (`beginGroup`) holds back everything enqueued since it opened until `endGroup`: the
+/// group commits in one transaction, so messages that belong together (a report and its drop copies)
+/// are durable all or none.
 public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, guarded by `condition`; `highestStored` is used by the
     // writer thread only; `writer` is GRDB's thread-safe writer.
@@ -20,6 +24,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         var id: FIXSessionID?
         var operations: [FIXStoreOperation]
         var attachments: [any FIXStoreAttachment] = []
+        var ticket: FIXStoreTicket = 0
     }
 
     private struct State {
@@ -36,6 +41,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         /// `requestWALReset` was called: checkpoint after the next commit.
         var walResetDue = false
         var waiters: [(UInt64, CheckedContinuation<Void, Error>)] = []
+        /// Open groups (`beginGroup`): their first ticket. Nothing from the lowest on is committed meanwhile.
+        var groups: [Int: FIXStoreTicket] = [:]
+        var lastGroup = 0
     }
 
     /// Writes the application data of one group commit (all its attachments, in order) inside its transaction.
@@ -116,6 +124,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
     }
 
     private func enqueue(_ p: Pending) -> FIXStoreTicket {
+        var p = p
         let lazy = p.attachments.isEmpty && !p.operations.isEmpty && p.operations.allSatisfy {
             if case .setNextTarget = $0 { return true } else { return false }
         }
@@ -123,6 +132,7 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
             s.enqueued += 1
             // A failed store keeps nothing more (it will never commit it); the ticket is never durable.
             guard s.failure == nil else { return s.enqueued }
+            p.ticket = s.enqueued
             s.pending.append(p)
             if lazy {
                 if s.lazySince == nil { s.lazySince = .now }
@@ -187,6 +197,25 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
 
     public func removeDurableObserver(_ token: Int) { _ = observers.withLockedValue { $0.all.removeValue(forKey: token) } }
 
+    public func beginGroup() -> FIXStoreGroup {
+        locked { s in
+            s.lastGroup += 1
+            s.groups[s.lastGroup] = s.enqueued + 1
+            return FIXStoreGroup(id: s.lastGroup)
+        }
+    }
+
+    public func endGroup(_ group: FIXStoreGroup) {
+        locked { s in
+            guard s.groups.removeValue(forKey: group.id) != nil else { return }
+            // What the group held back (and whatever waited behind it) is committed now.
+            if !s.pending.isEmpty {
+                s.urgent = true
+                wakeWriter(&s)
+            }
+        }
+    }
+
     private func tellObservers(failed: Bool) {
         for o in observers.withLockedValue({ Array($0.all.values) }) { o(failed) }
     }
@@ -243,9 +272,18 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                     if !state.pending.isEmpty { idleSince = .now }
                 }
             }
-            let batch = state.pending
-            let upTo = state.enqueued
-            state.pending.removeAll(keepingCapacity: true)
+            // Everything pending, up to the first ticket an open group holds back (`endGroup` wakes us again).
+            let batch: [Pending]
+            let upTo: FIXStoreTicket
+            if let held = state.groups.values.min(), let first = state.pending.firstIndex(where: { $0.ticket >= held }) {
+                batch = Array(state.pending[..<first])
+                upTo = state.pending[first].ticket - 1
+                state.pending.removeSubrange(..<first)
+            } else {
+                batch = state.pending
+                upTo = state.enqueued
+                state.pending.removeAll(keepingCapacity: true)
+            }
             state.inflight = batch
             state.urgent = false
             state.lazySince = nil

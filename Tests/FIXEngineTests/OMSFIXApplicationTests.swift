@@ -4,6 +4,7 @@ import FIXSession
 @testable import OMSCore
 import OMSPersistence
 import OMSTestSupport
+import NIOConcurrencyHelpers
 import Testing
 
 /// The report loop of the FIX gateway: what it stores, in what order.
@@ -52,6 +53,28 @@ struct OMSFIXApplicationTests {
         #expect(app.portfolio.positions.values.first?.netQuantity == 210)
         let executions = try await db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM execution") }
         #expect(executions == 6)
+    }
+
+    /// A client's reports and their drop copies are enqueued inside one store group, so that they are durable
+    /// together: a crash cannot leave the client with a report its drop copy never gets.
+    @Test func aReportAndItsDropCopiesAreStoredInOneGroup() async throws {
+        let store = GroupWatchingStore(GRDBFIXMessageStore(writer: try VegaDatabase.inMemory(), attachmentWriter: OrderJournal.writer))
+        let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) })
+        let clock = ManualWallClock(FIXTimestamp(secondsSince1970: 1_788_840_000))
+        func session(_ target: String, dropCopy: Bool) throws -> FIXSession {
+            var settings = FIXSessionSettings(id: FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: target))
+            settings.dropCopy = dropCopy
+            return try FIXSession(settings: settings, store: store, application: app, dictionary: Files.dictionary,
+                                  clock: clock, log: RecordingSessionLog())
+        }
+        app.register([try session("CLIENT1", dropCopy: false), try session("DROPCOPY", dropCopy: true)])
+        await app.send([.report(Self.fill(1, 10, via: .fix(session: "CLIENT1"))), .report(Self.fill(2, 5, via: .rest))])
+        try await store.flush()
+        let sent = store.log.withLockedValue { $0 }
+        // Each report's message (or, from REST, its journal data) and each drop copy: all inside the one group.
+        #expect(sent.map(\.target) == ["CLIENT1", nil, "DROPCOPY", "DROPCOPY"], "\(sent)")
+        #expect(sent.allSatisfy { $0.group != nil } && Set(sent.map(\.group)).count == 1, "\(sent)")
+        #expect(store.open.withLockedValue { $0 }.isEmpty)
     }
 
     /// A request's MsgSeqNum is stored as processed only once what it caused is with the store: while the
@@ -134,4 +157,45 @@ struct OMSFIXApplicationTests {
         await loop.value
         await #expect(throws: ReportLoopStopped.self) { try await app.reportsDurable() }
     }
+}
+
+/// A store that notes, for each enqueue of a message or journal data, which group was open.
+final class GroupWatchingStore: FIXMessageStore, @unchecked Sendable {
+    let base: GRDBFIXMessageStore
+    let open = NIOLockedValueBox<Set<Int>>([])
+    let log = NIOLockedValueBox<[(target: String?, group: Int?)]>([])
+    init(_ base: GRDBFIXMessageStore) { self.base = base }
+
+    private func note(_ id: FIXSessionID?, _ ops: [FIXStoreOperation], _ attachments: Int) {
+        let stores = attachments > 0 || ops.contains { if case .storeSent = $0 { return true } else { return false } }
+        guard stores else { return }
+        let group = open.withLockedValue { $0.min() }
+        log.withLockedValue { $0.append((id?.targetCompID, group)) }
+    }
+    func open(_ id: FIXSessionID, now: FIXTimestamp) throws -> FIXStoreSnapshot { try base.open(id, now: now) }
+    func enqueue(_ id: FIXSessionID, _ operations: [FIXStoreOperation]) -> FIXStoreTicket {
+        note(id, operations, 0)
+        return base.enqueue(id, operations)
+    }
+    func enqueue(_ id: FIXSessionID?, _ operations: [FIXStoreOperation], attachments: [any FIXStoreAttachment]) -> FIXStoreTicket {
+        note(id, operations, attachments.count)
+        return base.enqueue(id, operations, attachments: attachments)
+    }
+    func waitDurable(_ ticket: FIXStoreTicket) async throws { try await base.waitDurable(ticket) }
+    var durableTicket: FIXStoreTicket { base.durableTicket }
+    func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])] {
+        try base.sentMessages(id, from: from, to: to)
+    }
+    func addDurableObserver(_ observer: @escaping @Sendable (Bool) -> Void) -> Int { base.addDurableObserver(observer) }
+    func removeDurableObserver(_ token: Int) { base.removeDurableObserver(token) }
+    func beginGroup() -> FIXStoreGroup {
+        let g = base.beginGroup()
+        open.withLockedValue { _ = $0.insert(g.id) }
+        return g
+    }
+    func endGroup(_ group: FIXStoreGroup) {
+        open.withLockedValue { _ = $0.remove(group.id) }
+        base.endGroup(group)
+    }
+    func flush() async throws { try await base.flush() }
 }

@@ -128,6 +128,40 @@ struct FIXMessageStoreContractTests {
         #expect(try s2.sentMessages(id, from: 1, to: 1).first?.bytes == Array("ER".utf8))
     }
 
+    /// What is enqueued inside a group (by anyone) is committed in one transaction once the group ends: a
+    /// crash before finds none of it, after finds all of it; commits from before the group are not held up.
+    @Test func aGroupIsDurableAllOrNoneOnceItEnds() async throws {
+        let path = NSTemporaryDirectory() + "group-\(UUID().uuidString).db"
+        let s = GRDBFIXMessageStore(writer: try VegaDatabase.open(path: path))
+        let other = FIXSessionID(beginString: "FIX.4.4", senderCompID: "VEGA", targetCompID: "DROPCOPY")
+        _ = try s.open(id, now: t0)
+        _ = try s.open(other, now: t0)
+        let before = s.enqueue(id, [.storeSent(seqNum: 1, bytes: [1]), .setNextSender(2)])
+        let group = s.beginGroup()
+        let report = s.enqueue(id, [.storeSent(seqNum: 2, bytes: [2]), .setNextSender(3)])
+        try await s.waitDurable(before)
+        let copy = s.enqueue(other, [.storeSent(seqNum: 1, bytes: [9]), .setNextSender(2)])
+        // Someone waiting for the group's messages waits for its end.
+        let waited = NIOLockedValueBox(false)
+        let waiter = Task { try await s.waitDurable(copy); waited.withLockedValue { $0 = true } }
+        try await Task.sleep(for: .milliseconds(100))
+        // What another connection (or a restart) sees on disk: the commit before the group, nothing of it.
+        let disk = try DatabaseQueue(path: path)
+        func nextSender(_ session: FIXSessionID) throws -> Int? {
+            try disk.read { try Int.fetchOne($0, sql: "SELECT nextSenderMsgSeqNum FROM fixSession WHERE id = ?",
+                                               arguments: [session.description]) }
+        }
+        #expect(s.durableTicket >= before && s.durableTicket < report)
+        #expect(try nextSender(id) == 2 && nextSender(other) == 1)
+        #expect(!waited.withLockedValue { $0 })
+        // Still readable for a resend meanwhile.
+        #expect(try s.sentMessages(other, from: 1, to: 1).map(\.bytes) == [[9]])
+        s.endGroup(group)
+        try await waiter.value
+        #expect(s.durableTicket >= copy)
+        #expect(try nextSender(id) == 3 && nextSender(other) == 2)
+    }
+
     struct Poison: FIXStoreAttachment {}
     struct WriteFailed: Error {}
 
