@@ -8,8 +8,8 @@ below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, 
 REST (POST /api/order/cancel: 200 or 409), for live and finished orders —
 and runs every report it gets through a model of each order. The model's state is saved to STATE.
 Three times the client's connection drops and it logs on again without a reset, asking for what it missed.
-At the end it sends a burst of 25 new orders and stops the server while it works on them (VEGA_PID; odd seeds
-SIGKILL, even seeds SIGTERM, a graceful stop).
+At the end it sends a burst of 40 requests (new orders, cancels and replaces of live orders) and stops the server
+while it works on them (VEGA_PID; odd seeds SIGKILL, even seeds SIGTERM, a graceful stop).
 Phase `restart` (after the server was started again on the same database): logs on again with the next
 sequence numbers (no reset), takes what the server resends, resends what the server asks for (PossDupFlag=Y), asks the status of every
 order, cancels the live ones and checks the result against the saved model.
@@ -47,6 +47,7 @@ MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decima
        "HDFCBANK": Decimal("1004.55"), "SBIN": Decimal("968.15")}
 FUTURE = {"NIFTY": ("NSE_FO|52101", Decimal("26203.10"))}   # symbol -> instrument key, last price (seeds/risk)
 TERMINAL = {"2", "4", "8", "C"}
+BURST = 40   # requests sent just before the stop
 ISIN = {"RELIANCE": "INE002A01018", "TCS": "INE467B01029", "INFY": "INE009A01021", "HDFCBANK": "INE040A01034",
         "SBIN": "INE062A01020"}
 failures = []
@@ -222,7 +223,7 @@ class Model:
         if o is None:
             o = self.orders[order_id] = {"qty": int(qty), "cum": 0, "notional": "0", "status": None, "symbol": (m.get(55) or "?").split()[0],
                                          "side": m.get(54), "product": m.get(5001, "CNC"), "clOrdID": m[11],
-                                         "first": m[11], "account": self.account_of.get(m[11], ACCOUNTS[0])}
+                                         "current": m[11], "first": m[11], "account": self.account_of.get(m[11], ACCOUNTS[0])}
         self.by_clordid[m[11]] = order_id
         where = "order %s ExecID %s (150=%s 39=%s)" % (order_id, exec_id, et, st)
         if o["status"] in TERMINAL and et != "I":
@@ -239,6 +240,9 @@ class Model:
         elif et == "I":
             if (st, int(cum), int(leaves)) != (o["status"], o["cum"], o["qty"] - o["cum"] if o["status"] not in TERMINAL else 0):
                 fail("%s: status report says 39=%s CumQty=%s LeavesQty=%s, the model %s" % (where, st, cum, leaves, o))
+            # The order answers to the ClOrdID of its last request that took effect (not one still pending).
+            if m[11] != o.get("current", m[11]):
+                fail("%s: status report says ClOrdID %s, the order's is %s" % (where, m[11], o.get("current")))
         elif cum != o["cum"]:
             fail("%s: CumQty changed from %s to %s without a Trade" % (where, o["cum"], cum))
         if cum > qty: fail("%s: CumQty %s over OrderQty %s" % (where, cum, qty))
@@ -253,6 +257,7 @@ class Model:
         elif et in ("5", "4") or st in TERMINAL: o["pending"] = None
         if et != "I":
             o["status"], o["cum"], o["qty"], o["clOrdID"] = st, int(cum), int(qty), m[11]
+            if et not in ("E", "6"): o["current"] = m[11]
 
 def price(rng, symbol):
     p = (MID.get(symbol) or FUTURE[symbol][1]) * (1 + Decimal(rng.uniform(-0.006, 0.006)))
@@ -428,15 +433,32 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
           "ResendRequests; drop copy %d reports; positions %s" % (
               requests, model.reports, len(model.orders), statuses, len(live(model)), reconnects, client.resends,
               len(drop.exec_ids), {k: v for k, v in model.net.items() if v}), flush=True)
-    # The crash: a burst of new orders, and the server killed (SIGKILL) while it works on them. Each must come
-    # through: answered before the kill, resent after the restart, or asked for again by the server.
-    for k in range(25):
-        symbol = rng.choice(sorted(MID))
+    # The crash: a burst of new orders, cancels and replaces of live orders, and the server killed (SIGKILL)
+    # while it works on them. Each must come through: answered before the kill, resent after the restart, or
+    # asked for again by the server; a cancel or replace cut short leaves its order as the reports say.
+    burst = {"D": 0, "F": 0, "G": 0}
+    for k in range(BURST):
         clordid = "K%d-%d" % (seed, k)
         model.unanswered.add(clordid)
+        r, open_now = rng.random(), [(oid, o) for oid, o in live(model) if o.get("symbol")]
+        if r < 0.2 and open_now:
+            oid, o = rng.choice(open_now)
+            client.send("F", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"]) + [(38, o["qty"])])
+            burst["F"] += 1
+            continue
+        if r < 0.4 and open_now:
+            oid, o = rng.choice(open_now)
+            client.send("G", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"])
+                        + [(21, 1), (38, max(1, o["cum"] + rng.randint(-2, 8))), (40, 2), (44, price(rng, o["symbol"])),
+                           (5001, o["product"])])
+            burst["G"] += 1
+            continue
+        symbol = rng.choice(sorted(MID))
         model.account_of[clordid] = ACCOUNTS[0]
         client.send("D", [(11, clordid), (1, ACCOUNTS[0]), (21, 1), (55, symbol), (207, "NSE"), (54, "1"),
                           (38, rng.randint(1, 12)), (59, 0), (60, ts()), (5001, "MIS"), (40, 2), (44, price(rng, symbol))])
+        burst["D"] += 1
+    print("order-fuzz: burst: %s, then the stop" % burst, flush=True)
     client.pump(rng.choice([0.001, 0.003, 0.01]))
     # Odd seeds: SIGKILL (nothing drains); even seeds: SIGTERM (the server logs clients out, drains, closes the
     # database) — either way nothing may be lost.
@@ -489,10 +511,10 @@ def restart(fix_port, http_port, state_file):
         code, text = model.rejects.get(clordid, (None, ""))
         if code != "RISK_HOLDINGS" or "free=%d value=%d" % (net, net + 1) not in text:
             fail("a CNC sell of %d %s (%d held) after the restart: %s %s" % (net + 1, symbol, net, code, text))
-    print("order-fuzz: restart: %d of the %d orders sent just before the stop unanswered before it, all answered "
+    print("order-fuzz: restart: %d of the %d requests sent just before the stop unanswered before it, all answered "
           "now; %d reports after the restart (%d ResendRequests of ours, %d messages resent on the server's "
           "ResendRequests), %d orders live at the restart, all done now; the drop copy has all %d reports (%d "
-          "ResendRequests of its own)" % (len(burst), 25, model.reports - before, client.resends, client.resent,
+          "ResendRequests of its own)" % (len(burst), BURST, model.reports - before, client.resends, client.resent,
                                           open_before, len(drop_execs), dc.resends), flush=True)
 
 try:

@@ -154,6 +154,33 @@ struct OrderEngineTests {
         #expect(r.last?.status == .canceled && r.last?.order?.id == a1 && r.last?.clientOrderID == ClientOrderID("A2"))
     }
 
+    /// A cancel refused because a replace is pending answers with its own ClOrdID, but the order it reports
+    /// (what the journal stores, and a restart reads back) still has the replace pending under the replace's
+    /// ClOrdID: a restart then ends that replace under its own ClOrdID. (The refusal's order used to carry the
+    /// refused cancel's ClOrdID as the pending one; after a restart the replace was ended under it. And the
+    /// Replaced report's order still had its old ClOrdID, the replace's as pending: a restart then answered a
+    /// status request with the old one.)
+    @Test func aRequestRefusedWhileAReplaceIsPendingLeavesThePendingClOrdIDAsItWas() async throws {
+        await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.submit(request("A1"))
+        _ = await sink.wait(for: 2)
+        let src = OrderSource.fix(session: "CLIENT1")
+        // In one turn of the engine: the replace goes pending, the cancel after it meets the pending replace.
+        await engine.perform([.replace(src, ClientOrderID("R1"), orig: ClientOrderID("A1"), Quantity(5), Price("1390.00")),
+                              .cancel(src, ClientOrderID("C1"), orig: ClientOrderID("A1"))])
+        let r = await sink.wait(for: 5)
+        #expect(Array(kinds(r).suffix(3)) == ["E", "9:3", "5"], "\(kinds(r))")
+        let refusal = r[3]
+        #expect(refusal.clientOrderID == ClientOrderID("C1") && refusal.origClientOrderID == ClientOrderID("A1"))
+        #expect(refusal.order?.pendingClientOrderID == ClientOrderID("R1"))
+        #expect(refusal.order?.clientOrderID == ClientOrderID("A1"))
+        // Replaced: the report and the order it carries answer to R1 now, nothing pending.
+        #expect(r[4].clientOrderID == ClientOrderID("R1") && r[4].origClientOrderID == ClientOrderID("A1"))
+        #expect(r[4].order?.clientOrderID == ClientOrderID("R1") && r[4].order?.pendingClientOrderID == nil)
+    }
+
     /// Beyond `closedInMemory`, the longest closed order leaves memory; a status, cancel or replace request
     /// naming it is answered from the archive, and its ClOrdID stays taken.
     @Test func closedOrdersBeyondTheLimitLeaveMemoryAndAreReadBack() async throws {

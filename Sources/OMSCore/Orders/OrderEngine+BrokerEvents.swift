@@ -57,18 +57,18 @@ extension OrderEngine {
             case .pendingReplace(let pr): r.lifecycle = .closed(pr.working.canceledUnsolicited())
             default: records[id] = r; return
             }
+            let orig = promotePending(&r)
             records[id] = r
             if let res = r.reservation { risk?.orderClosed(res) }
-            deliver(r, .canceled, orig: r.clientOrderID)
-            promotePending(id)
+            deliver(r, .canceled, orig: orig)
         case .replaced(_, _, _, let raw):
             r.rawStatus = raw
             guard case .pendingReplace(let pr) = r.lifecycle else { records[id] = r; return }
             r.lifecycle = pr.replaced()
             settleReservation(&r)
+            let orig = promotePending(&r)
             records[id] = r
-            deliver(r, .replaced, orig: r.clientOrderID)
-            promotePending(id)
+            deliver(r, .replaced, orig: orig)
         case .rejected(_, let text, let code, let raw):
             r.rawStatus = raw
             guard case .pendingNew(let p) = r.lifecycle else { records[id] = r; return }
@@ -87,10 +87,12 @@ extension OrderEngine {
                 isReplace = true
             default: break
             }
-            records[id] = r
-            deliver(r, .cancelRejected(reason: .brokerOption, text: text, isReplace: isReplace), orig: r.clientOrderID)
+            // The request is over: the order (and the row stored with the reject) has nothing pending.
+            let request = r.pendingClientOrderID
             r.pendingClientOrderID = nil
             records[id] = r
+            deliver(r, .cancelRejected(reason: .brokerOption, text: text, isReplace: isReplace), orig: r.clientOrderID,
+                    request: request ?? r.clientOrderID)
         case .expired(_, let raw):
             r.rawStatus = raw
             guard case .working(let w) = r.lifecycle else { records[id] = r; return }

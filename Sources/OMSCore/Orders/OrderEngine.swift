@@ -509,21 +509,24 @@ public actor OrderEngine {
         return true
     }
 
-    /// An OrderCancelReject for the cancel or replace `clientOrderID` of order `r`; the order is left as it is.
+    /// An OrderCancelReject for the cancel or replace `clientOrderID` of order `r`; the order is left as it is
+    /// (a request it has pending stays pending, under its own ClOrdID, in the report's snapshot too: that is
+    /// what the journal stores and a restart reads back).
     func refuseRequest(_ r: Record, _ clientOrderID: ClientOrderID, orig: ClientOrderID, reason: CancelRejectReason,
                        text: String, isReplace: Bool) {
-        var x = r
-        x.pendingClientOrderID = clientOrderID
-        deliver(x, .cancelRejected(reason: reason, text: text, isReplace: isReplace), orig: orig)
+        deliver(r, .cancelRejected(reason: reason, text: text, isReplace: isReplace), orig: orig, request: clientOrderID)
     }
 
-    /// After a cancel or replace took effect, the order answers to the request's ClOrdID.
-    func promotePending(_ id: OrderID) {
-        guard var r = records[id], let next = r.pendingClientOrderID else { return }
+    /// A cancel or replace took effect: the order answers to the request's ClOrdID from now on — in the report
+    /// of it too, whose snapshot is what the journal stores and a restart reads back. Returns the ClOrdID the
+    /// order had (the report's OrigClOrdID).
+    func promotePending(_ r: inout Record) -> ClientOrderID {
+        let previous = r.clientOrderID
+        guard let next = r.pendingClientOrderID else { return previous }
         r.clientOrderID = next
         r.pendingClientOrderID = nil
-        records[id] = r
-        byClientOrderID[Self.key(r.source, next)] = id
+        byClientOrderID[Self.key(r.source, next)] = r.id
+        return previous
     }
 
     // MARK: Reports
@@ -532,7 +535,9 @@ public actor OrderEngine {
         OrderTerms(quantity: r.quantity, limitPrice: r.limitPrice, triggerPrice: r.triggerPrice)
     }
 
-    func deliver(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID? = nil) {
+    /// - Parameter request: the ClOrdID the report answers when it is not the order's own or pending one (a
+    ///   refused cancel or replace).
+    func deliver(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID? = nil, request: ClientOrderID? = nil) {
         var r = r
         switch kind {
         case .rejected(let why): (r.rejectCode, r.rejectText) = (why.code, why.description)
@@ -543,7 +548,7 @@ public actor OrderEngine {
             records[r.id]?.rejectCode = r.rejectCode
             records[r.id]?.rejectText = r.rejectText
         }
-        sink.deliver(report(r, kind, orig: orig))
+        sink.deliver(report(r, kind, orig: orig, request: request))
         switch kind {
         case .status, .cancelRejected: break
         default: if archive != nil, r.lifecycle.status.isTerminal { noteClosed(r.id) }
@@ -571,12 +576,13 @@ public actor OrderEngine {
         return Record(o)
     }
 
-    private func report(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID?) -> OrderReport {
+    private func report(_ r: Record, _ kind: OrderReport.Kind, orig: ClientOrderID?, request: ClientOrderID?) -> OrderReport {
         let sequence = nextExec
         let exec = "E-\(sequence)"
         nextExec += 1
         let clOrd: ClientOrderID
         switch kind {
+        case _ where request != nil: clOrd = request ?? r.clientOrderID
         case .pendingCancel, .pendingReplace, .canceled, .replaced, .cancelRejected: clOrd = r.pendingClientOrderID ?? r.clientOrderID
         default: clOrd = r.clientOrderID
         }
