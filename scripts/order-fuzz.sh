@@ -3,7 +3,8 @@
 # database (paper broker with moving prices and partial fills, so that orders rest, fill in parts, get replaced and
 # cancelled), drives it with random well-formed orders, cancels, replaces and status requests as the demo client
 # while the drop copy listens, checking every ExecutionReport against a model of the order; then kills the server
-# with SIGKILL, starts it again on the same database and checks that nothing was lost.
+# with SIGKILL, starts it again on the same database (odd seeds: kills it once more during the start's recovery)
+# and checks that nothing was lost.
 #
 # usage: scripts/order-fuzz.sh
 # environment:
@@ -56,6 +57,15 @@ for seed in $SEEDS; do
     log "seed $seed: stopped ($( [ $((seed % 2)) -eq 1 ] && echo SIGKILL || echo SIGTERM )), starting again on the same database"
     mv "$dir/out.txt" "$dir/out-before-kill.txt"
     vega_start "$VEGA" "$dir" "${PAPER[@]}" || { KEEP_TMP=1; exit 1; }
+    if [ $((seed % 2)) -eq 1 ]; then
+        # Odd seeds: killed again while the start recovers (open orders looked up at the broker, reports for
+        # clients not logged on yet), then started a third time: recovery must survive a crash of its own.
+        sleep "0.$((RANDOM % 5))"
+        kill -9 "$VEGA_PID"; wait "$VEGA_PID" 2>/dev/null || true
+        log "seed $seed: killed again (SIGKILL) during the start's recovery, starting a third time"
+        mv "$dir/out.txt" "$dir/out-recovery-kill.txt"
+        vega_start "$VEGA" "$dir" "${PAPER[@]}" || { KEEP_TMP=1; exit 1; }
+    fi
     if ! timeout 300 python3 scripts/order_fuzz.py restart "$VEGA_FIX_PORT" "$VEGA_HTTP_PORT" "$dir/model.json"; then
         log "seed $seed FAILED (after the restart)"; FAILED=1
     fi
