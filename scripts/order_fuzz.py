@@ -5,7 +5,9 @@ Phase `trade`: logs on as the demo client CLIENT1 and as the drop copy DROPCOPY,
 well-formed requests for the clients DEMO01 and DEMO02 — NewOrderSingle (market and limit, near the paper broker's moving
 price, so that orders rest, fill in parts and fill), OrderCancelRequest, OrderCancelReplaceRequest (quantities
 below, at and above what is filled; a ClOrdID used before), OrderStatusRequest, an operator's cancel over
-REST (POST /api/order/cancel: 200 or 409), for live and finished orders —
+REST (POST /api/order/cancel: 200 or 409), for live and finished orders; orders entered over REST
+(POST /api/order/place) for the client WEB01, whose limits it sets over REST and whose reports it takes from
+the drop copy —
 and runs every report it gets through a model of each order. The model's state is saved to STATE.
 Three times the client's connection drops and it logs on again without a reset, asking for what it missed.
 At the end it sends a burst of 40 requests (new orders, cancels and replaces of live orders) and stops the server
@@ -42,6 +44,10 @@ from decimal import Decimal
 from fixwire import check_frame, frame, split_frames, ts
 
 ACCOUNTS = ["DEMO01", "DEMO02"]   # demo clients with limits (DEMO02: 10 open orders), no carried positions
+# Orders entered over REST (POST /api/order/place) are this client's, with limits set over REST at the start. Their
+# reports reach no FIX session: the model takes them from the drop copy (ClOrdIDs "W...").
+REST_ACCOUNT = "WEB01"
+ALL_ACCOUNTS = ACCOUNTS + [REST_ACCOUNT]
 # Price-band midpoints of seeds/price_bands.csv (where the paper broker's prices start), ticks of 0.10 suit all.
 MID = {"RELIANCE": Decimal("1542.30"), "TCS": Decimal("3318.40"), "INFY": Decimal("1611.90"),
        "HDFCBANK": Decimal("1004.55"), "SBIN": Decimal("968.15")}
@@ -275,6 +281,43 @@ def portfolio(http_port, account):
 def held(model, account):
     return {k: v for k, v in model.net.items() if v != 0 and k.startswith(account + "|")}
 
+def rest_json(http_port, method, path, body):
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (http_port, path), data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r: return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+def is_rest(m):
+    return m.get(11, "").startswith("W")
+
+def drop_copy_handler(exec_ids, model):
+    """The drop copy's ExecutionReports: every ExecID noted; those of REST orders run through the model too."""
+    def on(m):
+        if m[35] != "8": return
+        exec_ids.add(m.get(17))
+        if is_rest(m): model.app(m)
+    return on
+
+def rest_place(http_port, rng, model, dc, clordid):
+    """An order entered over REST for REST_ACCOUNT: answered 200 (PendingNew) or 422 (rejected) once durable; its
+    first report then reaches the drop copy."""
+    symbol = rng.choice(sorted(MID))
+    body = {"symbol": symbol, "quantity": rng.randint(1, 12), "side": rng.choice(["BUY", "SELL"]),
+            "product": rng.choice(["MIS", "CNC"]), "client": REST_ACCOUNT, "clientOrderId": clordid}
+    if rng.random() < 0.8: body["price"] = str(price(rng, symbol))
+    model.account_of[clordid] = REST_ACCOUNT
+    model.unanswered.add(clordid)
+    code, answer = rest_json(http_port, "POST", "/api/order/place", body)
+    if code not in (200, 422): fail("POST /api/order/place %s answered %d: %s" % (body, code, answer))
+    end = time.time() + 10
+    while clordid in model.unanswered and time.time() < end: dc.pump(0.05)
+    if clordid in model.unanswered: fail("REST order %s (%d) never reached the drop copy" % (clordid, code))
+    oid = model.by_clordid.get(clordid) or answer.get("orderId")
+    if code == 200 and answer.get("orderId") != oid:
+        fail("REST order %s answered as %s, reported as %s" % (clordid, answer.get("orderId"), oid))
+
 def rest_cancel(http_port, order_id):
     req = urllib.request.Request("http://127.0.0.1:%d/api/order/cancel?id=%s" % (http_port, order_id), method="POST")
     try:
@@ -287,22 +330,24 @@ def agrees(session, read_server, read_model, match):
     it was read (a few tries, pumping the session between them). Returns (matched, server's, model's)."""
     for _ in range(20):
         session.pump(0.2)
+        for x in SIBLINGS: x.pump(0.05)
         before = read_model()
         got = read_server()
         session.pump(0.3)
+        for x in SIBLINGS: x.pump(0.05)
         after = read_model()
         if before == after and match(got, after): return True, got, after
     return False, got, after
 
 def check_portfolio(model, http_port, session):
     """Each client's portfolio: the net quantities of its fills."""
-    for account in ACCOUNTS:
+    for account in ALL_ACCOUNTS:
         ok, got, want = agrees(session, lambda: {k: v for k, v in portfolio(http_port, account).items() if v != 0},
                                lambda: held(model, account), lambda got, want: got == want)
         if not ok: fail("portfolio of %s: %s, the fills say %s" % (account, got, want))
 
 def check_usage(model, http_port, session):
-    for account in ACCOUNTS: check_account_usage(model, http_port, session, account)
+    for account in ALL_ACCOUNTS: check_account_usage(model, http_port, session, account)
 
 def check_account_usage(model, http_port, session, account):
     """GET /api/limits/ACCOUNT's usage, as the risk engine books it, against the reports: as many open orders as
@@ -339,8 +384,12 @@ def live(model, account=None):
     return [(oid, o) for oid, o in model.orders.items() if o.get("status") not in TERMINAL and o.get("status")
             and (account is None or o.get("account") == account)]
 
-def cancel_all(session, model, tag):
+def cancel_all(session, model, tag, http_port):
     for n, (oid, o) in enumerate(live(model)):
+        if o.get("account") == REST_ACCOUNT:
+            code = rest_cancel(http_port, oid)
+            if code not in (200, 409): fail("POST /api/order/cancel?id=%s answered %d (200 or 409 expected)" % (oid, code))
+            continue
         clordid = "%s-X%d" % (tag, n)
         model.unanswered.add(clordid)
         session.send("F", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"]) + [(38, o["qty"])])
@@ -354,14 +403,24 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
     model = Model()
     drop = Model()  # the drop copy's view: its ExecIDs only
     client = Session(fix_port, "CLIENT1", "demo", model.app)
-    dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop.exec_ids.add(m.get(17)) if m[35] == "8" else None)
+    dc = Session(fix_port, "DROPCOPY", "dropcopy", drop_copy_handler(drop.exec_ids, model))
     SIBLINGS.append(dc)
-    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0, "rest-cancel": 0}
+    changes = [{"field": f, "value": v} for f, v in [("maxOrderValue", "2000000.00"), ("maxOrderQuantity", "10000"),
+                                                      ("maxOpenOrders", "1000"), ("maxDailyLoss", "500000.00")]]
+    code, answer = rest_json(http_port, "PUT", "/api/limits/" + REST_ACCOUNT, {"by": "order-fuzz", "changes": changes})
+    if code != 200: fail("PUT /api/limits/%s answered %d: %s" % (REST_ACCOUNT, code, answer))
+    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0, "rest-cancel": 0, "rest-place": 0}
     reconnects = 0
     for n in range(count):
         r = rng.random()
         known = [(oid, o) for oid, o in model.orders.items() if o.get("symbol")]
-        if r < 0.5 or not known:
+        # FIX requests name FIX orders (a REST order is another source's: unknown to the session).
+        known_fix = [(oid, o) for oid, o in known if o.get("account") != REST_ACCOUNT]
+        if 0.47 <= r < 0.5:
+            rest_place(http_port, rng, model, dc, "W%d-%d" % (seed, n))
+            requests["rest-place"] += 1
+            clordid = None
+        elif r < 0.5 or not known_fix:
             symbol, side = rng.choice(sorted(MID)), rng.choice("12")
             clordid = "N%d-%d" % (seed, n)
             account = ACCOUNTS[0] if rng.random() < 0.7 else ACCOUNTS[1]
@@ -379,13 +438,14 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
             if rng.random() < 0.1:   # immediate or cancel: filled at once as far as it can be, the rest cancelled
                 fields = [f if f[0] != 59 else (59, 3) for f in fields]
                 model.ioc.add(clordid)
-            if rng.random() < 0.02 and model.by_clordid:   # a ClOrdID used before: refused
-                fields[0] = (11, rng.choice(sorted(model.by_clordid))); requests["dup"] += 1
+            used = sorted(c for c in model.by_clordid if not c.startswith("W"))
+            if rng.random() < 0.02 and used:   # a ClOrdID used before (on this session): refused
+                fields[0] = (11, rng.choice(used)); requests["dup"] += 1
             else:
                 model.unanswered.add(clordid)
             client.send("D", fields); requests["D"] += 1
         else:
-            oid, o = rng.choice(known)
+            oid, o = rng.choice(known if r < 0.53 else known_fix)
             o = dict(o, id=oid)
             if r < 0.53:
                 # An operator's cancel over REST: the owner's session gets the reports.
@@ -440,7 +500,7 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
     for k in range(BURST):
         clordid = "K%d-%d" % (seed, k)
         model.unanswered.add(clordid)
-        r, open_now = rng.random(), [(oid, o) for oid, o in live(model) if o.get("symbol")]
+        r, open_now = rng.random(), [(oid, o) for oid, o in live(model) if o.get("symbol") and o.get("account") != REST_ACCOUNT]
         if r < 0.2 and open_now:
             oid, o = rng.choice(open_now)
             client.send("F", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"]) + [(38, o["qty"])])
@@ -478,7 +538,7 @@ def restart(fix_port, http_port, state_file):
     burst = sorted(c for c in model.unanswered if c.startswith("K"))
     # The drop copy logs on again too, without a reset: what it missed comes as resends.
     drop_execs = set(saved["drop_execs"])
-    dc = Session(fix_port, "DROPCOPY", "dropcopy", lambda m: drop_execs.add(m.get(17)) if m[35] == "8" else None,
+    dc = Session(fix_port, "DROPCOPY", "dropcopy", drop_copy_handler(drop_execs, model),
                  seq=saved["drop_seq"], expected=saved["drop_expected"], reset=False)
     SIBLINGS.append(dc)
     client = Session(fix_port, "CLIENT1", "demo", model.app, seq=saved["client_seq"], expected=saved["client_expected"],
@@ -486,10 +546,10 @@ def restart(fix_port, http_port, state_file):
     settle(client, model, 10)
     open_before = len(live(model))
     for oid, o in sorted(model.orders.items()):
-        if not o.get("symbol"): continue
+        if not o.get("symbol") or o.get("account") == REST_ACCOUNT: continue
         client.send("H", [(11, o["clOrdID"]), (37, oid), (1, o["account"]), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
     settle(client, model, 20)
-    cancel_all(client, model, "AFTER")
+    cancel_all(client, model, "AFTER", http_port)
     check_portfolio(model, http_port, client)
     check_usage(model, http_port, client)
     dc.pump(3)
