@@ -93,13 +93,6 @@ extension FIXMessageStore {
     /// A store whose messages are durable once enqueued has nothing to group.
     public func beginGroup() -> FIXStoreGroup { FIXStoreGroup(id: 0) }
     public func endGroup(_ group: FIXStoreGroup) {}
-
-    /// Runs `body` inside a group (`beginGroup`), ending it however `body` ends.
-    public func grouped<T>(_ body: () async throws -> T) async rethrows -> T {
-        let group = beginGroup()
-        defer { endGroup(group) }
-        return try await body()
-    }
 }
 
 /// A store that lives in memory: for tests, and for sessions with `PersistMessages=N`.

@@ -581,10 +581,13 @@ public actor OrderEngine {
         let exec = "E-\(sequence)"
         nextExec += 1
         let clOrd: ClientOrderID
-        switch kind {
-        case _ where request != nil: clOrd = request ?? r.clientOrderID
-        case .pendingCancel, .pendingReplace, .canceled, .replaced, .cancelRejected: clOrd = r.pendingClientOrderID ?? r.clientOrderID
-        default: clOrd = r.clientOrderID
+        if let request {
+            clOrd = request
+        } else {
+            switch kind {
+            case .pendingCancel, .pendingReplace, .canceled, .replaced, .cancelRejected: clOrd = r.pendingClientOrderID ?? r.clientOrderID
+            default: clOrd = r.clientOrderID
+            }
         }
         return OrderReport(destination: r.source, kind: kind, orderID: r.id, clientOrderID: clOrd,
                            origClientOrderID: orig, execID: exec, status: r.lifecycle.status, side: r.request.side,
