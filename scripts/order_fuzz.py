@@ -173,11 +173,13 @@ class Model:
         self.reports = s.get("reports", 0)
         self.ioc = set(s.get("ioc", []))           # ClOrdIDs of immediate-or-cancel orders
         self.rejects = {}                          # ClOrdID -> (5006, 58) of a rejected new order
+        self.no_order = set(s.get("no_order", []))  # ClOrdIDs of status requests naming no order
 
     def state(self):
         return {"orders": self.orders, "by_clordid": self.by_clordid, "unanswered": sorted(self.unanswered),
                 "exec_ids": sorted(self.exec_ids), "client_execs": sorted(self.client_execs), "net": self.net,
-                "reports": self.reports, "ioc": sorted(self.ioc), "account_of": self.account_of}
+                "reports": self.reports, "ioc": sorted(self.ioc), "account_of": self.account_of,
+                "no_order": sorted(self.no_order)}
 
     def app(self, m):
         t = m[35]
@@ -195,6 +197,8 @@ class Model:
                     if m.get(41): o["clOrdID"] = m[41]   # the order keeps the ClOrdID it had
                 elif m[39] != o["status"]:
                     fail("OrderCancelReject for %s says OrdStatus=%s, the order is %s" % (m[37], m[39], o["status"]))
+        elif t == "j" and m.get(372) == "H" and m.get(380) == "1" and m.get(379) in self.no_order:
+            self.unanswered.discard(m[379])
         else:
             fail("the server answered a well-formed request with MsgType %s: %s" % (t, m.get(58)))
             self.unanswered.discard(m.get(11))
@@ -409,7 +413,7 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
                                                       ("maxOpenOrders", "1000"), ("maxDailyLoss", "500000.00")]]
     code, answer = rest_json(http_port, "PUT", "/api/limits/" + REST_ACCOUNT, {"by": "order-fuzz", "changes": changes})
     if code != 200: fail("PUT /api/limits/%s answered %d: %s" % (REST_ACCOUNT, code, answer))
-    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "dup": 0, "rest-cancel": 0, "rest-place": 0}
+    requests = {"D": 0, "F": 0, "G": 0, "H": 0, "H?": 0, "dup": 0, "rest-cancel": 0, "rest-place": 0}
     reconnects = 0
     for n in range(count):
         r = rng.random()
@@ -463,11 +467,17 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
                 client.send("G", request_fields(o, clordid, o["symbol"], o["side"])
                             + [(21, 1), (38, qty), (40, 2), (44, price(rng, o["symbol"])), (5001, o["product"])])
                 requests["G"] += 1
-            else:
+            elif r < 0.98:
                 clordid = o["clOrdID"]
                 client.send("H", [(11, clordid), (37, oid), (1, o["account"]), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
                 requests["H"] += 1
                 clordid = None
+            else:
+                # A status request naming no order: BusinessMessageReject 380=1 (Unknown ID) naming it in 379.
+                clordid = "Q%d-%d" % (seed, n)
+                model.no_order.add(clordid)
+                client.send("H", [(11, clordid), (1, o["account"]), (55, o["symbol"]), (207, "NSE"), (54, o["side"])])
+                requests["H?"] += 1
             if clordid: model.unanswered.add(clordid)
         client.pump(rng.choice([0.001, 0.005, 0.02]))
         dc.pump(0.001)

@@ -2,8 +2,17 @@ import FIXProtocol
 import OMSCore
 
 extension OrderReport {
-    /// The FIX message for this report: an ExecutionReport (35=8), or an OrderCancelReject (35=9).
+    /// The FIX message for this report: an ExecutionReport (35=8), an OrderCancelReject (35=9), or for a status
+    /// request naming no order a BusinessMessageReject (35=j, 380=1 Unknown ID, 379 = the ClOrdID).
     public var fixMessage: FIXOutboundMessage {
+        if case .unknownOrder(let text) = kind {
+            var m = FIXOutboundMessage(msgType: FIXMsgType.businessMessageReject)
+            m.append(FIXTag.text, text)
+            m.append(FIXTag.refMsgType, "H")
+            m.append(FIXTag.businessRejectRefID, clientOrderID.rawValue)
+            m.append(FIXTag.businessRejectReason, 1)
+            return m
+        }
         if case .cancelRejected(let reason, let text, let isReplace) = kind {
             var m = FIXOrderCancelReject(orderID: orderID.rawValue, clOrdID: clientOrderID.rawValue,
                                          origClOrdID: origClientOrderID?.rawValue ?? clientOrderID.rawValue,
@@ -24,7 +33,7 @@ extension OrderReport {
         case .rejected, .brokerRejected: execType = "8"
         case .status: execType = "I"
         case .expired: execType = "C"
-        case .cancelRejected: execType = "8"
+        case .cancelRejected, .unknownOrder: execType = "8"
         }
         var er = FIXExecutionReport(orderID: orderID.rawValue, clOrdID: clientOrderID.rawValue, execID: execID,
                                     execType: execType, ordStatus: Character(status.rawValue),
@@ -64,7 +73,9 @@ extension OrderReport {
     }
 
     public var isExecutionReport: Bool {
-        if case .cancelRejected = kind { return false }
-        return true
+        switch kind {
+        case .cancelRejected, .unknownOrder: return false
+        default: return true
+        }
     }
 }

@@ -72,6 +72,7 @@ struct OrderEngineTests {
             case .rejected(let x): return "8:\(x.code)"
             case .brokerRejected: return "8:BROKER"
             case .status: return "I"
+            case .unknownOrder: return "j"
             case .expired: return "C"
             case .cancelRejected(let reason, _, _): return "9:\(reason.rawValue)"
             }
@@ -179,6 +180,18 @@ struct OrderEngineTests {
         // Replaced: the report and the order it carries answer to R1 now, nothing pending.
         #expect(r[4].clientOrderID == ClientOrderID("R1") && r[4].origClientOrderID == ClientOrderID("A1"))
         #expect(r[4].order?.clientOrderID == ClientOrderID("R1") && r[4].order?.pendingClientOrderID == nil)
+    }
+
+    /// A status request naming no order is answered as such (a FIX BusinessMessageReject), not as a refused
+    /// cancel; it takes no ClOrdID.
+    @Test func aStatusRequestForNoOrderIsAnsweredUnknown() async throws {
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        await engine.status(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("NOSUCH"))
+        let r = await sink.wait(for: 1)
+        #expect(kinds(r) == ["j"] && r.first?.clientOrderID == ClientOrderID("NOSUCH") && r.first?.order == nil)
+        await engine.submit(request("NOSUCH"))
+        #expect(Array(kinds(await sink.wait(for: 2)).suffix(1)) == ["A"])
     }
 
     /// Beyond `closedInMemory`, the longest closed order leaves memory; a status, cancel or replace request

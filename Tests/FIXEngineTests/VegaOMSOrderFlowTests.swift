@@ -181,6 +181,13 @@ struct VegaOMSOrderFlowTests {
         let (_, next) = try await Self.http("POST", api2 + "/api/order/place", body: #"{"symbol":"RELIANCE","quantity":1,"price":"1400.00"}"#)
         let nextID = try #require(next["orderId"] as? String)
         #expect(Int(nextID.dropFirst(2))! > Int(openID.dropFirst(2))!)
+        // A status request naming no order: BusinessMessageReject 380=1 (Unknown ID), not an OrderCancelReject
+        // (which answers cancels and replaces only).
+        try await d.send("8=FIX.4.4|35=H|34=18|49=CLIENT1|52=<TIME>|56=VEGA|11=NOSUCH|54=1|55=RELIANCE|")
+        let noOrder = try #require(await d.receive())
+        #expect(noOrder.msgType == "j" && noOrder.int(380) == 1 && noOrder.string(372) == "H"
+                && noOrder.string(379) == "NOSUCH" && noOrder.string(58) == "Unknown order NOSUCH",
+                "\(String(decoding: noOrder.bytes, as: UTF8.self))")
         await d.close()
     }
 

@@ -461,7 +461,10 @@ public actor OrderEngine {
 
     public func status(source: OrderSource, clientOrderID: ClientOrderID) {
         guard let id = byClientOrderID[Self.key(source, clientOrderID)], let r = record(id) else {
-            sink.deliver(unknown(source, clientOrderID, clientOrderID, isReplace: false))
+            var answer = unknown(source, clientOrderID, clientOrderID, isReplace: false)
+            answer.kind = .unknownOrder(text: "Unknown order \(clientOrderID)")
+            answer.origClientOrderID = nil
+            sink.deliver(answer)
             return
         }
         deliver(r, .status)

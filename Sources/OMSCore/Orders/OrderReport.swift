@@ -11,6 +11,9 @@ public struct OrderReport: Sendable, Hashable {
         case brokerRejected(text: String, code: String?)
         /// Answer to a status request.
         case status
+        /// Answer to a status request for an order Vega does not know (FIX BusinessMessageReject 380=1 Unknown ID,
+        /// as fix-mapping.md §8 asks: an OrderCancelReject answers cancels and replaces only).
+        case unknownOrder(text: String)
         /// A cancel or replace that could not be done (FIX OrderCancelReject, CxlRejReason).
         case cancelRejected(reason: CancelRejectReason, text: String, isReplace: Bool)
     }
