@@ -92,7 +92,7 @@ extension OrderEngine {
             r.pendingClientOrderID = nil
             records[id] = r
             deliver(r, .cancelRejected(reason: .brokerOption, text: text, isReplace: isReplace), orig: r.clientOrderID,
-                    request: request ?? r.clientOrderID)
+                    request: request)
         case .expired(_, let raw):
             r.rawStatus = raw
             guard case .working(let w) = r.lifecycle else { records[id] = r; return }

@@ -376,7 +376,8 @@ public actor OrderEngine {
     public func cancel(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID) {
         guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
             takeRequestID(source, clientOrderID, for: OrderID(""))
-            sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: false))
+            sink.deliver(unknown(source, clientOrderID, orig: origClientOrderID,
+                                 .cancelRejected(reason: .unknownOrder, text: "Unknown order \(origClientOrderID)", isReplace: false)))
             return
         }
         func refuse(_ reason: CancelRejectReason, _ text: String) {
@@ -402,7 +403,8 @@ public actor OrderEngine {
                         quantity: Quantity, limitPrice: Price?) {
         guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
             takeRequestID(source, clientOrderID, for: OrderID(""))
-            sink.deliver(unknown(source, clientOrderID, origClientOrderID, isReplace: true))
+            sink.deliver(unknown(source, clientOrderID, orig: origClientOrderID,
+                                 .cancelRejected(reason: .unknownOrder, text: "Unknown order \(origClientOrderID)", isReplace: true)))
             return
         }
         func refuse(_ reason: CancelRejectReason, _ text: String) {
@@ -461,10 +463,7 @@ public actor OrderEngine {
 
     public func status(source: OrderSource, clientOrderID: ClientOrderID) {
         guard let id = byClientOrderID[Self.key(source, clientOrderID)], let r = record(id) else {
-            var answer = unknown(source, clientOrderID, clientOrderID, isReplace: false)
-            answer.kind = .unknownOrder(text: "Unknown order \(clientOrderID)")
-            answer.origClientOrderID = nil
-            sink.deliver(answer)
+            sink.deliver(unknown(source, clientOrderID, orig: nil, .unknownOrder(text: "Unknown order \(clientOrderID)")))
             return
         }
         deliver(r, .status)
@@ -603,12 +602,13 @@ public actor OrderEngine {
                            transactTime: now())
     }
 
-    func unknown(_ s: OrderSource, _ c: ClientOrderID, _ orig: ClientOrderID, isReplace: Bool) -> OrderReport {
+    /// The answer to a request `c` naming no order Vega knows (`kind`: a refused cancel or replace, or an
+    /// unknown status).
+    func unknown(_ s: OrderSource, _ c: ClientOrderID, orig: ClientOrderID?, _ kind: OrderReport.Kind) -> OrderReport {
         let sequence = nextExec
         let exec = "E-\(sequence)"
         nextExec += 1
-        return OrderReport(destination: s, kind: .cancelRejected(reason: .unknownOrder, text: "Unknown order \(orig)",
-                                                                  isReplace: isReplace),
+        return OrderReport(destination: s, kind: kind,
                            orderID: OrderID("NONE"), clientOrderID: c, origClientOrderID: orig, execID: exec,
                            status: .rejected, side: .buy, symbol: "", product: nil, broker: nil,
                            quantity: .zero, limitPrice: nil, cumulativeQuantity: .zero, leavesQuantity: .zero,
