@@ -273,9 +273,18 @@ def price(rng, symbol):
     p = (MID.get(symbol) or FUTURE[symbol][1]) * (1 + Decimal(rng.uniform(-0.006, 0.006)))
     return (p / Decimal("0.10")).quantize(Decimal(1)) * Decimal("0.10")
 
-def request_fields(o, clordid, symbol, side):
-    return [(11, clordid), (41, o["clOrdID"]), (37, o["id"]), (1, o["account"]), (55, symbol), (207, "NSE"),
-            (54, side), (60, ts())]
+def request_fields(oid, o, clordid):
+    return [(11, clordid), (41, o["clOrdID"]), (37, oid), (1, o["account"]), (55, o["symbol"]), (207, "NSE"),
+            (54, o["side"]), (60, ts())]
+
+def cancel_fields(oid, o, clordid):
+    """An OrderCancelRequest for order `oid` (the model's `o`)."""
+    return request_fields(oid, o, clordid) + [(38, o["qty"])]
+
+def replace_fields(rng, oid, o, clordid):
+    """An OrderCancelReplaceRequest for order `oid`: a quantity below, at or above what is filled, a price near."""
+    return request_fields(oid, o, clordid) + [(21, 1), (38, max(1, o["cum"] + rng.randint(-2, 8))), (40, 2),
+                                              (44, price(rng, o["symbol"])), (5001, o["product"])]
 
 def portfolio(http_port, account):
     url = "http://127.0.0.1:%d/api/portfolio?client=%s" % (http_port, account)
@@ -323,11 +332,14 @@ def rest_place(http_port, rng, model, dc, clordid):
         fail("REST order %s answered as %s, reported as %s" % (clordid, answer.get("orderId"), oid))
 
 def rest_cancel(http_port, order_id):
+    """An operator's cancel over REST: 200 (cancel requested) or 409 (the order is done or has a request pending)."""
     req = urllib.request.Request("http://127.0.0.1:%d/api/order/cancel?id=%s" % (http_port, order_id), method="POST")
     try:
-        return urllib.request.urlopen(req, timeout=10).status
+        code = urllib.request.urlopen(req, timeout=10).status
     except urllib.error.HTTPError as e:
-        return e.code
+        code = e.code
+    if code not in (200, 409):
+        fail("POST /api/order/cancel?id=%s answered %d (200 or 409 expected)" % (order_id, code))
 
 def agrees(session, read_server, read_model, match):
     """While orders live, fills go on: what the server says must match what the reports say both before and after
@@ -391,12 +403,11 @@ def live(model, account=None):
 def cancel_all(session, model, tag, http_port):
     for n, (oid, o) in enumerate(live(model)):
         if o.get("account") == REST_ACCOUNT:
-            code = rest_cancel(http_port, oid)
-            if code not in (200, 409): fail("POST /api/order/cancel?id=%s answered %d (200 or 409 expected)" % (oid, code))
+            rest_cancel(http_port, oid)
             continue
         clordid = "%s-X%d" % (tag, n)
         model.unanswered.add(clordid)
-        session.send("F", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"]) + [(38, o["qty"])])
+        session.send("F", cancel_fields(oid, o, clordid))
     settle(session, model, 30)
     # A cancel that crossed a last fill is refused (the order is filled): every order must now be done.
     left = live(model)
@@ -450,22 +461,17 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
             client.send("D", fields); requests["D"] += 1
         else:
             oid, o = rng.choice(known if r < 0.53 else known_fix)
-            o = dict(o, id=oid)
             if r < 0.53:
                 # An operator's cancel over REST: the owner's session gets the reports.
-                code = rest_cancel(http_port, oid)
-                if code not in (200, 409):
-                    fail("POST /api/order/cancel?id=%s answered %d (200 or 409 expected)" % (oid, code))
+                rest_cancel(http_port, oid)
                 requests["rest-cancel"] += 1
                 clordid = None
             elif r < 0.7:
                 clordid = "C%d-%d" % (seed, n)
-                client.send("F", request_fields(o, clordid, o["symbol"], o["side"]) + [(38, o["qty"])]); requests["F"] += 1
+                client.send("F", cancel_fields(oid, o, clordid)); requests["F"] += 1
             elif r < 0.9:
                 clordid = "R%d-%d" % (seed, n)
-                qty = max(1, o["cum"] + rng.randint(-2, 8))
-                client.send("G", request_fields(o, clordid, o["symbol"], o["side"])
-                            + [(21, 1), (38, qty), (40, 2), (44, price(rng, o["symbol"])), (5001, o["product"])])
+                client.send("G", replace_fields(rng, oid, o, clordid))
                 requests["G"] += 1
             elif r < 0.98:
                 clordid = o["clOrdID"]
@@ -513,14 +519,12 @@ def trade(fix_port, http_port, seed, count, state_file, vega_pid):
         r, open_now = rng.random(), [(oid, o) for oid, o in live(model) if o.get("symbol") and o.get("account") != REST_ACCOUNT]
         if r < 0.2 and open_now:
             oid, o = rng.choice(open_now)
-            client.send("F", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"]) + [(38, o["qty"])])
+            client.send("F", cancel_fields(oid, o, clordid))
             burst["F"] += 1
             continue
         if r < 0.4 and open_now:
             oid, o = rng.choice(open_now)
-            client.send("G", request_fields(dict(o, id=oid), clordid, o["symbol"], o["side"])
-                        + [(21, 1), (38, max(1, o["cum"] + rng.randint(-2, 8))), (40, 2), (44, price(rng, o["symbol"])),
-                           (5001, o["product"])])
+            client.send("G", replace_fields(rng, oid, o, clordid))
             burst["G"] += 1
             continue
         symbol = rng.choice(sorted(MID))
