@@ -61,14 +61,14 @@ public struct FIXOutboundMessage: Sendable {
     /// Appends a text field. A text never carries SOH (it would end the field early and let the rest pass for
     /// fields of their own): an SOH in `value` is sent as a space.
     public mutating func append(_ tag: Int, _ value: String) {
-        if value.utf8.contains(1) {
-            append(tag, bytes: Self.textBytes(value))
-            return
-        }
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { FIXOutboundMessage.appendField(tag, $0, to: &body) }
-        if done != nil { return }
         var v = value
-        v.withUTF8 { FIXOutboundMessage.appendField(tag, $0, to: &body) }
+        // One pass over the contiguous bytes (a native string's own storage): checked for SOH, then copied.
+        let clean = v.withUTF8 { bytes -> Bool in
+            guard !bytes.contains(1) else { return false }
+            FIXOutboundMessage.appendField(tag, bytes, to: &body)
+            return true
+        }
+        if !clean { append(tag, bytes: Self.textBytes(value)) }
     }
 
     /// A text's bytes with every SOH turned into a space.

@@ -39,27 +39,42 @@ public struct FIXExecutionReport: Sendable, Equatable {
         self.custom = [:]
     }
 
-    /// The message, body in ascending tag order.
+    /// The message, body in ascending tag order: the standard fields are appended in tag order as they are
+    /// (no list to build and sort per report), the custom tags merged in by tag.
     public var message: FIXOutboundMessage {
-        var fields: [(Int, String)] = [(6, avgPx), (11, clOrdID), (14, cumQty), (17, execID), (37, orderID),
-                                       (39, String(ordStatus)), (54, side), (150, String(execType)), (151, leavesQty)]
-        if let v = account { fields.append((1, v)) }
-        if let v = lastPx { fields.append((31, v)) }
-        if let v = lastQty { fields.append((32, v)) }
-        if let v = orderQty { fields.append((38, v)) }
-        if let v = ordType { fields.append((40, v)) }
-        if let v = origClOrdID { fields.append((41, v)) }
-        if let v = price { fields.append((44, v)) }
-        if let v = symbol { fields.append((55, v)) }
-        if let v = text { fields.append((58, v)) }
-        if let v = timeInForce { fields.append((59, v)) }
-        if let v = ordRejReason { fields.append((103, String(v))) }
-        if let v = secondaryOrderID { fields.append((198, v)) }
-        if let t = transactTime { fields.append((60, String(decoding: t.formatted(milliseconds: true), as: UTF8.self))) }
-        for (t, v) in custom { fields.append((t, v)) }
-        fields.sort { $0.0 < $1.0 }
         var m = FIXOutboundMessage(msgType: "8")
-        for (t, v) in fields { m.append(t, v) }
+        let extra = custom.isEmpty ? [] : custom.sorted { $0.key < $1.key }
+        var next = 0
+        func put(_ tag: Int, _ value: String?) {
+            while next < extra.count, extra[next].key < tag {
+                m.append(extra[next].key, extra[next].value)
+                next += 1
+            }
+            if let value { m.append(tag, value) }
+        }
+        put(1, account)
+        put(6, avgPx)
+        put(11, clOrdID)
+        put(14, cumQty)
+        put(17, execID)
+        put(31, lastPx)
+        put(32, lastQty)
+        put(37, orderID)
+        put(38, orderQty)
+        put(39, String(ordStatus))
+        put(40, ordType)
+        put(41, origClOrdID)
+        put(44, price)
+        put(54, side)
+        put(55, symbol)
+        put(58, text)
+        put(59, timeInForce)
+        put(60, transactTime.map { String(decoding: $0.formatted(milliseconds: true), as: UTF8.self) })
+        put(103, ordRejReason.map { String($0) })
+        put(150, String(execType))
+        put(151, leavesQty)
+        put(198, secondaryOrderID)
+        put(.max, nil)
         return m
     }
 }
