@@ -6,18 +6,22 @@ import Synchronization
 /// load a stage wakes once for many items instead of once per item (an `AsyncStream` resumes its consumer
 /// per element), and the consumer can pass the whole batch on in one call.
 public final class BatchQueue<Element: Sendable>: Sendable {
-    private struct State {
-        var items: [Element] = []
-        var waiter: UnsafeContinuation<Void, Never>?
-        var finished = false
+    // Inlinable, so that each stage's queue is specialised for its element type (unspecialised, every push
+    // and take looked up generic metadata at run time).
+    @usableFromInline
+    struct State {
+        @usableFromInline var items: [Element] = []
+        @usableFromInline var waiter: UnsafeContinuation<Void, Never>?
+        @usableFromInline var finished = false
+        @inlinable init() {}
     }
 
-    private let state = Mutex(State())
+    @usableFromInline let state = Mutex(State())
 
-    public init() {}
+    @inlinable public init() {}
 
     /// Adds an item; ignored (false) once the queue is finished.
-    @discardableResult
+    @discardableResult @inlinable
     public func push(_ item: Element) -> Bool {
         let (accepted, waiter) = state.withLock { s -> (Bool, UnsafeContinuation<Void, Never>?) in
             guard !s.finished else { return (false, nil) }
@@ -30,7 +34,7 @@ public final class BatchQueue<Element: Sendable>: Sendable {
     }
 
     /// Finishes the queue and returns what was left in it (for a consumer that stopped early).
-    public func close() -> [Element] {
+    @inlinable public func close() -> [Element] {
         let (left, waiter) = state.withLock { s -> ([Element], UnsafeContinuation<Void, Never>?) in
             s.finished = true
             let left = s.items
@@ -43,7 +47,7 @@ public final class BatchQueue<Element: Sendable>: Sendable {
     }
 
     /// No more items: the consumer gets what is left, then nil.
-    public func finish() {
+    @inlinable public func finish() {
         let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
             s.finished = true
             defer { s.waiter = nil }
@@ -54,7 +58,7 @@ public final class BatchQueue<Element: Sendable>: Sendable {
 
     /// Everything queued, in order, waiting for at least one item; nil when the queue is finished and
     /// empty, or the consuming task is cancelled. One consumer only.
-    public func next() async -> [Element]? {
+    @inlinable public func next() async -> [Element]? {
         while true {
             let (batch, done) = take()
             if let batch { return batch }
@@ -78,7 +82,7 @@ public final class BatchQueue<Element: Sendable>: Sendable {
         }
     }
 
-    private func take() -> ([Element]?, Bool) {
+    @inlinable func take() -> ([Element]?, Bool) {
         state.withLock { s in
             if s.items.isEmpty { return (nil, s.finished) }
             let b = s.items

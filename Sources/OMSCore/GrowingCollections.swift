@@ -8,35 +8,41 @@
 /// and each value sits behind one reference, so a shard's table holds a key and a pointer per entry.
 /// Values are immutable once boxed (a change stores a new box), so copies keep value semantics.
 public struct BoxedDictionary<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    // Inlinable, so that the engine's and the paper broker's uses are specialised for their key and value
+    // types (unspecialised, every access looked up generic metadata at run time).
+    @usableFromInline
     final class Box: Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
+        @usableFromInline let value: Value
+        @inlinable init(_ value: Value) { self.value = value }
     }
 
-    static var shardCount: Int { 64 }
-    private var shards = [[Key: Box]](repeating: [:], count: BoxedDictionary.shardCount)
-    public private(set) var count = 0
+    @inlinable static var shardCount: Int { 64 }
+    @usableFromInline var shards = [[Key: Box]](repeating: [:], count: BoxedDictionary.shardCount)
+    @usableFromInline var storedCount = 0
 
-    public init() {}
+    @inlinable public init() {}
 
-    @inline(__always)
-    private static func shard(_ key: Key) -> Int { Int(UInt(bitPattern: key.hashValue) % UInt(shardCount)) }
+    @inlinable public var count: Int { storedCount }
 
+    @inlinable @inline(__always)
+    static func shard(_ key: Key) -> Int { Int(UInt(bitPattern: key.hashValue) % UInt(shardCount)) }
+
+    @inlinable
     public subscript(key: Key) -> Value? {
         get { shards[Self.shard(key)][key]?.value }
         set {
             let s = Self.shard(key)
             if let newValue {
-                if shards[s].updateValue(Box(newValue), forKey: key) == nil { count += 1 }
+                if shards[s].updateValue(Box(newValue), forKey: key) == nil { storedCount += 1 }
             } else if shards[s].removeValue(forKey: key) != nil {
-                count -= 1
+                storedCount -= 1
             }
         }
     }
 
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var isEmpty: Bool { storedCount == 0 }
     /// The values, in no particular order.
-    public var values: [Value] { shards.flatMap { $0.values.map(\.value) } }
+    @inlinable public var values: [Value] { shards.flatMap { $0.values.map(\.value) } }
 }
 
 /// An append-only list that grows in chunks of 4,096 elements: appending never copies what is already there

@@ -18,30 +18,150 @@ public struct OrderReport: Sendable, Hashable {
         case cancelRejected(reason: CancelRejectReason, text: String, isReplace: Bool)
     }
 
-    public var destination: OrderSource
-    public var kind: Kind
-    public var orderID: OrderID
-    public var clientOrderID: ClientOrderID
-    public var origClientOrderID: ClientOrderID?
-    public var execID: String
-    public var status: OrderStatus
-    public var side: Side
-    public var symbol: String
-    public var product: Product?
-    public var broker: BrokerID?
-    public var quantity: Quantity
-    public var limitPrice: Price?
-    public var cumulativeQuantity: Quantity
-    public var leavesQuantity: Quantity
-    public var averagePrice: Price
-    public var brokerRawStatus: String?
-    public var brokerOrderID: String?
+    // The fields live in one shared, immutable-once-built box: a report travels through several queues and
+    // batches (engine → report loop → session → store writer) and is copied at each; a copy is now one
+    // reference instead of ~20 fields' worth of retains. A change to a shared report copies the box first.
+    struct Fields: Sendable, Hashable {
+        var destination: OrderSource
+        var kind: Kind
+        var orderID: OrderID
+        var clientOrderID: ClientOrderID
+        var origClientOrderID: ClientOrderID?
+        var execID: String
+        var status: OrderStatus
+        var side: Side
+        var symbol: String
+        var product: Product?
+        var broker: BrokerID?
+        var quantity: Quantity
+        var limitPrice: Price?
+        var cumulativeQuantity: Quantity
+        var leavesQuantity: Quantity
+        var averagePrice: Price
+        var brokerRawStatus: String?
+        var brokerOrderID: String?
+        var execSequence: Int
+        var order: OrderSnapshot?
+        var transactTime: Int64
+    }
+
+    final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    public init(destination: OrderSource, kind: Kind, orderID: OrderID, clientOrderID: ClientOrderID,
+                origClientOrderID: ClientOrderID? = nil, execID: String, status: OrderStatus, side: Side,
+                symbol: String, product: Product? = nil, broker: BrokerID? = nil, quantity: Quantity,
+                limitPrice: Price? = nil, cumulativeQuantity: Quantity, leavesQuantity: Quantity, averagePrice: Price,
+                brokerRawStatus: String? = nil, brokerOrderID: String? = nil, execSequence: Int = 0,
+                order: OrderSnapshot? = nil, transactTime: Int64 = 0) {
+        box = Box(Fields(destination: destination, kind: kind, orderID: orderID, clientOrderID: clientOrderID,
+                         origClientOrderID: origClientOrderID, execID: execID, status: status, side: side,
+                         symbol: symbol, product: product, broker: broker, quantity: quantity, limitPrice: limitPrice,
+                         cumulativeQuantity: cumulativeQuantity, leavesQuantity: leavesQuantity,
+                         averagePrice: averagePrice, brokerRawStatus: brokerRawStatus, brokerOrderID: brokerOrderID,
+                         execSequence: execSequence, order: order, transactTime: transactTime))
+    }
+
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        var f = box.fields
+        change(&f)
+        box = Box(f)
+    }
+
+    public static func == (a: OrderReport, b: OrderReport) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
+    public func hash(into h: inout Hasher) { box.fields.hash(into: &h) }
+
+    public var destination: OrderSource {
+        get { box.fields.destination }
+        set { mutate { $0.destination = newValue } }
+    }
+    public var kind: Kind {
+        get { box.fields.kind }
+        set { mutate { $0.kind = newValue } }
+    }
+    public var orderID: OrderID {
+        get { box.fields.orderID }
+        set { mutate { $0.orderID = newValue } }
+    }
+    public var clientOrderID: ClientOrderID {
+        get { box.fields.clientOrderID }
+        set { mutate { $0.clientOrderID = newValue } }
+    }
+    public var origClientOrderID: ClientOrderID? {
+        get { box.fields.origClientOrderID }
+        set { mutate { $0.origClientOrderID = newValue } }
+    }
+    public var execID: String {
+        get { box.fields.execID }
+        set { mutate { $0.execID = newValue } }
+    }
+    public var status: OrderStatus {
+        get { box.fields.status }
+        set { mutate { $0.status = newValue } }
+    }
+    public var side: Side {
+        get { box.fields.side }
+        set { mutate { $0.side = newValue } }
+    }
+    public var symbol: String {
+        get { box.fields.symbol }
+        set { mutate { $0.symbol = newValue } }
+    }
+    public var product: Product? {
+        get { box.fields.product }
+        set { mutate { $0.product = newValue } }
+    }
+    public var broker: BrokerID? {
+        get { box.fields.broker }
+        set { mutate { $0.broker = newValue } }
+    }
+    public var quantity: Quantity {
+        get { box.fields.quantity }
+        set { mutate { $0.quantity = newValue } }
+    }
+    public var limitPrice: Price? {
+        get { box.fields.limitPrice }
+        set { mutate { $0.limitPrice = newValue } }
+    }
+    public var cumulativeQuantity: Quantity {
+        get { box.fields.cumulativeQuantity }
+        set { mutate { $0.cumulativeQuantity = newValue } }
+    }
+    public var leavesQuantity: Quantity {
+        get { box.fields.leavesQuantity }
+        set { mutate { $0.leavesQuantity = newValue } }
+    }
+    public var averagePrice: Price {
+        get { box.fields.averagePrice }
+        set { mutate { $0.averagePrice = newValue } }
+    }
+    public var brokerRawStatus: String? {
+        get { box.fields.brokerRawStatus }
+        set { mutate { $0.brokerRawStatus = newValue } }
+    }
+    public var brokerOrderID: String? {
+        get { box.fields.brokerOrderID }
+        set { mutate { $0.brokerOrderID = newValue } }
+    }
     /// The number in `execID` (`E-<n>`), unique across restarts.
-    public var execSequence: Int = 0
+    public var execSequence: Int {
+        get { box.fields.execSequence }
+        set { mutate { $0.execSequence = newValue } }
+    }
     /// The order after this event (nil for an answer about an order Vega does not know).
-    public var order: OrderSnapshot?
+    public var order: OrderSnapshot? {
+        get { box.fields.order }
+        set { mutate { $0.order = newValue } }
+    }
     /// Exchange-clock time of the event, epoch milliseconds.
-    public var transactTime: Int64 = 0
+    public var transactTime: Int64 {
+        get { box.fields.transactTime }
+        set { mutate { $0.transactTime = newValue } }
+    }
 
     public var client: ClientID? { order?.client }
     public var instrument: Instrument? { order?.instrument }
