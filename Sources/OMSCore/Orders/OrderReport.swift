@@ -21,36 +21,39 @@ public struct OrderReport: Sendable, Hashable {
     // The fields live in one shared, immutable-once-built box: a report travels through several queues and
     // batches (engine → report loop → session → store writer) and is copied at each; a copy is now one
     // reference instead of ~20 fields' worth of retains. A change to a shared report copies the box first.
+    // The accessors are inlinable, so that a reader in another module borrows a field instead of copying it.
+    @usableFromInline
     struct Fields: Sendable, Hashable {
-        var destination: OrderSource
-        var kind: Kind
-        var orderID: OrderID
-        var clientOrderID: ClientOrderID
-        var origClientOrderID: ClientOrderID?
-        var execID: String
-        var status: OrderStatus
-        var side: Side
-        var symbol: String
-        var product: Product?
-        var broker: BrokerID?
-        var quantity: Quantity
-        var limitPrice: Price?
-        var cumulativeQuantity: Quantity
-        var leavesQuantity: Quantity
-        var averagePrice: Price
-        var brokerRawStatus: String?
-        var brokerOrderID: String?
-        var execSequence: Int
-        var order: OrderSnapshot?
-        var transactTime: Int64
+        @usableFromInline var destination: OrderSource
+        @usableFromInline var kind: Kind
+        @usableFromInline var orderID: OrderID
+        @usableFromInline var clientOrderID: ClientOrderID
+        @usableFromInline var origClientOrderID: ClientOrderID?
+        @usableFromInline var execID: String
+        @usableFromInline var status: OrderStatus
+        @usableFromInline var side: Side
+        @usableFromInline var symbol: String
+        @usableFromInline var product: Product?
+        @usableFromInline var broker: BrokerID?
+        @usableFromInline var quantity: Quantity
+        @usableFromInline var limitPrice: Price?
+        @usableFromInline var cumulativeQuantity: Quantity
+        @usableFromInline var leavesQuantity: Quantity
+        @usableFromInline var averagePrice: Price
+        @usableFromInline var brokerRawStatus: String?
+        @usableFromInline var brokerOrderID: String?
+        @usableFromInline var execSequence: Int
+        @usableFromInline var order: OrderSnapshot?
+        @usableFromInline var transactTime: Int64
     }
 
+    @usableFromInline
     final class Box: Sendable {
-        let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+        @usableFromInline let fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
     }
 
-    private var box: Box
+    @usableFromInline var box: Box
 
     public init(destination: OrderSource, kind: Kind, orderID: OrderID, clientOrderID: ClientOrderID,
                 origClientOrderID: ClientOrderID? = nil, execID: String, status: OrderStatus, side: Side,
@@ -66,7 +69,7 @@ public struct OrderReport: Sendable, Hashable {
                          execSequence: execSequence, order: order, transactTime: transactTime))
     }
 
-    private mutating func mutate(_ change: (inout Fields) -> Void) {
+    @usableFromInline mutating func mutate(_ change: (inout Fields) -> Void) {
         var f = box.fields
         change(&f)
         box = Box(f)
@@ -75,90 +78,90 @@ public struct OrderReport: Sendable, Hashable {
     public static func == (a: OrderReport, b: OrderReport) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
     public func hash(into h: inout Hasher) { box.fields.hash(into: &h) }
 
-    public var destination: OrderSource {
+    @inlinable public var destination: OrderSource {
         get { box.fields.destination }
         set { mutate { $0.destination = newValue } }
     }
-    public var kind: Kind {
+    @inlinable public var kind: Kind {
         get { box.fields.kind }
         set { mutate { $0.kind = newValue } }
     }
-    public var orderID: OrderID {
+    @inlinable public var orderID: OrderID {
         get { box.fields.orderID }
         set { mutate { $0.orderID = newValue } }
     }
-    public var clientOrderID: ClientOrderID {
+    @inlinable public var clientOrderID: ClientOrderID {
         get { box.fields.clientOrderID }
         set { mutate { $0.clientOrderID = newValue } }
     }
-    public var origClientOrderID: ClientOrderID? {
+    @inlinable public var origClientOrderID: ClientOrderID? {
         get { box.fields.origClientOrderID }
         set { mutate { $0.origClientOrderID = newValue } }
     }
-    public var execID: String {
+    @inlinable public var execID: String {
         get { box.fields.execID }
         set { mutate { $0.execID = newValue } }
     }
-    public var status: OrderStatus {
+    @inlinable public var status: OrderStatus {
         get { box.fields.status }
         set { mutate { $0.status = newValue } }
     }
-    public var side: Side {
+    @inlinable public var side: Side {
         get { box.fields.side }
         set { mutate { $0.side = newValue } }
     }
-    public var symbol: String {
+    @inlinable public var symbol: String {
         get { box.fields.symbol }
         set { mutate { $0.symbol = newValue } }
     }
-    public var product: Product? {
+    @inlinable public var product: Product? {
         get { box.fields.product }
         set { mutate { $0.product = newValue } }
     }
-    public var broker: BrokerID? {
+    @inlinable public var broker: BrokerID? {
         get { box.fields.broker }
         set { mutate { $0.broker = newValue } }
     }
-    public var quantity: Quantity {
+    @inlinable public var quantity: Quantity {
         get { box.fields.quantity }
         set { mutate { $0.quantity = newValue } }
     }
-    public var limitPrice: Price? {
+    @inlinable public var limitPrice: Price? {
         get { box.fields.limitPrice }
         set { mutate { $0.limitPrice = newValue } }
     }
-    public var cumulativeQuantity: Quantity {
+    @inlinable public var cumulativeQuantity: Quantity {
         get { box.fields.cumulativeQuantity }
         set { mutate { $0.cumulativeQuantity = newValue } }
     }
-    public var leavesQuantity: Quantity {
+    @inlinable public var leavesQuantity: Quantity {
         get { box.fields.leavesQuantity }
         set { mutate { $0.leavesQuantity = newValue } }
     }
-    public var averagePrice: Price {
+    @inlinable public var averagePrice: Price {
         get { box.fields.averagePrice }
         set { mutate { $0.averagePrice = newValue } }
     }
-    public var brokerRawStatus: String? {
+    @inlinable public var brokerRawStatus: String? {
         get { box.fields.brokerRawStatus }
         set { mutate { $0.brokerRawStatus = newValue } }
     }
-    public var brokerOrderID: String? {
+    @inlinable public var brokerOrderID: String? {
         get { box.fields.brokerOrderID }
         set { mutate { $0.brokerOrderID = newValue } }
     }
     /// The number in `execID` (`E-<n>`), unique across restarts.
-    public var execSequence: Int {
+    @inlinable public var execSequence: Int {
         get { box.fields.execSequence }
         set { mutate { $0.execSequence = newValue } }
     }
     /// The order after this event (nil for an answer about an order Vega does not know).
-    public var order: OrderSnapshot? {
+    @inlinable public var order: OrderSnapshot? {
         get { box.fields.order }
         set { mutate { $0.order = newValue } }
     }
     /// Exchange-clock time of the event, epoch milliseconds.
-    public var transactTime: Int64 {
+    @inlinable public var transactTime: Int64 {
         get { box.fields.transactTime }
         set { mutate { $0.transactTime = newValue } }
     }
