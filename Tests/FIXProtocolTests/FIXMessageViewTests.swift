@@ -61,6 +61,30 @@ struct FIXMessageViewTests {
         #expect(parsed.string(60)?.hasPrefix("20260908-") == true)
     }
 
+    @Test func customFieldsAreKeptInTagOrderAndSetLikeADictionary() {
+        var c: FIXCustomFields = [5011: "NSE_EQ", 5001: "MIS"]
+        c[5007] = "open"
+        c[5001] = "CNC"
+        c[5011] = nil
+        c[5002] = nil
+        #expect(c.map(\.tag) == [5001, 5007] && c.map(\.value) == ["CNC", "open"])
+        #expect(c[5001] == "CNC" && c[5011] == nil && c.count == 2)
+        #expect(c == [5007: "open", 5001: "CNC"] && c != [5007: "open", 5001: "MIS"] && c != [5001: "CNC"])
+    }
+
+    @Test func orderCancelRejectIsWrittenInTagOrderWithItsCustomFields() throws {
+        var r = FIXOrderCancelReject(orderID: "O-1", clOrdID: "C2", origClOrdID: "C1", ordStatus: "0",
+                                     cxlRejResponseTo: "2", cxlRejReason: 3, text: "Order has a request pending")
+        r.custom[5007] = "open"
+        var out = r.message
+        out.setHeader(49, "V"); out.setHeader(56, "C"); out.setHeader(34, 9); out.setHeader(52, "20260101-00:00:00.000")
+        let parsed = try FIXMessageParser.parse(out.encode(beginString: "FIX.4.4"), dictionary: TestDictionary.fix44)
+        try FIXValidator(dictionary: TestDictionary.fix44).validate(parsed)
+        #expect(parsed.fields.filter { $0.section == .body }.map(\.tag) == [11, 37, 39, 41, 58, 102, 434, 5007])
+        #expect(parsed.string(41) == "C1" && parsed.string(58) == "Order has a request pending")
+        #expect(parsed.string(5007) == "open")
+    }
+
     @Test func orderCancelRejectValidates() throws {
         var out = FIXOrderCancelReject(orderID: "O-1", clOrdID: "C2", origClOrdID: "C1", ordStatus: "2", cxlRejResponseTo: "1",
                                        cxlRejReason: 0, text: "Too late to cancel").message

@@ -23,7 +23,7 @@ public struct FIXExecutionReport: Sendable, Equatable {
     public var ordRejReason: Int?
     public var text: String?
     /// Vega's output tags (5001–5011), by tag.
-    public var custom: [Int: String]
+    public var custom: FIXCustomFields
 
     public init(orderID: String, clOrdID: String, execID: String, execType: Character, ordStatus: Character,
                 side: String, leavesQty: String, cumQty: String, avgPx: String) {
@@ -36,20 +36,16 @@ public struct FIXExecutionReport: Sendable, Equatable {
         self.leavesQty = leavesQty
         self.cumQty = cumQty
         self.avgPx = avgPx
-        self.custom = [:]
+        self.custom = FIXCustomFields()
     }
 
     /// The message, body in ascending tag order: the standard fields are appended in tag order as they are
     /// (no list to build and sort per report), the custom tags merged in by tag.
     public var message: FIXOutboundMessage {
         var m = FIXOutboundMessage(msgType: "8")
-        let extra = custom.isEmpty ? [] : custom.sorted { $0.key < $1.key }
-        var next = 0
+        var extra = custom.merger
         func put(_ tag: Int, _ value: String?) {
-            while next < extra.count, extra[next].key < tag {
-                m.append(extra[next].key, extra[next].value)
-                next += 1
-            }
+            extra.append(before: tag, to: &m)
             if let value { m.append(tag, value) }
         }
         put(1, account)
@@ -89,7 +85,7 @@ public struct FIXOrderCancelReject: Sendable, Equatable {
     public var cxlRejResponseTo: Character
     public var cxlRejReason: Int
     public var text: String?
-    public var custom: [Int: String] = [:]
+    public var custom = FIXCustomFields()
 
     public init(orderID: String, clOrdID: String, origClOrdID: String, ordStatus: Character,
                 cxlRejResponseTo: Character, cxlRejReason: Int, text: String?) {
@@ -103,13 +99,69 @@ public struct FIXOrderCancelReject: Sendable, Equatable {
     }
 
     public var message: FIXOutboundMessage {
-        var fields: [(Int, String)] = [(11, clOrdID), (37, orderID), (39, String(ordStatus)), (41, origClOrdID),
-                                       (102, String(cxlRejReason)), (434, String(cxlRejResponseTo))]
-        if let t = text { fields.append((58, t)) }
-        for (t, v) in custom { fields.append((t, v)) }
-        fields.sort { $0.0 < $1.0 }
         var m = FIXOutboundMessage(msgType: "9")
-        for (t, v) in fields { m.append(t, v) }
+        var extra = custom.merger
+        func put(_ tag: Int, _ value: String?) {
+            extra.append(before: tag, to: &m)
+            if let value { m.append(tag, value) }
+        }
+        put(11, clOrdID)
+        put(37, orderID)
+        put(39, String(ordStatus))
+        put(41, origClOrdID)
+        put(58, text)
+        put(102, String(cxlRejReason))
+        put(434, String(cxlRejResponseTo))
+        put(.max, nil)
         return m
     }
+}
+
+/// A message's custom (user-defined) fields to send, kept in tag order: set and read by tag like a dictionary,
+/// written between the standard fields without hashing or sorting per message.
+public struct FIXCustomFields: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
+    public private(set) var fields: [(tag: Int, value: String)] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (Int, String)...) {
+        for (tag, value) in elements { self[tag] = value }
+    }
+
+    public var isEmpty: Bool { fields.isEmpty }
+    public var count: Int { fields.count }
+
+    public subscript(tag: Int) -> String? {
+        get { fields.first { $0.tag == tag }?.value }
+        set {
+            let i = fields.firstIndex { $0.tag >= tag } ?? fields.endIndex
+            if i < fields.endIndex, fields[i].tag == tag {
+                if let newValue { fields[i].value = newValue } else { fields.remove(at: i) }
+            } else if let newValue {
+                fields.insert((tag, newValue), at: i)
+            }
+        }
+    }
+
+    public func makeIterator() -> IndexingIterator<[(tag: Int, value: String)]> { fields.makeIterator() }
+
+    public static func == (a: FIXCustomFields, b: FIXCustomFields) -> Bool {
+        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.tag == $1.tag && $0.value == $1.value }
+    }
+
+    /// Writes the custom fields in turn, each before the first standard field with a higher tag.
+    struct Merger {
+        let fields: [(tag: Int, value: String)]
+        var next = 0
+
+        /// Appends the custom fields not yet written whose tags are below `tag`.
+        mutating func append(before tag: Int, to m: inout FIXOutboundMessage) {
+            while next < fields.count, fields[next].tag < tag {
+                m.append(fields[next].tag, fields[next].value)
+                next += 1
+            }
+        }
+    }
+
+    var merger: Merger { Merger(fields: fields) }
 }
