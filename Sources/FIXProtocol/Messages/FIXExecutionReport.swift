@@ -42,36 +42,30 @@ public struct FIXExecutionReport: Sendable, Equatable {
     /// The message, body in ascending tag order: the standard fields are appended in tag order as they are
     /// (no list to build and sort per report), the custom tags merged in by tag.
     public var message: FIXOutboundMessage {
-        var m = FIXOutboundMessage(msgType: "8")
-        var extra = custom.merger
-        func put(_ tag: Int, _ value: String?) {
-            extra.append(before: tag, to: &m)
-            if let value { m.append(tag, value) }
-        }
-        put(1, account)
-        put(6, avgPx)
-        put(11, clOrdID)
-        put(14, cumQty)
-        put(17, execID)
-        put(31, lastPx)
-        put(32, lastQty)
-        put(37, orderID)
-        put(38, orderQty)
-        put(39, String(ordStatus))
-        put(40, ordType)
-        put(41, origClOrdID)
-        put(44, price)
-        put(54, side)
-        put(55, symbol)
-        put(58, text)
-        put(59, timeInForce)
-        put(60, transactTime.map { String(decoding: $0.formatted(milliseconds: true), as: UTF8.self) })
-        put(103, ordRejReason.map { String($0) })
-        put(150, String(execType))
-        put(151, leavesQty)
-        put(198, secondaryOrderID)
-        put(.max, nil)
-        return m
+        var w = custom.writer(msgType: "8")
+        w.put(1, account)
+        w.put(6, avgPx)
+        w.put(11, clOrdID)
+        w.put(14, cumQty)
+        w.put(17, execID)
+        w.put(31, lastPx)
+        w.put(32, lastQty)
+        w.put(37, orderID)
+        w.put(38, orderQty)
+        w.put(39, String(ordStatus))
+        w.put(40, ordType)
+        w.put(41, origClOrdID)
+        w.put(44, price)
+        w.put(54, side)
+        w.put(55, symbol)
+        w.put(58, text)
+        w.put(59, timeInForce)
+        w.put(60, transactTime.map { String(decoding: $0.formatted(milliseconds: true), as: UTF8.self) })
+        w.put(103, ordRejReason.map { String($0) })
+        w.put(150, String(execType))
+        w.put(151, leavesQty)
+        w.put(198, secondaryOrderID)
+        return w.finish()
     }
 }
 
@@ -99,21 +93,15 @@ public struct FIXOrderCancelReject: Sendable, Equatable {
     }
 
     public var message: FIXOutboundMessage {
-        var m = FIXOutboundMessage(msgType: "9")
-        var extra = custom.merger
-        func put(_ tag: Int, _ value: String?) {
-            extra.append(before: tag, to: &m)
-            if let value { m.append(tag, value) }
-        }
-        put(11, clOrdID)
-        put(37, orderID)
-        put(39, String(ordStatus))
-        put(41, origClOrdID)
-        put(58, text)
-        put(102, String(cxlRejReason))
-        put(434, String(cxlRejResponseTo))
-        put(.max, nil)
-        return m
+        var w = custom.writer(msgType: "9")
+        w.put(11, clOrdID)
+        w.put(37, orderID)
+        w.put(39, String(ordStatus))
+        w.put(41, origClOrdID)
+        w.put(58, text)
+        w.put(102, String(cxlRejReason))
+        w.put(434, String(cxlRejResponseTo))
+        return w.finish()
     }
 }
 
@@ -149,19 +137,28 @@ public struct FIXCustomFields: Sendable, Equatable, ExpressibleByDictionaryLiter
         a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.tag == $1.tag && $0.value == $1.value }
     }
 
-    /// Writes the custom fields in turn, each before the first standard field with a higher tag.
-    struct Merger {
+    /// Writes a message's standard fields, given in ascending tag order, with the custom fields merged in: each
+    /// custom field goes before the first standard field with a higher tag, those left over at the end.
+    struct Writer {
+        var message: FIXOutboundMessage
         let fields: [(tag: Int, value: String)]
         var next = 0
 
-        /// Appends the custom fields not yet written whose tags are below `tag`.
-        mutating func append(before tag: Int, to m: inout FIXOutboundMessage) {
+        /// Appends `value` (when there is one) as `tag`, after the custom fields below `tag` not yet written.
+        mutating func put(_ tag: Int, _ value: String?) {
             while next < fields.count, fields[next].tag < tag {
-                m.append(fields[next].tag, fields[next].value)
+                message.append(fields[next].tag, fields[next].value)
                 next += 1
             }
+            if let value { message.append(tag, value) }
+        }
+
+        /// The message, with the custom fields not yet written at its end.
+        mutating func finish() -> FIXOutboundMessage {
+            put(.max, nil)
+            return message
         }
     }
 
-    var merger: Merger { Merger(fields: fields) }
+    func writer(msgType: String) -> Writer { Writer(message: FIXOutboundMessage(msgType: msgType), fields: fields) }
 }
