@@ -1,3 +1,4 @@
+import Foundation
 import OMSCore
 
 /// `POST /api/order/place` body (and `trader-cli place-order`). Prices are decimal strings in rupees.
@@ -38,6 +39,42 @@ public struct PlaceOrderRequest: Codable, Sendable, Equatable {
         self.client = client
         self.clientOrderId = clientOrderId
         self.afterMarket = afterMarket
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case symbol, exchange, quantity, side, product, orderType, price, triggerPrice, validity, broker, client,
+             clientOrderId, afterMarket
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        symbol = try c.decode(String.self, forKey: .symbol)
+        exchange = try c.decodeIfPresent(String.self, forKey: .exchange)
+        quantity = try Self.wholeNumber(c, .quantity)
+        side = try c.decodeIfPresent(String.self, forKey: .side)
+        product = try c.decodeIfPresent(String.self, forKey: .product)
+        orderType = try c.decodeIfPresent(String.self, forKey: .orderType)
+        price = try c.decodeIfPresent(Price.self, forKey: .price)
+        triggerPrice = try c.decodeIfPresent(Price.self, forKey: .triggerPrice)
+        validity = try c.decodeIfPresent(String.self, forKey: .validity)
+        broker = try c.decodeIfPresent(String.self, forKey: .broker)
+        client = try c.decodeIfPresent(String.self, forKey: .client)
+        clientOrderId = try c.decodeIfPresent(String.self, forKey: .clientOrderId)
+        afterMarket = try c.decodeIfPresent(Bool.self, forKey: .afterMarket)
+    }
+
+    /// A whole number. Foundation's decoder reports a fraction or a number beyond Int64 (`1.5`, `1e30`) as
+    /// "not valid JSON" for the whole body, naming no field; this names the field and the number.
+    private static func wholeNumber(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Int64 {
+        guard c.contains(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: c.codingPath, debugDescription: "missing"))
+        }
+        if let n = try? c.decode(Int64.self, forKey: key) { return n }
+        if let d = try? c.decode(Decimal.self, forKey: key) {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c,
+                                                   debugDescription: "must be a whole number within Int64, got \(d)")
+        }
+        return try c.decode(Int64.self, forKey: key)   // not a number: the decoder's own type error
     }
 }
 

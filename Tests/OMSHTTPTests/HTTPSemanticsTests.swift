@@ -145,6 +145,21 @@ import Testing
         }
     }
 
+    /// Foundation's decoder calls a fraction or an out-of-range number "not valid JSON" for the whole body;
+    /// the answer names the field and the number instead.
+    @Test(arguments: [("1.5", "1.5"), ("1e30", "1000000000000000000000000000000"), ("99999999999999999999", "99999999999999999999")])
+    func aQuantityThatIsNotAWholeInt64IsNamedInTheError(_ raw: String, _ shown: String) async throws {
+        try await withServer { client in
+            let body = #"{"symbol":"RELIANCE","quantity":\#(raw),"price":"1542.3","product":"CNC"}"#
+            try await client.execute(uri: "/api/order/place", method: .post, body: ByteBuffer(string: body)) { r in
+                #expect(r.status == .badRequest)
+                let e = try error(r)
+                #expect(e.code == "INVALID_BODY")
+                #expect(e.message == "order body is not valid: field `quantity`: must be a whole number within Int64, got \(shown)")
+            }
+        }
+    }
+
     @Test func aPortfolioClientWithAControlCharacterIsRefused() async throws {
         try await withServer { client in
             try await client.execute(uri: "/api/portfolio?client=A%01B", method: .get) { r in
