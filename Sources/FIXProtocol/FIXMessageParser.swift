@@ -28,7 +28,9 @@ public enum FIXMessageParser {
                 let tag = FIXValueParser.atoi(UnsafeBufferPointer(rebasing: p[i..<j]))
                 let type = dictionary?.type(of: tag)
                 var k = j + 1
-                if let len = previousLength, type == .data, k + len < n, p[k + len] == 1 {
+                // The length comes from the peer: only a length that ends inside the frame, on an SOH, is used
+                // (a negative or huge one is ignored and the value read up to the next SOH, as any other).
+                if let len = previousLength, type == .data, len >= 0, len < n - k, p[k + len] == 1 {
                     k += len
                 } else {
                     while k < n && p[k] != 1 { k += 1 }

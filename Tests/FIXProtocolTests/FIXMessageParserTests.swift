@@ -34,6 +34,27 @@ struct FIXMessageParserTests {
         }
     }
 
+    @Test func aDataFieldTakesTheDeclaredLengthEvenOverAnSOH() throws {
+        // 96's value is three bytes: a, SOH, b.
+        let raw = FIXTestMessage.raw("8=FIX.4.4|35=A|34=1|49=C|52=20260101-00:00:00|56=V|98=0|108=30|95=3|96=a|b|")
+        let m = try FIXMessageParser.parse(raw, dictionary: dict)
+        #expect(m.string(96) == "a\u{01}b")
+        #expect(m.int(108) == 30)
+    }
+
+    /// The length before a data field is the peer's word: a negative one, one past the end of the frame or one
+    /// so large that adding it overflows is ignored (the value ends at the next SOH), never trusted.
+    @Test(arguments: ["-11", "-4", "-1", "9223372036854775807", "9223372036854775000", "400"])
+    func aDataLengthOutsideTheFrameIsNotTrusted(_ length: String) throws {
+        let raw = FIXTestMessage.raw("8=FIX.4.4|35=A|34=1|49=C|52=20260101-00:00:00|56=V|98=0|108=30|95=\(length)|96=xyz|")
+        let m = try FIXMessageParser.parse(raw, dictionary: dict)
+        #expect(m.string(96) == "xyz")
+        #expect(m.string(95) == length)
+        #expect(m.fields.allSatisfy { $0.valueStart <= $0.end })
+        // The validator reads every field's value: none may end before it starts.
+        _ = try? FIXValidator(dictionary: dict).validate(m)
+    }
+
     @Test func missingSOHIsRefused() {
         var raw = FIXTestMessage.raw("8=FIX.4.4|35=0|34=2|49=A|52=20260101-00:00:00|56=B|")
         raw.removeLast()
