@@ -17,7 +17,12 @@ public struct FIXTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     public func adding(nanoseconds ns: Int64) -> FIXTimestamp { FIXTimestamp(nanoseconds: nanoseconds + ns) }
 
     /// Seconds from `other` to `self` (positive when `self` is later).
-    public func secondsSince(_ other: FIXTimestamp) -> Double { Double(nanoseconds - other.nanoseconds) / 1e9 }
+    /// Two timestamps centuries apart (a peer's SendingTime may be any year from 1677 to 2262) are further
+    /// apart than Int64 nanoseconds hold: their difference is then taken in floating point.
+    public func secondsSince(_ other: FIXTimestamp) -> Double {
+        let (d, overflow) = nanoseconds.subtractingReportingOverflow(other.nanoseconds)
+        return overflow ? (Double(nanoseconds) - Double(other.nanoseconds)) / 1e9 : Double(d) / 1e9
+    }
 
     /// `YYYYMMDD-HH:MM:SS.sss`
     public var description: String { String(decoding: formatted(milliseconds: true), as: UTF8.self) }

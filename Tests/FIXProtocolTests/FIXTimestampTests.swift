@@ -21,6 +21,15 @@ struct FIXTimestampTests {
         #expect(FIXTimestamp.parse(Array(text.utf8)) == nil)
     }
 
+    @Test func secondsBetweenTheFirstAndLastParsableInstantsDoNotOverflow() throws {
+        let first = try #require(FIXTimestamp.parse(Array("16770922-00:12:44".utf8)))
+        let last = try #require(FIXTimestamp.parse(Array("22620411-23:47:16".utf8)))
+        let span = last.secondsSince(first)
+        #expect(span > 1.8e10 && span < 1.9e10)
+        #expect(first.secondsSince(last) == -span)
+        #expect(FIXTimestamp(nanoseconds: 3_000_000_000).secondsSince(FIXTimestamp(nanoseconds: 500_000_000)) == 2.5)
+    }
+
     @Test func civilDateConversionRoundTrips() {
         for days in stride(from: -1000 as Int64, to: 40000, by: 37) {
             let (y, m, d) = FIXTimestamp.civil(fromDays: days)

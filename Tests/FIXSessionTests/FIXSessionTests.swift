@@ -297,6 +297,19 @@ struct FIXSessionTests {
         #expect(h.app.seqs.isEmpty)
     }
 
+    /// A SendingTime centuries away (any year from 1677 to 2262 parses) is further from now than Int64
+    /// nanoseconds reach: a SendingTime accuracy Reject and a Logout, not a crash.
+    @Test(arguments: ["16770922-00:12:44", "17000101-00:00:00", "22620411-23:47:16"])
+    func aSendingTimeCenturiesAwayIsRejectedWithoutACrash(_ sendingTime: String) async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=\(sendingTime)|56=VEGA|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["3", "5"])
+        #expect(out.first?.int(373) == 10)
+    }
+
     @Test func unsupportedMessageTypeGetsBusinessMessageReject() async throws {
         let h = try SessionHarness()
         _ = await h.logon()
