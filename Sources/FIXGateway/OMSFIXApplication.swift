@@ -230,12 +230,20 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             push(.cancel(source, ClientOrderID(c.clOrdID), orig: ClientOrderID(c.origClOrdID)))
         case "G":
             guard let g = FIXOrderCancelReplaceRequest(message) else { return .unsupportedMessageType }
+            let clOrdID = ClientOrderID(g.order.clOrdID), orig = ClientOrderID(g.origClOrdID)
+            // A well-formed request with a quantity or price Vega cannot take: an OrderCancelReject (102=99 and
+            // Text, fix-mapping.md §7), the order left as it is — never a price taken for one not given.
             guard let q = g.order.orderQty.flatMap(Self.quantity) else {
-                return .businessReject(.conditionallyRequiredFieldMissing, text: "OrderQty (38) must be a whole number",
-                                       refID: g.order.clOrdID)
+                push(.refuseReplace(source, clOrdID, orig: orig,
+                                    text: "OrderQty (38) must be a whole number, got \(g.order.orderQty ?? "nothing")"))
+                return .handedOn
             }
-            push(.replace(source, ClientOrderID(g.order.clOrdID), orig: ClientOrderID(g.origClOrdID), q,
-                          g.order.price.flatMap { Price($0) }))
+            let price = g.order.price.flatMap { Price($0) }
+            if let text = g.order.price, price == nil {
+                push(.refuseReplace(source, clOrdID, orig: orig, text: "Price (44) is not a price Vega can hold: \(text)"))
+                return .handedOn
+            }
+            push(.replace(source, clOrdID, orig: orig, q, price))
         case "H":
             guard let h = FIXOrderStatusRequest(message) else { return .unsupportedMessageType }
             push(.status(source, ClientOrderID(h.clOrdID)))
@@ -274,6 +282,13 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         }
         guard let qtyText = o.orderQty, let qty = quantity(qtyText) else {
             return .failure(MappingError(rejection: .incorrectQuantity(quantity: .zero, reason: "OrderQty (38) must be a whole number, got \(o.orderQty ?? "nothing")")))
+        }
+        // A price the dictionary let through (a decimal) that Vega cannot hold (beyond Int64 ten-thousandths) is
+        // named, rather than taken for a price not given.
+        for (tag, text) in [(44, o.price), (99, o.stopPx), (202, o.strikePrice)] {
+            if let text, Price(text) == nil {
+                return .failure(MappingError(rejection: .unsupported(characteristic: "price (\(tag))", value: text)))
+            }
         }
         var product: Product? = nil
         if let p = o.custom[5001] { product = Product(rawValue: p) }

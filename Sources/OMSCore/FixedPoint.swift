@@ -110,7 +110,10 @@ enum FixedPoint {
         for _ in 0..<decimals { scale *= 10 }
         var f = frac
         for _ in 0..<(decimals - min(fracDigits, decimals)) { f *= 10 }
-        let v = whole * scale + f
+        // Up to 15 whole digits pass the loop; with the decimals they may not fit in Int64 (no value at all).
+        let (w, o1) = whole.multipliedReportingOverflow(by: scale)
+        let (v, o2) = w.addingReportingOverflow(f)
+        if o1 || o2 { return nil }
         return negative ? -v : v
     }
 

@@ -188,6 +188,28 @@ struct VegaOMSOrderFlowTests {
         #expect(noOrder.msgType == "j" && noOrder.int(380) == 1 && noOrder.string(372) == "H"
                 && noOrder.string(379) == "NOSUCH" && noOrder.string(58) == "Unknown order NOSUCH",
                 "\(String(decoding: noOrder.bytes, as: UTF8.self))")
+        // A replace whose quantity is not whole or whose price Vega cannot hold: an OrderCancelReject (434=2,
+        // 102=99, the field in 58), and the order keeps its terms (the price is not taken for one not given).
+        try await d.send("8=FIX.4.4|35=D|34=19|49=CLIENT1|52=<TIME>|56=VEGA|11=Q-1|21=1|38=6|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        #expect(await Self.read(d, 2).map { $0.string(39) ?? "" } == ["A", "0"])
+        try await d.send("8=FIX.4.4|35=G|34=20|49=CLIENT1|52=<TIME>|56=VEGA|11=Q-2|41=Q-1|21=1|38=10.5|40=2|44=1401.00|54=1|55=RELIANCE|60=<TIME>|")
+        let fraction = try #require(await d.receive())
+        #expect(fraction.msgType == "9" && fraction.string(434) == "2" && fraction.int(102) == 99 && fraction.string(41) == "Q-1"
+                && fraction.string(39) == "0" && fraction.string(58) == "OrderQty (38) must be a whole number, got 10.5",
+                "\(String(decoding: fraction.bytes, as: UTF8.self))")
+        try await d.send("8=FIX.4.4|35=G|34=21|49=CLIENT1|52=<TIME>|56=VEGA|11=Q-3|41=Q-1|21=1|38=6|40=2|44=999999999999999|54=1|55=RELIANCE|60=<TIME>|")
+        let huge = try #require(await d.receive())
+        #expect(huge.msgType == "9" && huge.string(434) == "2" && huge.int(102) == 99
+                && huge.string(58) == "Price (44) is not a price Vega can hold: 999999999999999",
+                "\(String(decoding: huge.bytes, as: UTF8.self))")
+        try await d.send("8=FIX.4.4|35=H|34=22|49=CLIENT1|52=<TIME>|56=VEGA|11=Q-1|54=1|55=RELIANCE|")
+        let kept = try #require(await d.receive())
+        #expect(kept.string(150) == "I" && kept.int(38) == 6 && kept.string(44).flatMap { Double($0) } == 1400)
+        // A new order whose price is beyond what Vega holds: rejected naming it, not taken for a market order.
+        try await d.send("8=FIX.4.4|35=D|34=23|49=CLIENT1|52=<TIME>|56=VEGA|11=Q-4|21=1|38=1|40=2|44=999999999999999|54=1|55=RELIANCE|60=<TIME>|207=NSE|")
+        let bigPrice = try #require(await d.receive())
+        #expect(bigPrice.string(150) == "8" && bigPrice.string(58) == "UNSUPPORTED: price (44)=999999999999999",
+                "\(String(decoding: bigPrice.bytes, as: UTF8.self))")
         await d.close()
     }
 

@@ -7,6 +7,18 @@ struct PriceTests {
         #expect(Price(text)?.units == units)
     }
 
+    /// Fifteen whole digits pass the digit count but not ×10⁴ in Int64: no price (they crashed the parser).
+    @Test(arguments: ["999999999999999", "922337203685478", "-999999999999999", "922337203685477.5808",
+                      "99999999999999999999"])
+    func refusesWhatDoesNotFitInInt64Units(text: String) {
+        #expect(Price(text) == nil)
+    }
+
+    @Test func theLargestPriceThatFitsIsParsed() {
+        #expect(Price("922337203685477.5807")?.units == Int64.max)
+        #expect(Price("922337203685477")?.units == 9_223_372_036_854_770_000)
+    }
+
     @Test(arguments: ["", "abc", "1.2.3", "1.00001", "-", "."])
     func refusesWhatIsNotAPrice(text: String) {
         #expect(Price(text) == nil)

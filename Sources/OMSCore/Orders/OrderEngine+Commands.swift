@@ -5,6 +5,8 @@ public indirect enum OrderCommand: Sendable {
     case rejectUnmapped(OrderSource, ClientOrderID, Side, symbol: String?, OrderRejection)
     case cancel(OrderSource, ClientOrderID, orig: ClientOrderID)
     case replace(OrderSource, ClientOrderID, orig: ClientOrderID, Quantity, Price?)
+    /// A replace the interface could not map (its quantity or price): refused with an OrderCancelReject.
+    case refuseReplace(OrderSource, ClientOrderID, orig: ClientOrderID, text: String)
     case status(OrderSource, ClientOrderID)
     /// A request sent again, maybe a copy of one already taken (FIX PossDupFlag=Y, after a ResendRequest): when
     /// its ClOrdID is known, the status of the order it names (the client gets the state the first copy left,
@@ -15,7 +17,8 @@ public indirect enum OrderCommand: Sendable {
     var usedClientOrderID: (OrderSource, ClientOrderID)? {
         switch self {
         case .submit(let r): (r.source, r.clientOrderID)
-        case .rejectUnmapped(let s, let c, _, _, _), .cancel(let s, let c, _), .replace(let s, let c, _, _, _): (s, c)
+        case .rejectUnmapped(let s, let c, _, _, _), .cancel(let s, let c, _), .replace(let s, let c, _, _, _),
+             .refuseReplace(let s, let c, _, _): (s, c)
         case .status: nil
         case .resent(let c): c.usedClientOrderID
         }
@@ -36,6 +39,8 @@ extension OrderEngine {
         case .cancel(let s, let c, let o): cancel(source: s, clientOrderID: c, origClientOrderID: o)
         case .replace(let s, let c, let o, let q, let p):
             replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)
+        case .refuseReplace(let s, let c, let o, let text):
+            refuseReplace(source: s, clientOrderID: c, origClientOrderID: o, text: text)
         case .status(let s, let c): status(source: s, clientOrderID: c)
         case .resent(let command):
             if let (s, c) = command.usedClientOrderID, byClientOrderID[Self.key(s, c)] != nil {

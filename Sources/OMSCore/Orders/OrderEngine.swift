@@ -401,18 +401,10 @@ public actor OrderEngine {
 
     public func replace(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID,
                         quantity: Quantity, limitPrice: Price?) {
-        guard let id = byClientOrderID[Self.key(source, origClientOrderID)], var r = record(id) else {
-            takeRequestID(source, clientOrderID, for: OrderID(""))
-            sink.deliver(unknown(source, clientOrderID, orig: origClientOrderID,
-                                 .cancelRejected(reason: .unknownOrder, text: "Unknown order \(origClientOrderID)", isReplace: true)))
-            return
-        }
+        guard var r = replaceTarget(source, clientOrderID, orig: origClientOrderID) else { return }
+        let id = r.id
         func refuse(_ reason: CancelRejectReason, _ text: String) {
             refuseRequest(r, clientOrderID, orig: origClientOrderID, reason: reason, text: text, isReplace: true)
-        }
-        guard takeRequestID(source, clientOrderID, for: id) else {
-            refuse(.duplicateClOrdID, "Duplicate ClOrdID \(clientOrderID)")
-            return
         }
         guard case .working(let w) = r.lifecycle else {
             if case .closed = r.lifecycle { refuse(.tooLate, "Order is closed") } else {
@@ -459,6 +451,31 @@ public actor OrderEngine {
                 self.handle(.replaceRejected(tag: tag, text: "Broker \(broker.id) could not modify: \(error)", rawStatus: ""))
             }
         }
+    }
+
+    /// A replace request the interface could not read (its new quantity or price is not one Vega can hold):
+    /// an OrderCancelReject (reason other, with `text`), the order left as it is.
+    public func refuseReplace(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID,
+                              text: String) {
+        guard let r = replaceTarget(source, clientOrderID, orig: origClientOrderID) else { return }
+        refuseRequest(r, clientOrderID, orig: origClientOrderID, reason: .other, text: text, isReplace: true)
+    }
+
+    /// The order a replace request names, its ClOrdID taken for it; nil when the request was answered already
+    /// (an unknown order, a duplicate ClOrdID).
+    private func replaceTarget(_ source: OrderSource, _ clientOrderID: ClientOrderID, orig: ClientOrderID) -> Record? {
+        guard let id = byClientOrderID[Self.key(source, orig)], let r = record(id) else {
+            takeRequestID(source, clientOrderID, for: OrderID(""))
+            sink.deliver(unknown(source, clientOrderID, orig: orig,
+                                 .cancelRejected(reason: .unknownOrder, text: "Unknown order \(orig)", isReplace: true)))
+            return nil
+        }
+        guard takeRequestID(source, clientOrderID, for: id) else {
+            refuseRequest(r, clientOrderID, orig: orig, reason: .duplicateClOrdID, text: "Duplicate ClOrdID \(clientOrderID)",
+                          isReplace: true)
+            return nil
+        }
+        return r
     }
 
     public func status(source: OrderSource, clientOrderID: ClientOrderID) {
