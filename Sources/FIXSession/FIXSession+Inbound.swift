@@ -210,7 +210,11 @@ extension FIXSession {
         guard verify(m, checkTooHigh: gapFill, checkTooLow: gapFill) else { return }
         guard let newSeqNo = m.int(FIXTag.newSeqNo) else { return }
         log.event(id, "Received SequenceReset FROM: \(nextTarget) TO: \(newSeqNo)")
-        if newSeqNo > nextTarget {
+        if newSeqNo > Self.maxSeqNum {
+            // Past any number a session reaches (QuickFIX holds them in a C int); taken, the next increment
+            // could overflow.
+            generateReject(m, .valueIsIncorrect, tag: FIXTag.newSeqNo)
+        } else if newSeqNo > nextTarget {
             setNextTarget(newSeqNo)
         } else if newSeqNo < nextTarget {
             generateReject(m, .valueIsIncorrect, tag: 0)
@@ -236,6 +240,11 @@ extension FIXSession {
         let begin = m.int(FIXTag.beginSeqNo) ?? 1
         var end = m.int(FIXTag.endSeqNo) ?? 0
         log.event(id, "Received ResendRequest FROM: \(begin) TO: \(end)")
+        guard begin >= 1, end >= 0 else {
+            // Sequence numbers start at 1: a gap fill from 0 or below would go out with MsgSeqNum 0 or negative.
+            generateReject(m, .valueIsIncorrect, tag: begin < 1 ? FIXTag.beginSeqNo : FIXTag.endSeqNo)
+            return
+        }
         if end == 0 || end >= nextSender { end = nextSender - 1 }
         if begin <= end {
             let stored: [(seqNum: Int, bytes: [UInt8])]

@@ -207,7 +207,10 @@ extension FIXSession {
         m.append(FIXTag.refMsgType, from.msgType)
         if let r = refID { m.append(FIXTag.businessRejectRefID, r) }
         m.append(FIXTag.businessRejectReason, reason.rawValue)
-        incrNextTarget()
+        // Only the expected message moves the number on (as `generateReject`): a message rejected before its
+        // number was checked (header CompIDs missing) may be a duplicate or may come after a gap. (QuickFIX
+        // increments always, which skips a gap or makes the next message look too low.)
+        if from.int(FIXTag.msgSeqNum) == nextTarget { incrNextTarget() }
         log.event(id, "Message \(from.string(FIXTag.msgSeqNum) ?? "?") Rejected: \(text ?? "business reject \(reason.rawValue)")")
         sendRaw(&m)
     }

@@ -6,6 +6,9 @@ import FIXProtocol
 /// Everything runs inside the actor without suspension, so each inbound message, timer tick or
 /// application send is handled whole before the next one.
 public actor FIXSession {
+    /// The highest sequence number a counterparty may move us to (QuickFIX holds them in a C int).
+    public static let maxSeqNum = Int(Int32.max)
+
     public nonisolated let id: FIXSessionID
     public nonisolated let settings: FIXSessionSettings
     let store: FIXMessageStore

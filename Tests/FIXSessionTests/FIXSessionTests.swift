@@ -215,6 +215,54 @@ struct FIXSessionTests {
         #expect(out.first?.int(373) == 5)
     }
 
+    /// A NewSeqNo past any number a session reaches is refused (373=5 on tag 36) and changes nothing: taken,
+    /// the next message's increment overflowed and crashed the process.
+    @Test(arguments: ["9223372036854775807", "2147483648"])
+    func aSequenceResetBeyondTheLargestNumberIsRejected(_ newSeqNo: String) async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=4|34=2|49=CLIENT1|52=<TIME>|56=VEGA|36=\(newSeqNo)|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["3"])
+        #expect(out.first?.int(373) == 5 && out.first?.int(371) == 36)
+        #expect(await h.session.expectedTargetNum == 2)
+        await h.send("8=FIX.4.4|35=4|34=2|49=CLIENT1|52=<TIME>|56=VEGA|36=2147483647|")
+        #expect(await h.session.expectedTargetNum == 2147483647)
+        await h.send("8=FIX.4.4|35=0|34=2147483647|49=CLIENT1|52=<TIME>|56=VEGA|")
+        #expect(await h.session.expectedTargetNum == 2147483648)
+    }
+
+    /// Sequence numbers start at 1: a ResendRequest from 0 or below (or to a negative end) is refused (373=5
+    /// naming the field) rather than answered with a gap fill numbered 0 or below.
+    @Test(arguments: [("7=0|16=0|", 7), ("7=-5|16=3|", 7), ("7=1|16=-1|", 16)])
+    func aResendRequestOutsideTheNumbersIsRejected(_ range: String, _ tag: Int) async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=2|34=2|49=CLIENT1|52=<TIME>|56=VEGA|\(range)")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["3"])
+        #expect(out.first?.int(373) == 5 && out.first?.int(371) == tag && out.first?.int(45) == 2)
+        #expect(out.allSatisfy { ($0.seq ?? 0) >= 1 })
+        #expect(await h.session.expectedTargetNum == 3)
+    }
+
+    /// An application message without TargetCompID gets a BusinessMessageReject before its number is checked:
+    /// the expected number moves on only when it was the expected message (a later one leaves the gap to be
+    /// asked for; a duplicate does not push the next message into "too low").
+    @Test func aBusinessRejectBeforeTheSequenceCheckMovesOnOnlyForTheExpectedNumber() async throws {
+        let h = try SessionHarness()
+        _ = await h.logon()
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=D|34=5|49=CLIENT1|52=<TIME>|11=C1|21=1|38=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(h.conn.drain().map(\.msgType) == ["j"])
+        #expect(await h.session.expectedTargetNum == 2)
+        await h.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|11=C2|21=1|38=1|40=1|54=1|55=INFY|60=<TIME>|")
+        #expect(h.conn.drain().map(\.msgType) == ["j"])
+        #expect(await h.session.expectedTargetNum == 3)
+    }
+
     @Test func resetSeqNumFlagResetsBothSides() async throws {
         let h = try SessionHarness()
         await h.session.setSequenceNumbers(nextSender: 40, nextTarget: 30)
