@@ -44,7 +44,22 @@ extension OrderReport {
         er.symbol = symbol.isEmpty ? nil : symbol
         er.orderQty = quantity.description
         er.price = limitPrice?.rupeesString
-        er.ordType = limitPrice == nil ? "1" : "2"
+        // Echoed from the order (fix-mapping.md §5): its type, trigger price and validity; without an order
+        // (a request that could not be mapped) the type the limit price implies.
+        if let o = order {
+            switch o.request.orderType {
+            case .market: er.ordType = "1"
+            case .limit: er.ordType = "2"
+            case .stop: er.ordType = "3"
+            case .stopLimit: er.ordType = "4"
+            }
+            er.stopPx = o.lifecycle.terms.triggerPrice?.rupeesString
+            er.timeInForce = o.request.timeInForce == .ioc ? "3" : "0"
+            er.account = o.client.rawValue
+        } else {
+            er.ordType = limitPrice == nil ? "1" : "2"
+        }
+        er.transactTime = FIXTimestamp(nanoseconds: transactTime &* 1_000_000)
         if case .fill(let q, let p, _) = kind {
             er.lastQty = q.description
             er.lastPx = p.rupeesString

@@ -52,6 +52,9 @@ struct VegaOMSOrderFlowTests {
         let orderID = try #require(p1.first?.string(37))
         #expect(p1.allSatisfy { $0.string(37) == orderID && $0.string(11) == "P-1" })
         #expect(p1.last?.string(6) == p1.last?.string(31))   // one price: AvgPx = LastPx
+        // Echoed from the order (fix-mapping.md §5): OrdType, TimeInForce, Account; TransactTime on every report.
+        #expect(p1.allSatisfy { $0.string(40) == "2" && $0.string(59) == "0" && $0.string(1) == "CLIENT1" && $0.string(99) == nil })
+        #expect(p1.allSatisfy { $0.value(60).flatMap(FIXTimestamp.parse) != nil })
 
         // 2. A resting order (below the market), replaced, queried, then cancelled.
         try await c.send("8=FIX.4.4|35=D|34=3|49=CLIENT1|52=<TIME>|56=VEGA|11=R-1|21=1|38=5|40=2|44=1400.00|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|")
@@ -210,6 +213,11 @@ struct VegaOMSOrderFlowTests {
         let bigPrice = try #require(await d.receive())
         #expect(bigPrice.string(150) == "8" && bigPrice.string(58) == "UNSUPPORTED: price (44)=999999999999999",
                 "\(String(decoding: bigPrice.bytes, as: UTF8.self))")
+        // A stop-limit sell below the market rests untriggered; its reports say 40=4 with StopPx (99).
+        try await d.send("8=FIX.4.4|35=D|34=24|49=CLIENT1|52=<TIME>|56=VEGA|11=S-1|21=1|38=1|40=4|44=1395.00|99=1400.00|54=2|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=MIS|")
+        let stop = await Self.read(d, 2)
+        #expect(stop.map { $0.string(39) ?? "" } == ["A", "0"], "\(stop.map { String(decoding: $0.bytes, as: UTF8.self) })")
+        #expect(stop.allSatisfy { $0.string(40) == "4" && $0.string(99).flatMap { Double($0) } == 1400 && $0.string(44).flatMap { Double($0) } == 1395 })
         await d.close()
     }
 

@@ -44,18 +44,18 @@ struct FIXMessageViewTests {
                                     side: "2", leavesQty: "40", cumQty: "60", avgPx: "101.25")
         (er.account, er.symbol, er.orderQty, er.ordType, er.price) = ("AC1", "INFY", "100", "2", "101.5")
         (er.timeInForce, er.lastQty, er.lastPx, er.origClOrdID) = ("0", "60", "101.25", "C8")
-        (er.text, er.ordRejReason, er.secondaryOrderID) = ("partly", 99, "B-77")
+        (er.text, er.ordRejReason, er.secondaryOrderID, er.stopPx) = ("partly", 99, "B-77", "100.5")
         er.transactTime = FIXTimestamp(secondsSince1970: 1_788_840_000)
         er.custom = [5011: "NSE_EQ", 5001: "MIS", 5007: "open"]
         var out = er.message
         out.setHeader(49, "V"); out.setHeader(56, "C"); out.setHeader(34, 9); out.setHeader(52, "20260101-00:00:00.000")
         let parsed = try FIXMessageParser.parse(out.encode(beginString: "FIX.4.4"), dictionary: TestDictionary.fix44)
         let body = parsed.fields.filter { $0.section == .body }.map(\.tag)
-        #expect(body == [1, 6, 11, 14, 17, 31, 32, 37, 38, 39, 40, 41, 44, 54, 55, 58, 59, 60, 103, 150, 151, 198,
+        #expect(body == [1, 6, 11, 14, 17, 31, 32, 37, 38, 39, 40, 41, 44, 54, 55, 58, 59, 60, 99, 103, 150, 151, 198,
                          5001, 5007, 5011])
         let expected: [Int: String] = [1: "AC1", 6: "101.25", 11: "C9", 14: "60", 17: "E-3", 31: "101.25", 32: "60",
                                        37: "O-9", 38: "100", 39: "1", 40: "2", 41: "C8", 44: "101.5", 54: "2",
-                                       55: "INFY", 58: "partly", 59: "0", 103: "99", 150: "F", 151: "40", 198: "B-77",
+                                       55: "INFY", 58: "partly", 59: "0", 99: "100.5", 103: "99", 150: "F", 151: "40", 198: "B-77",
                                        5001: "MIS", 5007: "open", 5011: "NSE_EQ"]
         for (tag, value) in expected { #expect(parsed.string(tag) == value, "tag \(tag)") }
         #expect(parsed.string(60)?.hasPrefix("20260908-") == true)

@@ -13,6 +13,8 @@ public struct FIXExecutionReport: Sendable, Equatable {
     public var orderQty: String?
     public var ordType: String?
     public var price: String?
+    /// StopPx (99): the trigger price of a stop or stop-limit order.
+    public var stopPx: String?
     public var timeInForce: String?
     public var lastQty: String?
     public var lastPx: String?
@@ -61,6 +63,7 @@ public struct FIXExecutionReport: Sendable, Equatable {
         w.put(58, text)
         w.put(59, timeInForce)
         w.put(60, transactTime.map { String(decoding: $0.formatted(milliseconds: true), as: UTF8.self) })
+        w.put(99, stopPx)
         w.put(103, ordRejReason.map { String($0) })
         w.put(150, String(execType))
         w.put(151, leavesQty)
