@@ -189,7 +189,7 @@ public struct PortfolioDTO: Codable, Sendable, Equatable {
     public init(client: String?, positions: [MergedPosition]) {
         self.client = client
         self.positions = positions.map(Line.init)
-        realisedPnl = Price(units: positions.reduce(0) { $0 + $1.realisedUnits })
-        unrealisedPnl = Price(units: positions.reduce(0) { $0 + ($1.unrealisedUnits ?? 0) })
+        realisedPnl = Price(units: positions.reduce(0) { $0.addingSaturated($1.realisedUnits) })
+        unrealisedPnl = Price(units: positions.reduce(0) { $0.addingSaturated($1.unrealisedUnits ?? 0) })
     }
 }

@@ -154,3 +154,12 @@ enum FixedPoint {
         }
     }
 }
+
+extension Int64 {
+    /// self + b, saturating at ±Int64.max: money totals that no real book reaches must not trap.
+    public func addingSaturated(_ b: Int64) -> Int64 {
+        let (r, overflow) = addingReportingOverflow(b)
+        if overflow { return self < 0 ? -Int64.max : Int64.max }
+        return r
+    }
+}

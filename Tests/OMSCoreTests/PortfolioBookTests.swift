@@ -41,6 +41,33 @@ struct PortfolioBookTests {
         #expect(p.netQuantity == 0 && p.openCostUnits == 0 && p.realisedUnits == Self.px("-5").units)   // −20 + 15
     }
 
+    /// Ten lakh RELIANCE at ₹1,500 (₹150 crore: an institutional size) bought then sold: the cost of the closed
+    /// part (open cost × closing ÷ open) overflowed Int64 as a plain product and stopped the process.
+    @Test func aLargePositionClosedInFullIsBookedExactly() {
+        var p = PortfolioPosition(key: PortfolioKey(client: Self.client, broker: .paper, instrumentKey: Self.reliance.key, product: .cnc),
+                                  symbol: "RELIANCE", tradingDay: 1)
+        p.apply(.buy, quantity: Quantity(1_000_000), price: Self.px("1500"))
+        p.apply(.sell, quantity: Quantity(400_000), price: Self.px("1510"))
+        // Realised 4 lakh × ₹10 = ₹40 lakh; 6 lakh left at 1500.
+        #expect(p.realisedUnits == Self.px("4000000").units)
+        #expect(p.netQuantity == 600_000 && p.averagePrice == Self.px("1500"))
+        p.apply(.sell, quantity: Quantity(600_000), price: Self.px("1490"))
+        // −6 lakh × ₹10 = −₹60 lakh: −₹20 lakh in all.
+        #expect(p.realisedUnits == Self.px("-2000000").units && p.netQuantity == 0 && p.openCostUnits == 0)
+    }
+
+    /// A value past Int64 (no real position) saturates instead of trapping.
+    @Test func aValuePastInt64Saturates() {
+        var p = PortfolioPosition(key: PortfolioKey(client: Self.client, broker: .paper, instrumentKey: Self.reliance.key, product: .mis),
+                                  symbol: "RELIANCE", tradingDay: 1)
+        p.apply(.buy, quantity: Quantity(100_000_000), price: Self.px("99999999"))
+        #expect(p.openCostUnits == Int64.max && p.dayBuyValueUnits == Int64.max)
+        _ = p.averagePrice
+        _ = p.unrealisedUnits(mark: Self.px("1"))
+        p.apply(.sell, quantity: Quantity(100_000_000), price: Self.px("1"))
+        #expect(p.netQuantity == 0)
+    }
+
     @Test func aNewTradingDayCarriesTheOpenPositionAndClearsDayTotals() {
         var book = PortfolioBook()
         book.apply(client: Self.client, broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,

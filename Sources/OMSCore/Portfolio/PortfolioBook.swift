@@ -70,14 +70,14 @@ public struct MergedPosition: Sendable, Hashable {
     mutating func add(_ p: PortfolioPosition, mark: Price?) {
         brokers.append(p.key.broker)
         brokers.sort { $0.rawValue < $1.rawValue }
-        carriedQuantity += p.carriedQuantity
-        dayBuyQuantity += p.dayBuyQuantity
-        daySellQuantity += p.daySellQuantity
-        netQuantity += p.netQuantity
-        openCostUnits += p.netQuantity >= 0 ? p.openCostUnits : -p.openCostUnits
-        realisedUnits += p.realisedUnits
+        carriedQuantity = carriedQuantity.addingSaturated(p.carriedQuantity)
+        dayBuyQuantity = dayBuyQuantity.addingSaturated(p.dayBuyQuantity)
+        daySellQuantity = daySellQuantity.addingSaturated(p.daySellQuantity)
+        netQuantity = netQuantity.addingSaturated(p.netQuantity)
+        openCostUnits = openCostUnits.addingSaturated(p.netQuantity >= 0 ? p.openCostUnits : -p.openCostUnits)
+        realisedUnits = realisedUnits.addingSaturated(p.realisedUnits)
         self.mark = mark
-        if let m = mark, let u = unrealisedUnits { unrealisedUnits = u + p.unrealisedUnits(mark: m) } else if p.netQuantity != 0 {
+        if let m = mark, let u = unrealisedUnits { unrealisedUnits = u.addingSaturated(p.unrealisedUnits(mark: m)) } else if p.netQuantity != 0 {
             unrealisedUnits = nil
         }
     }

@@ -48,14 +48,15 @@ public struct PortfolioPosition: Sendable, Hashable, Codable {
     public var averagePrice: Price {
         guard netQuantity != 0 else { return .zero }
         let q = abs(netQuantity)
-        return Price(units: (openCostUnits + q / 2) / q)
+        return Price(units: RiskMath.sum(openCostUnits, q / 2) / q)
     }
 
     /// Unrealised profit at `mark`: (mark − average) × net for a long, the reverse for a short.
     public func unrealisedUnits(mark: Price) -> Int64 {
         guard netQuantity != 0 else { return 0 }
-        let markValue = abs(netQuantity) * mark.units
-        return netQuantity > 0 ? markValue - openCostUnits : openCostUnits - markValue
+        // Saturating, as the risk rules: a value past Int64 (no real position) must not stop the process.
+        let markValue = RiskMath.value(abs(netQuantity), mark)
+        return netQuantity > 0 ? RiskMath.sum(markValue, -openCostUnits) : RiskMath.sum(openCostUnits, -markValue)
     }
 
     /// Starts a new trading day: the open position becomes the carried one, day totals go back to zero.
@@ -74,29 +75,33 @@ public struct PortfolioPosition: Sendable, Hashable, Codable {
         let q = quantity.value
         guard q > 0 else { return }
         let signed = side == .buy ? q : -q
+        // Values saturate (RiskMath, as the risk rules): a fill is booked whatever its size; a value past
+        // Int64 is no real position, but it must not stop the process with the fill unstored.
+        let value = RiskMath.value(q, price)
         if side == .buy {
-            dayBuyQuantity += q
-            dayBuyValueUnits += q * price.units
+            dayBuyQuantity = RiskMath.sum(dayBuyQuantity, q)
+            dayBuyValueUnits = RiskMath.sum(dayBuyValueUnits, value)
         } else {
-            daySellQuantity += q
-            daySellValueUnits += q * price.units
+            daySellQuantity = RiskMath.sum(daySellQuantity, q)
+            daySellValueUnits = RiskMath.sum(daySellValueUnits, value)
         }
         if netQuantity == 0 || (netQuantity > 0) == (signed > 0) {
             // Opening or adding.
-            netQuantity += signed
-            openCostUnits += q * price.units
+            netQuantity = RiskMath.sum(netQuantity, signed)
+            openCostUnits = RiskMath.sum(openCostUnits, value)
             return
         }
         // Closing (and perhaps reversing).
         let open = abs(netQuantity)
         let closing = min(q, open)
-        let costOfClosed = openCostUnits * closing / open
-        let proceeds = closing * price.units
-        realisedUnits += netQuantity > 0 ? proceeds - costOfClosed : costOfClosed - proceeds
+        let costOfClosed = RiskMath.mulDiv(openCostUnits, closing, open)
+        let proceeds = RiskMath.value(closing, price)
+        realisedUnits = RiskMath.sum(realisedUnits, netQuantity > 0 ? RiskMath.sum(proceeds, -costOfClosed)
+                                                                    : RiskMath.sum(costOfClosed, -proceeds))
         openCostUnits -= costOfClosed
         netQuantity += signed
         if netQuantity == 0 { openCostUnits = 0 }
         let reversing = q - closing
-        if reversing > 0 { openCostUnits = reversing * price.units }
+        if reversing > 0 { openCostUnits = RiskMath.value(reversing, price) }
     }
 }

@@ -12,11 +12,7 @@ enum RiskMath {
     }
 
     /// a + b, saturating.
-    static func sum(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, overflow) = a.addingReportingOverflow(b)
-        if overflow { return a < 0 ? -Int64.max : Int64.max }
-        return r
-    }
+    static func sum(_ a: Int64, _ b: Int64) -> Int64 { a.addingSaturated(b) }
 
     /// a × b / c rounded toward zero, exact for any a, b when the quotient fits (c > 0).
     static func mulDiv(_ a: Int64, _ b: Int64, _ c: Int64) -> Int64 {
