@@ -26,6 +26,26 @@ struct VegaOMSOrderFlowTests {
         return got
     }
 
+    /// A market order's protection price (5004: the worst price it may fill at, worked out by the risk engine)
+    /// goes to the broker with it: with 2 % adverse slippage in the paper market, a buy with 1 % protection fills
+    /// at the protection price (≤ 1542.30 × 1.01, up to the tick), not at market + 2 % (1573.15).
+    @Test func aMarketOrdersProtectionPriceReachesTheBroker() async throws {
+        let dir = NSTemporaryDirectory() + "vega-protect-\(UUID().uuidString)"
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--paper-volatility-bps", "0",
+                                                                                  "--paper-slippage-bps", "200"]))
+        try await server.start()
+        defer { server.terminate() }
+        let c = try await FIXTestClient.connect(port: server.port)
+        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
+        #expect(await c.receive()?.msgType == "A")
+        try await c.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=M-1|21=1|38=1|40=1|54=1|55=RELIANCE|59=0|60=<TIME>|207=NSE|5001=CNC|5004=1|")
+        let reports = await Self.read(c, 3)
+        #expect(reports.map { $0.string(150) ?? "" } == ["A", "0", "F"], "\(reports.map { String(decoding: $0.bytes, as: UTF8.self) })")
+        let px = try #require(reports.last?.string(31).flatMap { Double($0) })
+        #expect(px > 1542.30 && px <= 1557.80, "filled at \(px)")
+        await c.close()
+    }
+
     @Test func orderLifecycleOverFIXRESTAndCLISurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-flow-\(UUID().uuidString)"
         // Prices stand still (volatility 0) and the paper market fills at most 3 per one-second step.

@@ -19,6 +19,9 @@ public actor OrderEngine {
         var rawStatus: String?
         var rejectCode: String?
         var rejectText: String?
+        /// The price a market or SL-M order may fill at worst (the risk engine's market protection), sent to
+        /// the broker with the order. Not stored: an order placed again after a restart goes without it.
+        var protectionPrice: Price?
 
         var request: OrderRequest { requestBox.value }
         var instrument: Instrument? { instrumentBox?.value }
@@ -160,7 +163,8 @@ public actor OrderEngine {
                 let sequence = records[h.id]?.sequence ?? 0
                 records[h.id] = nil
                 accept(h.id, sequence, h.request, a.resolved.instrument, a.resolved.product,
-                       reservation: a.risk?.reservation, announce: false, lookUpFirst: restoredHeld.remove(h.id) != nil)
+                       reservation: a.risk?.reservation, protection: a.risk?.protectionPrice, announce: false,
+                       lookUpFirst: restoredHeld.remove(h.id) != nil)
             }
         }
     }
@@ -199,7 +203,8 @@ public actor OrderEngine {
             held.append((id, request, releaseAt))
             deliver(r, .pendingNew)
         case .accepted(let a):
-            accept(id, sequence, request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation)
+            accept(id, sequence, request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation,
+                   protection: a.risk?.protectionPrice)
         }
         return id
     }
@@ -210,12 +215,13 @@ public actor OrderEngine {
     }
 
     private func accept(_ id: OrderID, _ sequence: Int, _ request: OrderRequest, _ instrument: Instrument,
-                        _ product: Product, reservation: RiskReservationID?, announce: Bool = true,
+                        _ product: Product, reservation: RiskReservationID?, protection: Price?, announce: Bool = true,
                         lookUpFirst: Bool = false) {
         let brokerID = request.broker ?? defaultBroker
         var r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
                        request: request, instrument: instrument, product: product, broker: brokerID,
                        lifecycle: .submitted(terms(request)), reservation: reservation)
+        r.protectionPrice = protection
         guard brokers[brokerID] != nil else {
             r.lifecycle = .closed(PendingNewOrder(terms: terms(request)).rejected())
             records[id] = r
@@ -294,7 +300,7 @@ public actor OrderEngine {
         BrokerOrderRequest(tag: r.id.rawValue, instrument: r.instrument!, side: r.request.side, product: r.product!,
                            orderType: r.request.orderType, timeInForce: r.request.timeInForce, quantity: quantity,
                            limitPrice: r.lifecycle.terms.limitPrice, triggerPrice: r.lifecycle.terms.triggerPrice,
-                           algoID: r.request.algoID, afterMarket: r.request.afterMarket)
+                           protectionPrice: r.protectionPrice, algoID: r.request.algoID, afterMarket: r.request.afterMarket)
     }
 
     /// Places at `brokerID`; a broker that is down before accepting hands over to its backup; a timeout
