@@ -139,6 +139,9 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
             type = b.price == nil ? .market : .limit
         }
         if let p = b.price, p.units <= 0 { throw bad("INVALID_PRICE", "price must be positive, got \(p)") }
+        if let p = b.triggerPrice, p.units <= 0 {
+            throw bad("INVALID_TRIGGER_PRICE", "triggerPrice must be positive, got \(p)")
+        }
         if (type == .limit || type == .stopLimit), b.price == nil {
             throw bad("MISSING_PRICE", "a \(type.rawValue) order needs a price")
         }

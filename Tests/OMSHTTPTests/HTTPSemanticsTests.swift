@@ -160,6 +160,18 @@ import Testing
         }
     }
 
+    @Test(arguments: [("0", "0"), ("-5", "-5")])
+    func aTriggerPriceThatIsNotPositiveIs400(_ raw: String, _ shown: String) async throws {
+        try await withServer { client in
+            let body = #"{"symbol":"RELIANCE","quantity":1,"price":"1542.3","triggerPrice":"\#(raw)","orderType":"SL","product":"CNC"}"#
+            try await client.execute(uri: "/api/order/place", method: .post, body: ByteBuffer(string: body)) { r in
+                #expect(r.status == .badRequest)
+                let e = try error(r)
+                #expect(e.code == "INVALID_TRIGGER_PRICE" && e.message == "triggerPrice must be positive, got \(shown)")
+            }
+        }
+    }
+
     @Test func aPortfolioClientWithAControlCharacterIsRefused() async throws {
         try await withServer { client in
             try await client.execute(uri: "/api/portfolio?client=A%01B", method: .get) { r in
