@@ -186,11 +186,15 @@ struct MultiBrokerTests {
                         quantity: Quantity(14), limitPrice: Price("1395.00"))
         #expect(await sink.reports.wait(for: 5).last?.status == .pendingReplace)
         await external.emit(.canceled(tag: "O-1", rawStatus: "cancelled by the exchange"))
-        #expect(await sink.reports.wait(for: 6).last?.status == .canceled)
+        // The replace is refused (too late), and the order is cancelled under the ClOrdID it had.
+        let ended = await sink.reports.wait(for: 7)
+        guard case .cancelRejected(.tooLate, _, true) = ended[5].kind else { Issue.record("\(ended[5].kind)"); return }
+        #expect(ended[5].clientOrderID.rawValue == "M-3" && ended[5].status == .canceled)
+        #expect(ended[6].status == .canceled && ended[6].clientOrderID.rawValue == "M-2")
         sink.open()
         try await Task.sleep(for: .milliseconds(50))
         #expect(await external.modified == ["O-1"])
-        #expect(sink.reports.all.count == 6)   // and no stray reject after the wait
+        #expect(sink.reports.all.count == 7)   // and no stray reject after the wait
     }
 
     @Test func anOrderForABrokerThatIsDownGoesToItsBackup() async throws {

@@ -1,6 +1,7 @@
 /// The answer to a cancel asked for by Vega's order id (CLI, REST).
 public enum OrderCancelOutcome: Sendable, Hashable {
-    /// The order is now PendingCancel (its owner was told with an ExecutionReport).
+    /// The order is now PendingCancel, or Canceled when it had reached no broker (an after-market order held
+    /// for the next open); its owner was told with an ExecutionReport.
     case requested(OrderSnapshot)
     case unknown
     case refused(CancelRejectReason, String)
@@ -19,6 +20,9 @@ extension OrderEngine {
             sendCancel(r)
             return .requested(snapshot(r))
         case .closed(let c): return .refused(.tooLate, "order is \(OrderStatusName.of(c.finalStatus))")
+        case .pendingNew(let p) where r.held:
+            cancelHeld(&r, p, request: nil)
+            return .requested(snapshot(r))
         case .pendingNew, .pendingCancel, .pendingReplace: return .refused(.alreadyPending, "order has a request pending")
         }
     }

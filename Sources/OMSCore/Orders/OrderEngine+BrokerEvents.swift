@@ -51,13 +51,19 @@ extension OrderEngine {
             deliver(r, .fill(quantity: qty, price: px, tradeID: "\(r.broker?.rawValue ?? "BROKER"):\(tradeID)"))
         case .canceled(_, let raw):
             r.rawStatus = raw
+            var orig: ClientOrderID?
             switch r.lifecycle {
-            case .pendingCancel(let pc): r.lifecycle = .closed(pc.canceled())
+            case .pendingCancel(let pc):
+                r.lifecycle = .closed(pc.canceled())
+                orig = promotePending(&r)   // the cancel took effect: the order answers to its ClOrdID
             case .working(let w): r.lifecycle = .closed(w.canceledUnsolicited())
-            case .pendingReplace(let pr): r.lifecycle = .closed(pr.working.canceledUnsolicited())
+            case .pendingReplace(let pr):
+                // Cancelled by the broker while a replace was pending: the replace is refused, and the order is
+                // reported cancelled under the ClOrdID it had (not the replace's).
+                r.lifecycle = .closed(pr.working.canceledUnsolicited())
+                refusePending(&r, isReplace: true, "Order was cancelled at the broker")
             default: records[id] = r; return
             }
-            let orig = promotePending(&r)
             records[id] = r
             if let res = r.reservation { risk?.orderClosed(res) }
             deliver(r, .canceled, orig: orig)
@@ -71,10 +77,24 @@ extension OrderEngine {
             deliver(r, .replaced, orig: orig)
         case .rejected(_, let text, let code, let raw):
             r.rawStatus = raw
-            guard case .pendingNew(let p) = r.lifecycle else { records[id] = r; return }
-            r.lifecycle = .closed(p.rejected())
-            records[id] = r
-            if let res = r.reservation { risk?.release(res) }
+            switch r.lifecycle {
+            case .pendingNew(let p):
+                r.lifecycle = .closed(p.rejected())
+                records[id] = r
+                if let res = r.reservation { risk?.release(res) }
+            case .working, .pendingCancel, .pendingReplace:
+                // Rejected after the broker took it (its RMS, or the exchange): the order is over; a request
+                // pending on it is refused first.
+                guard let w = r.lifecycle.openWorking else { return }
+                let isReplace = r.lifecycle.isPendingReplace
+                r.lifecycle = .closed(w.rejectedAfterAcceptance())
+                refusePending(&r, isReplace: isReplace, "Order was rejected at the broker: \(text)")
+                records[id] = r
+                if let res = r.reservation { risk?.orderClosed(res) }
+            case .closed:
+                records[id] = r
+                return
+            }
             deliver(r, .brokerRejected(text: text, code: code))
         case .cancelRejected(_, let text, let raw), .replaceRejected(_, let text, let raw):
             r.rawStatus = raw
@@ -95,11 +115,41 @@ extension OrderEngine {
                     request: request)
         case .expired(_, let raw):
             r.rawStatus = raw
-            guard case .working(let w) = r.lifecycle else { records[id] = r; return }
+            // Expired while a cancel or replace was pending too (the venue ends the day first): that request is
+            // refused, the order expires.
+            guard let w = r.lifecycle.openWorking else { records[id] = r; return }
+            let isReplace = r.lifecycle.isPendingReplace
             r.lifecycle = .closed(w.expired())
+            refusePending(&r, isReplace: isReplace, "Order expired at the broker")
             records[id] = r
             if let res = r.reservation { risk?.orderClosed(res) }
             deliver(r, .expired)
         }
+    }
+
+    /// A cancel or replace pending on `r`, overtaken by the order's end at the broker (`r` is closed already,
+    /// so the reject shows the final status): an OrderCancelReject (too late) for it, and the order answers to
+    /// the ClOrdID it had.
+    func refusePending(_ r: inout Record, isReplace: Bool, _ text: String) {
+        guard let request = r.pendingClientOrderID else { return }
+        r.pendingClientOrderID = nil
+        deliver(r, .cancelRejected(reason: .tooLate, text: text, isReplace: isReplace), orig: r.clientOrderID,
+                request: request)
+    }
+}
+
+extension OrderLifecycle {
+    /// The working order of an order the broker holds (working, or with a cancel or replace pending).
+    var openWorking: WorkingOrder? {
+        switch self {
+        case .working(let w): return w
+        case .pendingCancel(let pc): return pc.working
+        case .pendingReplace(let pr): return pr.working
+        case .pendingNew, .closed: return nil
+        }
+    }
+
+    var isPendingReplace: Bool {
+        if case .pendingReplace = self { return true } else { return false }
     }
 }

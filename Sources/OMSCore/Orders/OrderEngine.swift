@@ -401,8 +401,23 @@ public actor OrderEngine {
             deliver(r, .pendingCancel, orig: origClientOrderID)
             sendCancel(r)
         case .closed(let c): refuse(.tooLate, "Order is \(c.finalStatus)")
+        case .pendingNew(let p) where r.held: cancelHeld(&r, p, request: clientOrderID)
         case .pendingNew, .pendingCancel, .pendingReplace: refuse(.alreadyPending, "Order has a request pending")
         }
+    }
+
+    /// An after-market order held for the next open has reached no broker: cancelled here and now. `request`:
+    /// the cancel's ClOrdID, which the order answers to from now on (nil: an operator's cancel by order id).
+    func cancelHeld(_ r: inout Record, _ p: PendingNewOrder, request: ClientOrderID?) {
+        let id = r.id
+        held.removeAll { $0.id == id }
+        restoredHeld.remove(id)
+        r.held = false
+        r.lifecycle = .closed(p.canceledBeforeSent())
+        r.pendingClientOrderID = request
+        let orig = request == nil ? nil : promotePending(&r)
+        records[id] = r
+        deliver(r, .canceled, orig: orig)
     }
 
     public func replace(source: OrderSource, clientOrderID: ClientOrderID, origClientOrderID: ClientOrderID,

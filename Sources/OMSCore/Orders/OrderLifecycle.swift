@@ -92,6 +92,8 @@ public struct PendingNewOrder: Sendable, Hashable, Codable {
 
     /// Refused: by Vega's pipeline or by the broker.
     public func rejected() -> ClosedOrder { ClosedOrder(terms: terms, fills: FillTotals(), finalStatus: .rejected) }
+    /// Cancelled before it reached a broker (an after-market order held for the next open).
+    public func canceledBeforeSent() -> ClosedOrder { ClosedOrder(terms: terms, fills: FillTotals(), finalStatus: .canceled) }
 }
 
 /// What a fill did to a working order.
@@ -131,6 +133,9 @@ public struct WorkingOrder: Sendable, Hashable, Codable {
 
     /// The broker or exchange cancelled the order on its own.
     public func canceledUnsolicited() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .canceled) }
+    /// Refused by the exchange after the broker had taken it (a broker's RMS or the exchange rejecting an open
+    /// order); what filled before stays filled.
+    public func rejectedAfterAcceptance() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .rejected) }
 }
 
 public struct PendingCancelOrder: Sendable, Hashable, Codable {

@@ -1,0 +1,126 @@
+import BrokerSimulator
+import Foundation
+import OMSCore
+import Testing
+
+/// A broker that takes every order and answers nothing on its own: the test plays its events.
+final class SilentBroker: BrokerAdapter {
+    let id = BrokerID("SILENT")
+    let capabilities = BrokerCapabilities(orderTypes: Set(OrderType.allCases), validities: [.day, .ioc],
+                                          products: Set(Product.allCases), supportsAfterMarketOrders: true,
+                                          maxOrdersPerSecond: 1000, inProcess: true)
+    let events: AsyncStream<BrokerOrderEvent>
+    init() { events = AsyncStream { _ in } }
+    func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
+        BrokerPlacement(brokerOrderIDs: ["B-\(order.tag)"])
+    }
+    func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {}
+    func cancel(tag: String) async throws(BrokerError) {}
+    func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? { nil }
+    func positions() async throws(BrokerError) -> [BrokerPosition] { [] }
+}
+
+/// A broker's end of an order (expired, rejected after it took the order, cancelled) arriving while Vega has a
+/// cancel or replace pending: the request gets an OrderCancelReject (too late), the order ends under the
+/// ClOrdID it had. Before, an expiry or a late rejection in those states was dropped and the order stayed
+/// open for ever with its risk reservation.
+struct BrokerEndEventTests {
+    let sink = ReportCollector()
+    let engine: OrderEngine
+    let t = OrderEngineTests.self
+
+    init() throws {
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
+        engine = OrderEngine(pipeline: pipeline, brokers: [SilentBroker()], defaultBroker: BrokerID("SILENT"),
+                             now: { at }, sink: sink)
+    }
+
+    /// A working order O-1 (C-1), acknowledged by the broker.
+    func working() async throws -> String {
+        await engine.submit(OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"),
+                                         client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
+                                         side: .buy, orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00")))
+        let first = await sink.wait(for: 1)
+        let tag = try #require(first.first?.orderID.rawValue)
+        await engine.handle(.acknowledged(tag: tag, brokerOrderID: "B-1", exchangeOrderID: nil, rawStatus: "open"))
+        return tag
+    }
+
+    func summary(_ r: OrderReport) -> String {
+        switch r.kind {
+        case .cancelRejected(let reason, _, let isReplace):
+            return "9:\(reason.rawValue):\(isReplace ? "R" : "C"):\(r.clientOrderID.rawValue)<\(r.origClientOrderID?.rawValue ?? "")"
+        default: return "\(r.status.rawValue):\(r.clientOrderID.rawValue)"
+        }
+    }
+
+    @Test func anExpiryWhileACancelIsPendingRefusesTheCancelAndExpiresTheOrder() async throws {
+        let tag = try await working()
+        await engine.cancel(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-2"), origClientOrderID: ClientOrderID("C-1"))
+        await engine.handle(.expired(tag: tag, rawStatus: "expired"))
+        let reports = await sink.wait(for: 5)
+        #expect(reports.map(summary) == ["A:C-1", "0:C-1", "6:C-2", "9:0:C:C-2<C-1", "C:C-1"])
+        #expect(reports[3].status == .expired)   // the reject shows the order's final status
+        // Over: a late cancel answer changes nothing.
+        await engine.handle(.canceled(tag: tag, rawStatus: "cancelled"))
+        #expect(await sink.wait(for: 6).count == 5)
+    }
+
+    @Test func aRejectionAfterTheBrokerTookTheOrderClosesItAndRefusesAPendingReplace() async throws {
+        let tag = try await working()
+        await engine.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-2"),
+                             origClientOrderID: ClientOrderID("C-1"), quantity: Quantity(12), limitPrice: nil)
+        await engine.handle(.rejected(tag: tag, text: "RMS: margin exceeded", errorCode: "RMS", rawStatus: "rejected"))
+        let reports = await sink.wait(for: 5)
+        #expect(reports.map(summary) == ["A:C-1", "0:C-1", "E:C-2", "9:0:R:C-2<C-1", "8:C-1"])
+        guard case .brokerRejected(let text, let code) = reports.last?.kind else { Issue.record("not rejected"); return }
+        #expect(text == "RMS: margin exceeded" && code == "RMS")
+    }
+
+    @Test func aWorkingOrderRejectedByTheExchangeIsClosed() async throws {
+        let tag = try await working()
+        await engine.handle(.rejected(tag: tag, text: "exchange: price outside band", errorCode: nil, rawStatus: "rejected"))
+        let reports = await sink.wait(for: 3)
+        #expect(reports.map(summary) == ["A:C-1", "0:C-1", "8:C-1"])
+        await engine.cancel(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-3"), origClientOrderID: ClientOrderID("C-1"))
+        #expect(await sink.wait(for: 4).last.map(summary) == "9:0:C:C-3<C-1")
+    }
+
+    @Test func aCancelByTheBrokerWhileAReplaceIsPendingKeepsTheOrdersClOrdID() async throws {
+        let tag = try await working()
+        await engine.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-2"),
+                             origClientOrderID: ClientOrderID("C-1"), quantity: Quantity(12), limitPrice: nil)
+        await engine.handle(.canceled(tag: tag, rawStatus: "cancelled"))
+        let reports = await sink.wait(for: 5)
+        #expect(reports.map(summary) == ["A:C-1", "0:C-1", "E:C-2", "9:0:R:C-2<C-1", "4:C-1"])
+    }
+
+    @Test func aHeldAfterMarketOrderIsCancelledAtOnce() async throws {
+        let sink = ReportCollector()
+        let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [SilentBroker()], defaultBroker: BrokerID("SILENT"),
+                                 now: { evening }, sink: sink)
+        var r = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO1"), client: ClientID("AB1234"),
+                             lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
+                             quantity: Quantity(5), limitPrice: Price("1450.00"))
+        r.afterMarket = true
+        await engine.submit(r)
+        await engine.cancel(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO2"), origClientOrderID: ClientOrderID("AMO1"))
+        let reports = await sink.wait(for: 2)
+        #expect(reports.map(summary) == ["A:AMO1", "4:AMO2"])
+        #expect(reports.last?.origClientOrderID?.rawValue == "AMO1" && reports.last?.leavesQuantity == .zero)
+        // Not released at the next open.
+        await engine.releaseHeld()
+        #expect(await sink.wait(for: 3).count == 2)
+        // An operator's cancel (CLI, REST) of a held order: cancelled at once under its own ClOrdID.
+        r.clientOrderID = ClientOrderID("AMO3")
+        let id = await engine.submit(r)
+        guard case .requested(let o) = await engine.cancel(orderID: id) else { Issue.record("not cancelled"); return }
+        #expect(o.status == .canceled)
+        #expect(await sink.wait(for: 4).suffix(2).map(summary) == ["A:AMO3", "4:AMO3"])
+    }
+}
