@@ -328,6 +328,48 @@ struct MultiBrokerTests {
         #expect(accepted?.status == .pendingNew)
     }
 
+    /// After a restart on a later day, what Vega carried into the day is in the risk engine's books: a position
+    /// last traded yesterday (its net), and the carried part of one traded today too (under today's trades) —
+    /// so a delivery sell of shares bought through Vega yesterday passes. A key the engine was started with
+    /// (a start-of-day positions file: the broker's word) keeps that and ignores the stored one.
+    @Test func positionsCarriedFromEarlierDaysAreBookedAfterARestart() async throws {
+        let client = ClientID("AB1234")
+        let reliance = PaperBrokerTests.reliance
+        // Started with a carried MTF position (as from a start-of-day file), before the engine owns it.
+        let limits = LimitRiskEngine(limits: [client: RiskLimits()])
+        limits.loadPosition(client: client, instrument: reliance, product: .mtf, quantity: 10, averagePrice: Price("1300.00")!)
+        let sink = ReportCollector()
+        let e = OrderEngine(pipeline: OrderPipeline(resolver: StaticResolver(instruments: [reliance]),
+                                                    session: try MarketSessionEngine(), eligibility: AllEligible()),
+                            risk: limits, brokers: [ScriptedBroker("PAPER", placement: .accept)], defaultBroker: .paper,
+                            now: { Self.at }, sink: sink)
+        func position(_ product: Product, day: Int) -> PortfolioPosition {
+            var p = PortfolioPosition(key: PortfolioKey(client: client, broker: .paper, instrumentKey: reliance.key, product: product),
+                                      symbol: "RELIANCE", tradingDay: day)
+            p.apply(.buy, quantity: Quantity(100), price: Price("1400.00")!)
+            return p
+        }
+        let yesterday = position(.cnc, day: 99)
+        var today = position(.mis, day: 99)
+        today.roll(to: 100)
+        today.apply(.sell, quantity: Quantity(30), price: Price("1410.00")!)
+        var seeded = position(.mtf, day: 99)
+        seeded.apply(.buy, quantity: Quantity(50), price: Price("1400.00")!)
+        await e.restoreRisk(positions: [yesterday, today, seeded], tradingDay: 100) { _ in reliance }
+        let books = try #require(try await e.riskExposure(for: client)).positions
+        #expect(books[PositionKey(instrument: reliance.key, product: .cnc)]?.net == Quantity(100))
+        #expect(books[PositionKey(instrument: reliance.key, product: .cnc)]?.averagePrice == Price("1400.00"))
+        #expect(books[PositionKey(instrument: reliance.key, product: .mis)]?.net == Quantity(70))
+        #expect(books[PositionKey(instrument: reliance.key, product: .mtf)]?.net == Quantity(10))
+        // A delivery sell of the 100 bought yesterday passes the holdings rule.
+        var sell = request("S-1")
+        sell.side = .sell
+        sell.product = .cnc
+        sell.quantity = Quantity(100)
+        await e.submit(sell)
+        #expect(await sink.wait(for: 1).first?.status == .pendingNew, "\(sink.all.first?.order?.rejectText ?? "")")
+    }
+
     /// A stored PendingNew order the primary never saw, but its backup has (a failover whose ack was not
     /// yet stored when Vega stopped): after the restart it is found at the backup, not placed again.
     @Test func afterARestartAnOrderIsLookedForAtTheBackupBeforeItIsPlacedAgain() async throws {

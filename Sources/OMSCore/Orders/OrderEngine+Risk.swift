@@ -48,9 +48,34 @@ extension OrderEngine {
     /// it was built with; then every restored open order is reserved again for its open quantity, so that
     /// open orders, open value and working quantities count it as before the restart, and its fills and its
     /// end move the reservation like any other order's.
-    /// - Parameter tradingDay: today (days since 1970 in IST); positions last traded on another day add nothing.
+    ///
+    /// What Vega carried into today (a position from an earlier day, or the carried part of today's) is loaded
+    /// as a carried position at the position's average price — unless the risk engine was started with a
+    /// carried position for that client, instrument and product (a start-of-day positions file, the
+    /// broker's word for what is carried, which already holds it).
+    /// - Parameter tradingDay: today (days since 1970 in IST); only today's positions add their day's trades.
     public func restoreRisk(positions: [PortfolioPosition], tradingDay: Int, instrument: (InstrumentKey) -> Instrument?) {
         guard let engine = limitEngine else { return }
+        // Decided before any is loaded: a stored position of another broker for the same key is added too.
+        let seeded = Set(positions.map(\.key).filter {
+            engine.hasPosition(client: $0.client, instrument: $0.instrumentKey, product: $0.product)
+        })
+        // The risk engine books a client's position across brokers: carried quantities are summed per key.
+        struct Key: Hashable { let client: ClientID, instrumentKey: InstrumentKey, product: Product }
+        var carried: [Key: (quantity: Int64, cost: Int64)] = [:]
+        for p in positions where !seeded.contains(p.key) {
+            let q = p.tradingDay == tradingDay ? p.carriedQuantity : p.netQuantity
+            guard q != 0 else { continue }
+            let k = Key(client: p.key.client, instrumentKey: p.key.instrumentKey, product: p.key.product)
+            let cost = RiskMath.value(abs(q), p.averagePrice)
+            carried[k, default: (0, 0)].quantity += q
+            carried[k, default: (0, 0)].cost = RiskMath.sum(carried[k]!.cost, q > 0 ? cost : -cost)
+        }
+        for (k, c) in carried where c.quantity != 0 {
+            guard let i = instrument(k.instrumentKey) else { continue }
+            engine.loadPosition(client: k.client, instrument: i, product: k.product, quantity: c.quantity,
+                                averagePrice: Price(units: abs(c.cost) / abs(c.quantity)))
+        }
         for p in positions where p.tradingDay == tradingDay {
             guard let i = instrument(p.key.instrumentKey) else { continue }
             for (side, q, value) in [(Side.buy, p.dayBuyQuantity, p.dayBuyValueUnits), (.sell, p.daySellQuantity, p.daySellValueUnits)]

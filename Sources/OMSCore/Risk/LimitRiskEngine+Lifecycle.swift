@@ -171,6 +171,11 @@ extension LimitRiskEngine {
         invalidate(client, instrument: instrument, product: product)
     }
 
+    /// True when the client has a book for the position (a carried one loaded, or trades booked).
+    public func hasPosition(client id: ClientID, instrument: InstrumentKey, product: Product) -> Bool {
+        clients[id]?.books[PositionKey(instrument: instrument, product: product)] != nil
+    }
+
     /// Adds realised P&L booked elsewhere today (e.g. positions closed before a restart).
     public func addRealisedPnL(_ amount: Price, client id: ClientID) {
         guard let client = clients[id] else { return }
