@@ -143,7 +143,7 @@ public struct OrderRepository: Sendable {
         guard let lifecycle = OrderLifecycle.restored(state, terms: terms, fills: fills, finalStatus: status,
                                                       pendingTerms: pending) else { return nil }
         let key = (row["instrumentKey"] as String?).map(InstrumentKey.init)
-        return OrderSnapshot(id: OrderID(row["id"]), sequence: row["sequence"], source: source,
+        var snapshot = OrderSnapshot(id: OrderID(row["id"]), sequence: row["sequence"], source: source,
                              clientOrderID: ClientOrderID(row["clOrdID"]),
                              pendingClientOrderID: (row["pendingClOrdID"] as String?).map(ClientOrderID.init),
                              request: request, instrument: key.flatMap(instrument),
@@ -151,5 +151,7 @@ public struct OrderRepository: Sendable {
                              broker: (row["broker"] as String?).map(BrokerID.init), lifecycle: lifecycle,
                              brokerOrderID: row["brokerOrderID"], rawStatus: row["rawStatus"], held: row["held"],
                              rejectCode: row["rejectCode"], rejectText: row["rejectText"])
+        snapshot.createdAt = row["createdAt"]
+        return snapshot
     }
 }

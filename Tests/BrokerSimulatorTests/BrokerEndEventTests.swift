@@ -4,18 +4,26 @@ import OMSCore
 import Testing
 
 /// A broker that takes every order and answers nothing on its own: the test plays its events.
-final class SilentBroker: BrokerAdapter {
+final class SilentBroker: BrokerAdapter, @unchecked Sendable {
+    // @unchecked: `cancelled` and `placedTags` are only touched while holding `lock`.
     let id = BrokerID("SILENT")
     let capabilities = BrokerCapabilities(orderTypes: Set(OrderType.allCases), validities: [.day, .ioc],
                                           products: Set(Product.allCases), supportsAfterMarketOrders: true,
                                           maxOrdersPerSecond: 1000, inProcess: true)
     let events: AsyncStream<BrokerOrderEvent>
+    private let lock = NSLock()
+    private var cancelled: [String] = []
+    private var placedTags: [String] = []
+    /// Tags it was asked to cancel, and to place, in order.
+    var cancels: [String] { lock.withLock { cancelled } }
+    var placed: [String] { lock.withLock { placedTags } }
     init() { events = AsyncStream { _ in } }
     func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
-        BrokerPlacement(brokerOrderIDs: ["B-\(order.tag)"])
+        lock.withLock { placedTags.append(order.tag) }
+        return BrokerPlacement(brokerOrderIDs: ["B-\(order.tag)"])
     }
     func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {}
-    func cancel(tag: String) async throws(BrokerError) {}
+    func cancel(tag: String) async throws(BrokerError) { lock.withLock { cancelled.append(tag) } }
     func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? { nil }
     func positions() async throws(BrokerError) -> [BrokerPosition] { [] }
 }
@@ -122,5 +130,66 @@ struct BrokerEndEventTests {
         guard case .requested(let o) = await engine.cancel(orderID: id) else { Issue.record("not cancelled"); return }
         #expect(o.status == .canceled)
         #expect(await sink.wait(for: 4).suffix(2).map(summary) == ["A:AMO3", "4:AMO3"])
+    }
+
+    /// A DAY order still open when the exchange clock reaches the next IST day is expired (a cancel pending on
+    /// it refused), and the in-process broker is told to drop it; an IOC or a closed order is left alone.
+    @Test func dayOrdersExpireWhenTheirTradingDayEnds() async throws {
+        let broker = SilentBroker()
+        let sink = ReportCollector()
+        let clock = AfterMarketOrderTests.TestClock(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds)
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"), now: { clock.now }, sink: sink)
+        func order(_ id: String) -> OrderRequest {
+            OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID(id), client: ClientID("AB1234"),
+                         lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit, quantity: Quantity(10),
+                         limitPrice: Price("1395.00"))
+        }
+        let a = await engine.submit(order("D-1"))
+        let b = await engine.submit(order("D-2"))
+        await engine.handle(.acknowledged(tag: a.rawValue, brokerOrderID: "B-1", exchangeOrderID: nil, rawStatus: "open"))
+        await engine.handle(.acknowledged(tag: b.rawValue, brokerOrderID: "B-2", exchangeOrderID: nil, rawStatus: "open"))
+        await engine.cancel(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("D-2X"), origClientOrderID: ClientOrderID("D-2"))
+        _ = await sink.wait(for: 5)
+        await engine.expireDayOrders()   // still the same day: nothing
+        #expect(sink.all.count == 5)
+        clock.set(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 27)!, minuteOfDay: 1).epochMilliseconds)
+        await engine.expireDayOrders()
+        let ended = Array(await sink.wait(for: 8).dropFirst(5))
+        #expect(ended.map(summary) == ["C:D-1", "9:0:C:D-2X<D-2", "C:D-2"])
+        for _ in 0..<200 where broker.cancels.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(Set(broker.cancels) == [a.rawValue, b.rawValue])   // D-2's own cancel, and the two expiries
+        #expect(broker.cancels.count == 3)
+        await engine.expireDayOrders()
+        #expect(sink.all.count == 8)
+    }
+
+    /// After a restart, an open DAY order stored on an earlier day is expired, not placed again.
+    @Test func aRestartExpiresYesterdaysDayOrdersInsteadOfPlacingThemAgain() async throws {
+        let broker = SilentBroker()
+        let sink = ReportCollector()
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
+                                 now: { MultiBrokerTests.at }, sink: sink)
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
+        func stored(_ n: Int, createdAt: Int64) -> OrderSnapshot {
+            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
+                                  request: OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
+                                                        client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
+                                                        side: .buy, orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00")),
+                                  instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("SILENT"),
+                                  lifecycle: .working(PendingNewOrder(terms: terms).accepted()))
+            o.createdAt = createdAt
+            return o
+        }
+        let yesterday = MultiBrokerTests.at - 86_400_000
+        await engine.restore(OrderBookState(orders: [stored(1, createdAt: yesterday), stored(2, createdAt: MultiBrokerTests.at - 60_000)],
+                                            usedClientOrderIDs: [], nextOrderSequence: 3, nextExecSequence: 1))
+        await engine.resumeAtBrokers()
+        let reports = await sink.wait(for: 1)
+        #expect(reports.map(summary) == ["C:Y-1"])
+        #expect(broker.placed == ["O-2"])   // today's, not seen at the broker: placed again; yesterday's is not
     }
 }

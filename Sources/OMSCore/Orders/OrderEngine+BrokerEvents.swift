@@ -127,6 +127,41 @@ extension OrderEngine {
         }
     }
 
+    /// DAY orders end with the IST trading day they went to their broker on: one still open once the exchange
+    /// clock is on a later day is expired (ExecType C), a request pending on it refused. A broker in this
+    /// process (the paper broker: its market is Vega's) is told to drop it; a broker outside ends it itself,
+    /// and its report of that changes nothing more. Runs on the engine's tick, scanning the orders once per
+    /// day change (and at the first tick after a restart, before orders from an earlier day are placed again).
+    public func expireDayOrders() {
+        let today = ISTDateTime.dayStart(epochMilliseconds: now())
+        guard today > expiredBefore else { return }
+        expiredBefore = today
+        let due = records.values.filter {
+            $0.openedAt > 0 && $0.openedAt < today && $0.request.timeInForce == .day && !$0.held
+                && !$0.lifecycle.status.isTerminal
+        }
+        for stale in due.sorted(by: { $0.sequence < $1.sequence }) {
+            guard var r = records[stale.id] else { continue }
+            let isReplace = r.lifecycle.isPendingReplace
+            switch r.lifecycle {
+            case .pendingNew(let p): r.lifecycle = .closed(p.expired())
+            case .working, .pendingCancel, .pendingReplace:
+                guard let w = r.lifecycle.openWorking else { continue }
+                r.lifecycle = .closed(w.expired())
+            case .closed: continue
+            }
+            r.rawStatus = "expired (end of day)"
+            refusePending(&r, isReplace: isReplace, "Order expired at the end of its trading day")
+            records[r.id] = r
+            if let res = r.reservation { risk?.orderClosed(res) }
+            deliver(r, .expired)
+            if let b = r.broker.flatMap({ brokers[$0] }), b.capabilities.inProcess {
+                let tag = r.id.rawValue
+                Task { try? await b.cancel(tag: tag) }
+            }
+        }
+    }
+
     /// A cancel or replace pending on `r`, overtaken by the order's end at the broker (`r` is closed already,
     /// so the reject shows the final status): an OrderCancelReject (too late) for it, and the order answers to
     /// the ClOrdID it had.

@@ -32,7 +32,10 @@ extension OrderEngine {
     /// has is brought up to date (fills it made while Vega was down, or its end); one no broker saw (it was
     /// stored but not yet sent, or the broker is the embedded paper market, whose book lives in this
     /// process) is placed for its open quantity, under the same tag.
+    ///
+    /// DAY orders of an earlier trading day are expired first (`expireDayOrders`): they are not placed again.
     public func resumeAtBrokers() async {
+        expireDayOrders()
         let open = records.values.filter { !$0.held && $0.broker != nil && !$0.lifecycle.status.isTerminal }
             .sorted { $0.sequence < $1.sequence }
         for r in open {
@@ -184,5 +187,8 @@ extension OrderEngine.Record {
                   lifecycle: o.lifecycle, pendingClientOrderID: o.pendingClientOrderID, reservation: nil,
                   brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, rejectCode: o.rejectCode,
                   rejectText: o.rejectText)
+        // An after-market order taken one evening and released at the next open was not opened when it was
+        // stored: it is left out of the day rule (0) rather than expired a day early.
+        if !o.held && !o.request.afterMarket { openedAt = o.createdAt ?? 0 }
     }
 }

@@ -22,6 +22,9 @@ public actor OrderEngine {
         /// The price a market or SL-M order may fill at worst (the risk engine's market protection), sent to
         /// the broker with the order. Not stored: an order placed again after a restart goes without it.
         var protectionPrice: Price?
+        /// When it went to its broker (exchange clock, epoch ms): a DAY order ends with that IST trading day.
+        /// 0: not yet (held, or refused).
+        var openedAt: Int64 = 0
 
         var request: OrderRequest { requestBox.value }
         var instrument: Instrument? { instrumentBox?.value }
@@ -92,6 +95,8 @@ public actor OrderEngine {
     /// Held orders taken back from storage: one may have been released and placed before the restart (its
     /// record still says held), so at release it is looked up at its brokers before it is placed.
     var restoredHeld: Set<OrderID> = []
+    /// Start (epoch ms) of the IST day whose DAY orders have been expired up to (`expireDayOrders`).
+    var expiredBefore: Int64 = 0
     /// Orders accepted in this turn of the engine, placed together once it ends (for a broker outside the
     /// process, after their records are durable).
     var awaitingPlacement: [(id: OrderID, order: BrokerOrderRequest, broker: BrokerID)] = []
@@ -133,6 +138,7 @@ public actor OrderEngine {
                 var ticks = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
+                    await self.expireDayOrders()
                     await self.releaseHeld()
                     ticks += 1
                     if ticks % 20 == 0 { await self.lookUpUnknownOutcomes() }
@@ -222,6 +228,7 @@ public actor OrderEngine {
                        request: request, instrument: instrument, product: product, broker: brokerID,
                        lifecycle: .submitted(terms(request)), reservation: reservation)
         r.protectionPrice = protection
+        r.openedAt = now()
         guard brokers[brokerID] != nil else {
             r.lifecycle = .closed(PendingNewOrder(terms: terms(request)).rejected())
             records[id] = r

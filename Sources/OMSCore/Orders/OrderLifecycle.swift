@@ -92,6 +92,8 @@ public struct PendingNewOrder: Sendable, Hashable, Codable {
 
     /// Refused: by Vega's pipeline or by the broker.
     public func rejected() -> ClosedOrder { ClosedOrder(terms: terms, fills: FillTotals(), finalStatus: .rejected) }
+    /// Its trading day ended before the broker acknowledged it.
+    public func expired() -> ClosedOrder { ClosedOrder(terms: terms, fills: FillTotals(), finalStatus: .expired) }
     /// Cancelled before it reached a broker (an after-market order held for the next open).
     public func canceledBeforeSent() -> ClosedOrder { ClosedOrder(terms: terms, fills: FillTotals(), finalStatus: .canceled) }
 }

@@ -30,6 +30,8 @@ public struct OrderSnapshot: Sendable, Hashable {
     /// Why it was rejected: the stable code (tag 5006) and text (58), Vega's or the broker's.
     public var rejectCode: String?
     public var rejectText: String?
+    /// When the order was first stored (exchange clock, epoch milliseconds); nil in the engine's own snapshots.
+    public var createdAt: Int64?
 
     /// The engine's snapshot of its record: shares the record's request.
     init(id: OrderID, sequence: Int, source: OrderSource, clientOrderID: ClientOrderID,
