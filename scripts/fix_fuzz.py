@@ -19,9 +19,9 @@ from fixwire import check_frame, frame, split_frames, ts
 port, count, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(seed)
 
-def header(msg_type, seq):
+def header(msg_type, seq, sending_time=None):
     """MsgType and the standard header of a message from CLIENT1 to VEGA."""
-    return [(35, msg_type), (34, b"%d" % seq), (49, b"CLIENT1"), (52, ts().encode()), (56, b"VEGA")]
+    return [(35, msg_type), (34, b"%d" % seq), (49, b"CLIENT1"), (52, sending_time or ts().encode()), (56, b"VEGA")]
 
 class Conn:
     def __init__(self):
@@ -51,6 +51,10 @@ class Conn:
             for f in frames:
                 m = check_frame(f)
                 self.received.append(m)
+                if m.get(35) == b"5":  # Logout (a SendingTime far off, a MsgSeqNum too low): answer it and go
+                    self.send(header(b"5", self.seq)); self.seq += 1
+                    self.s.close()
+                    raise ConnectionError("logged out")
                 if m.get(35) == b"1":  # TestRequest: answer it
                     self.std([(35, b"0"), (112, m.get(112, b""))])
                 if m.get(35) == b"2":  # ResendRequest: resend what must be processed, gap-fill the rest
@@ -67,14 +71,17 @@ class Conn:
             if found is not None: return found   # after every frame read is handled, none dropped
         return None
 
-    def std(self, app, bad_len=False, bad_sum=False, seq=None, keep=False):
+    def std(self, app, bad_len=False, bad_sum=False, seq=None, keep=False, sending_time=None):
         if keep: self.keep[self.seq] = app
-        self.send(header(app[0][1], self.seq if seq is None else seq) + app[1:], bad_len=bad_len, bad_sum=bad_sum)
+        self.send(header(app[0][1], self.seq if seq is None else seq, sending_time) + app[1:], bad_len=bad_len, bad_sum=bad_sum)
         if seq is None: self.seq += 1
 
 WEIRD = [b"", b"-1", b"0", b"99999999999999999999999", b"1e5", b"NaN", b"1.5", b"abc", b"\xff\xfe", "₹é".encode(),
          b"x" * 5000, b"1542.30000000001", b"-1542.30", b"=", b"==", b" 1", b"1 ", b"0.0001", b"9" * 40,
-         b"20261301-25:61:61.000", b"Y", b"N", b"|", b"\\", b"%s", b"\x02\x03"]
+         b"20261301-25:61:61.000", b"Y", b"N", b"|", b"\\", b"%s", b"\x02\x03",
+         # Numbers at the edges of what parses (each crashed or hung the server once: 2026-11-27 h).
+         b"-11", b"-4", b"2147483648", b"9223372036854775807", b"-9223372036854775808", b"999999999999999",
+         b"922337203685478", b"17000101-00:00:00", b"16770922-00:12:44", b"22620411-23:47:16"]
 TAGS = [1, 11, 21, 22, 38, 40, 41, 44, 48, 54, 55, 59, 60, 99, 100, 107, 110, 111, 126, 167, 200, 201, 202, 205,
         207, 211, 432, 453, 448, 447, 452, 5001, 5002, 5003, 5004, 5012, 9999, 0, 10, 8, 9, 35, 34, 43, 97, 122]
 
@@ -95,7 +102,11 @@ def mutate(fields):
         elif op < 0.75: fields.insert(rng.randrange(1, len(fields) + 1), fields[i])  # duplicate tag
         elif op < 0.78:  # fields moved (MsgType stays first)
             rest = fields[1:]; rng.shuffle(rest); fields[1:] = rest
-        else: fields.append((453, b"%d" % rng.randint(0, 3)))  # a group count with or without entries
+        elif op < 0.9: fields.append((453, b"%d" % rng.randint(0, 3)))  # a group count with or without entries
+        else:  # a data field after a length the peer chose (RawDataLength/RawData, SecureDataLen/SecureData)
+            length, data = rng.choice([(95, 96), (90, 91)])
+            fields.insert(rng.randrange(1, len(fields) + 1), (data, b"x" * rng.randint(0, 6)))
+            fields.insert(rng.randrange(1, len(fields) + 1), (length, rng.choice(WEIRD + [b"1", b"3", b"5"])))
     return fields
 
 def main():
@@ -122,6 +133,8 @@ def main():
             if r < 0.03: c.std(m, bad_len=True)
             elif r < 0.06: c.std(m, bad_sum=True)
             elif r < 0.08: c.std(m, seq=c.seq + rng.choice([-1, 5]))
+            elif r < 0.09:  # a SendingTime far from now (centuries away: the server once crashed on the difference)
+                c.std(m, sending_time=rng.choice([b"17000101-00:00:00", b"22620411-23:47:16", b"20000101-00:00:00"]))
             else: c.std(m)
             sent += 1
             c.pump(0.002)
