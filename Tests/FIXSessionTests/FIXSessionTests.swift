@@ -412,21 +412,3 @@ struct FIXSessionHandedOnTests {
         #expect(try stored() == 1)
     }
 }
-
-struct ResendRequestRepeatProbe {
-    @Test func probe() async throws {
-        let h = try SessionHarness()
-        _ = await h.logon(heartBtInt: 2)
-        _ = h.conn.drain()
-        await h.send("8=FIX.4.4|35=D|34=6|49=CLIENT1|52=<TIME>|56=VEGA|11=C6|21=1|40=1|54=1|55=INFY|60=<TIME>|")
-        print("PROBE1", h.conn.drain().map { "\($0.msgType) \($0.int(7) ?? -1)-\($0.int(16) ?? -1)" })
-        await h.send("8=FIX.4.4|35=D|34=2|49=CLIENT1|52=<TIME>|56=VEGA|11=C2|21=1|40=1|54=1|55=INFY|60=<TIME>|")
-        await h.send("8=FIX.4.4|35=D|34=3|49=CLIENT1|52=<TIME>|56=VEGA|11=C3|21=1|40=1|54=1|55=INFY|60=<TIME>|")
-        for i in 0..<10 {
-            await h.advance(0.5)
-            await h.send("8=FIX.4.4|35=D|34=\(7 + i)|49=CLIENT1|52=<TIME>|56=VEGA|11=X\(i)|21=1|40=1|54=1|55=INFY|60=<TIME>|")
-        }
-        print("PROBE2", h.conn.drain().map { "\($0.msgType) \($0.int(7) ?? -1)-\($0.int(16) ?? -1)" }, await h.session.expectedTargetNum)
-        print("PROBE3", h.log.lines.filter { $0.contains("ResendRequest") })
-    }
-}
