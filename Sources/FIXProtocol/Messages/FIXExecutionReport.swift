@@ -62,7 +62,7 @@ public struct FIXExecutionReport: Sendable, Equatable {
         w.put(55, symbol)
         w.put(58, text)
         w.put(59, timeInForce)
-        w.put(60, transactTime.map { String(decoding: $0.formatted(milliseconds: true), as: UTF8.self) })
+        w.put(60, transactTime)
         w.put(99, stopPx)
         w.put(103, ordRejReason.map { String($0) })
         w.put(150, String(execType))
@@ -149,16 +149,26 @@ public struct FIXCustomFields: Sendable, Equatable, ExpressibleByDictionaryLiter
 
         /// Appends `value` (when there is one) as `tag`, after the custom fields below `tag` not yet written.
         mutating func put(_ tag: Int, _ value: String?) {
+            customs(below: tag)
+            if let value { message.append(tag, value) }
+        }
+
+        /// A timestamp, formatted straight into the message (no text made of it first).
+        mutating func put(_ tag: Int, _ value: FIXTimestamp?) {
+            customs(below: tag)
+            if let value { message.append(tag, value) }
+        }
+
+        private mutating func customs(below tag: Int) {
             while next < fields.count, fields[next].tag < tag {
                 message.append(fields[next].tag, fields[next].value)
                 next += 1
             }
-            if let value { message.append(tag, value) }
         }
 
         /// The message, with the custom fields not yet written at its end.
         mutating func finish() -> FIXOutboundMessage {
-            put(.max, nil)
+            customs(below: .max)
             return message
         }
     }
