@@ -5,7 +5,7 @@ public enum ISTCalendar {
     /// Day number (since 1970-01-01) in IST of an epoch-milliseconds instant.
     public static func day(ofEpochMillis ms: Int64) -> Int32 {
         let s = ms / 1000 + offsetSeconds
-        return Int32(s >= 0 ? s / 86_400 : (s - 86_399) / 86_400)
+        return Int32(clamping: s >= 0 ? s / 86_400 : (s - 86_399) / 86_400)
     }
 
     /// Day number of a civil date (proleptic Gregorian).

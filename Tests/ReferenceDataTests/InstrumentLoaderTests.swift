@@ -175,6 +175,32 @@ import Testing
         #expect(r.rejections == [LoadReport.Rejection(index: 2, reason: "duplicate instrument_key NSE_EQ|INE002A01018 in this file")])
     }
 
+    /// Values stored as REAL and read back as whole numbers at every start (expiry, freeze quantity, tick,
+    /// MIS leverage) are bounded at the load: one past Int64 or an expiry in the year 33658 used to be stored
+    /// and then stop the server at each start (a refresh traps). Such records are refused, the rest loads, and
+    /// a refresh reads everything back.
+    @Test func valuesBeyondWhatIsReadBackAreRefusedAtTheLoad() async throws {
+        let ws = try TempWorkspace()
+        let records = [
+            Fixtures.equity("RELIANCE", isin: "INE002A01018", token: "2885"),
+            Fixtures.future("1", expiry: "1e18"),
+            Fixtures.future("2", expiry: "946684799999"),
+            Fixtures.equity("TCS", isin: "INE467B01029", token: "11536")
+                .replacingOccurrences(of: #""freeze_quantity":100000.0"#, with: #""freeze_quantity":9223372036854775807"#),
+            Fixtures.equity("SBIN", isin: "INE062A01020", token: "3045", tick: "92233720368547758.07"),
+        ]
+        let service = ReferenceDataService(writer: ws.pool, clock: ManualInstantClock(Fixtures.nov25At0700))
+        let r = try await service.loader.load(path: try ws.writeGzip("complete.json.gz", Fixtures.array(records)))
+        #expect(r.status == .succeeded)
+        #expect((r.read, r.inserted, r.rejectedCount) == (5, 1, 4), "\(r.rejections)")
+        let reasons = Dictionary(uniqueKeysWithValues: r.rejections.map { ($0.index, $0.reason) })
+        #expect(reasons[1] == "expiry must be epoch milliseconds between 2000 and 2100")
+        #expect(reasons[2] == "expiry must be epoch milliseconds between 2000 and 2100")
+        #expect(reasons[3] == "freeze_quantity must be 0…1000000000000")
+        #expect(reasons[4]?.hasPrefix("tick_size") == true, "\(reasons[4] ?? "")")
+        try await service.refresh()
+    }
+
     @Test func aMalformedRecordForAKnownInstrumentDoesNotDeactivateIt() async throws {
         let ws = try TempWorkspace()
         let loader = ws.loader()

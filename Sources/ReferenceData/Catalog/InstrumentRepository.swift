@@ -41,8 +41,10 @@ public enum InstrumentRepository {
         return Instrument(
             key: InstrumentKey(r[0]), segment: segment, exchange: r[2], name: r[3], instrumentType: r[4],
             tradingSymbol: r[5], isin: r[6], exchangeToken: r[7], lotSize: r[8] ?? 1,
-            tickSize: tickPaise.map { Price(units: Int64(($0 * 100).rounded())) } ?? Price(paise: 5),
-            freezeQuantity: freeze.map { Int64($0.rounded()) }, securityType: r[11],
+            // REAL columns: a value outside Int64 (a row stored before the loader's bounds) is taken as absent
+            // rather than trapping at every start.
+            tickSize: tickPaise.flatMap { Int64(exactly: ($0 * 100).rounded()) }.map(Price.init(units:)) ?? Price(paise: 5),
+            freezeQuantity: freeze.flatMap { Int64(exactly: $0.rounded()) }, securityType: r[11],
             expiryDay: expiry.map(ISTCalendar.day(ofEpochMillis:)), strikePrice: strike.map(Price.init(units:)),
             optionType: option.flatMap(OptionType.init(rawValue:)), underlyingKey: underlying.map(InstrumentKey.init),
             underlyingSymbol: r[16], weekly: weekly ?? false, shortName: r[18], active: r[19])

@@ -66,7 +66,7 @@ struct InstrumentListLoad {
         return (r[0], r[1], Overlay(a: Self.units(a), b: Self.units(b), flag: r[4]))
     }
 
-    private static func units(_ v: Double?) -> Int64? { v.map { Int64(($0 * Double(Rate.scale)).rounded()) } }
+    private static func units(_ v: Double?) -> Int64? { v.flatMap { Int64(exactly: ($0 * Double(Rate.scale)).rounded()) } }
 
     mutating func run(source: ByteSource, progress: (Int64, Int64) -> Void) throws -> String {
         find = try db.cachedStatement(sql: "SELECT \(columnsSQL) FROM instruments WHERE instrument_key = ?")

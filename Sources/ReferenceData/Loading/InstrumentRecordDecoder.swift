@@ -40,6 +40,15 @@ struct InstrumentRecordDecoder {
         }
     }
 
+    /// Bounds of values stored as REAL and read back as whole numbers (see `decode`).
+    static let maxQuantity: Int64 = 1_000_000_000_000
+    /// ₹100,000 in Price units.
+    static let maxTickUnits: Int64 = 1_000_000_000
+    /// 2000-01-01 to 2100-01-01 UTC, epoch milliseconds.
+    static let expiryRange: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
+    /// 1000× in Rate units.
+    static let maxLeverageUnits: Int64 = 1000 * Rate.scale
+
     struct Malformed: Error {
         var reason: String
         /// The record's instrument_key, when it could be read.
@@ -159,10 +168,14 @@ struct InstrumentRecordDecoder {
         if let l = row.lotSize, l <= 0 { throw Malformed(reason: "lot_size must be positive, got \(l)") }
         row.minimumLot = try decimal(b, .minimumLot, decimals: 0)
         row.freezeQuantity = try decimal(b, .freezeQuantity, decimals: 0)
-        if let f = row.freezeQuantity, f < 0 { throw Malformed(reason: "freeze_quantity must not be negative") }
+        // Upper bounds below: the stored values are read back as whole numbers at every start, and one past
+        // what Int64 holds (or an expiry past year 2100) stopped the server at each start after the load.
+        if let f = row.freezeQuantity, !(0...Self.maxQuantity).contains(f) {
+            throw Malformed(reason: "freeze_quantity must be 0…\(Self.maxQuantity)")
+        }
         // tick_size is published in paise: paise × 100 = Price units (₹ × 10^4).
         if let paise = try decimal(b, .tickSize, decimals: 2) {
-            guard paise > 0 else { throw Malformed(reason: "tick_size must be positive") }
+            guard paise > 0, paise <= Self.maxTickUnits else { throw Malformed(reason: "tick_size must be positive, at most ₹100000") }
             row.tickSize = Price(units: paise)
         }
         row.securityType = try string(b, .securityType)
@@ -175,10 +188,15 @@ struct InstrumentRecordDecoder {
         row.underlyingType = try string(b, .underlyingType)
         row.weekly = try bool(b, .weekly)
         row.expiry = try decimal(b, .expiry, decimals: 0)
-        if let e = row.expiry, e <= 0 { throw Malformed(reason: "expiry must be epoch milliseconds") }
+        if let e = row.expiry, !Self.expiryRange.contains(e) {
+            throw Malformed(reason: "expiry must be epoch milliseconds between 2000 and 2100")
+        }
         if let s = try decimal(b, .strikePrice, decimals: 4) { row.strikePrice = Price(units: s) }
         if let m = try decimal(b, .intradayMargin, decimals: 4) { row.intradayMargin = Rate(units: m) }
-        if let l = try decimal(b, .intradayLeverage, decimals: 4) { row.intradayLeverage = Rate(units: l) }
+        if let l = try decimal(b, .intradayLeverage, decimals: 4) {
+            guard (0...Self.maxLeverageUnits).contains(l) else { throw Malformed(reason: "intraday_leverage must be 0…1000") }
+            row.intradayLeverage = Rate(units: l)
+        }
         row.mtfEnabled = try bool(b, .mtfEnabled)
         if let m = try decimal(b, .mtfBracket, decimals: 4) { row.mtfBracket = Rate(units: m) }
         if segment.isDerivative {
