@@ -10,7 +10,10 @@ extension HTTPClient {
         guard var c = URLComponents(string: server), c.scheme != nil else {
             throw CLIError("--server must be a URL like \(defaultServer)")
         }
-        let base = c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path
+        // The server's own path encoded again from its decoded form: URLComponents may keep a character such as a
+        // space as it was given, and setting an encoded path with it traps.
+        let decoded = c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path
+        let base = decoded.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
         c.percentEncodedPath = base + "/" + path.map {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0
         }.joined(separator: "/")

@@ -45,10 +45,11 @@ struct SearchCommand: AsyncParsableCommand {
             response = InstrumentSearchResponse(query: text, limit: limit, results: results.map(InstrumentDTO.init))
             try pool.close()
         } else {
-            var c = URLComponents(string: server)!
-            c.path = (c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path) + "/api/instruments/search"
-            c.queryItems = [URLQueryItem(name: "query", value: text), URLQueryItem(name: "limit", value: String(limit))]
-            let data = try await HTTPClient.get(c.url!)
+            // The shared builder: a --server that URL(string:) takes but URLComponents does not (a space in its
+            // path) is a CLI error, not a crash.
+            let url = try HTTPClient.url(server: server, path: ["api", "instruments", "search"],
+                                         query: ["query": text, "limit": String(limit)])
+            let data = try await HTTPClient.get(url)
             do {
                 response = try JSONDecoder().decode(InstrumentSearchResponse.self, from: data)
             } catch {

@@ -79,6 +79,15 @@ final class CLIWorkspace: @unchecked Sendable {
         #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["load-instruments", "--kind", "bogus", "/etc/hostname"]) }
     }
 
+    /// A --server whose path holds a character URLComponents keeps as given (a space) is encoded, and an
+    /// unreachable server is a message and a non-zero exit — it used to trap (every command that calls the API).
+    @Test(arguments: [["search", "RELIANCE"], ["order-status", "O-1"], ["portfolio"]])
+    func aServerURLWithASpaceIsEncodedNotACrash(_ command: [String]) async throws {
+        let r = try await CLIRun.run(command + ["--server", "http://127.0.0.1:1/a b"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot reach the server at http://127.0.0.1:1/a%20b/api/"), "\(r.stderr)")
+    }
+
     @Test func helpNamesTheSubcommands() {
         let help = TraderCLI.helpMessage()
         #expect(help.contains("search"))
