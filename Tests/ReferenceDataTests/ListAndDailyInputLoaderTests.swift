@@ -98,6 +98,16 @@ import Testing
         #expect((surv.inserted, surv.rejectedCount) == (2, 1))
         let stage = try await ws.pool.read { db in try String.fetchOne(db, sql: "SELECT stage FROM surveillance_list WHERE framework = 'LT-ASM'") }
         #expect(stage == "IV")
+        // The same day's file again with the LT-ASM row refused (a stage that is no stage): a file with refused
+        // rows removes nothing, so the stored LT-ASM flag stays (it was deleted, the load reporting success).
+        let again = try await loader.load(path: try ws.write("surveillance2.csv", """
+            date,instrument_key,framework,stage
+            2026-11-25,NSE_EQ|INE839G01010,GSM,II
+            2026-11-25,NSE_EQ|INE839G01010,LT-ASM,V
+            """))
+        #expect((again.unchanged, again.rejectedCount, again.deactivated) == (1, 1, 0), "\(again.rejections)")
+        let kept = try await ws.pool.read { db in try String.fetchOne(db, sql: "SELECT stage FROM surveillance_list WHERE framework = 'LT-ASM'") }
+        #expect(kept == "IV")
 
         let holidays = """
             date,exchange,holiday_type,description,open_time,close_time

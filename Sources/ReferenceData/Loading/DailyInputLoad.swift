@@ -110,7 +110,10 @@ struct DailyInputLoad {
                 report.reject(index, e.message)
             }
         }
-        try apply(spec, desired: desired, order: order)
+        // A file with refused rows is not trusted to be complete: it adds and changes, but removes nothing (a
+        // refused row may be the only mention of a key whose row is stored — a stock's surveillance stage, a
+        // band — and its row would have been deleted while the load reported success).
+        try apply(spec, desired: desired, order: order, removeMissing: report.rejectedCount == 0)
     }
 
     private struct RowError: Error {
@@ -228,7 +231,7 @@ struct DailyInputLoad {
     }
 
     private mutating func apply(_ spec: Spec, desired: [[DatabaseValue]: [DatabaseValue]],
-                                order: [[DatabaseValue]]) throws {
+                                order: [[DatabaseValue]], removeMissing: Bool) throws {
         let all = spec.keyColumns + spec.valueColumns
         var existing: [[DatabaseValue]: [DatabaseValue]] = [:]
         let nk = spec.keyColumns.count
@@ -261,6 +264,7 @@ struct DailyInputLoad {
             }
             try insert.execute(arguments: StatementArguments(key + values))
         }
+        guard removeMissing else { return }
         let delete = try db.cachedStatement(sql: "DELETE FROM \(spec.table) WHERE \(keyWhere)")
         for key in existing.keys.sorted(by: { "\($0)" < "\($1)" }) where desired[key] == nil {
             try delete.execute(arguments: StatementArguments(key))
