@@ -226,8 +226,9 @@ struct FIXVenueOrderBook: Sendable {
             var e = net[k] ?? (o.request.instrument.key, o.request.product, 0, 0)
             for f in o.fills {
                 let sign: Int64 = o.request.side == .buy ? 1 : -1
-                e.qty += sign * f.quantity.value
-                e.notional += sign * f.quantity.value * f.price.units
+                // The venue's figures saturate rather than trap.
+                e.qty = e.qty.addingSaturated(sign * f.quantity.value)
+                e.notional = e.notional.addingSaturated((sign * f.quantity.value).multipliedSaturated(by: f.price.units))
             }
             net[k] = e
         }

@@ -93,23 +93,24 @@ public struct OrderTracker: Sendable {
             if child.derivedUnmatched >= trade.quantity.value {
                 child.derivedUnmatched -= trade.quantity.value
                 t.seenTrades.insert(trade.tradeID)
-            } else if child.filled + trade.quantity.value <= target {
+            } else if child.filled.addingSaturated(trade.quantity.value) <= target {
+                // Broker figures are not trusted into plain arithmetic: a hostile or broken answer saturates.
                 t.seenTrades.insert(trade.tradeID)
                 child.filled += trade.quantity.value
-                child.notional += trade.quantity.value * trade.price.units
+                child.notional = child.notional.addingSaturated(trade.quantity.value.multipliedSaturated(by: trade.price.units))
                 events.append(.fill(tag: tag, tradeID: trade.tradeID, quantity: trade.quantity, price: trade.price,
                                     rawStatus: raw))
             }
         }
         if target > child.filled {
             let delta = target - child.filled
-            let total = record.averagePrice.units * target
-            let px = total > child.notional ? Price(units: (total - child.notional) / delta) : record.averagePrice
+            let total = record.averagePrice.units.multipliedSaturated(by: target)
+            let px = total > child.notional ? Price(units: total.addingSaturated(-child.notional) / delta) : record.averagePrice
             events.append(.fill(tag: tag, tradeID: "\(record.brokerOrderID)-\(target)", quantity: Quantity(delta),
                                 price: px, rawStatus: raw))
             child.derivedUnmatched += delta
             child.filled = target
-            child.notional += delta * px.units
+            child.notional = child.notional.addingSaturated(delta.multipliedSaturated(by: px.units))
         }
         // Modifications: a confirmed `modified`, or new terms on a resting order (brokers without that status).
         let terms = Terms(quantity: record.quantity, limitPrice: Self.price(record.limitPrice),
@@ -148,8 +149,8 @@ public struct OrderTracker: Sendable {
         if child.derivedUnmatched >= trade.quantity.value {
             child.derivedUnmatched -= trade.quantity.value
         } else {
-            child.filled += trade.quantity.value
-            child.notional += trade.quantity.value * trade.price.units
+            child.filled = child.filled.addingSaturated(trade.quantity.value)
+            child.notional = child.notional.addingSaturated(trade.quantity.value.multipliedSaturated(by: trade.price.units))
             events.append(.fill(tag: tag, tradeID: trade.tradeID, quantity: trade.quantity, price: trade.price,
                                 rawStatus: child.rawStatus))
         }

@@ -123,8 +123,10 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
     public func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
         let records = try await lookup(tag: tag)
         guard let first = records.first else { return nil }
-        let filled = records.reduce(Int64(0)) { $0 + $1.filledQuantity.value }
-        let notional = records.reduce(Int64(0)) { $0 + $1.filledQuantity.value * $1.averagePrice.units }
+        let filled = records.reduce(Int64(0)) { $0.addingSaturated($1.filledQuantity.value) }
+        let notional = records.reduce(Int64(0)) {
+            $0.addingSaturated($1.filledQuantity.value.multipliedSaturated(by: $1.averagePrice.units))
+        }
         let open = records.contains { !$0.phase.isTerminal }
         let status = records.first { !$0.phase.isTerminal }?.rawStatus ?? records.last?.rawStatus ?? first.rawStatus
         return BrokerOrderState(tag: tag, brokerOrderID: first.brokerOrderID, rawStatus: status,

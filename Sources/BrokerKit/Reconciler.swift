@@ -95,7 +95,7 @@ public struct Reconciler: Sendable {
                 out.append(.quantityMismatch(tag: order.tag, vegaFilled: order.filledQuantity, brokerFilled: brokerFilled))
             }
             let trades = tradesByTag[order.tag] ?? []
-            let brokerTraded = trades.reduce(Int64(0)) { $0 + $1.quantity.value }
+            let brokerTraded = trades.reduce(Int64(0)) { $0.addingSaturated($1.quantity.value) }
             var missing = brokerTraded - order.filledQuantity.value
             let booked = Set(order.fills.map(\.tradeID))
             for t in trades where missing > 0 && !booked.contains(t.tradeID) {

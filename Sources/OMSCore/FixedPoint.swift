@@ -156,6 +156,13 @@ enum FixedPoint {
 }
 
 extension Int64 {
+    /// self × b, saturating at ±Int64.max: a quantity × price from a broker or a peer must not trap.
+    public func multipliedSaturated(by b: Int64) -> Int64 {
+        let (r, overflow) = multipliedReportingOverflow(by: b)
+        if overflow { return (self < 0) != (b < 0) ? -Int64.max : Int64.max }
+        return r
+    }
+
     /// self + b, saturating at ±Int64.max: money totals that no real book reaches must not trap.
     public func addingSaturated(_ b: Int64) -> Int64 {
         let (r, overflow) = addingReportingOverflow(b)

@@ -116,4 +116,18 @@ struct BrokerKitTests {
         #expect(rest.compactMap(\.fill).map(\.tradeID) == ["T2"])
         #expect(rest.compactMap(\.fill).map(\.quantity) == [Quantity(60)])
     }
+
+    /// A broker's figures are not trusted into plain arithmetic: a filled quantity and average price whose
+    /// product is past Int64 (a broken or hostile answer) saturates instead of trapping the server.
+    @Test func aFillBeyondInt64FromTheBrokerDoesNotTrap() {
+        var tracker = OrderTracker()
+        tracker.track(order("O-9"), brokerOrderIDs: ["B9"])
+        let record = BrokerOrderRecord(brokerOrderID: "B9", tag: "O-9", exchangeOrderID: nil, symbol: "S", side: .buy,
+                                       quantity: Quantity(1_000_000_000_000), filledQuantity: Quantity(1_000_000_000_000),
+                                       averagePrice: Price("100000")!, limitPrice: nil, triggerPrice: nil,
+                                       phase: .open, rawStatus: "open", message: nil)
+        let events = tracker.apply(record, trades: [BrokerTrade(tradeID: "T1", brokerOrderID: "B9", tag: nil, symbol: "S", side: .buy,
+                                                                quantity: Quantity(1_000_000_000_000), price: Price("100000000")!)])
+        #expect(events.compactMap { $0.fill?.quantity } == [Quantity(1_000_000_000_000)])
+    }
 }

@@ -5,11 +5,7 @@ enum RiskMath {
     static let paisa: Int64 = Price.scale / 100
 
     /// a × b, saturating at ±Int64.max (a value that large fails every limit).
-    static func product(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, overflow) = a.multipliedReportingOverflow(by: b)
-        if overflow { return (a < 0) != (b < 0) ? -Int64.max : Int64.max }
-        return r
-    }
+    static func product(_ a: Int64, _ b: Int64) -> Int64 { a.multipliedSaturated(by: b) }
 
     /// a + b, saturating.
     static func sum(_ a: Int64, _ b: Int64) -> Int64 { a.addingSaturated(b) }
