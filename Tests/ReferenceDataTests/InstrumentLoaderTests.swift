@@ -122,6 +122,17 @@ import Testing
         #expect(status == "refused bod")
     }
 
+    /// A record past 16 MiB (an instrument record is a few hundred bytes) refuses the file, naming the record;
+    /// nothing is stored. (A record past 2 GiB trapped the parser, whose positions are Int32.)
+    @Test func aRecordPastTheBoundRefusesTheFile() async throws {
+        let ws = try TempWorkspace()
+        let huge = #"{"segment":"NSE_EQ","name":""# + String(repeating: "x", count: 17 << 20) + #"","instrument_key":"NSE_EQ|X"}"#
+        let r = try await ws.loader().load(path: try ws.writeGzip("complete.json.gz", Fixtures.array([Fixtures.day1[0], huge])))
+        #expect(r.error?.code == .notJSON)
+        #expect(r.error?.description.contains("record 1 is 17825") == true, "\(r.error?.description ?? "")")
+        #expect(try ws.dump().isEmpty)
+    }
+
     @Test func aTruncatedGzipTrailerIsDetectedEvenWhenTheJSONIsComplete() async throws {
         let ws = try TempWorkspace()
         let full = try Data(contentsOf: URL(fileURLWithPath: try ws.writeGzip("x.json.gz", Fixtures.array(Fixtures.day1))))

@@ -35,9 +35,17 @@ struct JSONElementParser {
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
+    /// The largest record parsed.
+    static let maxRecordBytes = 16 << 20
+
     /// Parses `bytes` as one JSON value; if it is an object, `fields` receives its members in order.
     static func parse(_ bytes: UnsafeRawBufferPointer, index: Int, fields: inout [JSONField]) throws -> JSONKind {
         fields.removeAll(keepingCapacity: true)
+        // Positions are kept as Int32; an instrument record is a few hundred bytes. A record past the bound is
+        // a broken file (it trapped on a record past 2 GiB).
+        guard bytes.count <= maxRecordBytes else {
+            throw ReferenceFileError(.notJSON, "not JSON: record \(index) is \(bytes.count) bytes, over the \(maxRecordBytes >> 20) MiB a record may have")
+        }
         var p = JSONElementParser(bytes.bindMemory(to: UInt8.self))
         do {
             p.skipSpace()
