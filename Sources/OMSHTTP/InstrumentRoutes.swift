@@ -117,7 +117,11 @@ public struct InstrumentRoutes<Context: RequestContext>: Sendable {
                     throw APIError(.contentTooLarge, code: "CONTENT_TOO_LARGE",
                                    message: "uploads are limited to \(Self.maxUploadBytes >> 20) MB")
                 }
-                handle.write(Data(chunk.readableBytesView))
+                // The throwing write: a full disk is this request's error (507), not a trap of the server.
+                do { try handle.write(contentsOf: Data(chunk.readableBytesView)) } catch {
+                    throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "INSUFFICIENT_STORAGE",
+                                   message: "the upload could not be spooled: \(error.localizedDescription)")
+                }
             }
         }
         guard size > 0 else { throw APIError(.badRequest, code: "EMPTY_BODY", message: "the request has no file") }

@@ -16,7 +16,7 @@ enum CarriedPortfolio {
             var p = PortfolioPosition(key: key, symbol: i.tradingSymbol, tradingDay: today)
             p.carriedQuantity = c.quantity
             p.netQuantity = c.quantity
-            p.openCostUnits = abs(c.quantity) * c.averagePrice.units
+            p.openCostUnits = abs(c.quantity).multipliedSaturated(by: c.averagePrice.units)
             return p
         }
     }

@@ -261,7 +261,9 @@ struct Serve: AsyncParsableCommand {
         }
         app.register(sessions)
         let port = fixPort ?? settings.sessions.compactMap(\.socketAcceptPort).first ?? 9878
-        let acceptor = FIXAcceptor(sessions: sessions, store: store, port: port, logger: logger)
+        // The address in the settings (SocketAcceptHost), else every interface.
+        let fixHost = settings.sessions.compactMap(\.socketAcceptHost).first ?? "0.0.0.0"
+        let acceptor = FIXAcceptor(sessions: sessions, store: store, host: fixHost, port: port, logger: logger)
         // The seeded data goes into the database file now, rather than by the checkpointer while serving.
         try await checkpointer.checkpoint(truncate: true)
         let bound = try await acceptor.bind()
@@ -284,7 +286,7 @@ struct Serve: AsyncParsableCommand {
         let httpBound = await boundHTTP.wait() ?? 0
         let banner = """
             Vega OMS
-              FIX 4.4 acceptor on port \(bound)
+              FIX 4.4 acceptor on port \(bound) (\(fixHost))
               HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE, POST /api/order/place, GET /api/portfolio)
                 on \(host), \(apiKeys.isEmpty ? "no API key asked for (set VEGA_API_KEYS to require one)" : "\(apiKeys.count) API key(s) required (Authorization: Bearer KEY)")
               database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")

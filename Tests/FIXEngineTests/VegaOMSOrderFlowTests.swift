@@ -46,6 +46,25 @@ struct VegaOMSOrderFlowTests {
         await c.close()
     }
 
+    /// SocketAcceptHost in the settings is the address the acceptor binds (it was read and ignored: FIX listened
+    /// on every interface whatever the file said).
+    @Test func socketAcceptHostIsTheAddressTheAcceptorBinds() async throws {
+        let dir = NSTemporaryDirectory() + "vega-host-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let shipped = try String(contentsOf: VegaOMSProcess.root.appendingPathComponent("sessions/vega.cfg"), encoding: .utf8)
+        let cfg = dir + "/local.cfg"
+        try shipped.replacingOccurrences(of: "SocketAcceptPort=9878", with: "SocketAcceptPort=9878\nSocketAcceptHost=127.0.0.1")
+            .write(toFile: cfg, atomically: true, encoding: .utf8)
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--config", cfg]))
+        try await server.start()
+        defer { server.terminate() }
+        #expect(server.banner.contains("FIX 4.4 acceptor on port \(server.port) (127.0.0.1)"), "\(server.banner)")
+        let c = try await FIXTestClient.connect(port: server.port)
+        try await c.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=120|553=CLIENT1|554=demo|")
+        #expect(await c.receive()?.msgType == "A")
+        await c.close()
+    }
+
     @Test func orderLifecycleOverFIXRESTAndCLISurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-flow-\(UUID().uuidString)"
         // Prices stand still (volatility 0) and the paper market fills at most 3 per one-second step.

@@ -73,6 +73,9 @@ public enum RiskDataFiles {
     }
 
     /// `client_id,instrument_key,product,quantity,average_price`.
+    /// The largest carried quantity a positions file may give (units).
+    public static let maxCarriedQuantity: Int64 = 1_000_000_000_000
+
     public static func positions(csv: String) -> (positions: [CarriedPosition], problems: [Problem]) {
         var list: [CarriedPosition] = [], problems: [Problem] = []
         for (n, f) in rows(csv, columns: 5, problems: &problems) {
@@ -80,12 +83,17 @@ public enum RiskDataFiles {
                 problems.append(Problem(line: n, message: "product `\(f[2])` is not CNC, MIS, MTF or NRML"))
                 continue
             }
-            guard let q = Int64(f[3]), q != 0 else {
-                problems.append(Problem(line: n, message: "quantity `\(f[3])` is not a non-zero whole number"))
+            guard let q = Int64(f[3]), q != 0, q.magnitude <= UInt64(maxCarriedQuantity) else {
+                problems.append(Problem(line: n, message: "quantity `\(f[3])` is not a non-zero whole number of at most \(maxCarriedQuantity) units"))
                 continue
             }
             guard let p = Price(f[4]), p.units > 0 else {
                 problems.append(Problem(line: n, message: "average_price `\(f[4])` is not a positive price"))
+                continue
+            }
+            // Its value must fit the books (Int64 ₹ × 10^4): a file row past it stopped the server at start.
+            guard !abs(q).multipliedReportingOverflow(by: p.units).overflow else {
+                problems.append(Problem(line: n, message: "quantity × average_price is past what the books hold"))
                 continue
             }
             list.append(CarriedPosition(client: ClientID(f[0]), instrument: InstrumentKey(f[1]), product: product,

@@ -33,9 +33,13 @@ struct RiskDataFilesTests {
             DEMO03,NSE_FO|52102,NRML,-65,26300
             DEMO03,NSE_FO|52102,XYZ,-65,26300
             DEMO03,NSE_FO|52102,NRML,0,26300
+            DEMO03,NSE_FO|52102,NRML,-9223372036854775808,26300
+            DEMO03,NSE_FO|52102,NRML,20000000000,500000000
             """)
         #expect(p.positions.map { "\($0.client) \($0.instrument) \($0.product.rawValue) \($0.quantity) \($0.averagePrice)" }
                 == ["DEMO04 NSE_EQ|INE528G01035 CNC 5000 25", "DEMO03 NSE_FO|52102 NRML -65 26300"])
-        #expect(p.problems.map(\.line) == [4, 5])
+        // A quantity past 10^12 (Int64.min: abs trapped) and a value past what the books hold (it trapped at start).
+        #expect(p.problems.map(\.line) == [4, 5, 6, 7])
+        #expect(p.problems.last?.message == "quantity × average_price is past what the books hold")
     }
 }
