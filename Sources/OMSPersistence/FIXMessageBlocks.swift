@@ -66,24 +66,38 @@ enum FIXMessageBlocks {
             WHERE fixSessionID = ? AND msgSeqNum BETWEEN ? AND ? AND lastMsgSeqNum >= ?
             ORDER BY msgSeqNum
             """, arguments: [key, from - maxSpan, to, from])
-        return rows.flatMap { decode(first: $0[0], index: $0[1], body: $0[2]) }.filter { $0.seq >= from && $0.seq <= to }
+        return try rows.flatMap { try decode(first: $0[0], index: $0[1], body: $0[2]) }.filter { $0.seq >= from && $0.seq <= to }
     }
 
-    static func decode(first: Int, index: Data?, body: Data) -> [(seq: Int, bytes: [UInt8])] {
+    /// A block whose index does not describe its body (cut short, lengths that do not add up, numbers out of
+    /// order): read, it is an error naming the block (a resend then says so and gap-fills, instead of silently
+    /// leaving out what the index no longer reaches).
+    struct CorruptBlock: Error, CustomStringConvertible {
+        var first: Int
+        var problem: String
+        var description: String { "stored message block from MsgSeqNum \(first) is corrupt: \(problem)" }
+    }
+
+    static func decode(first: Int, index: Data?, body: Data) throws -> [(seq: Int, bytes: [UInt8])] {
         guard let index else { return [(first, [UInt8](body))] }
         let idx = [UInt8](index)
         let bytes = [UInt8](body)
+        guard idx.count % 8 == 0, !idx.isEmpty else { throw CorruptBlock(first: first, problem: "index of \(idx.count) bytes") }
         var out: [(seq: Int, bytes: [UInt8])] = []
         var offset = 0
         var i = 0
+        var last = -1
         while i + 8 <= idx.count {
             let delta = Int(uint32(idx, i))
             let length = Int(uint32(idx, i + 4))
-            guard offset + length <= bytes.count else { break }
+            guard delta > last, delta < maxSpan else { throw CorruptBlock(first: first, problem: "sequence offsets out of order") }
+            guard offset + length <= bytes.count else { throw CorruptBlock(first: first, problem: "lengths past its body") }
             out.append((first + delta, Array(bytes[offset..<offset + length])))
             offset += length
+            last = delta
             i += 8
         }
+        guard offset == bytes.count else { throw CorruptBlock(first: first, problem: "lengths short of its body") }
         return out
     }
 
@@ -102,7 +116,7 @@ enum FIXMessageBlocks {
             """, arguments: [key, lo - maxSpan, hi, lo])
         var merged: [(seq: Int, bytes: [UInt8])] = []
         for r in rows {
-            merged += decode(first: r[0], index: r[1], body: r[2])
+            merged += try decode(first: r[0], index: r[1], body: r[2])
             try db.execute(sql: "DELETE FROM fixMessage WHERE fixSessionID = ? AND msgSeqNum = ?", arguments: [key, r[0] as Int])
         }
         return lastWins(merged.sorted { $0.seq < $1.seq } + messages)

@@ -262,4 +262,19 @@ struct OrderJournalTests {
         // O-1, whose first commit also held its fill at 4 s).
         #expect(try await recon.orders(broker: .paper, since: 5_000).isEmpty)
     }
+
+    /// A stored block whose index no longer describes its body (cut short, or lengths that do not add up) is an
+    /// error when read — a resend then logs it and gap-fills — instead of silently leaving out the messages the
+    /// index does not reach.
+    @Test(arguments: ["substr(blockIndex, 1, length(blockIndex) - 4)", "substr(blockIndex, 1, length(blockIndex) - 8)",
+                      "zeroblob(length(blockIndex))"])
+    func aCorruptMessageBlockIsAnErrorNotASilentGap(_ corruption: String) async throws {
+        let (db, store) = try database()
+        _ = try store.open(Self.session, now: FIXTimestamp(nanoseconds: 0))
+        let messages = (5...7).map { FIXStoreOperation.storeSent(seqNum: $0, bytes: Array("8=FIX.4.4|35=8|n=\($0)|".utf8)) }
+        try await store.waitDurable(store.enqueue(Self.session, messages + [.setNextSender(8)]))
+        #expect(try store.sentMessages(Self.session, from: 1, to: 10).map(\.seqNum) == [5, 6, 7])
+        try await db.write { try $0.execute(sql: "UPDATE fixMessage SET blockIndex = \(corruption)") }
+        #expect(throws: (any Error).self) { try store.sentMessages(Self.session, from: 1, to: 10) }
+    }
 }
