@@ -140,13 +140,18 @@ extension LoadReportDTO: ResponseEncodable {}
 /// Builds the REST router from its dependencies, so that the server (or a test) can run it.
 public enum OMSRouterBuilder {
     /// - Parameter apiKeys: when not empty, every request but `/health` must carry one (`APIKeyMiddleware`), the
-    ///   routes mounted on the router later included.
+    ///   routes mounted on the router later included; when empty, requests from other sites' web pages and
+    ///   under foreign host names are refused (`LocalOnlyMiddleware`).
     public static func build(referenceData: ReferenceDataService, orders: OrderService? = nil,
                              defaultClient: ClientID = ClientID("CLIENT1"), apiKeys: Set<String> = []) -> Router<BasicRequestContext> {
         // HEAD is answered wherever GET is (status and headers, no body), as HTTP asks.
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: APIErrorMiddleware(routes: RouteMethods(router)))
-        if !apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: apiKeys)) }
+        if apiKeys.isEmpty {
+            router.add(middleware: LocalOnlyMiddleware())
+        } else {
+            router.add(middleware: APIKeyMiddleware(keys: apiKeys))
+        }
         router.get("/health") { _, _ in "ok" }
         router.addRoutes(InstrumentRoutes<BasicRequestContext>(service: referenceData).collection,
                          atPath: "/api/instruments")

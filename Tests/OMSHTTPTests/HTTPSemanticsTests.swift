@@ -172,6 +172,33 @@ import Testing
         }
     }
 
+    /// Without API keys: a web page of another origin cannot post an order (CSRF), and a foreign host name
+    /// (DNS rebinding) is refused; loopback origins, IP-literal hosts and clients without Origin pass.
+    @Test func withoutKeysOtherOriginsAndForeignHostNamesAreRefused() async throws {
+        try await withServer { client in
+            let body = ByteBuffer(string: #"{"symbol":"RELIANCE","quantity":1,"price":"1542.3","product":"CNC"}"#)
+            for (origin, status, code) in [("http://evil.example", HTTPResponse.Status.forbidden, "CROSS_ORIGIN"),
+                                           ("null", .forbidden, "CROSS_ORIGIN"),
+                                           ("http://localhost.evil.example:8080", .forbidden, "CROSS_ORIGIN")] {
+                try await client.execute(uri: "/api/order/place", method: .post, headers: [.origin: origin], body: body) { r in
+                    #expect(r.status == status, "\(origin)")
+                    let e = try error(r)
+                    #expect(e.code == code)
+                }
+            }
+            try await client.execute(uri: "/api/portfolio", method: .get, headers: [.origin: "http://127.0.0.1:8080"]) { r in
+                #expect(r.status == .ok)
+            }
+        }
+    }
+
+    /// The Host rule (the test client cannot set Host; its own is an IP literal or localhost and passes).
+    @Test(arguments: [("evil.example:8080", false), ("localhost.evil.example", false), ("localhost:8080", true),
+                      ("127.0.0.1", true), ("10.0.0.5:8080", true), ("[::1]:8080", true), ("1.2.3", false)])
+    func onlyLoopbackNamesAndIPLiteralsAreServedWithoutKeys(_ host: String, _ allowed: Bool) {
+        #expect(LocalOnlyMiddleware<BasicRequestContext>.isAllowedHost(host) == allowed)
+    }
+
     @Test func aPortfolioClientWithAControlCharacterIsRefused() async throws {
         try await withServer { client in
             try await client.execute(uri: "/api/portfolio?client=A%01B", method: .get) { r in
