@@ -14,8 +14,11 @@ import Testing
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let search = "/api/instruments/search?query=RELIANCE&limit=1"
         try await app.test(.router) { client in
+            // A prefix of a key, a key with more after it, one of the same length: all refused (the comparison
+            // no longer stops early at a length mismatch).
             for headers: HTTPFields in [[:], [.authorization: "Bearer nope"], [.authorization: "Basic k-1"],
-                                        [HTTPField.Name("X-API-Key")!: "k-"]] {
+                                        [HTTPField.Name("X-API-Key")!: "k-"], [HTTPField.Name("X-API-Key")!: "k-1x"],
+                                        [HTTPField.Name("X-API-Key")!: "k-3"]] {
                 try await client.execute(uri: search, method: .get, headers: headers) { res in
                     #expect(res.status == .unauthorized)
                     let body = try JSONDecoder().decode(APIErrorBody.self, from: Data(res.body.readableBytesView))

@@ -86,7 +86,6 @@ extension OrderEngine {
         }
         let snapshot = market()
         for r in records.values.sorted(by: { $0.sequence < $1.sequence }) where r.reservation == nil && !r.held {
-            guard let i = r.instrument, let product = r.product else { continue }
             let open: Quantity
             switch r.lifecycle {
             case .pendingNew, .working, .pendingCancel, .pendingReplace: open = r.lifecycle.leavesQuantity

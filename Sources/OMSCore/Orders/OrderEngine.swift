@@ -254,7 +254,7 @@ public actor OrderEngine {
         awaitingPlacement.append((id, order, brokerID))
         guard !placementRunning else { return }
         placementRunning = true
-        Task { await self.placeQueued() }
+        Task { self.placeQueued() }   // on this actor, after the current turn
     }
 
     private func placeQueued() {
