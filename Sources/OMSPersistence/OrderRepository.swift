@@ -33,8 +33,12 @@ public struct OrderRepository: Sendable {
                 SELECT * FROM clientOrder WHERE status IN (\(terminal)) AND updatedAt >= ? ORDER BY sequence DESC LIMIT ?
                 """, arguments: [recentSince, closedLimit])
             var orders: [OrderSnapshot] = []
+            var unreadable: [String] = []
             for row in rows {
-                guard let o = try Self.snapshot(row, instrument: instrument) else { continue }
+                guard let o = try Self.snapshot(row, instrument: instrument) else {
+                    unreadable.append((row["id"] as String?) ?? "?")
+                    continue
+                }
                 orders.append(o)
             }
             orders.sort { $0.sequence < $1.sequence }
@@ -60,8 +64,10 @@ public struct OrderRepository: Sendable {
             }
             let nextOrder = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM clientOrder") ?? 0) + 1
             let nextExec = (try Int.fetchOne(db, sql: "SELECT max(execSequence) FROM orderEvent") ?? 0) + 1
-            return OrderBookState(orders: orders, usedClientOrderIDs: used, nextOrderSequence: nextOrder,
-                                  nextExecSequence: nextExec)
+            var state = OrderBookState(orders: orders, usedClientOrderIDs: used, nextOrderSequence: nextOrder,
+                                       nextExecSequence: nextExec)
+            state.unreadable = unreadable
+            return state
         }
     }
 

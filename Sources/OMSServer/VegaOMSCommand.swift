@@ -224,6 +224,9 @@ struct Serve: AsyncParsableCommand {
                                                  closedLimit: closedOrdersInMemory,
                                                  instrument: instrument)
         await engine.restore(book)
+        if !book.unreadable.isEmpty {
+            FileHandle.standardError.write(Data("vega-oms: \(book.unreadable.count) stored orders cannot be read back and are not restored: \(book.unreadable.joined(separator: ", "))\n".utf8))
+        }
         // Before the engine looks its open orders up at their brokers: the paper broker's book as it stood.
         let paperRestored = try await PaperBookRestore.run(
             paper, store: ReconciliationStore(writer: pool),
@@ -294,7 +297,7 @@ struct Serve: AsyncParsableCommand {
               exchange clock: \(exchangeClock.description)
               paper broker: \(seededPrices) instruments priced from \(seeds)/price_bands.csv\(paperTicks.map { ", replaying \(ticks.count) ticks from \($0)" } ?? "")
               brokers: \(brokerSet.summary.joined(separator: ", ")); default \(brokerSet.defaultBroker)\(brokers.map { " (from \($0))" } ?? "") (POST /api/brokers/{id}/reconcile)
-              orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)\(paperRestored > 0 ? "; paper broker's book: \(paperRestored) orders of today" : "")
+              orders: \(book.orders.filter { !$0.status.isTerminal }.count) open restored, next order O-\(book.nextOrderSequence)\(paperRestored > 0 ? "; paper broker's book: \(paperRestored) orders of today" : "")\(book.unreadable.isEmpty ? "" : "; \(book.unreadable.count) stored orders NOT restored (their rows cannot be read: \(book.unreadable.prefix(10).joined(separator: ", ")))")
               risk: limits of \(risk.clients) clients\(risk.seededClients > 0 ? " (seeded from \(seeds)/risk/limits.json)" : ""), \(risk.positions) carried positions (GET/PUT /api/limits/{client}, GET /api/margin/{client})
 
             """

@@ -80,6 +80,9 @@ public struct OrderBookState: Sendable {
     public var usedClientOrderIDs: [(OrderSource, ClientOrderID, OrderID?)]
     public var nextOrderSequence: Int
     public var nextExecSequence: Int
+    /// Ids of stored orders whose row could not be read back (a state, side or source this version does not
+    /// know): not restored, and named at start rather than left out in silence.
+    public var unreadable: [String] = []
 
     public init(orders: [OrderSnapshot] = [], usedClientOrderIDs: [(OrderSource, ClientOrderID, OrderID?)] = [],
                 nextOrderSequence: Int = 1, nextExecSequence: Int = 1) {
