@@ -238,9 +238,9 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                     text: "OrderQty (38) must be a whole number, got \(g.order.orderQty ?? "nothing")"))
                 return .handedOn
             }
-            let price = g.order.price.flatMap { Price($0) }
-            if let text = g.order.price, price == nil {
-                push(.refuseReplace(source, clOrdID, orig: orig, text: "Price (44) is not a price Vega can hold: \(text)"))
+            let price: Price?
+            do throws(UnholdablePrice) { price = try Self.price(g.order.price, tag: 44) } catch {
+                push(.refuseReplace(source, clOrdID, orig: orig, text: "Price (44) is not a price Vega can hold: \(error.text)"))
                 return .handedOn
             }
             push(.replace(source, clOrdID, orig: orig, q, price))
@@ -251,6 +251,21 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             return .unsupportedMessageType
         }
         return .handedOn
+    }
+
+    /// A price field that the dictionary let through (any decimal) but Vega cannot hold (beyond Int64
+    /// ten-thousandths).
+    struct UnholdablePrice: Error {
+        let tag: Int
+        let text: String
+    }
+
+    /// The price in a field: nil when the field is absent; a present one that is not a price Vega can hold is
+    /// an error naming it, never taken for a price not given.
+    static func price(_ text: String?, tag: Int) throws(UnholdablePrice) -> Price? {
+        guard let text else { return nil }
+        guard let p = Price(text) else { throw UnholdablePrice(tag: tag, text: text) }
+        return p
     }
 
     static func quantity(_ text: String) -> Quantity? {
@@ -283,12 +298,14 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         guard let qtyText = o.orderQty, let qty = quantity(qtyText) else {
             return .failure(MappingError(rejection: .incorrectQuantity(quantity: .zero, reason: "OrderQty (38) must be a whole number, got \(o.orderQty ?? "nothing")")))
         }
-        // A price the dictionary let through (a decimal) that Vega cannot hold (beyond Int64 ten-thousandths) is
-        // named, rather than taken for a price not given.
-        for (tag, text) in [(44, o.price), (99, o.stopPx), (202, o.strikePrice)] {
-            if let text, Price(text) == nil {
-                return .failure(MappingError(rejection: .unsupported(characteristic: "price (\(tag))", value: text)))
-            }
+        // Each price parsed once; one Vega cannot hold is named.
+        let limitPrice: Price?, triggerPrice: Price?, strikePrice: Price?
+        do throws(UnholdablePrice) {
+            limitPrice = try price(o.price, tag: 44)
+            triggerPrice = try price(o.stopPx, tag: 99)
+            strikePrice = try price(o.strikePrice, tag: 202)
+        } catch {
+            return .failure(MappingError(rejection: .unsupported(characteristic: "price (\(error.tag))", value: error.text)))
         }
         var product: Product? = nil
         if let p = o.custom[5001] { product = Product(rawValue: p) }
@@ -296,11 +313,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                       securityIDSource: o.securityIDSource, securityType: o.securityType,
                                       maturityDate: o.maturityDate, maturityMonthYear: o.maturityMonthYear,
                                       putOrCall: o.putOrCall == "0" ? .put : o.putOrCall == "1" ? .call : nil,
-                                      strikePrice: o.strikePrice.flatMap { Price($0) })
+                                      strikePrice: strikePrice)
         return .success(OrderRequest(source: source, clientOrderID: ClientOrderID(o.clOrdID),
                                      client: ClientID(o.account ?? defaultClient), lookup: lookup, side: side,
                                      orderType: type, timeInForce: tif, quantity: qty,
-                                     limitPrice: o.price.flatMap { Price($0) }, triggerPrice: o.stopPx.flatMap { Price($0) },
+                                     limitPrice: limitPrice, triggerPrice: triggerPrice,
                                      product: product, broker: o.custom[5002].map { BrokerID($0) },
                                      afterMarket: o.custom[5003] == "Y", marketProtectionPct: o.custom[5004].flatMap { Int($0) },
                                      algoID: o.custom[5005], slice: o.custom[5012] == "Y"))
