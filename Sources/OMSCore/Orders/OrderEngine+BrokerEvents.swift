@@ -86,11 +86,7 @@ extension OrderEngine {
                 // Rejected after the broker took it (its RMS, or the exchange): the order is over; a request
                 // pending on it is refused first.
                 guard let w = r.lifecycle.openWorking else { return }
-                let isReplace = r.lifecycle.isPendingReplace
-                r.lifecycle = .closed(w.rejectedAfterAcceptance())
-                refusePending(&r, isReplace: isReplace, "Order was rejected at the broker: \(text)")
-                records[id] = r
-                if let res = r.reservation { risk?.orderClosed(res) }
+                end(&r, w.rejectedAfterAcceptance(), refusing: "Order was rejected at the broker: \(text)")
             case .closed:
                 records[id] = r
                 return
@@ -118,11 +114,7 @@ extension OrderEngine {
             // Expired while a cancel or replace was pending too (the venue ends the day first): that request is
             // refused, the order expires.
             guard let w = r.lifecycle.openWorking else { records[id] = r; return }
-            let isReplace = r.lifecycle.isPendingReplace
-            r.lifecycle = .closed(w.expired())
-            refusePending(&r, isReplace: isReplace, "Order expired at the broker")
-            records[id] = r
-            if let res = r.reservation { risk?.orderClosed(res) }
+            end(&r, w.expired(), refusing: "Order expired at the broker")
             deliver(r, .expired)
         }
     }
@@ -142,24 +134,33 @@ extension OrderEngine {
         }
         for stale in due.sorted(by: { $0.sequence < $1.sequence }) {
             guard var r = records[stale.id] else { continue }
-            let isReplace = r.lifecycle.isPendingReplace
+            let closed: ClosedOrder
             switch r.lifecycle {
-            case .pendingNew(let p): r.lifecycle = .closed(p.expired())
+            case .pendingNew(let p): closed = p.expired()
             case .working, .pendingCancel, .pendingReplace:
                 guard let w = r.lifecycle.openWorking else { continue }
-                r.lifecycle = .closed(w.expired())
+                closed = w.expired()
             case .closed: continue
             }
             r.rawStatus = "expired (end of day)"
-            refusePending(&r, isReplace: isReplace, "Order expired at the end of its trading day")
-            records[r.id] = r
-            if let res = r.reservation { risk?.orderClosed(res) }
+            end(&r, closed, refusing: "Order expired at the end of its trading day")
             deliver(r, .expired)
             if let b = r.broker.flatMap({ brokers[$0] }), b.capabilities.inProcess {
                 let tag = r.id.rawValue
                 Task { try? await b.cancel(tag: tag) }
             }
         }
+    }
+
+    /// Ends an open order as `closed` (its end at the broker, or its trading day's): a cancel or replace pending
+    /// on it is refused (`refusePending`), the record is stored and its reservation closed. The caller reports
+    /// the end.
+    func end(_ r: inout Record, _ closed: ClosedOrder, refusing text: String) {
+        let isReplace = r.lifecycle.isPendingReplace
+        r.lifecycle = .closed(closed)
+        refusePending(&r, isReplace: isReplace, text)
+        records[r.id] = r
+        if let res = r.reservation { risk?.orderClosed(res) }
     }
 
     /// A cancel or replace pending on `r`, overtaken by the order's end at the broker (`r` is closed already,
