@@ -168,7 +168,7 @@ public actor OrderEngine {
             case .accepted(let a):
                 let sequence = records[h.id]?.sequence ?? 0
                 records[h.id] = nil
-                accept(h.id, sequence, h.request, a.resolved.instrument, a.resolved.product,
+                accept(h.id, sequence, h.request, a.resolved.instrument, a.resolved.product, at: t,
                        reservation: a.risk?.reservation, protection: a.risk?.protectionPrice, announce: false,
                        lookUpFirst: restoredHeld.remove(h.id) != nil)
             }
@@ -192,7 +192,8 @@ public actor OrderEngine {
             return id
         }
         byClientOrderID[key] = id
-        let decision = pipeline.decide(request, at: now(), risk: risk, market: market())
+        let t = now()
+        let decision = pipeline.decide(request, at: t, risk: risk, market: market())
         switch decision {
         case .rejected(let rejection):
             let r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
@@ -209,7 +210,7 @@ public actor OrderEngine {
             held.append((id, request, releaseAt))
             deliver(r, .pendingNew)
         case .accepted(let a):
-            accept(id, sequence, request, a.resolved.instrument, a.resolved.product, reservation: a.risk?.reservation,
+            accept(id, sequence, request, a.resolved.instrument, a.resolved.product, at: t, reservation: a.risk?.reservation,
                    protection: a.risk?.protectionPrice)
         }
         return id
@@ -221,14 +222,15 @@ public actor OrderEngine {
     }
 
     private func accept(_ id: OrderID, _ sequence: Int, _ request: OrderRequest, _ instrument: Instrument,
-                        _ product: Product, reservation: RiskReservationID?, protection: Price?, announce: Bool = true,
+                        _ product: Product, at t: Int64, reservation: RiskReservationID?, protection: Price?,
+                        announce: Bool = true,
                         lookUpFirst: Bool = false) {
         let brokerID = request.broker ?? defaultBroker
         var r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
                        request: request, instrument: instrument, product: product, broker: brokerID,
                        lifecycle: .submitted(terms(request)), reservation: reservation)
         r.protectionPrice = protection
-        r.openedAt = now()
+        r.openedAt = t   // the instant the pipeline took it
         guard brokers[brokerID] != nil else {
             r.lifecycle = .closed(PendingNewOrder(terms: terms(request)).rejected())
             records[id] = r
