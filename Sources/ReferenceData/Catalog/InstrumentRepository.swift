@@ -3,6 +3,13 @@ import OMSCore
 
 /// Reads the `instruments` table into core `Instrument` values (fixed point).
 public enum InstrumentRepository {
+    /// A value of a REAL column as whole units of `scale` per unit (paise → Price units: 100; a rate: Rate.scale);
+    /// nil when absent or when it does not fit Int64 (a row stored before the loader's bounds), rather than a
+    /// trap at every start.
+    static func units(_ real: Double?, scale: Int64) -> Int64? {
+        real.flatMap { Int64(exactly: ($0 * Double(scale)).rounded()) }
+    }
+
     static let selectSQL = """
         SELECT instrument_key, segment, exchange, name, instrument_type, trading_symbol, isin, exchange_token,
                lot_size, tick_size, freeze_quantity, security_type, expiry, strike_price, option_type,
@@ -41,10 +48,8 @@ public enum InstrumentRepository {
         return Instrument(
             key: InstrumentKey(r[0]), segment: segment, exchange: r[2], name: r[3], instrumentType: r[4],
             tradingSymbol: r[5], isin: r[6], exchangeToken: r[7], lotSize: r[8] ?? 1,
-            // REAL columns: a value outside Int64 (a row stored before the loader's bounds) is taken as absent
-            // rather than trapping at every start.
-            tickSize: tickPaise.flatMap { Int64(exactly: ($0 * 100).rounded()) }.map(Price.init(units:)) ?? Price(paise: 5),
-            freezeQuantity: freeze.flatMap { Int64(exactly: $0.rounded()) }, securityType: r[11],
+            tickSize: units(tickPaise, scale: 100).map(Price.init(units:)) ?? Price(paise: 5),
+            freezeQuantity: units(freeze, scale: 1), securityType: r[11],
             expiryDay: expiry.map(ISTCalendar.day(ofEpochMillis:)), strikePrice: strike.map(Price.init(units:)),
             optionType: option.flatMap(OptionType.init(rawValue:)), underlyingKey: underlying.map(InstrumentKey.init),
             underlyingSymbol: r[16], weekly: weekly ?? false, shortName: r[18], active: r[19])

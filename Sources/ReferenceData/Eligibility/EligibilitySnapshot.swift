@@ -128,7 +128,7 @@ public final class EligibilitySnapshot: Sendable {
                                                    arguments: [date]))
         let ipo = Set(try String.fetchAll(db, sql: "SELECT instrument_key FROM ipo_listings WHERE listing_date = ?",
                                           arguments: [date]))
-        func rate(_ d: Double?) -> Rate? { d.flatMap { Int64(exactly: ($0 * Double(Rate.scale)).rounded()) }.map(Rate.init(units:)) }
+        func rate(_ d: Double?) -> Rate? { InstrumentRepository.units(d, scale: Rate.scale).map(Rate.init(units:)) }
         var instruments: [InstrumentKey: InstrumentEligibility] = [:]
         instruments.reserveCapacity(try InstrumentRepository.count(db))
         let rows = try Row.fetchCursor(db, sql: """

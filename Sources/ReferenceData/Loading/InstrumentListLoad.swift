@@ -63,10 +63,9 @@ struct InstrumentListLoad {
         guard let r = try Row.fetchOne(find!, arguments: [key]) else { return nil }
         let a: Double? = r[2]
         let b: Double? = r[3]
-        return (r[0], r[1], Overlay(a: Self.units(a), b: Self.units(b), flag: r[4]))
+        return (r[0], r[1], Overlay(a: InstrumentRepository.units(a, scale: Rate.scale),
+                                    b: InstrumentRepository.units(b, scale: Rate.scale), flag: r[4]))
     }
-
-    private static func units(_ v: Double?) -> Int64? { v.flatMap { Int64(exactly: ($0 * Double(Rate.scale)).rounded()) } }
 
     mutating func run(source: ByteSource, progress: (Int64, Int64) -> Void) throws -> String {
         find = try db.cachedStatement(sql: "SELECT \(columnsSQL) FROM instruments WHERE instrument_key = ?")
