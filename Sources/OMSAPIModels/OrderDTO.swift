@@ -105,6 +105,9 @@ public struct OrderDTO: Codable, Sendable, Equatable {
     public var rejectCode: String?
     public var rejectReason: String?
     public var afterMarketHeld: Bool
+    /// When the order was first stored: epoch milliseconds of the exchange clock. Present in answers read from
+    /// the store (`GET /api/orders`, closed orders); absent in those taken from the engine's memory.
+    public var createdAt: Int64?
 
     public init(_ o: OrderSnapshot) {
         orderId = o.id.rawValue
@@ -129,6 +132,7 @@ public struct OrderDTO: Codable, Sendable, Equatable {
         rejectCode = o.rejectCode
         rejectReason = o.rejectText
         afterMarketHeld = o.held
+        createdAt = o.createdAt
     }
 
     public static func name(_ s: OrderStatus) -> String {
@@ -143,6 +147,26 @@ public struct OrderDTO: Codable, Sendable, Equatable {
         case .rejected: return "REJECTED"
         case .expired: return "EXPIRED"
         }
+    }
+}
+
+/// `GET /api/orders`: the latest stored orders, newest first.
+public struct OrderListDTO: Codable, Sendable, Equatable {
+    public var client: String?
+    public var openOnly: Bool
+    public var limit: Int
+    public var count: Int
+    public var orders: [OrderDTO]
+    /// Ids of stored orders this version cannot read back (left out of `orders`); absent when there are none.
+    public var unreadable: [String]?
+
+    public init(client: String?, openOnly: Bool, limit: Int, orders: [OrderSnapshot], unreadable: [String]) {
+        self.client = client
+        self.openOnly = openOnly
+        self.limit = limit
+        self.orders = orders.map(OrderDTO.init)
+        count = self.orders.count
+        self.unreadable = unreadable.isEmpty ? nil : unreadable
     }
 }
 

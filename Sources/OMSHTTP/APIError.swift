@@ -67,3 +67,12 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+/// A `limit` query parameter: absent → `defaultValue`; else a whole number from 1 to `max`, or 400 `INVALID_LIMIT`.
+func limitParameter<S: StringProtocol>(_ text: S?, default defaultValue: Int, max: Int) throws -> Int {
+    guard let text else { return defaultValue }
+    guard let n = Int(text), (1...max).contains(n) else {
+        throw APIError(.badRequest, code: "INVALID_LIMIT", message: "limit must be a whole number from 1 to \(max), not `\(text.prefix(20))`")
+    }
+    return n
+}

@@ -3,16 +3,23 @@ import Hummingbird
 
 /// With API keys configured, every request must carry one of them, as `Authorization: Bearer KEY` or
 /// `X-API-Key: KEY`; otherwise it is answered 401 `UNAUTHORIZED` before any handler runs. Only `/health` stays
-/// open (for load balancers): denying by default leaves no path spelling (`//api/…`, `/./api/…`) around the check.
+/// open (for load balancers), and the dashboard's static assets when the router serves them (`Dashboard.assets`: a page, a stylesheet and a
+/// script that hold no data; a browser cannot send a key when it opens a page, and the page then asks the user
+/// for one): denying by default leaves no path spelling (`//api/…`, `/./api/…`) around the check.
 public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: [[UInt8]]
+    /// Paths a GET or HEAD of needs no key: the dashboard's assets when the router serves them.
+    let publicAssets: Set<String>
     static var apiKeyField: HTTPField.Name { HTTPField.Name("X-API-Key")! }
 
-    public init(keys: Set<String>) { self.keys = keys.map { Array($0.utf8) } }
+    public init(keys: Set<String>, publicAssets: Set<String> = []) {
+        self.keys = keys.map { Array($0.utf8) }
+        self.publicAssets = publicAssets
+    }
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/health" { return try await next(request, context) }
+        if isPublic(request) { return try await next(request, context) }
         guard let given = Self.key(in: request) else {
             throw APIError(.unauthorized, code: "UNAUTHORIZED",
                            message: "this server requires an API key: send Authorization: Bearer KEY or X-API-Key: KEY")
@@ -23,6 +30,13 @@ public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         for k in keys where Self.same(k, bytes) { known = true }
         guard known else { throw APIError(.unauthorized, code: "UNAUTHORIZED", message: "unknown API key") }
         return try await next(request, context)
+    }
+
+    /// `/health`, and a GET or HEAD of one of the public assets (exact paths).
+    func isPublic(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if path == "/health" { return true }
+        return (request.method == .get || request.method == .head) && publicAssets.contains(path)
     }
 
     static func key(in request: Request) -> String? {

@@ -37,14 +37,7 @@ public struct InstrumentRoutes<Context: RequestContext>: Sendable {
         guard query.count <= 100 else {
             throw APIError(.badRequest, code: "QUERY_TOO_LONG", message: "query is longer than 100 characters")
         }
-        var limit = Self.defaultLimit
-        if let l = params["limit"] {
-            guard let n = Int(l), (1...Self.maxLimit).contains(n) else {
-                throw APIError(.badRequest, code: "INVALID_LIMIT",
-                               message: "limit must be an integer from 1 to \(Self.maxLimit), got `\(l)`")
-            }
-            limit = n
-        }
+        let limit = try limitParameter(params["limit"], default: Self.defaultLimit, max: Self.maxLimit)
         let results = service.search(query, limit: limit).map(InstrumentDTO.init)
         return InstrumentSearchResponse(query: query, limit: limit, results: results)
     }
@@ -139,8 +132,9 @@ extension LoadReportDTO: ResponseEncodable {}
 
 /// Builds the REST router from its dependencies, so that the server (or a test) can run it.
 public enum OMSRouterBuilder {
-    /// - Parameter apiKeys: when not empty, every request but `/health` must carry one (`APIKeyMiddleware`), the
-    ///   routes mounted on the router later included; when empty, requests from other sites' web pages and
+    /// With an order service the router also serves the web dashboard (`Dashboard`) at `/`.
+    /// - Parameter apiKeys: when not empty, every request but `/health` and the dashboard's static assets must
+    ///   carry one (`APIKeyMiddleware`), the routes mounted on the router later included; when empty, requests from other sites' web pages and
     ///   under foreign host names are refused (`LocalOnlyMiddleware`).
     public static func build(referenceData: ReferenceDataService, orders: OrderService? = nil,
                              defaultClient: ClientID = ClientID("CLIENT1"), apiKeys: Set<String> = []) -> Router<BasicRequestContext> {
@@ -150,7 +144,7 @@ public enum OMSRouterBuilder {
         if apiKeys.isEmpty {
             router.add(middleware: LocalOnlyMiddleware())
         } else {
-            router.add(middleware: APIKeyMiddleware(keys: apiKeys))
+            router.add(middleware: APIKeyMiddleware(keys: apiKeys, publicAssets: orders == nil ? [] : Set(Dashboard.assets.keys)))
         }
         router.get("/health") { _, _ in "ok" }
         router.addRoutes(InstrumentRoutes<BasicRequestContext>(service: referenceData).collection,
@@ -159,6 +153,8 @@ public enum OMSRouterBuilder {
             let routes = OrderRoutes<BasicRequestContext>(service: orders, defaultClient: defaultClient)
             router.addRoutes(routes.orders, atPath: "/api/order")
             router.get("/api/portfolio") { request, _ in try await routes.portfolio(request) }
+            router.get("/api/orders") { request, _ in try await routes.list(request) }
+            Dashboard.mount(on: router)
         }
         return router
     }

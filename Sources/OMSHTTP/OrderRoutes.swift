@@ -12,6 +12,9 @@ public protocol OrderService: Sendable {
     func cancel(_ id: OrderID) async throws -> OrderCancelOutcome
     /// Positions merged across brokers, marked to market.
     func portfolio(client: ClientID?) async -> [MergedPosition]
+    /// The latest stored orders, newest first (`client`'s only when given, not closed when `openOnly`), and the
+    /// ids of stored orders that cannot be read back.
+    func orders(client: ClientID?, openOnly: Bool, limit: Int) async throws -> (orders: [OrderSnapshot], unreadable: [String])
 }
 
 /// `/api/order/place`, `/api/order/status`, `/api/order/cancel` and `/api/portfolio`.
@@ -72,12 +75,38 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    /// `GET /api/portfolio[?client=CLIENT1]`.
-    public func portfolio(_ request: Request) async throws -> PortfolioDTO {
+    /// `GET /api/orders[?client=CLIENT1][&open=true][&limit=50]`: the latest stored orders, newest first.
+    public func list(_ request: Request) async throws -> OrderListDTO {
+        let query = request.uri.queryParameters
+        let client = try Self.client(request)
+        var openOnly = false
+        if let open = query["open"] {
+            switch open.lowercased() {
+            case "true", "1": openOnly = true
+            case "false", "0": openOnly = false
+            default: throw APIError(.badRequest, code: "INVALID_OPEN", message: "open must be true or false, not `\(open.prefix(20))`")
+            }
+        }
+        let limit = try limitParameter(query["limit"], default: Self.defaultListLimit, max: Self.maxListLimit)
+        let found = try await service.orders(client: client.map(ClientID.init), openOnly: openOnly, limit: limit)
+        return OrderListDTO(client: client, openOnly: openOnly, limit: limit, orders: found.orders, unreadable: found.unreadable)
+    }
+
+    public static var defaultListLimit: Int { 50 }
+    public static var maxListLimit: Int { 500 }
+
+    /// The optional `client` query parameter: 1…64 characters, no control characters.
+    static func client(_ request: Request) throws -> String? {
         let client = request.uri.queryParameters["client"].map { String($0) }
         if let c = client, c.isEmpty || c.count > 64 || c.hasControlCharacters {
             throw APIError(.badRequest, code: "INVALID_CLIENT", message: "client must be 1…64 characters, no control characters")
         }
+        return client
+    }
+
+    /// `GET /api/portfolio[?client=CLIENT1]`.
+    public func portfolio(_ request: Request) async throws -> PortfolioDTO {
+        let client = try Self.client(request)
         return PortfolioDTO(client: client, positions: await service.portfolio(client: client.map(ClientID.init)))
     }
 
@@ -172,3 +201,4 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
 
 extension OrderDTO: ResponseEncodable {}
 extension PortfolioDTO: ResponseEncodable {}
+extension OrderListDTO: ResponseEncodable {}

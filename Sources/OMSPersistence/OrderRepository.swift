@@ -101,6 +101,32 @@ public struct OrderRepository: Sendable {
         }
     }
 
+    /// The latest stored orders, newest first (by sequence): `client`'s only when given, open ones only (not
+    /// closed) when `openOnly`, at most `limit`. What is stored is what is durable, so nothing shown can be undone.
+    /// Rows this version cannot read back (a state, side or source it does not know) are named, not left out.
+    public func recentOrders(client: ClientID?, openOnly: Bool, limit: Int,
+                             instrument: (InstrumentKey) -> Instrument?) throws -> (orders: [OrderSnapshot], unreadable: [String]) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let client {
+            conditions.append("client = ?")
+            arguments.append(client.rawValue)
+        }
+        if openOnly { conditions.append("state <> '\(OrderLifecycleState.closed.rawValue)'") }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments.append(max(0, limit))
+        return try reader.read { db in
+            var orders: [OrderSnapshot] = []
+            var unreadable: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM clientOrder \(filter) ORDER BY sequence DESC LIMIT ?",
+                                        arguments: StatementArguments(arguments)) {
+                if let o = try Self.snapshot(row, instrument: instrument) { orders.append(o) }
+                else { unreadable.append((row["id"] as String?) ?? "?") }
+            }
+            return (orders, unreadable)
+        }
+    }
+
     /// The order's reports, oldest first.
     public func events(_ id: OrderID) throws -> [StoredEvent] {
         try reader.read { db in

@@ -45,6 +45,11 @@ struct EngineOrderService: OrderService {
         return outcome
     }
 
+    /// From the store, so that only what is durable is shown (the engine may hold a newer state still being stored).
+    func orders(client: ClientID?, openOnly: Bool, limit: Int) async throws -> (orders: [OrderSnapshot], unreadable: [String]) {
+        try repository.recentOrders(client: client, openOnly: openOnly, limit: limit, instrument: instrument)
+    }
+
     func portfolio(client: ClientID?) async -> [MergedPosition] {
         let marks = await paper.lastPrices()
         let book = app.portfolio

@@ -95,6 +95,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address the HTTP API listens on (default: 127.0.0.1 without API keys, 0.0.0.0 with VEGA_API_KEYS set).")
     var httpHost: String?
 
+    /// How a browser on this machine reaches the HTTP server bound to `host` (any address: the loopback one).
+    static func urlHost(_ host: String) -> String {
+        if host == "0.0.0.0" || host == "::" || host.isEmpty { return "127.0.0.1" }
+        return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    }
+
     @Option(help: "Closed orders kept in memory; older ones are read back from the database when a request names them.")
     var closedOrdersInMemory: Int = 50_000
 
@@ -292,6 +298,7 @@ struct Serve: AsyncParsableCommand {
               FIX 4.4 acceptor on port \(bound) (\(fixHost))
               HTTP API on port \(httpBound) (GET /api/instruments/search?query=RELIANCE, POST /api/order/place, GET /api/portfolio)
                 on \(host), \(apiKeys.isEmpty ? "no API key asked for (set VEGA_API_KEYS to require one)" : "\(apiKeys.count) API key(s) required (Authorization: Bearer KEY)")
+              dashboard: http://\(Self.urlHost(host)):\(httpBound)/
               database \(db)\(seeded.isEmpty ? "" : " (new: seeded from \(seeds)/, \(seeded.count) files)")
               sessions: \(sessions.map { "\($0.id.targetCompID) -> \($0.id.senderCompID)\($0.settings.dropCopy ? " (drop copy)" : "")" }.joined(separator: ", "))
               exchange clock: \(exchangeClock.description)

@@ -126,6 +126,32 @@ struct PortfolioCommand: AsyncParsableCommand {
     }
 }
 
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orders", abstract: "The latest stored orders, newest first (FIX, REST and CLI orders alike).")
+
+    @Option(help: "Only this client's orders.")
+    var client: String?
+    @Flag(help: "Only orders not yet closed.")
+    var open = false
+    @Option(help: "At most this many orders (1…500).")
+    var limit = 50
+    @OptionGroup var options: ServerOptions
+
+    func validate() throws {
+        guard (1...500).contains(limit) else { throw ValidationError("--limit must be from 1 to 500, not \(limit)") }
+        if let client, client.isEmpty { throw ValidationError("--client must not be empty") }
+    }
+
+    func run() async throws {
+        var query = ["limit": String(limit)]
+        if let client { query["client"] = client }
+        if open { query["open"] = "true" }
+        let url = try HTTPClient.url(server: options.server, path: ["api", "orders"], query: query)
+        try options.show(OrderListDTO.self, try await HTTPClient.get(url), text: OrderText.render)
+    }
+}
+
 /// Text output of the order commands.
 enum OrderText {
     static func render(_ o: OrderDTO) -> String {
@@ -137,6 +163,24 @@ enum OrderText {
         if let b = o.brokerOrderId { lines.append("  broker order \(b)  status \(o.brokerStatus ?? "-")") }
         if let c = o.rejectCode { lines.append("  rejected \(c): \(o.rejectReason ?? "")") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func render(_ list: OrderListDTO) -> String {
+        var text = ""
+        if list.orders.isEmpty {
+            text = list.openOnly ? "no open orders\n" : "no orders\n"
+        } else {
+            let headers = ["ORDER", "CLORDID", "CLIENT", "SYMBOL", "SIDE", "TYPE", "STATUS", "QTY", "PRICE", "FILLED", "AVG"]
+            let rows = list.orders.map { o in
+                [o.orderId, o.clientOrderId, o.client, o.symbol, o.side, o.orderType, o.status + (o.afterMarketHeld ? " (held)" : ""),
+                 String(o.quantity), o.price?.rupeesString ?? "market", String(o.filledQuantity), o.averagePrice.rupeesString]
+            }
+            text = TextTable.render(headers, rows, leftAligned: 7, indent: "")
+        }
+        if let unreadable = list.unreadable {
+            text += "stored orders that cannot be read back: \(unreadable.joined(separator: ", "))\n"
+        }
+        return text
     }
 
     static func render(_ p: PortfolioDTO) -> String {

@@ -7,7 +7,7 @@ struct TraderCLI: AsyncParsableCommand {
         commandName: "trader-cli",
         abstract: "Vega OMS command line: orders, portfolio, risk limits and margin, instrument search and reference-data loads.",
         discussion: "A server started with VEGA_API_KEYS asks for a key: set VEGA_API_KEY to one of them.",
-        subcommands: [PlaceOrderCommand.self, OrderStatusCommand.self, CancelCommand.self, PortfolioCommand.self,
+        subcommands: [PlaceOrderCommand.self, OrderStatusCommand.self, CancelCommand.self, OrdersCommand.self, PortfolioCommand.self,
                       LimitsCommand.self, MarginCommand.self, SearchCommand.self, LoadInstrumentsCommand.self,
                       SeedCommand.self, ReconcileCommand.self])
 }

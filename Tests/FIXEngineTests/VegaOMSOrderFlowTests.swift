@@ -174,6 +174,18 @@ struct VegaOMSOrderFlowTests {
         #expect(cliBadQty.status != 0 && cliBadQty.stderr.contains("--qty"))
         let cliPortfolio = try await ToolRun.run("trader-cli", ["portfolio", "--server", api])
         #expect(cliPortfolio.status == 0 && cliPortfolio.stdout.contains("RELIANCE") && cliPortfolio.stdout.contains("CLIENT1"))
+        // `orders`: newest first; the CLI's own order and the FIX order it cancelled are listed, `--open` keeps
+        // only orders not yet closed.
+        let cliOrders = try await ToolRun.run("trader-cli", ["orders", "--server", api, "--client", "CLIENT1"])
+        let orderLines = cliOrders.stdout.split(separator: "\n")
+        #expect(cliOrders.status == 0 && orderLines.first?.hasPrefix("ORDER") == true, "\(cliOrders.stdout) \(cliOrders.stderr)")
+        #expect(orderLines.dropFirst().first?.hasPrefix(cliID + " ") == true, "\(cliOrders.stdout)")
+        #expect(orderLines.contains { $0.hasPrefix(openID + " ") }, "\(cliOrders.stdout)")
+        let cliOpen = try await ToolRun.run("trader-cli", ["orders", "--server", api, "--open", "--json"])
+        let openList = try #require(try JSONSerialization.jsonObject(with: Data(cliOpen.stdout.utf8)) as? [String: Any], "\(cliOpen.stderr)")
+        let openStatuses = ((openList["orders"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String }
+        #expect(openList["openOnly"] as? Bool == true && !openStatuses.contains { ["FILLED", "CANCELED", "REJECTED"].contains($0) },
+                "\(openStatuses)")
 
         // 7. Another open order, then kill -9.
         try await c.send("8=FIX.4.4|35=D|34=12|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|21=1|38=4|40=2|44=1400.00|54=1|55=RELIANCE|60=<TIME>|207=NSE|")

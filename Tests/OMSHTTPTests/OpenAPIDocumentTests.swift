@@ -23,6 +23,10 @@ import Testing
         "GET /api/order/status",
         "POST /api/order/cancel",
         "GET /api/portfolio",
+        "GET /api/orders",
+        "GET /",
+        "GET /dashboard.js",
+        "GET /dashboard.css",
         "GET /api/limits/{client}",
         "PUT /api/limits/{client}",
         "GET /api/margin/{client}",
@@ -107,6 +111,15 @@ import Testing
         Probe(operation: "POST /api/order/cancel", uri: "/api/order/cancel?id=O-1", expectedStatus: 409),
         Probe(operation: "POST /api/order/cancel", uri: "/api/order/cancel?id=O-2", expectedStatus: 409),
         Probe(operation: "POST /api/order/cancel", uri: "/api/order/cancel?id=O-404", expectedStatus: 404),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?client=CLIENT1&open=true&limit=5", expectedStatus: 200),
+        Probe(operation: "GET /api/orders", uri: "/api/orders", expectedStatus: 200),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?limit=0", expectedStatus: 400),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?limit=501", expectedStatus: 400),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?open=maybe", expectedStatus: 400),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?client=", expectedStatus: 400),
+        Probe(operation: "GET /", uri: "/", expectedStatus: 200),
+        Probe(operation: "GET /dashboard.js", uri: "/dashboard.js", expectedStatus: 200),
+        Probe(operation: "GET /dashboard.css", uri: "/dashboard.css", expectedStatus: 200),
         Probe(operation: "GET /api/portfolio", uri: "/api/portfolio?client=CLIENT1", expectedStatus: 200),
         Probe(operation: "GET /api/portfolio", uri: "/api/portfolio", expectedStatus: 200),
         Probe(operation: "GET /api/portfolio", uri: "/api/portfolio?client=", expectedStatus: 400),
@@ -164,6 +177,9 @@ import Testing
                     } else if probe.operation == "GET /health" {
                         #expect(text == "ok")
                         #expect(res.headers[.contentType]?.hasPrefix("text/plain") == true)
+                    } else if let asset = Dashboard.assets[probe.uri] {
+                        #expect(res.headers[.contentType] == asset.contentType, "\(probe)")
+                        #expect(text == asset.body, "\(probe)")
                     } else {
                         #expect(res.headers[.contentType]?.hasPrefix("application/json") == true, "\(probe)")
                         let schema = try #require(documented.schema, "\(probe): no schema documented for \(status)")
@@ -247,6 +263,13 @@ actor FakeOrderService: OrderService {
     }
 
     func order(_ id: OrderID) -> OrderSnapshot? { orders[id] }
+
+    func orders(client: ClientID?, openOnly: Bool, limit: Int) -> (orders: [OrderSnapshot], unreadable: [String]) {
+        let chosen = orders.values.filter { o in
+            (client == nil || o.client == client) && (!openOnly || o.lifecycle.state != .closed)
+        }
+        return (Array(chosen.sorted { $0.sequence > $1.sequence }.prefix(limit)), [])
+    }
 
     func cancel(_ id: OrderID) -> OrderCancelOutcome {
         guard var order = orders[id] else { return .unknown }

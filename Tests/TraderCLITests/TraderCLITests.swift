@@ -73,6 +73,9 @@ final class CLIWorkspace: @unchecked Sendable {
 
     @Test func badArgumentsAreValidationErrors() throws {
         #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["search", "TCS", "--limit", "0"]) }
+        #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["orders", "--limit", "0"]) }
+        #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["orders", "--limit", "501"]) }
+        #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["orders", "--client", ""]) }
         #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["search"]) }
         #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["load-instruments", "--db", "x.db"]) }
         #expect(throws: (any Error).self) { try TraderCLI.parseAsRoot(["load-instruments", "/no/such/file.json.gz"]) }
@@ -81,7 +84,7 @@ final class CLIWorkspace: @unchecked Sendable {
 
     /// A --server whose path holds a character URLComponents keeps as given (a space) is encoded, and an
     /// unreachable server is a message and a non-zero exit — it used to trap (every command that calls the API).
-    @Test(arguments: [["search", "RELIANCE"], ["order-status", "O-1"], ["portfolio"]])
+    @Test(arguments: [["search", "RELIANCE"], ["order-status", "O-1"], ["portfolio"], ["orders"]])
     func aServerURLWithASpaceIsEncodedNotACrash(_ command: [String]) async throws {
         let r = try await CLIRun.run(command + ["--server", "http://127.0.0.1:1/a b"])
         #expect(r.status == 1, "\(r.stderr)")
