@@ -246,7 +246,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             push(.replace(source, clOrdID, orig: orig, q, price))
         case "H":
             guard let h = FIXOrderStatusRequest(message) else { return .unsupportedMessageType }
-            push(.status(source, ClientOrderID(h.clOrdID)))
+            push(.status(source, ClientOrderID(h.clOrdID), reference: context.inbound.sequence))
         default:
             return .unsupportedMessageType
         }

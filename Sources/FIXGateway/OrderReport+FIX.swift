@@ -3,10 +3,12 @@ import OMSCore
 
 extension OrderReport {
     /// The FIX message for this report: an ExecutionReport (35=8), an OrderCancelReject (35=9), or for a status
-    /// request naming no order a BusinessMessageReject (35=j, 380=1 Unknown ID, 379 = the ClOrdID).
+    /// request naming no order a BusinessMessageReject (35=j, 380=1 Unknown ID, 379 = the ClOrdID, 45 = the
+    /// request's MsgSeqNum, as fix-mapping.md §8 asks).
     public var fixMessage: FIXOutboundMessage {
-        if case .unknownOrder(let text) = kind {
+        if case .unknownOrder(let text, let reference) = kind {
             var m = FIXOutboundMessage(msgType: FIXMsgType.businessMessageReject)
+            if let reference { m.append(FIXTag.refSeqNum, reference) }
             m.append(FIXTag.text, text)
             m.append(FIXTag.refMsgType, "H")
             m.append(FIXTag.businessRejectRefID, clientOrderID.rawValue)

@@ -148,7 +148,7 @@ public enum OrderJournal {
         case .rejected(let r): return ("rejected", r.code, r.description)
         case .brokerRejected(let text, let code): return ("brokerRejected", code ?? "BROKER_REJECT", text)
         case .status: return ("status", nil, nil)
-        case .unknownOrder(let text): return ("unknownOrder", nil, text)
+        case .unknownOrder(let text, _): return ("unknownOrder", nil, text)
         case .cancelRejected(let reason, let text, let isReplace):
             return (isReplace ? "replaceRejected" : "cancelRejected", "\(reason.rawValue)", text)
         }

@@ -236,11 +236,11 @@ struct VegaOMSOrderFlowTests {
         let nextID = try #require(next["orderId"] as? String)
         #expect(Int(nextID.dropFirst(2))! > Int(openID.dropFirst(2))!)
         // A status request naming no order: BusinessMessageReject 380=1 (Unknown ID), not an OrderCancelReject
-        // (which answers cancels and replaces only).
+        // (which answers cancels and replaces only), with RefSeqNum (45) naming the request (fix-mapping.md §8).
         try await d.send("8=FIX.4.4|35=H|34=18|49=CLIENT1|52=<TIME>|56=VEGA|11=NOSUCH|54=1|55=RELIANCE|")
         let noOrder = try #require(await d.receive())
         #expect(noOrder.msgType == "j" && noOrder.int(380) == 1 && noOrder.string(372) == "H"
-                && noOrder.string(379) == "NOSUCH" && noOrder.string(58) == "Unknown order NOSUCH",
+                && noOrder.string(379) == "NOSUCH" && noOrder.string(58) == "Unknown order NOSUCH" && noOrder.int(45) == 18,
                 "\(String(decoding: noOrder.bytes, as: UTF8.self))")
         // A replace whose quantity is not whole or whose price Vega cannot hold: an OrderCancelReject (434=2,
         // 102=99, the field in 58), and the order keeps its terms (the price is not taken for one not given).

@@ -7,7 +7,9 @@ public indirect enum OrderCommand: Sendable {
     case replace(OrderSource, ClientOrderID, orig: ClientOrderID, Quantity, Price?)
     /// A replace the interface could not map (its quantity or price): refused with an OrderCancelReject.
     case refuseReplace(OrderSource, ClientOrderID, orig: ClientOrderID, text: String)
-    case status(OrderSource, ClientOrderID)
+    /// `reference`: the interface's own number for the request (FIX: its MsgSeqNum), echoed when the order is
+    /// unknown (BusinessMessageReject RefSeqNum 45).
+    case status(OrderSource, ClientOrderID, reference: Int? = nil)
     /// A request sent again, maybe a copy of one already taken (FIX PossDupFlag=Y, after a ResendRequest): when
     /// its ClOrdID is known, the status of the order it names (the client gets the state the first copy left,
     /// not a duplicate-ClOrdID refusal for its own request); else the request.
@@ -41,7 +43,7 @@ extension OrderEngine {
             replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)
         case .refuseReplace(let s, let c, let o, let text):
             refuseReplace(source: s, clientOrderID: c, origClientOrderID: o, text: text)
-        case .status(let s, let c): status(source: s, clientOrderID: c)
+        case .status(let s, let c, let reference): status(source: s, clientOrderID: c, reference: reference)
         case .resent(let command):
             if let (s, c) = command.usedClientOrderID, byClientOrderID[Self.key(s, c)] != nil {
                 status(source: s, clientOrderID: c)

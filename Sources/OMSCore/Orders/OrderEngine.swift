@@ -508,9 +508,10 @@ public actor OrderEngine {
         return r
     }
 
-    public func status(source: OrderSource, clientOrderID: ClientOrderID) {
+    public func status(source: OrderSource, clientOrderID: ClientOrderID, reference: Int? = nil) {
         guard let id = byClientOrderID[Self.key(source, clientOrderID)], let r = record(id) else {
-            sink.deliver(unknown(source, clientOrderID, orig: nil, .unknownOrder(text: "Unknown order \(clientOrderID)")))
+            sink.deliver(unknown(source, clientOrderID, orig: nil,
+                                 .unknownOrder(text: "Unknown order \(clientOrderID)", reference: reference)))
             return
         }
         deliver(r, .status)

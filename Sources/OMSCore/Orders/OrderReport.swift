@@ -13,7 +13,8 @@ public struct OrderReport: Sendable, Hashable {
         case status
         /// Answer to a status request for an order Vega does not know (FIX BusinessMessageReject 380=1 Unknown ID,
         /// as fix-mapping.md §8 asks: an OrderCancelReject answers cancels and replaces only).
-        case unknownOrder(text: String)
+        /// `reference`: the request's own number at its interface (FIX MsgSeqNum), when it gave one.
+        case unknownOrder(text: String, reference: Int?)
         /// A cancel or replace that could not be done (FIX OrderCancelReject, CxlRejReason).
         case cancelRejected(reason: CancelRejectReason, text: String, isReplace: Bool)
     }
