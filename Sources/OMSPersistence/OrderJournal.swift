@@ -160,9 +160,9 @@ public enum OrderJournal {
             timeInForce, requestQuantity, requestLimitPrice, requestTriggerPrice, requestProduct, requestBroker,
             afterMarket, marketProtectionPct, algoID, slice, instrumentKey, tradingSymbol, product, broker, state, status,
             quantity, limitPrice, triggerPrice, newQuantity, newLimitPrice, newTriggerPrice, cumQty, notional, avgPx,
-            brokerOrderID, rawStatus, held, rejectCode, rejectText, createdAt, updatedAt)
+            brokerOrderID, rawStatus, held, rejectCode, rejectText, protectionPrice, createdAt, updatedAt)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET clOrdID = excluded.clOrdID, pendingClOrdID = excluded.pendingClOrdID,
             instrumentKey = excluded.instrumentKey, tradingSymbol = excluded.tradingSymbol, product = excluded.product,
             broker = excluded.broker, state = excluded.state, status = excluded.status, quantity = excluded.quantity,
@@ -170,14 +170,15 @@ public enum OrderJournal {
             newLimitPrice = excluded.newLimitPrice, newTriggerPrice = excluded.newTriggerPrice, cumQty = excluded.cumQty,
             notional = excluded.notional, avgPx = excluded.avgPx, brokerOrderID = excluded.brokerOrderID,
             rawStatus = excluded.rawStatus, held = excluded.held,
-            rejectCode = excluded.rejectCode, rejectText = excluded.rejectText, updatedAt = excluded.updatedAt
+            rejectCode = excluded.rejectCode, rejectText = excluded.rejectText,
+            protectionPrice = excluded.protectionPrice, updatedAt = excluded.updatedAt
         """
 
     static let updateOrder = """
         UPDATE clientOrder SET clOrdID = ?, pendingClOrdID = ?, instrumentKey = ?, tradingSymbol = ?, product = ?,
             broker = ?, state = ?, status = ?, quantity = ?, limitPrice = ?, triggerPrice = ?, newQuantity = ?,
             newLimitPrice = ?, newTriggerPrice = ?, cumQty = ?, notional = ?, avgPx = ?, brokerOrderID = ?, rawStatus = ?,
-            held = ?, rejectCode = ?, rejectText = ?, updatedAt = ?
+            held = ?, rejectCode = ?, rejectText = ?, protectionPrice = ?, updatedAt = ?
         WHERE id = ?
         """
 
@@ -189,7 +190,8 @@ public enum OrderJournal {
         w.int(at)
     }
 
-    /// `instrumentKey` … `rejectText`: what changes over an order's life, in both statements' order.
+    /// `instrumentKey` … `protectionPrice`: what changes over an order's life, in both statements' order (the
+    /// protection price too: an after-market order released at the open is priced again).
     static func bindStateColumns(_ o: OrderSnapshot, to w: inout SQLiteRowWriter) {
         let t = o.lifecycle.terms
         let f = o.lifecycle.fills
@@ -214,6 +216,7 @@ public enum OrderJournal {
         w.bool(o.held)
         w.text(o.rejectCode)
         w.text(o.rejectText)
+        w.int(o.protectionPrice?.units)
     }
 
     static func bind(_ o: OrderSnapshot, at: Int64, to w: inout SQLiteRowWriter) {

@@ -184,6 +184,7 @@ public struct OrderRepository: Sendable {
                              brokerOrderID: row["brokerOrderID"], rawStatus: row["rawStatus"], held: row["held"],
                              rejectCode: row["rejectCode"], rejectText: row["rejectText"])
         snapshot.createdAt = row["createdAt"]
+        snapshot.protectionPrice = price(row, "protectionPrice")
         return snapshot
     }
 }

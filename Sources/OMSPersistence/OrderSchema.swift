@@ -118,6 +118,7 @@ enum OrderSchema {
     }
 
     static let compactMigrationName = "v6-compact-order-tables"
+    static let protectionMigrationName = "v8-order-protection-price"
 
     /// Every group commit writes FIX messages, an order row, events, maybe an execution and a position; each
     /// B-tree a row touches is at least one more page in the WAL. Rebuilt here as WITHOUT ROWID tables keyed

@@ -188,6 +188,10 @@ public enum VegaDatabase {
         m.registerMigration(OrderSchema.compactMigrationName, migrate: OrderSchema.compact)
         // Sent FIX messages in blocks, one row per session per group commit (FIXMessageBlocks.swift).
         m.registerMigration(FIXMessageBlocks.migrationName, migrate: FIXMessageBlocks.migrate)
+        // An order's market-protection price, so that an order placed again after a restart goes with it.
+        m.registerMigration(OrderSchema.protectionMigrationName) { db in
+            try db.execute(sql: "ALTER TABLE clientOrder ADD COLUMN protectionPrice INTEGER")
+        }
         return m
     }
 }

@@ -370,6 +370,26 @@ struct MultiBrokerTests {
         #expect(await sink.wait(for: 1).first?.status == .pendingNew, "\(sink.all.first?.order?.rejectText ?? "")")
     }
 
+    /// A market order's protection price is stored with it: placed again after a restart (its broker never saw
+    /// it), it goes with the same worst price — before, it went without one and could fill anywhere.
+    @Test func anOrderPlacedAgainAfterARestartKeepsItsProtectionPrice() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let e = try engine([broker], sink: ReportCollector())
+        var market = request("M-1")
+        market.orderType = .market
+        market.limitPrice = nil
+        var stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("M-1"),
+                                   request: market, instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("PAPER"),
+                                   lifecycle: .submitted(OrderTerms(quantity: Quantity(10), limitPrice: nil)))
+        stored.protectionPrice = Price("1557.70")
+        await e.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 1))
+        #expect(await e.order(OrderID("O-1"))?.protectionPrice == Price("1557.70"))
+        await e.resumeAtBrokers()
+        _ = await placed(broker, count: 1)
+        let placed = await broker.placed
+        #expect(placed.map(\.tag) == ["O-1"] && placed.first?.protectionPrice == Price("1557.70"), "\(placed)")
+    }
+
     /// A stored PendingNew order the primary never saw, but its backup has (a failover whose ack was not
     /// yet stored when Vega stopped): after the restart it is found at the backup, not placed again.
     @Test func afterARestartAnOrderIsLookedForAtTheBackupBeforeItIsPlacedAgain() async throws {

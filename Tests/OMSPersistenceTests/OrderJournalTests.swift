@@ -42,7 +42,8 @@ struct OrderJournalTests {
         let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
         let working = PendingNewOrder(terms: terms).accepted()
         guard case .partiallyFilled(let filled) = working.fill(Quantity(4), at: Price("1399.50")!) else { Issue.record("fill"); return }
-        let o = Self.order(.working(filled))
+        var o = Self.order(.working(filled))
+        o.protectionPrice = Price("1415.00")   // stored, so that an order placed again after a restart has it
         var position = PortfolioBook()
         let p = position.apply(client: ClientID("AB1234"), broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
                                quantity: Quantity(4), price: Price("1399.50")!, tradingDay: 20_000)
@@ -127,7 +128,8 @@ struct OrderJournalTests {
     @Test func anOrderStoredEarlierIsUpdatedInItsStateColumnsOnly() async throws {
         let (db, store) = try database()
         let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
-        let a = Self.order(.pendingNew(PendingNewOrder(terms: terms)))
+        var a = Self.order(.pendingNew(PendingNewOrder(terms: terms)))
+        a.protectionPrice = Price("1410.00")
         try await store.waitDurable(store.enqueue(nil, [], attachments: [OrderJournalEntry(report: Self.report(a, .pendingNew, exec: 1))]))
         guard case .partiallyFilled(let filled) = PendingNewOrder(terms: terms).accepted().fill(Quantity(4), at: Price("1399.50")!) else {
             Issue.record("fill"); return
@@ -135,6 +137,7 @@ struct OrderJournalTests {
         var b = Self.order(.working(filled), pending: "C-2")
         b.rawStatus = "partially filled"
         b.rejectText = "kept"
+        b.protectionPrice = Price("1412.00")   // an after-market order released at the open is priced again
         let fill = Self.report(b, .fill(quantity: Quantity(4), price: Price("1399.50")!, tradeID: "T9"), exec: 2)
         try await store.waitDurable(store.enqueue(nil, [], attachments: [OrderJournalEntry(report: fill)]))
         let state = try OrderRepository(reader: db).bookState(recentSince: 0) { $0 == Self.reliance.key ? Self.reliance : nil }
@@ -143,8 +146,8 @@ struct OrderJournalTests {
         #expect(try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM clientOrder") } == 1)
     }
 
-    /// Migrations v6 and v7 rebuild the order and message tables (WITHOUT ROWID, messages in blocks): rows
-    /// written under v5 survive them.
+    /// Migrations v6, v7 and v8 rebuild the order and message tables (WITHOUT ROWID, messages in blocks) and add
+    /// a column: rows written under v5 survive them.
     @Test func compactingTheTablesKeepsTheirRows() async throws {
         let db = try DatabaseQueue()
         try VegaDatabase.migrator.migrate(db, upTo: "v5-reconciliation")
@@ -155,7 +158,24 @@ struct OrderJournalTests {
         let p = book.apply(client: ClientID("AB1234"), broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
                            quantity: Quantity(4), price: Price("1399.50")!, tradingDay: 20_000)
         let r = Self.report(o, .fill(quantity: Quantity(4), price: Price("1399.50")!, tradeID: "T1"), exec: 3)
-        try await store.waitDurable(store.enqueue(nil, [], attachments: [OrderJournalEntry(report: r, position: p)]))
+        // The rows as v5 held them: written by today's journal into a current database, copied column by column
+        // into v5's tables (today's journal writes columns v5 did not have).
+        let (current, currentStore) = try database()
+        try await currentStore.waitDurable(currentStore.enqueue(nil, [], attachments: [OrderJournalEntry(report: r, position: p)]))
+        for table in ["clientOrder", "orderEvent", "execution", "position"] {
+            let columns = try await db.read { db in try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String } }
+            let list = columns.joined(separator: ", ")
+            let rows = try await current.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(list) FROM \(table)").map { row in columns.map { row[$0] as DatabaseValue } }
+            }
+            #expect(!rows.isEmpty, "\(table)")
+            try await db.write { db in
+                for row in rows {
+                    try db.execute(sql: "INSERT INTO \(table) (\(list)) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                                   arguments: StatementArguments(row))
+                }
+            }
+        }
         try await db.write { db in   // a message as v1's table held it: one row
             try db.execute(sql: "INSERT INTO fixMessage (fixSessionID, msgSeqNum, message) VALUES (?, 5, ?)",
                            arguments: [Self.session.description, Data("8=FIX.4.4|35=8|".utf8)])
@@ -174,6 +194,38 @@ struct OrderJournalTests {
         #expect(try OrderRepository(reader: db).positions() == [p])
         #expect(try store.sentMessages(Self.session, from: 1, to: 10).map(\.seqNum) == [5])
         #expect(try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM execution") } == 1)
+    }
+
+    /// The order list (`GET /api/orders`, the dashboard, `trader-cli orders`): newest first, by client, open only,
+    /// at most `limit`; a row this version cannot read is named, not dropped in silence.
+    @Test func theLatestOrdersAreListedNewestFirstWithTheirFilters() async throws {
+        let (db, store) = try database()
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1400.00"))
+        guard case .filled(let closed) = PendingNewOrder(terms: terms).accepted().fill(Quantity(10), at: Price("1400.00")!) else {
+            Issue.record("fill"); return
+        }
+        var entries: [OrderJournalEntry] = []
+        for (n, lifecycle, client) in [(1, OrderLifecycle.closed(closed), "AB1234"), (2, .working(PendingNewOrder(terms: terms).accepted()), "AB1234"),
+                                       (3, .pendingNew(PendingNewOrder(terms: terms)), "ZZ9"), (4, .working(PendingNewOrder(terms: terms).accepted()), "AB1234")] {
+            var o = Self.order(lifecycle, clOrdID: "C-\(n)")
+            o.id = OrderID("O-\(n)")
+            o.sequence = n
+            o.request.client = ClientID(client)
+            entries.append(OrderJournalEntry(report: Self.report(o, .new, exec: n)))
+        }
+        try await store.waitDurable(store.enqueue(nil, [], attachments: entries))
+        try await db.write { try $0.execute(sql: "UPDATE clientOrder SET side = 'sideways' WHERE id = 'O-4'") }
+        let repo = OrderRepository(reader: db)
+        func ids(_ client: String?, open: Bool, limit: Int) throws -> ([String], [String]) {
+            let found = try repo.recentOrders(client: client.map(ClientID.init), openOnly: open, limit: limit) { _ in Self.reliance }
+            return (found.orders.map(\.id.rawValue), found.unreadable)
+        }
+        #expect(try ids(nil, open: false, limit: 50) == (["O-3", "O-2", "O-1"], ["O-4"]))
+        #expect(try ids(nil, open: false, limit: 2) == (["O-3"], ["O-4"]))
+        #expect(try ids("AB1234", open: false, limit: 50) == (["O-2", "O-1"], ["O-4"]))
+        #expect(try ids("AB1234", open: true, limit: 50) == (["O-2"], ["O-4"]))
+        #expect(try ids("ZZ9", open: true, limit: 50) == (["O-3"], []))
+        #expect(try ids("NOBODY", open: false, limit: 50) == ([], []))
     }
 
     /// At start only the orders that are open or changed recently are read, with every ClOrdID they used

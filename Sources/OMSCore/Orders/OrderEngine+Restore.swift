@@ -187,6 +187,7 @@ extension OrderEngine.Record {
                   lifecycle: o.lifecycle, pendingClientOrderID: o.pendingClientOrderID, reservation: nil,
                   brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, rejectCode: o.rejectCode,
                   rejectText: o.rejectText)
+        protectionPrice = o.protectionPrice
         // An after-market order taken one evening and released at the next open was not opened when it was
         // stored: it is left out of the day rule (0) rather than expired a day early.
         if !o.held && !o.request.afterMarket { openedAt = o.createdAt ?? 0 }

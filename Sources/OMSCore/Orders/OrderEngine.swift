@@ -543,6 +543,7 @@ public actor OrderEngine {
         o.held = r.held
         o.rejectCode = r.rejectCode
         o.rejectText = r.rejectText
+        o.protectionPrice = r.protectionPrice
         return o
     }
 

@@ -32,6 +32,9 @@ public struct OrderSnapshot: Sendable, Hashable {
     public var rejectText: String?
     /// When the order was first stored (exchange clock, epoch milliseconds); nil in the engine's own snapshots.
     public var createdAt: Int64?
+    /// The worst price a market or SL-M order may fill at (the risk engine's market protection), sent to its
+    /// broker; stored, so that an order placed again after a restart goes with it.
+    public var protectionPrice: Price?
 
     /// The engine's snapshot of its record: shares the record's request.
     init(id: OrderID, sequence: Int, source: OrderSource, clientOrderID: ClientOrderID,
