@@ -132,8 +132,9 @@ struct BrokerEndEventTests {
         #expect(await sink.wait(for: 4).suffix(2).map(summary) == ["A:AMO3", "4:AMO3"])
     }
 
-    /// A DAY order still open when the exchange clock reaches the next IST day is expired (a cancel pending on
-    /// it refused), and the in-process broker is told to drop it; an IOC or a closed order is left alone.
+    /// A DAY order still open when the exchange clock reaches the close of its trading day (16:00 for cash, after
+    /// the post-close session) is expired (a cancel pending on it refused), and the in-process broker is told to
+    /// drop it; an IOC or a closed order is left alone. Before, DAY orders stayed open until midnight.
     @Test func dayOrdersExpireWhenTheirTradingDayEnds() async throws {
         let broker = SilentBroker()
         let sink = ReportCollector()
@@ -154,7 +155,10 @@ struct BrokerEndEventTests {
         _ = await sink.wait(for: 5)
         await engine.expireDayOrders()   // still the same day: nothing
         #expect(sink.all.count == 5)
-        clock.set(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 27)!, minuteOfDay: 1).epochMilliseconds)
+        clock.set(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 16 * 60).epochMilliseconds - 1)
+        await engine.expireDayOrders()   // the post-close session's last millisecond: still nothing
+        #expect(sink.all.count == 5)
+        clock.set(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 16 * 60).epochMilliseconds)
         await engine.expireDayOrders()
         let ended = Array(await sink.wait(for: 8).dropFirst(5))
         #expect(ended.map(summary) == ["C:D-1", "9:0:C:D-2X<D-2", "C:D-2"])

@@ -178,6 +178,21 @@ public final class MarketSessionEngine: Sendable {
         return reject(.noSessionAhead, phaseName)
     }
 
+    /// When `instrument`'s trading day `day` (IST days since the epoch) ends: the end of that day's last phase
+    /// for its market and variant (16:00 for cash with its post-close session, 15:30 or 15:40 for F&O), in epoch
+    /// milliseconds; nil when the market has no session that day or the segment is not one this engine gates.
+    /// The exchange cancels DAY orders still open then.
+    public func tradingDayEnd(_ instrument: Instrument, day: Int32,
+                              flags: SessionInstrumentFlags = SessionInstrumentFlags()) -> Int64? {
+        guard let market = SessionMarket(segment: instrument.segment) else { return nil }
+        let isT2T = MarketSessionEngine.isTradeForTrade(instrument, market)
+        let mask = MarketSessionEngine.variantMask(instrument, market, flags, isTradeForTrade: isT2T)
+        guard case .open(let schedule, _) = plan(market.index, day: day, mask: mask), let last = schedule.phases.last else {
+            return nil
+        }
+        return ISTDateTime.epochMilliseconds(day: day, minuteOfDay: Int(last.end.minuteOfDay))
+    }
+
     /// The decision at the clock's current instant (rounded to the millisecond).
     public func isTradingAllowed(_ instrument: Instrument, order: SessionOrderTraits,
                                  flags: SessionInstrumentFlags = SessionInstrumentFlags(),

@@ -119,18 +119,32 @@ extension OrderEngine {
         }
     }
 
-    /// DAY orders end with the IST trading day they went to their broker on: one still open once the exchange
-    /// clock is on a later day is expired (ExecType C), a request pending on it refused. A broker in this
-    /// process (the paper broker: its market is Vega's) is told to drop it; a broker outside ends it itself,
-    /// and its report of that changes nothing more. Runs on the engine's tick, scanning the orders once per
-    /// day change (and at the first tick after a restart, before orders from an earlier day are placed again).
+    /// Sets when a DAY order that has just gone to its broker (`openedAt`) ends, and makes sure the engine's
+    /// tick looks then.
+    func noteOpened(_ r: inout Record) {
+        guard r.request.timeInForce == .day, r.openedAt > 0 else { r.dayEndsAt = 0; return }
+        r.dayEndsAt = pipeline.dayOrderEnd(r.instrument, openedAt: r.openedAt)
+        nextDayEnd = min(nextDayEnd, r.dayEndsAt)
+    }
+
+    /// DAY orders end with the trading day they went to their broker on, as the exchange ends them: one still
+    /// open when the exchange clock reaches the close of that day's last session for its market (16:00 for
+    /// cash, after the post-close session; 15:30 or 15:40 for F&O; the next IST day when the session calendar
+    /// does not know) is expired (ExecType C), a request pending on it refused. A broker in this process (the
+    /// paper broker: its market is Vega's) is told to drop it; a broker outside ends it itself, and its report
+    /// of that changes nothing more. Runs on the engine's tick, scanning the orders only once the earliest
+    /// day end has come (and at the first tick after a restart, before orders from an earlier day are placed
+    /// again).
     public func expireDayOrders() {
-        let today = ISTDateTime.dayStart(epochMilliseconds: now())
-        guard today > expiredBefore else { return }
-        expiredBefore = today
+        let t = now()
+        guard t >= nextDayEnd else { return }
         let due = records.values.filter {
-            $0.openedAt > 0 && $0.openedAt < today && $0.request.timeInForce == .day && !$0.held
-                && !$0.lifecycle.status.isTerminal
+            $0.dayEndsAt > 0 && $0.dayEndsAt <= t && !$0.held && !$0.lifecycle.status.isTerminal
+        }
+        defer {
+            // The next scan: when the earliest day end of the DAY orders still open comes.
+            nextDayEnd = records.values.lazy.filter { $0.dayEndsAt > t && !$0.held && !$0.lifecycle.status.isTerminal }
+                .map(\.dayEndsAt).min() ?? .max
         }
         for stale in due.sorted(by: { $0.sequence < $1.sequence }) {
             guard var r = records[stale.id] else { continue }

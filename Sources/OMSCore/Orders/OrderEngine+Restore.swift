@@ -9,7 +9,9 @@ extension OrderEngine {
             byClientOrderID[Self.key(source, clOrdID)] = byClientOrderID[Self.key(source, clOrdID)] ?? order ?? OrderID("")
         }
         for o in state.orders {
-            records[o.id] = Record(o)
+            var r = Record(o)
+            noteOpened(&r)
+            records[o.id] = r
             // Closed ones beyond `closedInMemory` leave memory again at once (read back when asked for).
             if archive != nil, o.status.isTerminal { noteClosed(o.id) }
             // A ClOrdID stays with the order that used it first: an order refused as its duplicate (later in

@@ -20,11 +20,14 @@ public actor OrderEngine {
         var rejectCode: String?
         var rejectText: String?
         /// The price a market or SL-M order may fill at worst (the risk engine's market protection), sent to
-        /// the broker with the order. Not stored: an order placed again after a restart goes without it.
+        /// the broker with the order (and stored with it).
         var protectionPrice: Price?
-        /// When it went to its broker (exchange clock, epoch ms): a DAY order ends with that IST trading day.
+        /// When it went to its broker (exchange clock, epoch ms): a DAY order ends with that trading day.
         /// 0: not yet (held, or refused).
         var openedAt: Int64 = 0
+        /// When a DAY order ends (`OrderPipeline.dayOrderEnd`: the close of its trading day's last session);
+        /// 0: never by the day rule (not a DAY order, or not yet opened).
+        var dayEndsAt: Int64 = 0
 
         var request: OrderRequest { requestBox.value }
         var instrument: Instrument? { instrumentBox?.value }
@@ -95,8 +98,9 @@ public actor OrderEngine {
     /// Held orders taken back from storage: one may have been released and placed before the restart (its
     /// record still says held), so at release it is looked up at its brokers before it is placed.
     var restoredHeld: Set<OrderID> = []
-    /// Start (epoch ms) of the IST day whose DAY orders have been expired up to (`expireDayOrders`).
-    var expiredBefore: Int64 = 0
+    /// The earliest `dayEndsAt` of the DAY orders taken since the last scan, or an earlier one still open
+    /// (`expireDayOrders` scans only once the clock reaches it); `.max`: none.
+    var nextDayEnd: Int64 = .max
     /// Orders accepted in this turn of the engine, placed together once it ends (for a broker outside the
     /// process, after their records are durable).
     var awaitingPlacement: [(id: OrderID, order: BrokerOrderRequest, broker: BrokerID)] = []
@@ -231,6 +235,7 @@ public actor OrderEngine {
                        lifecycle: .submitted(terms(request)), reservation: reservation)
         r.protectionPrice = protection
         r.openedAt = t   // the instant the pipeline took it
+        noteOpened(&r)
         guard brokers[brokerID] != nil else {
             r.lifecycle = .closed(PendingNewOrder(terms: terms(request)).rejected())
             records[id] = r

@@ -2,6 +2,13 @@
 public protocol MarketSessionGate: Sendable {
     func isTradingAllowed(_ instrument: Instrument, at epochMilliseconds: Int64, order: SessionOrderTraits,
                           flags: SessionInstrumentFlags) -> SessionDecision
+    /// When the instrument's trading day `day` (IST days since the epoch) ends, in epoch milliseconds; nil when
+    /// not known (no session that day). DAY orders end then.
+    func tradingDayEnd(_ instrument: Instrument, day: Int32, flags: SessionInstrumentFlags) -> Int64?
+}
+
+extension MarketSessionGate {
+    public func tradingDayEnd(_ instrument: Instrument, day: Int32, flags: SessionInstrumentFlags) -> Int64? { nil }
 }
 
 extension MarketSessionEngine: MarketSessionGate {}
@@ -22,6 +29,17 @@ public struct OrderPipeline: Sendable {
         self.session = session
         self.eligibility = eligibility
         self.flags = flags
+    }
+
+    /// When a DAY order on `instrument` that went to its broker at `openedAt` ends: the close of that trading
+    /// day's last session (`MarketSessionGate.tradingDayEnd`), or, when the gate does not know it (or it has
+    /// passed already), the start of the next IST calendar day.
+    public func dayOrderEnd(_ instrument: Instrument?, openedAt: Int64) -> Int64 {
+        let nextDay = ISTDateTime.dayStart(epochMilliseconds: openedAt) + ISTDateTime.millisecondsPerDay
+        guard let instrument else { return nextDay }
+        let day = ISTDateTime(epochMilliseconds: openedAt).date.daysSinceEpoch
+        guard let end = session.tradingDayEnd(instrument, day: day, flags: flags(instrument)), end > openedAt else { return nextDay }
+        return end
     }
 
     /// - Parameters:

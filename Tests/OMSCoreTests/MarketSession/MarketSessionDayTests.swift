@@ -113,6 +113,24 @@ struct MarketSessionDayTests {
         #expect(F.shared.dayKind(of: .nseEquity, on: F.date("2026-07-04")) == .weekend)
     }
 
+    /// When DAY orders end: the close of the day's last session for the instrument's market — cash after its
+    /// post-close session, F&O at its close (15:30, 15:40 from 2026-08-03) — and no end on a closed day.
+    @Test func theTradingDayEndsWithItsLastSession() {
+        func end(_ i: Instrument, _ date: String) -> String? {
+            F.shared.tradingDayEnd(i, day: F.date(date).daysSinceEpoch).map(F.ist)
+        }
+        #expect(end(F.reliance, "2026-07-01") == "2026-07-01 16:00")
+        #expect(end(F.reliance, "2026-11-26") == "2026-11-26 16:00")
+        #expect(end(F.relianceBSE, "2026-11-26") == "2026-11-26 16:00")
+        #expect(end(F.jocil, "2026-11-26") == "2026-11-26 16:00")
+        #expect(end(F.future(expiry: "2026-12-29"), "2026-07-01") == "2026-07-01 15:30")
+        #expect(end(F.future(expiry: "2026-12-29"), "2026-11-26") == "2026-11-26 15:40")
+        #expect(end(F.reliance, "2026-01-26") == nil)   // Republic Day
+        #expect(end(F.reliance, "2026-07-04") == nil)   // a Saturday
+        #expect(end(F.reliance, "2026-02-01") == "2026-02-01 16:00")   // budget Sunday's special session
+        #expect(end(F.nifty50, "2026-11-26") == nil)   // an index is not traded
+    }
+
     @Test func budgetSundayRunsARegularDay() {
         #expect(Self.transcript(F.reliance, "2026-02-01", F.market) == Self.preOpenDay + [
             "15:30 SESSION_CLOSED closingPriceCalculation outsideSession",
