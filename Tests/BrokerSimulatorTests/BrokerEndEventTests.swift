@@ -64,6 +64,23 @@ struct BrokerEndEventTests {
         }
     }
 
+    /// A trade reported before the broker's acknowledgement implies it: the order is reported New, then filled.
+    /// Before, the fill of an order still PendingNew was dropped — an execution lost.
+    @Test func aFillBeforeTheAcknowledgementImpliesItAndIsKept() async throws {
+        await engine.submit(OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"),
+                                         client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
+                                         side: .buy, orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00")))
+        let tag = try #require(await sink.wait(for: 1).first?.orderID.rawValue)
+        await engine.handle(.fill(tag: tag, tradeID: "T1", quantity: Quantity(4), price: Price("1394.00")!, rawStatus: "open"))
+        let reports = await sink.wait(for: 3)
+        #expect(reports.map(summary) == ["A:C-1", "0:C-1", "1:C-1"])
+        #expect(reports.last?.cumulativeQuantity == Quantity(4) && reports.last?.leavesQuantity == Quantity(6))
+        // The acknowledgement arriving after it changes nothing.
+        await engine.handle(.acknowledged(tag: tag, brokerOrderID: "B-1", exchangeOrderID: nil, rawStatus: "open"))
+        #expect(await engine.order(OrderID(tag))?.status == .partiallyFilled)
+        #expect(sink.all.count == 3)
+    }
+
     @Test func anExpiryWhileACancelIsPendingRefusesTheCancelAndExpiresTheOrder() async throws {
         let tag = try await working()
         await engine.cancel(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-2"), origClientOrderID: ClientOrderID("C-1"))

@@ -14,6 +14,13 @@ extension OrderEngine {
             deliver(r, .new)
         case .fill(_, let tradeID, let qty, let px, let raw):
             r.rawStatus = raw
+            if case .pendingNew(let p) = r.lifecycle {
+                // A fill before the broker's acknowledgement (a venue may send a trade first): the fill implies
+                // it — the order is reported New, then filled, instead of the trade being lost.
+                r.lifecycle = .working(p.accepted())
+                records[id] = r
+                deliver(r, .new)
+            }
             var next: OrderLifecycle?
             switch r.lifecycle {
             case .working(let w):
