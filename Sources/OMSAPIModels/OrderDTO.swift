@@ -155,18 +155,25 @@ public struct OrderListDTO: Codable, Sendable, Equatable {
     public var client: String?
     public var openOnly: Bool
     public var limit: Int
+    /// The `before` asked for; absent for the newest orders.
+    public var before: Int?
     public var count: Int
     public var orders: [OrderDTO]
     /// Ids of stored orders this version cannot read back (left out of `orders`); absent when there are none.
     public var unreadable: [String]?
+    /// Ask again with `before=<older>` for older orders; absent when there are none. A page can be short with
+    /// `older` set: one request looks through at most 20,000 order numbers.
+    public var older: Int?
 
-    public init(client: String?, openOnly: Bool, limit: Int, orders: [OrderSnapshot], unreadable: [String]) {
+    public init(client: String?, openOnly: Bool, limit: Int, before: Int?, page: OrderListPage) {
         self.client = client
         self.openOnly = openOnly
         self.limit = limit
-        self.orders = orders.map(OrderDTO.init)
-        count = self.orders.count
-        self.unreadable = unreadable.isEmpty ? nil : unreadable
+        self.before = before
+        orders = page.orders.map(OrderDTO.init)
+        count = orders.count
+        unreadable = page.unreadable.isEmpty ? nil : page.unreadable
+        older = page.older
     }
 }
 

@@ -60,7 +60,7 @@ public enum Dashboard {
           <form id="order-form">
             <label>Symbol <input name="symbol" id="symbol" list="symbols" required maxlength="100" autocomplete="off"></label>
             <datalist id="symbols"></datalist>
-            <label>Exchange <select name="exchange"><option>NSE</option><option>BSE</option></select></label>
+            <label>Exchange <select name="exchange" id="exchange"><option>NSE</option><option>BSE</option></select></label>
             <label>Side <select name="side"><option>BUY</option><option>SELL</option></select></label>
             <label>Quantity <input name="quantity" type="number" min="1" step="1" required></label>
             <label>Type <select name="orderType"><option value="">LIMIT if priced, else MARKET</option><option>LIMIT</option><option>MARKET</option><option>SL</option><option>SL-M</option></select></label>
@@ -71,7 +71,7 @@ public enum Dashboard {
             <label>Broker <input name="broker" placeholder="default" maxlength="32" size="8"></label>
             <label>Client <input name="client" placeholder="default" maxlength="64" size="10"></label>
             <label><input type="checkbox" name="afterMarket"> after market</label>
-            <button type="submit">Place</button>
+            <button type="submit" id="place-button">Place</button>
           </form>
           <p id="place-result" role="status"></p>
         </section>
@@ -89,7 +89,7 @@ public enum Dashboard {
             <thead><tr><th>Time</th><th>Order</th><th>ClOrdID</th><th>Client</th><th>Source</th><th>Symbol</th><th>Side</th><th>Type</th><th>Qty</th><th>Price</th><th>Filled</th><th>Avg</th><th>Status</th><th>Broker</th><th>Reason</th><th></th></tr></thead>
             <tbody id="order-rows"></tbody>
           </table>
-          <p id="orders-note"></p>
+          <p><span id="orders-note"></span> <button type="button" id="newest" hidden>Newest</button> <button type="button" id="older" hidden>Older</button></p>
         </section>
         </main>
         </body>
@@ -128,6 +128,12 @@ public enum Dashboard {
         // Vega OMS dashboard: everything it shows comes from the REST API; values are set as text, never markup.
         const $ = (id) => document.getElementById(id);
         let refreshing = false;
+        let refreshAgain = false;     // a refresh asked for while one was under way runs when it ends
+        let before = null;            // the orders page shown: null for the newest, else a page's `older`
+        let older = null;
+        let placing = false;
+        const cancelling = new Set(); // orders whose cancel is under way: their button stays disabled
+        const exchangeOf = new Map(); // suggested trading symbol -> its exchange
 
         function headers(json) {
           const h = {};
@@ -139,8 +145,15 @@ public enum Dashboard {
 
         // One API call: the parsed JSON answer, or an Error carrying the API's code and message.
         async function api(method, path, body) {
-          const response = await fetch(path, { method, headers: headers(body !== undefined),
-            body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" });
+          let response;
+          try {
+            response = await fetch(path, { method, headers: headers(body !== undefined), cache: "no-store",
+              body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10000) });
+          } catch (e) {
+            const error = new Error("the server did not answer (" + (e && e.name === "TimeoutError" ? "timed out" : e.message) + ")");
+            error.code = "UNREACHABLE";
+            throw error;
+          }
           let answer = null;
           try { answer = await response.json(); } catch (e) { answer = null; }
           if (!response.ok) {
@@ -161,13 +174,24 @@ public enum Dashboard {
           return td;
         }
 
-        function signClass(value) {
-          if (value === undefined || value === null) return undefined;
-          const n = Number(value);
-          return n > 0 ? "gain" : n < 0 ? "loss" : undefined;
+        // Rupees as the API gives them (decimal strings in their shortest form: "1542.3", "-12", "0.05") with
+        // at least two decimals, by string (no binary floating point).
+        function rupees(value) {
+          if (value === undefined || value === null) return "";
+          const text = String(value);
+          const dot = text.indexOf(".");
+          if (dot < 0) return text + ".00";
+          return text.length - dot - 1 < 2 ? text + "0".repeat(2 - (text.length - dot - 1)) : text;
         }
 
-        function clientQuery(extra) {
+        function signClass(value) {
+          if (value === undefined || value === null) return undefined;
+          const text = String(value);
+          if (/^-/.test(text) && /[1-9]/.test(text)) return "loss";
+          return /[1-9]/.test(text) ? "gain" : undefined;
+        }
+
+        function query(extra) {
           const params = new URLSearchParams(extra || {});
           const client = $("client-filter").value.trim();
           if (client) params.set("client", client);
@@ -188,18 +212,22 @@ public enum Dashboard {
             const row = document.createElement("tr");
             cell(row, line.client); cell(row, line.symbol); cell(row, line.product); cell(row, line.brokers.join(", "));
             cell(row, line.carriedQuantity, true); cell(row, line.dayBuyQuantity, true); cell(row, line.daySellQuantity, true);
-            cell(row, line.netQuantity, true); cell(row, line.averagePrice, true); cell(row, line.lastPrice, true);
-            cell(row, line.realisedPnl, true, signClass(line.realisedPnl));
-            cell(row, line.unrealisedPnl, true, signClass(line.unrealisedPnl));
+            cell(row, line.netQuantity, true); cell(row, rupees(line.averagePrice), true); cell(row, rupees(line.lastPrice), true);
+            cell(row, rupees(line.realisedPnl), true, signClass(line.realisedPnl));
+            cell(row, rupees(line.unrealisedPnl), true, signClass(line.unrealisedPnl));
             body.appendChild(row);
           }
-          $("total-realised").textContent = p.realisedPnl;
+          $("total-realised").textContent = rupees(p.realisedPnl);
           $("total-realised").className = "num " + (signClass(p.realisedPnl) || "");
-          $("total-unrealised").textContent = p.unrealisedPnl;
+          $("total-unrealised").textContent = rupees(p.unrealisedPnl);
           $("total-unrealised").className = "num " + (signClass(p.unrealisedPnl) || "");
         }
 
-        const openStatuses = new Set(["PENDING_NEW", "NEW", "PARTIALLY_FILLED", "PENDING_CANCEL", "PENDING_REPLACE"]);
+        // What the engine cancels: a working order, or an after-market order still held (a PendingNew order at
+        // its broker, or one with a request pending, is refused until the broker answers).
+        function cancellable(o) {
+          return o.status === "NEW" || o.status === "PARTIALLY_FILLED" || (o.status === "PENDING_NEW" && o.afterMarketHeld);
+        }
 
         function showOrders(list) {
           const body = $("order-rows");
@@ -208,41 +236,52 @@ public enum Dashboard {
             const row = document.createElement("tr");
             cell(row, time(o.createdAt)); cell(row, o.orderId); cell(row, o.clientOrderId); cell(row, o.client);
             cell(row, o.source); cell(row, o.symbol); cell(row, o.side); cell(row, o.orderType);
-            cell(row, o.quantity, true); cell(row, o.price, true); cell(row, o.filledQuantity, true);
-            cell(row, o.averagePrice, true);
+            cell(row, o.quantity, true); cell(row, o.price === undefined ? "market" : rupees(o.price), true);
+            cell(row, o.filledQuantity, true);
+            cell(row, o.filledQuantity > 0 ? rupees(o.averagePrice) : "", true);
             cell(row, o.afterMarketHeld ? o.status + " (held)" : o.status, false, o.status === "REJECTED" ? "error" : undefined);
             cell(row, o.broker);
             // The reason usually starts with its code already.
             const reason = o.rejectReason || "";
             cell(row, !o.rejectCode || reason.startsWith(o.rejectCode) ? reason : o.rejectCode + ": " + reason);
             const action = cell(row, "");
-            if (openStatuses.has(o.status) && o.status !== "PENDING_CANCEL") {
+            if (cancellable(o)) {
               const button = document.createElement("button");
               button.textContent = "Cancel";
+              button.disabled = cancelling.has(o.orderId);
               button.addEventListener("click", () => cancelOrder(o.orderId, button));
               action.appendChild(button);
             }
             body.appendChild(row);
           }
-          const notes = [];
-          notes.push(list.count + " shown (newest first, at most " + list.limit + ")");
+          const notes = [list.count + " shown, newest first" + (list.before ? ", numbered below " + list.before : "")];
+          if (list.older && list.count < list.limit) notes.push("more may be older than the numbers looked through");
           if (list.unreadable) notes.push("stored orders this version cannot read: " + list.unreadable.join(", "));
           $("orders-note").textContent = notes.join("; ");
+          older = list.older === undefined ? null : list.older;
+          $("older").hidden = older === null;
+          $("newest").hidden = before === null;
         }
 
         async function refresh() {
-          if (refreshing || document.hidden) return;
+          if (document.hidden) return;
+          if (refreshing) { refreshAgain = true; return; }
           refreshing = true;
           try {
-            const query = $("open-only").checked ? { open: "true", limit: "200" } : { limit: "200" };
-            const [portfolio, orders] = await Promise.all([
-              api("GET", "/api/portfolio" + clientQuery()), api("GET", "/api/orders" + clientQuery(query))]);
-            showPortfolio(portfolio);
-            showOrders(orders);
-            $("status").textContent = "updated " + new Date().toLocaleTimeString("en-IN", { hour12: false });
-            $("status").className = "ok";
+            do {
+              refreshAgain = false;
+              const params = { limit: "100" };
+              if ($("open-only").checked) params.open = "true";
+              if (before !== null) params.before = String(before);
+              const [portfolio, orders] = await Promise.all([
+                api("GET", "/api/portfolio" + query()), api("GET", "/api/orders" + query(params))]);
+              showPortfolio(portfolio);
+              showOrders(orders);
+              $("status").textContent = "updated " + new Date().toLocaleTimeString("en-IN", { hour12: false });
+              $("status").className = "ok";
+            } while (refreshAgain);
           } catch (e) {
-            $("status").textContent = (e.code ? e.code + ": " : "") + e.message;
+            $("status").textContent = e.code + ": " + e.message;
             $("status").className = "error";
           } finally {
             refreshing = false;
@@ -250,12 +289,16 @@ public enum Dashboard {
         }
 
         async function cancelOrder(id, button) {
+          if (cancelling.has(id)) return;
+          cancelling.add(id);
           button.disabled = true;
           try {
             const o = await api("POST", "/api/order/cancel?id=" + encodeURIComponent(id));
             say("Cancel of " + o.orderId + " requested: " + o.status, "ok");
           } catch (e) {
             say(e.code + ": " + e.message, "error");
+          } finally {
+            cancelling.delete(id);
           }
           refresh();
         }
@@ -279,34 +322,48 @@ public enum Dashboard {
 
         async function place(event) {
           event.preventDefault();
+          // One order per click: a second submit while the first is under way (a double click, Enter twice) is
+          // ignored rather than placed again.
+          if (placing) return;
           const body = orderBody(event.target);
           if (!Number.isSafeInteger(body.quantity) || body.quantity < 1) {
             say("Quantity must be a whole number of at least 1", "error");
             return;
           }
+          placing = true;
+          $("place-button").disabled = true;
           try {
             const o = await api("POST", "/api/order/place", body);
             say("Order " + o.orderId + " (" + o.clientOrderId + "): " + o.status, "ok");
           } catch (e) {
             say(e.code + ": " + e.message, "error");
+          } finally {
+            placing = false;
+            $("place-button").disabled = false;
           }
           refresh();
         }
 
         let searchTimer = null;
+        let searchNumber = 0;
         function suggest() {
           clearTimeout(searchTimer);
           const text = $("symbol").value.trim();
+          // A suggestion picked: its exchange goes with it.
+          if (exchangeOf.has(text)) $("exchange").value = exchangeOf.get(text);
           if (!text) return;
           searchTimer = setTimeout(async () => {
+            const mine = ++searchNumber;
             try {
               const found = await api("GET", "/api/instruments/search?" + new URLSearchParams({ query: text, limit: "10" }));
+              if (mine !== searchNumber) return;   // a newer search answered, or will
               const list = $("symbols");
               list.replaceChildren();
               for (const i of found.results) {
                 const option = document.createElement("option");
                 option.value = i.tradingSymbol;
                 option.textContent = i.name + " (" + i.exchange + " " + i.instrumentType + ")";
+                if (!exchangeOf.has(i.tradingSymbol)) exchangeOf.set(i.tradingSymbol, i.exchange);
                 list.appendChild(option);
               }
             } catch (e) { /* suggestions are a convenience; the status line shows API failures */ }
@@ -317,8 +374,10 @@ public enum Dashboard {
           $("api-key").value = sessionStorage.getItem("vegaApiKey") || "";
           if ($("api-key").value) $("key-box").hidden = false;
           $("api-key").addEventListener("change", () => { sessionStorage.setItem("vegaApiKey", $("api-key").value.trim()); refresh(); });
-          $("client-filter").addEventListener("change", refresh);
-          $("open-only").addEventListener("change", refresh);
+          $("client-filter").addEventListener("change", () => { before = null; refresh(); });
+          $("open-only").addEventListener("change", () => { before = null; refresh(); });
+          $("older").addEventListener("click", () => { if (older !== null) { before = older; refresh(); } });
+          $("newest").addEventListener("click", () => { before = null; refresh(); });
           $("order-form").addEventListener("submit", place);
           $("symbol").addEventListener("input", suggest);
           document.addEventListener("visibilitychange", refresh);

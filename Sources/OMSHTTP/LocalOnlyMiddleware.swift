@@ -12,7 +12,8 @@ public struct LocalOnlyMiddleware<Context: RequestContext>: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let origin = request.headers[.origin], !Self.isLoopbackOrigin(origin) {
+        if let origin = request.headers[.origin], !Self.isLoopbackOrigin(origin),
+           !Self.isSameOrigin(origin, host: request.head.authority) {
             throw APIError(.forbidden, code: "CROSS_ORIGIN",
                            message: "requests from web pages of other origins (\(origin.prefix(100))) are refused without API keys; set VEGA_API_KEYS to serve them")
         }
@@ -30,6 +31,15 @@ public struct LocalOnlyMiddleware<Context: RequestContext>: RouterMiddleware {
             return isLoopbackName(hostPart(String(lower.dropFirst(scheme.count))))
         }
         return false
+    }
+
+    /// A page this server served under the name the request is for (the dashboard opened at
+    /// `http://10.0.0.5:8080/` with `--http-host 10.0.0.5`): its Origin is `scheme://` + the request's Host.
+    /// A page of another site cannot send that Origin, and a foreign host name is refused as `BAD_HOST` anyway.
+    public static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host, !host.isEmpty else { return false }
+        let lower = origin.lowercased(), h = host.lowercased()
+        return lower == "http://" + h || lower == "https://" + h
     }
 
     public static func isAllowedHost(_ host: String) -> Bool {

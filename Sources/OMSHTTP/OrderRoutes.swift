@@ -12,9 +12,9 @@ public protocol OrderService: Sendable {
     func cancel(_ id: OrderID) async throws -> OrderCancelOutcome
     /// Positions merged across brokers, marked to market.
     func portfolio(client: ClientID?) async -> [MergedPosition]
-    /// The latest stored orders, newest first (`client`'s only when given, not closed when `openOnly`), and the
-    /// ids of stored orders that cannot be read back.
-    func orders(client: ClientID?, openOnly: Bool, limit: Int) async throws -> (orders: [OrderSnapshot], unreadable: [String])
+    /// The latest stored orders below sequence `before` (the newest when nil), newest first: `client`'s only
+    /// when given, not closed when `openOnly`, at most `limit`.
+    func orders(client: ClientID?, openOnly: Bool, limit: Int, before: Int?) async throws -> OrderListPage
 }
 
 /// `/api/order/place`, `/api/order/status`, `/api/order/cancel` and `/api/portfolio`.
@@ -75,7 +75,8 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    /// `GET /api/orders[?client=CLIENT1][&open=true][&limit=50]`: the latest stored orders, newest first.
+    /// `GET /api/orders[?client=CLIENT1][&open=true][&limit=50][&before=N]`: the latest stored orders, newest
+    /// first; `before` (a page's `older`) goes on with older ones.
     public func list(_ request: Request) async throws -> OrderListDTO {
         let query = request.uri.queryParameters
         let client = try Self.client(request)
@@ -88,8 +89,16 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
             }
         }
         let limit = try limitParameter(query["limit"], default: Self.defaultListLimit, max: Self.maxListLimit)
-        let found = try await service.orders(client: client.map(ClientID.init), openOnly: openOnly, limit: limit)
-        return OrderListDTO(client: client, openOnly: openOnly, limit: limit, orders: found.orders, unreadable: found.unreadable)
+        var before: Int?
+        if let text = query["before"] {
+            guard let n = Int(text), n >= 1 else {
+                throw APIError(.badRequest, code: "INVALID_BEFORE",
+                               message: "before must be an order number of at least 1 (a page's `older`), not `\(text.prefix(20))`")
+            }
+            before = n
+        }
+        let page = try await service.orders(client: client.map(ClientID.init), openOnly: openOnly, limit: limit, before: before)
+        return OrderListDTO(client: client, openOnly: openOnly, limit: limit, before: before, page: page)
     }
 
     public static var defaultListLimit: Int { 50 }

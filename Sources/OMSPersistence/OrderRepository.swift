@@ -101,29 +101,44 @@ public struct OrderRepository: Sendable {
         }
     }
 
-    /// The latest stored orders, newest first (by sequence): `client`'s only when given, open ones only (not
-    /// closed) when `openOnly`, at most `limit`. What is stored is what is durable, so nothing shown can be undone.
-    /// Rows this version cannot read back (a state, side or source it does not know) are named, not left out.
-    public func recentOrders(client: ClientID?, openOnly: Bool, limit: Int,
-                             instrument: (InstrumentKey) -> Instrument?) throws -> (orders: [OrderSnapshot], unreadable: [String]) {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let client {
-            conditions.append("client = ?")
-            arguments.append(client.rawValue)
-        }
-        if openOnly { conditions.append("state <> '\(OrderLifecycleState.closed.rawValue)'") }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments.append(max(0, limit))
-        return try reader.read { db in
-            var orders: [OrderSnapshot] = []
-            var unreadable: [String] = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM clientOrder \(filter) ORDER BY sequence DESC LIMIT ?",
-                                        arguments: StatementArguments(arguments)) {
-                if let o = try Self.snapshot(row, instrument: instrument) { orders.append(o) }
-                else { unreadable.append((row["id"] as String?) ?? "?") }
+    /// The latest stored orders below sequence `below`, newest first: `client`'s only when given, not closed
+    /// when `openOnly`, at most `limit`. Orders are looked up by their ids (`O-<sequence>`, the table's key) in
+    /// runs of 500 walking back from `below − 1`, and one call looks through at most `maxScan` numbers, so a
+    /// page costs key lookups, never a scan of a table of millions of orders (the table has no index on
+    /// sequence or client: each would cost every order's commit another B-tree). What is stored is what is
+    /// durable, so nothing shown can be undone.
+    public func recentOrders(client: ClientID?, openOnly: Bool, limit: Int, below: Int, maxScan: Int = 20_000,
+                             instrument: @Sendable (InstrumentKey) -> Instrument?) async throws -> OrderListPage {
+        let filter = (client != nil ? " AND client = ?" : "")
+            + (openOnly ? " AND state <> '\(OrderLifecycleState.closed.rawValue)'" : "")
+        let limit = max(0, limit)
+        return try await reader.read { db in
+            var page = OrderListPage()
+            var top = below - 1          // the next sequence number to look at
+            var scanned = 0
+            while top >= 1 && page.orders.count < limit && scanned < maxScan {
+                let run = min(500, top, maxScan - scanned)
+                let ids = (0..<run).map { "O-\(top - $0)" }
+                var arguments = StatementArguments(ids)
+                if let client { arguments += [client.rawValue] }
+                let marks = Array(repeating: "?", count: run).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM clientOrder WHERE id IN (\(marks))\(filter)",
+                                            arguments: arguments)
+                    .sorted { ($0["sequence"] as Int? ?? 0) > ($1["sequence"] as Int? ?? 0) }
+                for row in rows {
+                    if page.orders.count == limit {
+                        // Full: the rest of this run is for the next page.
+                        page.older = (row["sequence"] as Int? ?? 0) + 1
+                        return page
+                    }
+                    if let o = try Self.snapshot(row, instrument: instrument) { page.orders.append(o) }
+                    else { page.unreadable.append((row["id"] as String?) ?? "?") }
+                }
+                top -= run
+                scanned += run
             }
-            return (orders, unreadable)
+            page.older = top >= 1 ? top + 1 : nil
+            return page
         }
     }
 

@@ -46,8 +46,10 @@ struct EngineOrderService: OrderService {
     }
 
     /// From the store, so that only what is durable is shown (the engine may hold a newer state still being stored).
-    func orders(client: ClientID?, openOnly: Bool, limit: Int) async throws -> (orders: [OrderSnapshot], unreadable: [String]) {
-        try repository.recentOrders(client: client, openOnly: openOnly, limit: limit, instrument: instrument)
+    func orders(client: ClientID?, openOnly: Bool, limit: Int, before: Int?) async throws -> OrderListPage {
+        let newest = await engine.nextOrderSequence
+        return try await repository.recentOrders(client: client, openOnly: openOnly, limit: limit,
+                                                 below: min(before ?? newest, newest), instrument: instrument)
     }
 
     func portfolio(client: ClientID?) async -> [MergedPosition] {

@@ -136,10 +136,13 @@ struct OrdersCommand: AsyncParsableCommand {
     var open = false
     @Option(help: "At most this many orders (1…500).")
     var limit = 50
+    @Option(help: "Only orders numbered below this (the `older` a listing prints, to go on with older orders).")
+    var before: Int?
     @OptionGroup var options: ServerOptions
 
     func validate() throws {
         guard (1...500).contains(limit) else { throw ValidationError("--limit must be from 1 to 500, not \(limit)") }
+        if let before, before < 1 { throw ValidationError("--before must be at least 1, not \(before)") }
         if let client, client.isEmpty { throw ValidationError("--client must not be empty") }
     }
 
@@ -147,6 +150,7 @@ struct OrdersCommand: AsyncParsableCommand {
         var query = ["limit": String(limit)]
         if let client { query["client"] = client }
         if open { query["open"] = "true" }
+        if let before { query["before"] = String(before) }
         let url = try HTTPClient.url(server: options.server, path: ["api", "orders"], query: query)
         try options.show(OrderListDTO.self, try await HTTPClient.get(url), text: OrderText.render)
     }
@@ -162,7 +166,7 @@ enum OrderText {
         ]
         if let b = o.brokerOrderId { lines.append("  broker order \(b)  status \(o.brokerStatus ?? "-")") }
         if let c = o.rejectCode { lines.append("  rejected \(c): \(o.rejectReason ?? "")") }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(printable).joined(separator: "\n") + "\n"
     }
 
     static func render(_ list: OrderListDTO) -> String {
@@ -180,6 +184,7 @@ enum OrderText {
         if let unreadable = list.unreadable {
             text += "stored orders that cannot be read back: \(unreadable.joined(separator: ", "))\n"
         }
+        if let older = list.older { text += "older orders: trader-cli orders --before \(older)\n" }
         return text
     }
 
@@ -189,7 +194,7 @@ enum OrderText {
         let rows = p.positions.map { l in
             [l.client, l.symbol, l.product, l.brokers.joined(separator: ","), String(l.carriedQuantity), String(l.dayBuyQuantity),
              String(l.daySellQuantity), String(l.netQuantity), l.averagePrice.rupeesString, l.lastPrice?.rupeesString ?? "-",
-             l.realisedPnl.rupeesString, l.unrealisedPnl?.rupeesString ?? "-"]
+             l.realisedPnl.rupeesString, l.unrealisedPnl?.rupeesString ?? "-"].map(printable)
         }
         var widths = headers.map(\.count)
         for r in rows { for (k, c) in r.enumerated() { widths[k] = max(widths[k], c.count) } }

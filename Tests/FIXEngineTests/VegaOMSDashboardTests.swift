@@ -53,11 +53,12 @@ struct VegaOMSDashboardTests {
         #expect(status == 0, "\(error)")
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
         #expect(seen["resting"] as? String == "O-1" && seen["market"] as? String == "O-2")
+        #expect(seen["double"] as? String == "O-4")   // a double click placed one order (O-3 was the refused one)
         #expect((seen["refused"] as? String)?.hasPrefix("UNKNOWN_INSTRUMENT: order O-3 rejected") == true, "\(seen)")
         #expect((seen["rejectedReason"] as? String)?.contains("symbol=NOSUCHSTOCK") == true, "\(seen)")
-        // The page refused a quantity of 0 itself; the server saw three orders.
+        // The page refused a quantity of 0 itself.
         #expect(seen["zero"] as? String == "Quantity must be a whole number of at least 1")
-        #expect(seen["position"] as? [String] == ["CLIENT1", "RELIANCE", "CNC", "PAPER", "0", "1", "0", "1", "1542.3", "1542.3", "0", "0"],
+        #expect(seen["position"] as? [String] == ["CLIENT1", "RELIANCE", "CNC", "PAPER", "0", "1", "0", "1", "1542.30", "1542.30", "0.00", "0.00"],
                 "\(seen)")
     }
 }

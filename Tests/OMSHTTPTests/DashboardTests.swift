@@ -38,12 +38,15 @@ import Testing
         let used = Set(try Self.matches(#"\$\("([^"]+)"\)"#, in: Self.script))
         #expect(used.count > 10, "\(used)")
         #expect(used.subtracting(ids).isEmpty, "the script uses elements the page lacks: \(used.subtracting(ids).sorted())")
-        // Every field of the order form the script reads is in the form, by name.
+        // The order form's fields are exactly those the script puts into the order: the optional texts it
+        // copies (its one list), the symbol and quantity, and the after-market box.
         let names = Set(try Self.matches(#"name="([A-Za-z]+)""#, in: Self.page))
-        for field in ["symbol", "quantity", "exchange", "side", "orderType", "price", "triggerPrice", "product", "validity",
-                      "broker", "client", "afterMarket"] {
-            #expect(names.contains(field), "the form has no field \(field)")
-            #expect(Self.script.contains("\"\(field)\""), "the script does not read \(field)")
+        let copied = try #require(try Self.matches(#"for \(const name of \[([^\]]+)\]\)"#, in: Self.script).first)
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        #expect(Set(copied) == ["exchange", "side", "orderType", "price", "triggerPrice", "product", "validity", "broker", "client"])
+        #expect(names.subtracting(["viewport"]) == Set(copied).union(["symbol", "quantity", "afterMarket"]), "\(names)")
+        for field in ["symbol", "quantity", "afterMarket"] {
+            #expect(Self.script.contains("data.get(\"\(field)\")"), "the script does not read \(field)")
         }
     }
 

@@ -192,6 +192,17 @@ import Testing
         }
     }
 
+    /// A page this server served under its own address (the dashboard at `http://10.0.0.5:8080/` with
+    /// `--http-host 10.0.0.5`) sends that Origin: it is the request's own Host, so it passes; any other does not.
+    @Test(arguments: [("http://10.0.0.5:8080", "10.0.0.5:8080", true), ("https://10.0.0.5:8080", "10.0.0.5:8080", true),
+                      ("http://10.0.0.5:8080", "10.0.0.5:9090", false), ("http://10.0.0.6:8080", "10.0.0.5:8080", false),
+                      ("http://evil.example", "evil.example", true), ("http://10.0.0.5:8080", nil, false),
+                      ("null", "10.0.0.5:8080", false)])
+    func anOriginEqualToTheRequestsHostIsThisServersOwnPage(_ origin: String, _ host: String?, _ same: Bool) {
+        // (`evil.example` as its own Host is same-origin here, and refused as BAD_HOST by the Host rule.)
+        #expect(LocalOnlyMiddleware<BasicRequestContext>.isSameOrigin(origin, host: host) == same)
+    }
+
     /// The Host rule (the test client cannot set Host; its own is an IP literal or localhost and passes).
     @Test(arguments: [("evil.example:8080", false), ("localhost.evil.example", false), ("localhost:8080", true),
                       ("127.0.0.1", true), ("10.0.0.5:8080", true), ("[::1]:8080", true), ("1.2.3", false)])

@@ -117,6 +117,8 @@ import Testing
         Probe(operation: "GET /api/orders", uri: "/api/orders?limit=501", expectedStatus: 400),
         Probe(operation: "GET /api/orders", uri: "/api/orders?open=maybe", expectedStatus: 400),
         Probe(operation: "GET /api/orders", uri: "/api/orders?client=", expectedStatus: 400),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?before=0", expectedStatus: 400),
+        Probe(operation: "GET /api/orders", uri: "/api/orders?limit=1&before=5", expectedStatus: 200),
         Probe(operation: "GET /", uri: "/", expectedStatus: 200),
         Probe(operation: "GET /dashboard.js", uri: "/dashboard.js", expectedStatus: 200),
         Probe(operation: "GET /dashboard.css", uri: "/dashboard.css", expectedStatus: 200),
@@ -264,11 +266,11 @@ actor FakeOrderService: OrderService {
 
     func order(_ id: OrderID) -> OrderSnapshot? { orders[id] }
 
-    func orders(client: ClientID?, openOnly: Bool, limit: Int) -> (orders: [OrderSnapshot], unreadable: [String]) {
+    func orders(client: ClientID?, openOnly: Bool, limit: Int, before: Int?) -> OrderListPage {
         let chosen = orders.values.filter { o in
-            (client == nil || o.client == client) && (!openOnly || o.lifecycle.state != .closed)
-        }
-        return (Array(chosen.sorted { $0.sequence > $1.sequence }.prefix(limit)), [])
+            (client == nil || o.client == client) && (!openOnly || o.lifecycle.state != .closed) && o.sequence < (before ?? .max)
+        }.sorted { $0.sequence > $1.sequence }
+        return OrderListPage(orders: Array(chosen.prefix(limit)), older: chosen.count > limit ? chosen[limit - 1].sequence : nil)
     }
 
     func cancel(_ id: OrderID) -> OrderCancelOutcome {

@@ -216,16 +216,25 @@ struct OrderJournalTests {
         try await store.waitDurable(store.enqueue(nil, [], attachments: entries))
         try await db.write { try $0.execute(sql: "UPDATE clientOrder SET side = 'sideways' WHERE id = 'O-4'") }
         let repo = OrderRepository(reader: db)
-        func ids(_ client: String?, open: Bool, limit: Int) throws -> ([String], [String]) {
-            let found = try repo.recentOrders(client: client.map(ClientID.init), openOnly: open, limit: limit) { _ in Self.reliance }
-            return (found.orders.map(\.id.rawValue), found.unreadable)
+        func ids(_ client: String?, open: Bool, limit: Int, below: Int = 5, maxScan: Int = 20_000) async throws -> String {
+            let page = try await repo.recentOrders(client: client.map(ClientID.init), openOnly: open, limit: limit, below: below,
+                                                   maxScan: maxScan) { _ in Self.reliance }
+            return page.orders.map(\.id.rawValue).joined(separator: ",") + " ?" + page.unreadable.joined(separator: ",")
+                + " <\(page.older.map(String.init) ?? "-")"
         }
-        #expect(try ids(nil, open: false, limit: 50) == (["O-3", "O-2", "O-1"], ["O-4"]))
-        #expect(try ids(nil, open: false, limit: 2) == (["O-3"], ["O-4"]))
-        #expect(try ids("AB1234", open: false, limit: 50) == (["O-2", "O-1"], ["O-4"]))
-        #expect(try ids("AB1234", open: true, limit: 50) == (["O-2"], ["O-4"]))
-        #expect(try ids("ZZ9", open: true, limit: 50) == (["O-3"], []))
-        #expect(try ids("NOBODY", open: false, limit: 50) == ([], []))
+        #expect(try await ids(nil, open: false, limit: 50) == "O-3,O-2,O-1 ?O-4 <-")
+        // A full page names where the next one starts; that one goes on from there.
+        #expect(try await ids(nil, open: false, limit: 2) == "O-3,O-2 ?O-4 <2")
+        #expect(try await ids(nil, open: false, limit: 2, below: 2) == "O-1 ? <-")
+        #expect(try await ids("AB1234", open: false, limit: 50) == "O-2,O-1 ?O-4 <-")
+        #expect(try await ids("AB1234", open: true, limit: 50) == "O-2 ?O-4 <-")
+        #expect(try await ids("ZZ9", open: true, limit: 50) == "O-3 ? <-")
+        #expect(try await ids("NOBODY", open: false, limit: 50) == " ? <-")
+        // One call looks through at most `maxScan` numbers: a short page then says where to go on.
+        #expect(try await ids("AB1234", open: false, limit: 50, maxScan: 2) == " ?O-4 <3")
+        #expect(try await ids("AB1234", open: false, limit: 50, below: 3, maxScan: 2) == "O-2,O-1 ? <-")
+        // Numbers never given (below a gap, or past the newest) cost nothing and show nothing.
+        #expect(try await ids(nil, open: false, limit: 50, below: 1_000) == "O-3,O-2,O-1 ?O-4 <-")
     }
 
     /// At start only the orders that are open or changed recently are read, with every ClOrdID they used

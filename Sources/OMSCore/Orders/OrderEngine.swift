@@ -533,6 +533,9 @@ public actor OrderEngine {
         byClientOrderID[Self.key(source, clientOrderID)].flatMap { record($0) }.map(snapshot)
     }
 
+    /// The number the next order will get (its id is `O-<number>`): orders so far are numbered below it.
+    public var nextOrderSequence: Int { nextOrder }
+
     /// How many orders are held in memory.
     public var ordersInMemory: Int { records.count }
 

@@ -96,6 +96,23 @@ public struct OrderBookState: Sendable {
     }
 }
 
+/// One page of the order list (`GET /api/orders`), newest first.
+public struct OrderListPage: Sendable {
+    public var orders: [OrderSnapshot]
+    /// Ids of stored orders in the range looked at that cannot be read back (a state, side or source this version
+    /// does not know): named rather than left out in silence.
+    public var unreadable: [String]
+    /// To go on with older orders, ask for those below this sequence number; nil when none are left. Set also
+    /// when the page is short because the range one request may look through was used up.
+    public var older: Int?
+
+    public init(orders: [OrderSnapshot] = [], unreadable: [String] = [], older: Int? = nil) {
+        self.orders = orders
+        self.unreadable = unreadable
+        self.older = older
+    }
+}
+
 /// An immutable value behind one reference: copying what holds it costs one retain, not one per field.
 final class SharedValue<Value: Sendable & Hashable>: Sendable, Hashable {
     let value: Value
