@@ -136,8 +136,8 @@ extension LimitRiskEngine {
             client.store(b, at: r.key)
         }
         let value = RiskMath.value(quantity, r.price)
-        client.openValue -= value
-        if r.reservesPremium { client.premiumReserved -= value }
+        client.openValue = RiskMath.release(client.openValue, value)
+        if r.reservesPremium { client.premiumReserved = RiskMath.release(client.premiumReserved, value) }
         if !keepVaR, r.key.product == .mis, var state = client.intradayVaR {
             if let f = r.varFactor {
                 state.add(-r.varPerUnit * Double(quantity), factor: f)

@@ -10,6 +10,12 @@ enum RiskMath {
     /// a + b, saturating.
     static func sum(_ a: Int64, _ b: Int64) -> Int64 { a.addingSaturated(b) }
 
+    /// A reserved total less what is freed, never below zero: totals saturate when reserved (orders worth
+    /// more than Int64 holds together), so freeing each in turn can take more than is left — it used to trap.
+    static func release(_ total: Int64, _ freed: Int64) -> Int64 {
+        max(0, total.addingSaturated(freed == .min ? .max : -freed))
+    }
+
     /// a × b / c rounded toward zero, exact for any a, b when the quotient fits (c > 0).
     static func mulDiv(_ a: Int64, _ b: Int64, _ c: Int64) -> Int64 {
         precondition(c > 0, "mulDiv by a non-positive divisor")
@@ -23,20 +29,25 @@ enum RiskMath {
     /// Quantity × price in Price units (a rupee amount), saturating.
     static func value(_ quantity: Int64, _ price: Price) -> Int64 { product(quantity, price.units) }
 
-    /// Smallest multiple of `tick` ≥ `units` (tick > 0).
+    /// Smallest multiple of `tick` ≥ `units` (tick > 0); the largest multiple that fits when that one does not
+    /// (near Int64.max, a value that fails every limit — computing past it used to trap).
     static func ceil(_ units: Int64, toMultipleOf tick: Int64) -> Int64 {
         guard tick > 0 else { return units }
         let r = units % tick
         if r == 0 { return units }
-        return units > 0 ? units - r + tick : units - r
+        guard units > 0 else { return units - r }
+        let (up, overflow) = (units - r).addingReportingOverflow(tick)
+        return overflow ? units - r : up
     }
 
-    /// Largest multiple of `tick` ≤ `units` (tick > 0).
+    /// Largest multiple of `tick` ≤ `units` (tick > 0); the smallest that fits near Int64.min.
     static func floor(_ units: Int64, toMultipleOf tick: Int64) -> Int64 {
         guard tick > 0 else { return units }
         let r = units % tick
         if r == 0 { return units }
-        return units > 0 ? units - r : units - r - tick
+        guard units < 0 else { return units - r }
+        let (down, overflow) = (units - r).subtractingReportingOverflow(tick)
+        return overflow ? units - r : down
     }
 
     /// Rupees (Double) → Price: rounded to the nearest unit (₹0.0001, which absorbs floating-point noise such as

@@ -76,3 +76,35 @@ struct MarketProtectionTests {
         #expect(d.acceptance?.protectionPrice == nil)
     }
 }
+
+/// Prices and values at the edge of Int64: accepted by the parsers, they must not trap the risk engine (one
+/// order would have stopped the whole server).
+struct RiskArithmeticEdgeTests {
+    typealias F = RiskFixtures
+
+    /// An SL-M buy with a trigger near Int64.max units and no band: 2 % on top saturates, and rounding up to the
+    /// tick used to overflow.
+    @Test func aProtectionPriceNearTheLargestPriceDoesNotTrap() {
+        let huge = Price(units: 9_050_000_000_000_000_000)
+        let buy = MarketProtection.price(side: .buy, reference: huge, percent: Rate(whole: 2), tick: Price(units: 500), band: nil)
+        guard case .success(let p) = buy else { Issue.record("\(buy)"); return }
+        #expect(p.units > huge.units && p.units % 500 == 0)
+        let sell = MarketProtection.price(side: .sell, reference: huge, percent: Rate(whole: 2), tick: Price(units: 500), band: nil)
+        guard case .success(let s) = sell else { Issue.record("\(sell)"); return }
+        #expect(s.units < huge.units && s.units % 500 == 0)
+    }
+
+    /// Three orders whose values together pass Int64 (a client with no value limit, prices without a band):
+    /// the open value saturates when they are reserved, and freeing them one by one used to trap.
+    @Test func freeingOrdersWhoseValuesSaturatedDoesNotTrap() {
+        let engine = F.engine()
+        let ids = (0..<3).compactMap { _ in
+            engine.check(F.order(qty: 100, limit: "9000000000000"), market: F.market).acceptance?.reservation
+        }
+        #expect(ids.count == 3, "\(F.summary(engine.check(F.order(qty: 100, limit: "9000000000000"), market: F.market)))")
+        #expect(engine.exposure(for: F.client)?.openOrderValue == Price(units: .max))
+        for id in ids { engine.orderClosed(id) }
+        let e = engine.exposure(for: F.client)
+        #expect(e?.openOrders == 0 && e?.openOrderValue == .zero)
+    }
+}
