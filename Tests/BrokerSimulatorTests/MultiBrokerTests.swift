@@ -441,6 +441,28 @@ struct MultiBrokerTests {
         }
     }
 
+    /// A replace to fewer shares at a higher price is worth more: it is reserved at its new terms, so the orders
+    /// that follow count it (it kept the old, smaller reservation, and an order over the client's open-value
+    /// limit passed).
+    @Test func aReplaceToFewerSharesAtAHigherPriceIsReservedAtItsNewValue() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let e = try engine([broker], limits: [ClientID("AB1234"): RiskLimits(maxOpenValue: Price("30000"))], sink: sink)
+        let run = Task { await e.run() }
+        defer { run.cancel() }
+        await e.submit(request("V-1"))                     // 10 at 1395.00: 13,950
+        #expect(await sink.wait(for: 2).map(\.status) == [.pendingNew, .new])
+        await e.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("V-2"), origClientOrderID: ClientOrderID("V-1"),
+                        quantity: Quantity(9), limitPrice: Price("2500.00"))   // 22,500
+        #expect(await sink.wait(for: 3).last?.status == .pendingReplace)
+        #expect(try await e.riskExposure(for: ClientID("AB1234"))?.openOrderValue == Price("22500"))
+        var next = request("V-3")
+        next.quantity = Quantity(6)                         // 8,370 more: 30,870 > 30,000
+        await e.submit(next)
+        let refused = await sink.wait(for: 4).last
+        #expect(refused?.status == .rejected && refused?.order?.rejectCode == "RISK_CLIENT_LIMIT", "\(String(describing: refused?.order?.rejectText))")
+    }
+
     /// A replace runs the pre-trade checks again on its new terms: over a limit it is refused (35=9 naming
     /// the rule) and the order and its risk reservation keep their old terms; within limits the reservation
     /// moves to the new terms, and back again when the broker refuses the replace.

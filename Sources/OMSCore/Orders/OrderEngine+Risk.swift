@@ -124,12 +124,24 @@ extension OrderEngine {
         guard let risk, var order = riskOrder(r, terms: newTerms, open: newTerms.quantity) else { return nil }
         order.filled = r.lifecycle.fills.cumulative
         order.slice = r.request.slice
-        let smaller = newTerms.quantity < r.lifecycle.terms.quantity
+        let smaller = Self.isSmaller(newTerms, than: r.lifecycle.terms)
         switch risk.checkReplace(r.reservation, with: order, market: market(), keepingCurrent: smaller) {
         case .accepted(let a): if !smaller { r.reservation = a.reservation }
         case .rejected(let reason): return .risk(reason)
         }
         return nil
+    }
+
+    /// Whether a replace's terms are worth less than the order's: by value (quantity × limit price, or trigger
+    /// price) when both are priced, else (a market order, whose replace changes the quantity only) by quantity.
+    /// The smaller keeps the current reservation until the broker answers; a replace to fewer shares at a
+    /// higher price is worth more, and is reserved at its new terms (it kept the old, smaller reservation, and the
+    /// client's open value was under-counted meanwhile).
+    static func isSmaller(_ new: OrderTerms, than old: OrderTerms) -> Bool {
+        if let np = (new.limitPrice ?? new.triggerPrice)?.units, let op = (old.limitPrice ?? old.triggerPrice)?.units {
+            return RiskMath.product(new.quantity.value, np) < RiskMath.product(old.quantity.value, op)
+        }
+        return new.quantity < old.quantity
     }
 
     /// The broker answered a replace (replaced, or refused: the order is back at its old terms): the
