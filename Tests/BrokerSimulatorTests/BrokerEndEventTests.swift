@@ -7,9 +7,7 @@ import Testing
 final class SilentBroker: BrokerAdapter, @unchecked Sendable {
     // @unchecked: `cancelled` and `placedTags` are only touched while holding `lock`.
     let id = BrokerID("SILENT")
-    let capabilities = BrokerCapabilities(orderTypes: Set(OrderType.allCases), validities: [.day, .ioc],
-                                          products: Set(Product.allCases), supportsAfterMarketOrders: true,
-                                          maxOrdersPerSecond: 1000, inProcess: true)
+    let capabilities: BrokerCapabilities
     let events: AsyncStream<BrokerOrderEvent>
     private let lock = NSLock()
     private var cancelled: [String] = []
@@ -17,7 +15,12 @@ final class SilentBroker: BrokerAdapter, @unchecked Sendable {
     /// Tags it was asked to cancel, and to place, in order.
     var cancels: [String] { lock.withLock { cancelled } }
     var placed: [String] { lock.withLock { placedTags } }
-    init() { events = AsyncStream { _ in } }
+    init(inProcess: Bool = true) {
+        events = AsyncStream { _ in }
+        capabilities = BrokerCapabilities(orderTypes: Set(OrderType.allCases), validities: [.day, .ioc],
+                                          products: Set(Product.allCases), supportsAfterMarketOrders: true,
+                                          maxOrdersPerSecond: 1000, inProcess: inProcess)
+    }
     func place(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerPlacement {
         lock.withLock { placedTags.append(order.tag) }
         return BrokerPlacement(brokerOrderIDs: ["B-\(order.tag)"])
@@ -186,6 +189,30 @@ struct BrokerEndEventTests {
         #expect(sink.all.count == 8)
     }
 
+    /// At a broker outside the process, which ends its DAY orders itself (and may report the day's last trades
+    /// after the close), Vega expires an order still open only 30 minutes after the close.
+    @Test func aDayOrderAtABrokerOutsideTheProcessIsExpiredHalfAnHourAfterTheClose() async throws {
+        let broker = SilentBroker(inProcess: false)
+        let sink = ReportCollector()
+        let day = TradingDate(year: 2026, month: 11, day: 26)!
+        let clock = AfterMarketOrderTests.TestClock(ISTDateTime(date: day, minuteOfDay: 600).epochMilliseconds)
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"), now: { clock.now }, sink: sink)
+        let id = await engine.submit(OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("X-1"),
+                                                  client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
+                                                  side: .buy, orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00")))
+        await engine.handle(.acknowledged(tag: id.rawValue, brokerOrderID: "B-1", exchangeOrderID: nil, rawStatus: "open"))
+        _ = await sink.wait(for: 2)
+        clock.set(ISTDateTime(date: day, minuteOfDay: 16 * 60 + 29).epochMilliseconds)
+        await engine.expireDayOrders()
+        #expect(sink.all.count == 2)
+        clock.set(ISTDateTime(date: day, minuteOfDay: 16 * 60 + 30).epochMilliseconds)
+        await engine.expireDayOrders()
+        #expect(await sink.wait(for: 3).last?.status == .expired)
+        #expect(broker.cancels.isEmpty)   // not in this process: the broker ends it itself
+    }
+
     /// After a restart, an open DAY order stored on an earlier day is expired, not placed again.
     @Test func aRestartExpiresYesterdaysDayOrdersInsteadOfPlacingThemAgain() async throws {
         let broker = SilentBroker()
@@ -212,5 +239,83 @@ struct BrokerEndEventTests {
         let reports = await sink.wait(for: 1)
         #expect(reports.map(summary) == ["C:Y-1"])
         #expect(broker.placed == ["O-2"])   // today's, not seen at the broker: placed again; yesterday's is not
+    }
+}
+
+/// Trades are never dropped: a fill beyond the open quantity (an overfill) or on an order already closed here
+/// (a broker's late report) is booked — reported (150=F), in the positions and the risk books — and a fill
+/// beyond the old terms of a pending replace but within the new ones means the broker made the replace.
+/// Before, each of these fills was dropped.
+struct TradesAreNeverDroppedTests {
+    let sink = ReportCollector()
+    let engine: OrderEngine
+    let key = PositionKey(instrument: PaperBrokerTests.reliance.key, product: .cnc)
+
+    init() throws {
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
+        engine = OrderEngine(pipeline: pipeline, risk: LimitRiskEngine(limits: [ClientID("AB1234"): RiskLimits()]),
+                             brokers: [SilentBroker()], defaultBroker: BrokerID("SILENT"),
+                             now: { at }, sink: sink)
+    }
+
+    /// O-1 (C-1): 10 RELIANCE at 1395.00, acknowledged.
+    func working() async throws -> String {
+        await engine.submit(OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"),
+                                         client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
+                                         side: .buy, orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00"),
+                                         product: .cnc))
+        let tag = try #require(await sink.wait(for: 1).first?.orderID.rawValue, "\(sink.all.first?.order?.rejectText ?? "")")
+        await engine.handle(.acknowledged(tag: tag, brokerOrderID: "B-1", exchangeOrderID: nil, rawStatus: "open"))
+        _ = await sink.wait(for: 2)
+        return tag
+    }
+
+    func net() async throws -> Quantity? { try await engine.riskExposure(for: ClientID("AB1234"))?.positions[key]?.net }
+
+    @Test func anOverfillIsBookedAndTheOrderIsFilled() async throws {
+        let tag = try await working()
+        await engine.handle(.fill(tag: tag, tradeID: "T1", quantity: Quantity(12), price: Price("1395.00")!, rawStatus: "complete"))
+        let fill = try #require(await sink.wait(for: 3).last)
+        guard case .fill(let q, _, _) = fill.kind else { Issue.record("\(fill.kind)"); return }
+        #expect(q == Quantity(12) && fill.status == .filled && fill.cumulativeQuantity == Quantity(12) && fill.leavesQuantity == .zero)
+        #expect(try await net() == Quantity(12))
+        let exposure = try await engine.riskExposure(for: ClientID("AB1234"))
+        #expect(exposure?.openOrders == 0 && exposure?.openOrderValue == .zero)
+    }
+
+    @Test func aTradeReportedAfterTheCancelIsBookedOnTheCancelledOrder() async throws {
+        let tag = try await working()
+        await engine.handle(.canceled(tag: tag, rawStatus: "cancelled"))
+        #expect(await sink.wait(for: 3).last?.status == .canceled)
+        await engine.handle(.fill(tag: tag, tradeID: "T9", quantity: Quantity(4), price: Price("1394.00")!, rawStatus: "cancelled"))
+        let late = try #require(await sink.wait(for: 4).last)
+        guard case .fill(let q, let p, _) = late.kind else { Issue.record("\(late.kind)"); return }
+        #expect(q == Quantity(4) && p == Price("1394.00") && late.status == .canceled && late.cumulativeQuantity == Quantity(4))
+        #expect(try await net() == Quantity(4))
+        #expect(try await engine.riskExposure(for: ClientID("AB1234"))?.openOrderValue == .zero)
+    }
+
+    @Test func aFillBeyondTheOldTermsOfAPendingReplaceMeansTheReplaceWasMade() async throws {
+        let tag = try await working()
+        await engine.replace(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-2"), origClientOrderID: ClientOrderID("C-1"),
+                             quantity: Quantity(20), limitPrice: Price("1395.00"))
+        #expect(await sink.wait(for: 3).last?.status == .pendingReplace)
+        await engine.handle(.fill(tag: tag, tradeID: "T2", quantity: Quantity(15), price: Price("1395.00")!, rawStatus: "open"))
+        let reports = await sink.wait(for: 5)
+        #expect(reports.suffix(2).map(\.status) == [.new, .partiallyFilled], "\(reports.map(\.kind))")
+        if case .replaced = reports[3].kind {} else { Issue.record("expected the replace first, got \(reports[3].kind)") }
+        #expect(reports.last?.clientOrderID == ClientOrderID("C-2") && reports.last?.cumulativeQuantity == Quantity(15)
+                && reports.last?.leavesQuantity == Quantity(5))
+        #expect(try await net() == Quantity(15))
+    }
+
+    /// A stored order holding more than its quantity (an overfill booked before a restart) is read back.
+    @Test func aClosedOrderWithMoreThanItsQuantityIsRestored() {
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
+        let fills = FillTotals(cumulative: Quantity(12), notionalUnits: 12 * Price("1395.00")!.units)
+        #expect(OrderLifecycle.restored(.closed, terms: terms, fills: fills, finalStatus: .filled, pendingTerms: nil)?.status == .filled)
+        #expect(OrderLifecycle.restored(.working, terms: terms, fills: fills, finalStatus: nil, pendingTerms: nil) == nil)
     }
 }

@@ -2,7 +2,8 @@ extension OrderEngine {
     /// A broker's event moves the order through its state machine and becomes a report.
     public func handle(_ e: BrokerOrderEvent) {
         let id = OrderID(e.tag)
-        guard var r = records[id] else { return }
+        // An order that left memory (closed long ago) is read back: a trade reported for it is still booked.
+        guard var r = record(id) else { return }
         unknownOutcome.remove(id)
         switch e {
         case .acknowledged(_, let brokerOrderID, _, let raw):
@@ -13,6 +14,7 @@ extension OrderEngine {
             records[id] = r
             deliver(r, .new)
         case .fill(_, let tradeID, let qty, let px, let raw):
+            guard qty.value > 0 else { return }   // no trade
             r.rawStatus = raw
             if case .pendingNew(let p) = r.lifecycle {
                 // A fill before the broker's acknowledgement (a venue may send a trade first): the fill implies
@@ -21,33 +23,56 @@ extension OrderEngine {
                 records[id] = r
                 deliver(r, .new)
             }
+            if case .pendingReplace(let pr) = r.lifecycle, qty > pr.working.open,
+               qty <= pr.newTerms.quantity - pr.working.fills.cumulative {
+                // More than the old terms leave but within the new: the broker has made the replace and its
+                // report of that is behind the fill — the replace is taken as done first.
+                records[id] = r
+                handle(.replaced(tag: e.tag, quantity: pr.newTerms.quantity, limitPrice: pr.newTerms.limitPrice, rawStatus: raw))
+                guard let replaced = records[id] else { return }
+                r = replaced
+            }
+            // A trade beyond what is open (an overfill) or on an order already closed here (reported late) is
+            // booked as it happened, outside what the order reserved: the execution is never dropped.
             var next: OrderLifecycle?
+            var outsideReservation = false
             switch r.lifecycle {
             case .working(let w):
                 switch w.fill(qty, at: px) {
                 case .partiallyFilled(let w2): next = .working(w2)
                 case .filled(let c): next = .closed(c)
-                case .overfill: next = nil
+                case .overfill: next = .closed(w.overfilled(qty, at: px)); outsideReservation = true
                 }
             case .pendingCancel(let pc):
                 switch pc.fill(qty, at: px) {
                 case .stillPending(let p): next = .pendingCancel(p)
                 case .filled(let c): next = .closed(c)
-                case .overfill: next = nil
+                case .overfill: next = .closed(pc.working.overfilled(qty, at: px)); outsideReservation = true
                 }
             case .pendingReplace(let pr):
                 switch pr.fill(qty, at: px) {
                 case .stillPending(let p): next = .pendingReplace(p)
                 case .filled(let c): next = .closed(c)
-                case .overfill: next = nil
+                case .overfill: next = .closed(pr.working.overfilled(qty, at: px)); outsideReservation = true
                 }
-            case .pendingNew, .closed:
+            case .closed(let c):
+                next = .closed(c.tradedAfterClose(qty, at: px))
+                outsideReservation = true
+            case .pendingNew:
                 next = nil
             }
             guard let n = next else { records[id] = r; return }
+            let wasOpen = !r.lifecycle.status.isTerminal
             r.lifecycle = n
             records[id] = r
-            if let res = r.reservation, risk?.applyFill(res, quantity: qty, price: px) == true {
+            if outsideReservation {
+                // The order's reservation (if it was still open) is closed; the trade moves the books on its own.
+                if wasOpen, let res = r.reservation { risk?.orderClosed(res) }
+                if let i = r.instrument, let product = r.product {
+                    limitEngine?.recordTrade(client: r.request.client, instrument: i, product: product,
+                                             side: r.request.side, quantity: qty, price: px)
+                }
+            } else if let res = r.reservation, risk?.applyFill(res, quantity: qty, price: px) == true {
                 if case .closed = n { risk?.orderClosed(res) }
             } else if let i = r.instrument, let product = r.product {
                 // No reservation (its client has no limits here), or one already used up (a fill beyond what
@@ -131,13 +156,22 @@ extension OrderEngine {
     func noteOpened(_ r: inout Record) {
         guard r.request.timeInForce == .day, r.openedAt > 0 else { r.dayEndsAt = 0; return }
         r.dayEndsAt = pipeline.dayOrderEnd(r.instrument, openedAt: r.openedAt)
+        if let b = r.broker.flatMap({ brokers[$0] }), !b.capabilities.inProcess {
+            // A broker outside the process ends the order itself, and reports the day's last trades on it
+            // perhaps after the close: Vega ends it only if the broker has not said so a while later.
+            r.dayEndsAt = r.dayEndsAt.addingSaturated(Self.outsideBrokerDayEndGrace)
+        }
         nextDayEnd = min(nextDayEnd, r.dayEndsAt)
     }
+
+    /// How long after the close Vega waits for a broker outside the process to end a DAY order (30 minutes).
+    static var outsideBrokerDayEndGrace: Int64 { 30 * 60_000 }
 
     /// DAY orders end with the trading day they went to their broker on, as the exchange ends them: one still
     /// open when the exchange clock reaches the close of that day's last session for its market (16:00 for
     /// cash, after the post-close session; 15:30 or 15:40 for F&O; the next IST day when the session calendar
-    /// does not know) is expired (ExecType C), a request pending on it refused. A broker in this process (the
+    /// does not know; 30 minutes later at a broker outside the process, which normally ends it first) is
+    /// expired (ExecType C), a request pending on it refused. A broker in this process (the
     /// paper broker: its market is Vega's) is told to drop it; a broker outside ends it itself, and its report
     /// of that changes nothing more. Runs on the engine's tick, scanning the orders only once the earliest
     /// day end has come (and at the first tick after a restart, before orders from an earlier day are placed

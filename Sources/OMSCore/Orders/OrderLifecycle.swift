@@ -133,6 +133,14 @@ public struct WorkingOrder: Sendable, Hashable, Codable {
     /// End of day for a DAY order, or an IOC remainder.
     public func expired() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .expired) }
 
+    /// A fill beyond the open quantity, as a broker reported it (an overfill): the trade happened, so it is
+    /// booked — the order is filled, its CumQty above its OrderQty — rather than dropped.
+    public func overfilled(_ qty: Quantity, at price: Price) -> ClosedOrder {
+        var f = fills
+        f.add(qty, at: price)
+        return ClosedOrder(terms: terms, fills: f, finalStatus: .filled)
+    }
+
     /// The broker or exchange cancelled the order on its own.
     public func canceledUnsolicited() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .canceled) }
     /// Refused by the exchange after the broker had taken it (a broker's RMS or the exchange rejecting an open
@@ -184,11 +192,20 @@ public enum PendingFillOutcome<Pending: Sendable & Hashable>: Sendable, Hashable
     case overfill(open: Quantity)
 }
 
-/// A finished order. It has no transitions: nothing can fill, cancel or replace it.
+/// A finished order. Nothing can cancel or replace it; only a trade its broker reports late is booked on it.
 public struct ClosedOrder: Sendable, Hashable, Codable {
     public let terms: OrderTerms
     public let fills: FillTotals
     public let finalStatus: OrderStatus
+
+    /// A trade the broker reports after the order closed here (a fill made before its cancel or expiry whose
+    /// report came late, or more on a filled order): the trade happened, so it is booked; the order keeps its
+    /// final status.
+    public func tradedAfterClose(_ qty: Quantity, at price: Price) -> ClosedOrder {
+        var f = fills
+        f.add(qty, at: price)
+        return ClosedOrder(terms: terms, fills: f, finalStatus: finalStatus)
+    }
 }
 
 /// The states by name, as stored.
@@ -225,7 +242,8 @@ extension OrderLifecycle {
     /// already reached through the legal moves; nil when the stored values do not make such a state.
     public static func restored(_ state: OrderLifecycleState, terms: OrderTerms, fills: FillTotals,
                                 finalStatus: OrderStatus?, pendingTerms: OrderTerms?) -> OrderLifecycle? {
-        guard fills.cumulative.value >= 0, fills.cumulative <= terms.quantity else { return nil }
+        // Only a closed order can hold more than its quantity (an overfill, a trade reported after it closed).
+        guard fills.cumulative.value >= 0, fills.cumulative <= terms.quantity || state == .closed else { return nil }
         let working = WorkingOrder(terms: terms, fills: fills)
         switch state {
         case .pendingNew:
