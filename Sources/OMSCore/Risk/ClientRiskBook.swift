@@ -13,8 +13,9 @@ final class ClientRiskBook {
     var groups: [InstrumentKey: Set<PositionKey>] = [:]
     /// SPAN legs and aggregates by underlying, kept in step by `store`; a missing one is rebuilt when needed.
     var spanGroups: [InstrumentKey: SPANGroup] = [:]
-    /// Incremental intraday VaR; nil until a VaR check needs it, and after the model changes.
-    var intradayVaR: IntradayVaR?
+    /// Incremental intraday VaR (both cases: all working buys filled, all working sells filled); nil until a VaR
+    /// check needs it, and after the model changes.
+    var intradayVaR: TwoSidedVaR?
 
     init(limits: RiskLimits) { self.limits = limits }
 

@@ -95,3 +95,34 @@ public struct IntradayVaR: Hashable, Sendable {
         variance = q
     }
 }
+
+/// A client's intraday VaR in the two cases that bound it, as SPAN is taken: every working buy filled (and no
+/// sell), and every working sell filled (and no buy). Working buys and sells no longer offset each other — with
+/// one state of net + buys − sells, a sell entered after a buy lowered the VaR the next buy was checked against,
+/// and alternating them (then cancelling one side) took a client past its limit.
+struct TwoSidedVaR {
+    /// Positions plus every working buy.
+    var buys: IntradayVaR
+    /// Positions less every working sell.
+    var sells: IntradayVaR
+
+    /// The larger of the two cases.
+    var value: Double { max(buys.value, sells.value) }
+
+    /// The VaR once a working order of `delta` rupees (signed exposure) on `side` is reserved. O(1).
+    func value(reserving delta: Double, side: Side, factor k: Int) -> Double {
+        side == .buy ? max(buys.value(adding: delta, factor: k), sells.value)
+                     : max(buys.value, sells.value(adding: delta, factor: k))
+    }
+
+    /// A working order reserved (or, with −delta, freed): only its own side's case changes.
+    mutating func reserve(_ delta: Double, side: Side, factor k: Int) {
+        if side == .buy { buys.add(delta, factor: k) } else { sells.add(delta, factor: k) }
+    }
+
+    /// A fill of `delta` on `side`: that side's case counted it already (as a working order); the other case
+    /// gains it as a position.
+    mutating func fill(_ delta: Double, side: Side, factor k: Int) {
+        if side == .buy { sells.add(delta, factor: k) } else { buys.add(delta, factor: k) }
+    }
+}

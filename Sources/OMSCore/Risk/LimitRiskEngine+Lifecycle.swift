@@ -25,7 +25,7 @@ extension LimitRiskEngine {
                 perUnit = u * Double(order.sign)
             }
             if let factor {
-                state.add(perUnit * Double(qty), factor: factor)
+                state.reserve(perUnit * Double(qty), side: order.side, factor: factor)
                 client.intradayVaR = state
             } else {
                 client.intradayVaR = nil
@@ -86,7 +86,7 @@ extension LimitRiskEngine {
         if r.reservesPremium { client.premiumReserved = RiskMath.sum(client.premiumReserved, value) }
         if r.key.product == .mis, var state = client.intradayVaR {
             if let f = r.varFactor {
-                state.add(r.varPerUnit * Double(r.remaining), factor: f)
+                state.reserve(r.varPerUnit * Double(r.remaining), side: r.side, factor: f)
                 client.intradayVaR = state
             } else {
                 client.intradayVaR = nil
@@ -128,8 +128,8 @@ extension LimitRiskEngine {
         return true
     }
 
-    /// Frees `quantity` of a reservation's working quantity, value and premium; VaR exposure too unless it
-    /// stays as a position (`keepVaR`: a fill).
+    /// Frees `quantity` of a reservation's working quantity, value and premium, and its VaR exposure — or, for a
+    /// fill (`keepVaR`), moves it into the position (the other side's VaR case gains it).
     func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, keepVaR: Bool = false) {
         if var b = client.books[r.key] {
             if r.side == .buy { b.workingBuy -= quantity } else { b.workingSell -= quantity }
@@ -138,9 +138,13 @@ extension LimitRiskEngine {
         let value = RiskMath.value(quantity, r.price)
         client.openValue = RiskMath.release(client.openValue, value)
         if r.reservesPremium { client.premiumReserved = RiskMath.release(client.premiumReserved, value) }
-        if !keepVaR, r.key.product == .mis, var state = client.intradayVaR {
+        if r.key.product == .mis, var state = client.intradayVaR {
             if let f = r.varFactor {
-                state.add(-r.varPerUnit * Double(quantity), factor: f)
+                if keepVaR {
+                    state.fill(r.varPerUnit * Double(quantity), side: r.side, factor: f)
+                } else {
+                    state.reserve(-r.varPerUnit * Double(quantity), side: r.side, factor: f)
+                }
                 client.intradayVaR = state
             } else {
                 client.intradayVaR = nil

@@ -17,7 +17,7 @@ extension LimitRiskEngine {
     /// Rejects when the order lifts VaR above the limit (VaR after > limit and VaR after > VaR before).
     func checkIntradayVaR(_ client: ClientRiskBook, order: RiskOrder, price: Price, limit: Price,
                           model: IntradayVaRModel, market: MarketSnapshot) -> Result<VaRCheck, RiskRejection> {
-        let state: IntradayVaR
+        let state: TwoSidedVaR
         switch intradayVaRState(client, model: model, market: market) {
         case .success(let s): state = s
         case .failure(let r): return .failure(r)
@@ -25,28 +25,32 @@ extension LimitRiskEngine {
         guard let (factor, perUnit) = varExposure(order.instrument, model: model, market: market, fallback: price)
         else { return .failure(.missingMarketData(.intradayVaR, instrument: order.instrument.key)) }
         let signed = perUnit * Double(order.sign)
-        let after = RiskMath.moneyUp(state.value(adding: signed * Double(order.quantity.value), factor: factor))
+        let after = RiskMath.moneyUp(state.value(reserving: signed * Double(order.quantity.value), side: order.side,
+                                                 factor: factor))
         let before = RiskMath.moneyUp(state.value)
         if after > limit && after > before { return .failure(.intradayVaR(limit: limit, value: after)) }
         return .success(VaRCheck(factor: factor, perUnit: signed, after: after))
     }
 
-    /// The client's VaR state, built from its MIS books (working orders counted as filled) when missing.
+    /// The client's VaR state, built from its MIS books when missing: positions with every working buy filled,
+    /// and with every working sell filled.
     func intradayVaRState(_ client: ClientRiskBook, model: IntradayVaRModel, market: MarketSnapshot)
-        -> Result<IntradayVaR, RiskRejection>
+        -> Result<TwoSidedVaR, RiskRejection>
     {
         if let s = client.intradayVaR { return .success(s) }
-        var e = [Double](repeating: 0, count: model.factors.count)
+        var buys = [Double](repeating: 0, count: model.factors.count)
+        var sells = buys
         for (key, b) in client.books where key.product == .mis {
-            let q = b.net + b.workingBuy - b.workingSell
-            guard q != 0 else { continue }
+            let qBuys = b.net + b.workingBuy, qSells = b.net - b.workingSell
+            guard qBuys != 0 || qSells != 0 else { continue }
             let fallback = b.net != 0 ? Price(units: b.openCost / abs(b.net)) : nil
             guard let (f, perUnit) = varExposure(b.instrument, model: model, market: market, fallback: fallback) else {
                 return .failure(.missingMarketData(.intradayVaR, instrument: key.instrument))
             }
-            e[f] += Double(q) * perUnit
+            buys[f] += Double(qBuys) * perUnit
+            sells[f] += Double(qSells) * perUnit
         }
-        let s = IntradayVaR(model: model, exposures: e)
+        let s = TwoSidedVaR(buys: IntradayVaR(model: model, exposures: buys), sells: IntradayVaR(model: model, exposures: sells))
         client.intradayVaR = s
         return .success(s)
     }
@@ -81,9 +85,13 @@ extension LimitRiskEngine {
 
     /// New requirement = SPAN + exposure − long option value of every underlying (the order's recomputed with
     /// it) + premium of working option buys (and of this order, if it is one). Passes when it is ≤ the available
-    /// margin.
+    /// margin, or not above the requirement without the order: an order that lowers it (closing a leg, adding a
+    /// hedge) passes even when the client is short of margin — but closing the long leg of a spread raises it,
+    /// and is checked like any other order (it used to pass unchecked, as "reducing" its own position). For an
+    /// order that reduces its own position, "raises" means the underlying's SPAN requirement: buying back a
+    /// short option pays premium, but is never refused for it.
     func checkMargin(_ client: ClientRiskBook, order: RiskOrder, contract: SPANContract, value: Int64,
-                     available: Price, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
+                     available: Price, reduces: Bool, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
         let u = contract.underlying
         var total: Int64 = client.premiumReserved
         if contract.isOption && order.side == .buy { total = RiskMath.sum(total, value) }
@@ -95,14 +103,18 @@ extension LimitRiskEngine {
         }
         let extra = (key: PositionKey(instrument: order.instrument.key, product: order.product),
                      contract: contract, side: order.side, quantity: order.quantity.value)
-        let mine: Int64
+        let mine: Int64, mineBefore: Int64
         do throws(SPANError) {
             mine = try spanRequirement(client, underlying: u, market: market, extra: extra)
+            mineBefore = try spanRequirement(client, underlying: u, market: market, extra: nil)
         } catch {
             return .failure(.missingMarketData(.spanMargin, instrument: error.instrument))
         }
+        let before = RiskMath.sum(RiskMath.sum(total, mineBefore),
+                                  contract.isOption && order.side == .buy ? -value : 0)
         total = RiskMath.sum(total, mine)
-        if total > available.units {
+        let raises = reduces ? mine > mineBefore : total > before
+        if total > available.units && raises {
             return .failure(.insufficientMargin(required: Price(units: total), available: available))
         }
         return .success(MarginCheck(underlying: u, underlyingRequirement: mine, required: Price(units: total)))

@@ -74,20 +74,22 @@ public final class LimitRiskEngine: RiskEngine {
         if let r = clientLimits(client, order: order, value: value, openValue: openValue, reduces: reduces, market: market) {
             return .rejected(r)
         }
-        // 7. Intraday VaR of MIS positions. 8. SPAN margin of F&O. Orders that reduce exposure skip both.
+        // 7. Intraday VaR of MIS positions. 8. SPAN margin of F&O. Each refuses only an order that raises it above
+        // the limit — a sell that closes one leg can raise either (a hedge removed), so reducing orders are checked
+        // too; but one is never refused for want of market data (a client can always close).
         var varCheck: VaRCheck?
-        if !reduces, order.product == .mis, let limit = limits.intradayVaRLimit, let model = varModel {
+        if order.product == .mis, let limit = limits.intradayVaRLimit, let model = varModel {
             switch checkIntradayVaR(client, order: open, price: price, limit: limit, model: model, market: market) {
             case .success(let c): varCheck = c
-            case .failure(let r): return .rejected(r)
+            case .failure(let r): if !(reduces && r.isMissingMarketData) { return .rejected(r) }
             }
         }
         var marginCheck: MarginCheck?
-        if !reduces, let available = limits.availableMargin, let contract = SPANContract(instrument) {
+        if let available = limits.availableMargin, let contract = SPANContract(instrument) {
             switch checkMargin(client, order: open, contract: contract, value: openValue, available: available,
-                               market: market) {
+                               reduces: reduces, market: market) {
             case .success(let c): marginCheck = c
-            case .failure(let r): return .rejected(r)
+            case .failure(let r): if !(reduces && r.isMissingMarketData) { return .rejected(r) }
             }
         }
         // 9. Reserve: nothing has been awaited since the first check.

@@ -25,6 +25,12 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
     /// An order characteristic the engine does not take.
     case unsupported(UnsupportedOrder)
 
+    /// A rule could not be evaluated for want of a price or volatility.
+    public var isMissingMarketData: Bool {
+        if case .missingMarketData = self { return true }
+        return false
+    }
+
     public var code: RiskRejectCode {
         switch self {
         case .clientLimit, .limitsNotConfigured: .clientLimit

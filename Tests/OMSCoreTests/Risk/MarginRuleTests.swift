@@ -75,6 +75,29 @@ struct MarginRuleTests {
                                        market: F.market)) == "RISK_MARGIN spanMargin")
     }
 
+    /// A call spread (short 25000 CE, long 25300 CE) needs far less than the naked short. Selling the long leg
+    /// "reduces" that position but leaves the short naked: it is checked against the margin like any order and
+    /// refused (it passed unchecked). Buying the short back lowers the requirement and passes even when the
+    /// client is short of margin.
+    @Test func closingTheLongLegOfASpreadIsMarginChecked() {
+        let short = F.niftyOption(.call, strike: 25000, key: "NSE_FO|S25000")
+        let long = F.niftyOption(.call, strike: 25300, key: "NSE_FO|L25300")
+        let engine = F.engine(RiskLimits(availableMargin: F.p("100000000")))
+        engine.loadPosition(client: F.client, instrument: short, product: .nrml, quantity: -65, averagePrice: F.p("668.90"))
+        engine.loadPosition(client: F.client, instrument: long, product: .nrml, quantity: 65, averagePrice: F.p("520.00"))
+        let spread = try! #require(engine.marginRequirement(for: F.client, market: F.market))
+        engine.setAvailableMargin(Price(units: spread.units + 10_000 * Price.scale), for: F.client)   // ₹10,000 to spare
+        let sellLong = engine.check(F.order(long, .sell, qty: 65, limit: "520.00", product: .nrml), market: F.market)
+        guard case .rejected(.insufficientMargin(let required, _)) = sellLong else {
+            Issue.record("selling the long leg: \(F.summary(sellLong))"); return
+        }
+        #expect(required > spread && required.units > spread.units + 10_000 * Price.scale)
+        // Below the spread's requirement already: buying the short back still passes (it lowers the requirement).
+        engine.setAvailableMargin(F.p("1"), for: F.client)
+        let buyBack = engine.check(F.order(short, .buy, qty: 65, limit: "668.90", product: .nrml), market: F.market)
+        #expect(buyBack.acceptance?.reducesExposure == true, "\(F.summary(buyBack))")
+    }
+
     @Test func missingVolatilityRejectsAnOptionOrder() {
         let call = F.niftyOption(.call, strike: 25000, days: 73)
         var market = F.market
@@ -135,18 +158,38 @@ struct MarginRuleTests {
         #expect(engine.check(F.order(qty: 100, limit: "1000", product: .mis), market: Self.varMarket).isAccepted)
     }
 
-    /// Above the limit already (18595.15 > 10000): an order that lowers VaR passes — selling 40 more TCS
-    /// (e_B = −6e5, VaR 17235.53, IntradayVaRTests) — as does a reducing order; one that raises it does not.
+    /// Above the limit already (18595.15 > 10000): an order that does not raise VaR passes — selling 40 more TCS
+    /// (e_B = −6e5, VaR 17235.53 once it fills, IntradayVaRTests; until then the case where it does not fill
+    /// still holds 18595.15) — as does a reducing order; one that raises it does not.
     @Test func ordersThatDoNotLiftVaRPass() {
         let engine = varEngine(limit: "10000")
         let hedge = engine.check(F.order(F.tcs, .sell, qty: 40, limit: "2500", product: .mis), market: Self.varMarket)
-        #expect(hedge.acceptance?.intradayVaR == F.p("17235.53"))
+        #expect(hedge.acceptance?.intradayVaR == F.p("18595.15"))
         #expect(hedge.acceptance?.reducesExposure == false)
         #expect(engine.check(F.order(.sell, qty: 100, limit: "1000", product: .mis), market: Self.varMarket)
             .acceptance?.reducesExposure == true)
         #expect(F.summary(engine.check(F.order(qty: 1, limit: "1000", product: .mis), market: Self.varMarket))
             == "RISK_MARGIN intradayVaR")
         #expect(engine.check(F.order(qty: 1, limit: "1000", product: .cnc), market: Self.varMarket).isAccepted)
+        // The hedge fills: both cases hold it now.
+        engine.applyFill(hedge.acceptance!.reservation, quantity: Quantity(40), price: F.p("2500"))
+        #expect(engine.intradayVaR(for: F.client, market: Self.varMarket) == F.p("17235.53"))
+    }
+
+    /// Working buys and sells no longer offset each other: near the limit, a sell does not make room for a
+    /// further buy (it did — VaR was taken on net + buys − sells — and alternating buys and sells, then
+    /// cancelling the sells, took a client past its limit). Filled, the sell does.
+    @Test func aWorkingSellDoesNotMakeRoomForAFurtherBuy() {
+        let engine = varEngine(limit: "21152.47")   // room for exactly 100 more RELIANCE
+        let buy = engine.check(F.order(qty: 100, limit: "1000", product: .mis), market: Self.varMarket)
+        #expect(buy.isAccepted)
+        let sell = engine.check(F.order(.sell, qty: 200, limit: "1000", product: .mis), market: Self.varMarket)
+        #expect(sell.isAccepted)
+        #expect(F.summary(engine.check(F.order(qty: 100, limit: "1000", product: .mis), market: Self.varMarket))
+            == "RISK_MARGIN intradayVaR")
+        // Cancelling the sell changes nothing for buys; filling it does make room.
+        engine.applyFill(sell.acceptance!.reservation, quantity: Quantity(200), price: F.p("1000"))
+        #expect(engine.check(F.order(qty: 100, limit: "1000", product: .mis), market: Self.varMarket).isAccepted)
     }
 
     @Test func instrumentOutsideTheModelIsRejected() {
