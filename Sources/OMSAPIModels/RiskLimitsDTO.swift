@@ -117,6 +117,8 @@ public struct MarginResponse: Codable, Sendable, Equatable {
     public var exposureMargin: Price
     public var longOptionValue: Price
     public var premiumReserved: Price
+    /// The day's premium paid for filled option buys (less what selling long options took back).
+    public var premiumPaid: Price
     public var utilised: Price
     public var available: Price?
     public var free: Price?
@@ -131,6 +133,7 @@ public struct MarginResponse: Codable, Sendable, Equatable {
         exposureMargin = s.exposureMargin
         longOptionValue = s.longOptionValue
         premiumReserved = s.premiumReserved
+        premiumPaid = s.premiumPaid
         utilised = s.utilised
         available = s.available
         free = s.free

@@ -28,6 +28,7 @@ enum MarginTable {
             ("Exposure margin", m.exposureMargin),
             ("Long option value (credit)", m.longOptionValue),
             ("Premium reserved", m.premiumReserved),
+            ("Premium paid today", m.premiumPaid),
             ("Utilised", m.utilised),
             ("Available", m.available),
             ("Free", m.free),

@@ -6,6 +6,10 @@ final class ClientRiskBook {
     var openValue: Int64 = 0
     var realised: Int64 = 0
     var premiumReserved: Int64 = 0
+    /// The day's premium paid for option buys, less what selling long options took back (not below zero): funds
+    /// the client no longer has for margin. (It was not counted: a filled option buy freed its reserved premium,
+    /// SPAN credited the option's value back, and option buying went on without limit.)
+    var premiumPaid: Int64 = 0
     var books: [PositionKey: PositionBook] = [:]
     /// Books with a position (net ≠ 0), kept by `store` so that the day's P&L does not walk every book.
     var openPositions: [PositionKey: (net: Int64, openCost: Int64)] = [:]

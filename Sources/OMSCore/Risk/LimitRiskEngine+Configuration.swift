@@ -45,7 +45,7 @@ extension LimitRiskEngine {
     /// unknown or data is missing.
     public func marginRequirement(for client: ClientID, market: MarketSnapshot) -> Price? {
         guard let c = clients[client] else { return nil }
-        var total = c.premiumReserved
+        var total = RiskMath.sum(c.premiumReserved, c.premiumPaid)
         for u in c.groups.keys {
             guard case .success(let v) = cachedRequirement(c, underlying: u, market: market) else { return nil }
             total = RiskMath.sum(total, v)

@@ -113,6 +113,7 @@ extension LimitRiskEngine {
         unreserve(client, r, quantity: filled, keepVaR: true)
         r.remaining -= filled
         var b = client.books[r.key]!
+        notePremium(client, b, side: r.side, quantity: quantity.value, price: price)
         client.realised = RiskMath.sum(client.realised, b.fill(side: r.side, quantity: quantity.value, price: price))
         client.store(b, at: r.key)
         let over = quantity.value - filled
@@ -158,9 +159,21 @@ extension LimitRiskEngine {
         guard let client = clients[id], quantity.value > 0 else { return }
         let key = PositionKey(instrument: instrument.key, product: product)
         var b = client.book(key, instrument: instrument)
+        notePremium(client, b, side: side, quantity: quantity.value, price: price)
         client.realised = RiskMath.sum(client.realised, b.fill(side: side, quantity: quantity.value, price: price))
         client.store(b, at: key)
         invalidate(client, instrument: instrument, product: product)
+    }
+
+    /// An option fill's premium: a buy pays it; a sell out of a long position takes it back (up to the long).
+    /// `before` is the position before the fill.
+    func notePremium(_ client: ClientRiskBook, _ before: PositionBook, side: Side, quantity: Int64, price: Price) {
+        guard SPANContract(before.instrument)?.isOption == true else { return }
+        if side == .buy {
+            client.premiumPaid = RiskMath.sum(client.premiumPaid, RiskMath.value(quantity, price))
+        } else if before.net > 0 {
+            client.premiumPaid = RiskMath.release(client.premiumPaid, RiskMath.value(min(quantity, before.net), price))
+        }
     }
 
     /// Sets a carried position at the start of the day (signed units, average price); replaces any position.

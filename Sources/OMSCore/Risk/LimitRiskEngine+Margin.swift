@@ -93,7 +93,7 @@ extension LimitRiskEngine {
     func checkMargin(_ client: ClientRiskBook, order: RiskOrder, contract: SPANContract, value: Int64,
                      available: Price, reduces: Bool, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
         let u = contract.underlying
-        var total: Int64 = client.premiumReserved
+        var total: Int64 = RiskMath.sum(client.premiumReserved, client.premiumPaid)
         if contract.isOption && order.side == .buy { total = RiskMath.sum(total, value) }
         for g in client.groups.keys where g != u {
             switch cachedRequirement(client, underlying: g, market: market) {

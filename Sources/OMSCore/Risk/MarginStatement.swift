@@ -11,13 +11,17 @@ public struct MarginStatement: Hashable, Sendable {
     public var underlyings: [Underlying]
     /// Premium of working option buys, blocked until they fill or close.
     public var premiumReserved: Price
+    /// The day's premium paid for filled option buys, less what selling long options took back.
+    public var premiumPaid: Price
     /// Funds available for F&O margin; nil when the client has no margin limit (the rule is off).
     public var available: Price?
 
-    public init(client: ClientID, underlyings: [Underlying], premiumReserved: Price, available: Price?) {
+    public init(client: ClientID, underlyings: [Underlying], premiumReserved: Price, premiumPaid: Price = .zero,
+                available: Price?) {
         self.client = client
         self.underlyings = underlyings
         self.premiumReserved = premiumReserved
+        self.premiumPaid = premiumPaid
         self.available = available
     }
 
@@ -33,8 +37,8 @@ public struct MarginStatement: Hashable, Sendable {
     public var exposureMargin: Price { sum(\.exposureMargin) }
     /// Net option value credit of long options.
     public var longOptionValue: Price { sum(\.longOptionValue) }
-    /// What the engine blocks: Σ net requirement per underlying + reserved premium (the margin utilised).
-    public var utilised: Price { sum(\.netRequirement) + premiumReserved }
+    /// What the engine blocks: Σ net requirement per underlying + reserved and paid premium (the margin utilised).
+    public var utilised: Price { sum(\.netRequirement) + premiumReserved + premiumPaid }
     /// Available − utilised (negative when short of margin); nil without a margin limit.
     public var free: Price? { available.map { $0 - utilised } }
 }
@@ -56,6 +60,7 @@ extension LimitRiskEngine {
         }
         return .success(MarginStatement(client: client, underlyings: parts,
                                         premiumReserved: Price(units: c.premiumReserved),
+                                        premiumPaid: Price(units: c.premiumPaid),
                                         available: c.limits.availableMargin))
     }
 }

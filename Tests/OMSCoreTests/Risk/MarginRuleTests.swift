@@ -98,6 +98,27 @@ struct MarginRuleTests {
         #expect(buyBack.acceptance?.reducesExposure == true, "\(F.summary(buyBack))")
     }
 
+    /// Premium paid for a filled option buy is funds spent: the next buy counts it (a filled buy freed its
+    /// reserved premium and the option's value was credited back, so option buying went on without limit).
+    /// Selling the option takes it back.
+    @Test func premiumPaidForFilledOptionBuysCountsAgainstTheMargin() {
+        let call = F.niftyOption(.call, strike: 25000, days: 73)
+        let engine = F.engine(RiskLimits(availableMargin: F.p("100000")))
+        let first = engine.check(F.order(call, .buy, qty: 65, limit: "1500.00", product: .nrml), market: F.market)
+        #expect(first.isAccepted, "\(F.summary(first))")
+        engine.applyFill(first.acceptance!.reservation, quantity: Quantity(65), price: F.p("1500.00"))
+        guard case .success(let statement)? = engine.marginStatement(for: F.client, market: F.market) else {
+            Issue.record("no statement"); return
+        }
+        #expect(statement.premiumPaid == F.p("97500") && statement.premiumReserved == .zero)
+        #expect(F.summary(engine.check(F.order(call, .buy, qty: 65, limit: "1500.00", product: .nrml), market: F.market))
+            == "RISK_MARGIN spanMargin")
+        // Sold again: the premium comes back, and a buy fits once more.
+        let sell = engine.check(F.order(call, .sell, qty: 65, limit: "1500.00", product: .nrml), market: F.market)
+        engine.applyFill(sell.acceptance!.reservation, quantity: Quantity(65), price: F.p("1500.00"))
+        #expect(engine.check(F.order(call, .buy, qty: 65, limit: "1500.00", product: .nrml), market: F.market).isAccepted)
+    }
+
     @Test func missingVolatilityRejectsAnOptionOrder() {
         let call = F.niftyOption(.call, strike: 25000, days: 73)
         var market = F.market
