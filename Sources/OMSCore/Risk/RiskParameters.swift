@@ -17,10 +17,14 @@ public struct RiskParameters: Hashable, Sendable, Codable {
     public var exposureMargin: Rate
     /// Risk-free rate for Black-76 discounting, % a year.
     public var riskFreeRate: Rate
+    /// Additional exposure margin on short options on their expiry day, % of notional (index options: 2 %,
+    /// since 20-Nov-2024; stock options: none).
+    public var expiryDayShortOptionExposure: Rate
 
     public init(priceScanRange: Rate, volatilityScanRange: Rate, extremeMoveMultiple: Rate = Rate(whole: 2),
                 extremeMoveWeight: Rate = Rate(whole: 35), calendarSpreadCharge: Rate, shortOptionMinimum: Rate,
-                exposureMargin: Rate, riskFreeRate: Rate = Rate(whole: 0)) {
+                exposureMargin: Rate, riskFreeRate: Rate = Rate(whole: 0), expiryDayShortOptionExposure: Rate = Rate(whole: 0)) {
+        self.expiryDayShortOptionExposure = expiryDayShortOptionExposure
         self.priceScanRange = priceScanRange
         self.volatilityScanRange = volatilityScanRange
         self.extremeMoveMultiple = extremeMoveMultiple
@@ -32,10 +36,10 @@ public struct RiskParameters: Hashable, Sendable, Codable {
     }
 
     /// NSE index derivatives: PSR floor 9.3 %, VSR floor 4 points, calendar spread 1.75 %, SOMC 3 %
-    /// (historical, UNCONFIRMED), ELM 2 %.
+    /// (historical, UNCONFIRMED), ELM 2 %, and 2 % more on short options on their expiry day.
     public static let nseIndex = RiskParameters(
         priceScanRange: Rate("9.3")!, volatilityScanRange: Rate(whole: 4), calendarSpreadCharge: Rate("1.75")!,
-        shortOptionMinimum: Rate(whole: 3), exposureMargin: Rate(whole: 2))
+        shortOptionMinimum: Rate(whole: 3), exposureMargin: Rate(whole: 2), expiryDayShortOptionExposure: Rate(whole: 2))
 
     /// NSE stock derivatives: PSR floor 14.2 %, VSR floor 10 points, calendar spread 2.2 %, SOMC 7.5 %
     /// (historical, UNCONFIRMED), ELM 3.5 %.

@@ -55,6 +55,10 @@ extension SPANCalculator {
                 let notional = abs(Double(quantity)) * c.inputs.price * sign
                 a.shortOptionMinimum += notional * RiskMath.fraction(parameters.shortOptionMinimum)
                 a.exposure += notional * RiskMath.fraction(parameters.exposureMargin)
+                // Its expiry day (no time left to expiry): the additional ELM on short options.
+                if c.inputs.years == 0 {
+                    a.exposure += notional * RiskMath.fraction(parameters.expiryDayShortOptionExposure)
+                }
             }
         }
     }

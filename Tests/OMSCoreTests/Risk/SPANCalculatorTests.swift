@@ -103,6 +103,18 @@ struct SPANCalculatorTests {
         #expect(m.total == F.p("81250"))
     }
 
+    /// A short index option on its expiry day carries 2 % more exposure margin (since 20-Nov-2024): 4 % × 25000 ×
+    /// 65 = 65000.00, against 32500.00 the day before. Stock options have no such charge; a long has none.
+    @Test func aShortIndexOptionOnItsExpiryDayCarriesTwoPercentMoreExposure() throws {
+        let today = F.niftyOption(.call, strike: 25000, days: 0)
+        let tomorrow = F.niftyOption(.call, strike: 25000, days: 1)
+        #expect(try calculator.margin([position(today, -65)], market: F.market).exposureMargin == F.p("65000"))
+        #expect(try calculator.margin([position(tomorrow, -65)], market: F.market).exposureMargin == F.p("32500"))
+        #expect(try calculator.margin([position(today, 65)], market: F.market).exposureMargin == .zero)
+        let stock = SPANCalculator(parameters: .nseStock)
+        #expect(try stock.margin([position(today, -65)], market: F.market).exposureMargin == F.p("56875"))   // 3.5 %
+    }
+
     @Test func longOptionsHaveNoExposureOrMinimumCharge() throws {
         let call = F.niftyOption(.call, strike: 25000, days: 73)
         let m = try calculator.margin([position(call, 65)], market: F.market)
