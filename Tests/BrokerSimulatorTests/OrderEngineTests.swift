@@ -294,6 +294,63 @@ struct AfterMarketOrderTests {
         #expect(reports.allSatisfy { $0.orderID == reports[0].orderID })
     }
 
+    /// After a restart every held order is due at the next tick. In the evening its market is still closed: it is
+    /// held again until the next open (it was refused SESSION_CLOSED), and at the open it goes to the broker as a
+    /// regular order (it went with the AMO flag: Kite `variety=amo` during market hours).
+    @Test func aHeldOrderRestoredInTheEveningIsHeldAgainAndReleasedAsARegularOrder() async throws {
+        let broker = ScriptedBroker("PAPER", placement: .accept)
+        let sink = ReportCollector()
+        let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 22 * 60).epochMilliseconds
+        let clock = TestClock(evening)
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("PAPER"), now: { clock.now }, sink: sink)
+        var request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO1"), client: ClientID("AB1234"),
+                                   lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
+                                   quantity: Quantity(5), limitPrice: Price("1450.00"))
+        request.afterMarket = true
+        var stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: request.source, clientOrderID: request.clientOrderID,
+                                   request: request, instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("PAPER"),
+                                   lifecycle: .submitted(OrderTerms(quantity: Quantity(5), limitPrice: Price("1450.00"))))
+        stored.held = true
+        stored.createdAt = evening - 3_600_000
+        await engine.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 2))
+        await engine.releaseHeld()
+        #expect(sink.all.isEmpty, "\(sink.all.map(\.kind))")   // held again, not refused
+        #expect(await engine.order(OrderID("O-1"))?.held == true)
+        clock.set(ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 27)!, minuteOfDay: 9 * 60).epochMilliseconds)
+        await engine.releaseHeld()
+        for _ in 0..<400 where await broker.placed.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        let placed = await broker.placed
+        #expect(placed.map(\.tag) == ["O-1"] && placed.first?.afterMarket == false, "\(placed)")
+    }
+
+    /// An after-market order released at an open and restored later that day ends with that day: the engine
+    /// works out its release from when it was stored (it was left out of the day rule, and never ended).
+    @Test func aReleasedAfterMarketOrderRestoredLaterExpiresWithItsDay() async throws {
+        let broker = SilentBroker()
+        let sink = ReportCollector()
+        let friday = TradingDate(year: 2026, month: 11, day: 27)!
+        let clock = TestClock(ISTDateTime(date: friday, minuteOfDay: 11 * 60).epochMilliseconds)
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"), now: { clock.now }, sink: sink)
+        var request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO2"), client: ClientID("AB1234"),
+                                   lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
+                                   quantity: Quantity(5), limitPrice: Price("1300.00"))
+        request.afterMarket = true
+        var stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: request.source, clientOrderID: request.clientOrderID,
+                                   request: request, instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("SILENT"),
+                                   lifecycle: .working(PendingNewOrder(terms: OrderTerms(quantity: Quantity(5), limitPrice: Price("1300.00"))).accepted()))
+        stored.createdAt = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds   // Thursday evening
+        await engine.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 2))
+        await engine.resumeAtBrokers()
+        #expect(sink.all.isEmpty)   // released this morning: today's order, not expired at the restart
+        clock.set(ISTDateTime(date: friday, minuteOfDay: 16 * 60).epochMilliseconds)
+        await engine.expireDayOrders()
+        #expect(await sink.wait(for: 1).first?.status == .expired)
+    }
+
     @Test func withoutTheFlagAnOrderOutsideHoursIsRejected() async throws {
         let sink = ReportCollector()
         let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds

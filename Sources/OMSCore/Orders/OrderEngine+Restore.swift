@@ -10,6 +10,9 @@ extension OrderEngine {
         }
         for o in state.orders {
             var r = Record(o)
+            if !o.held && o.request.afterMarket, let i = o.instrument, let created = o.createdAt {
+                r.openedAt = amoOpenedAt(i, o, created: created)
+            }
             noteOpened(&r)
             records[o.id] = r
             // Closed ones beyond `closedInMemory` leave memory again at once (read back when asked for).
@@ -181,6 +184,23 @@ extension OrderEngine {
     }
 }
 
+extension OrderEngine {
+    /// When a stored after-market order that is no longer held went to its broker: at once if its session took it
+    /// when it was entered, else at the release the session engine gives for that instant (its record keeps only
+    /// when it was first stored). Without this a restored released AMO had no day, and was never expired — nor, at
+    /// a paper broker that does not expire orders, ever ended.
+    func amoOpenedAt(_ instrument: Instrument, _ o: OrderSnapshot, created: Int64) -> Int64 {
+        let traits = SessionOrderTraits(orderType: o.request.orderType, timeInForce: o.request.timeInForce,
+                                        isAfterMarketOrder: true, product: o.product ?? o.request.product ?? .cnc,
+                                        side: o.request.side)
+        if case .holdAfterMarket(let release) = pipeline.session.isTradingAllowed(instrument, at: created, order: traits,
+                                                                                   flags: pipeline.flags(instrument)) {
+            return release
+        }
+        return created
+    }
+}
+
 extension OrderEngine.Record {
     /// A stored order as the engine holds it (no risk reservation: restored open orders get theirs again).
     init(_ o: OrderSnapshot) {
@@ -191,7 +211,7 @@ extension OrderEngine.Record {
                   rejectText: o.rejectText)
         protectionPrice = o.protectionPrice
         // An after-market order taken one evening and released at the next open was not opened when it was
-        // stored: it is left out of the day rule (0) rather than expired a day early.
+        // stored: the engine works out its release (`amoOpenedAt`) rather than expire it a day early.
         if !o.held && !o.request.afterMarket { openedAt = o.createdAt ?? 0 }
     }
 }

@@ -151,16 +151,17 @@ public actor OrderEngine {
         }
     }
 
-    /// Sends the held after-market orders whose release time has come back through the pipeline.
+    /// Sends the held after-market orders whose release time has come back through the pipeline — still as
+    /// after-market orders, so that one whose market is closed after all (a restart in the evening re-queues every
+    /// held order for the next tick; a holiday declared since it was held; a phase that takes no such order) is
+    /// held again until the next phase that releases it, not refused (it was: SESSION_CLOSED at a 22:00 restart).
     public func releaseHeld() {
         let t = now()
         let due = held.filter { $0.releaseAt <= t }
         guard !due.isEmpty else { return }
         held.removeAll { $0.releaseAt <= t }
         for h in due {
-            var request = h.request
-            request.afterMarket = false
-            switch pipeline.decide(request, at: t, risk: risk, market: market()) {
+            switch pipeline.decide(h.request, at: t, risk: risk, market: market()) {
             case .rejected(let rejection):
                 guard var r = records[h.id], case .pendingNew(let p) = r.lifecycle else { continue }
                 r.held = false
@@ -310,11 +311,15 @@ public actor OrderEngine {
         return r.pendingClientOrderID == clientOrderID
     }
 
+    /// What the broker is asked to place. Never an after-market order: Vega holds those itself and places them
+    /// once their session takes them, so at the broker they are regular orders (sent as AMOs during market hours
+    /// — Kite `variety=amo`, Upstox `is_amo`, Fyers `offlineOrder` — a broker would queue them for the next
+    /// session, or refuse them).
     func brokerOrder(_ r: Record, quantity: Quantity) -> BrokerOrderRequest {
         BrokerOrderRequest(tag: r.id.rawValue, instrument: r.instrument!, side: r.request.side, product: r.product!,
                            orderType: r.request.orderType, timeInForce: r.request.timeInForce, quantity: quantity,
                            limitPrice: r.lifecycle.terms.limitPrice, triggerPrice: r.lifecycle.terms.triggerPrice,
-                           protectionPrice: r.protectionPrice, algoID: r.request.algoID, afterMarket: r.request.afterMarket)
+                           protectionPrice: r.protectionPrice, algoID: r.request.algoID, afterMarket: false)
     }
 
     /// Places at `brokerID`; a broker that is down before accepting hands over to its backup; a timeout
