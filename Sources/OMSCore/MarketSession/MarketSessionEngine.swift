@@ -132,7 +132,8 @@ public final class MarketSessionEngine: Sendable {
             expiry = e
         }
         if isT2T && options.enforceTradeForTradeDeliveryOnly {
-            if order.product == .mis || (order.product == .mtf && !options.allowMTFOnTradeForTrade) {
+            // An MTF sell leaves a funded position: never refused here (a client must be able to exit).
+            if order.product == .mis || (order.product == .mtf && order.side == .buy && !options.allowMTFOnTradeForTrade) {
                 return reject(.tradeForTradeDeliveryOnly, phaseName)
             }
         }

@@ -42,6 +42,18 @@ public struct OrderPipeline: Sendable {
         return end
     }
 
+    /// Product eligibility, with one exception: an MTF sell (leaving a funded position) is not refused for the
+    /// stock having left the MTF list, moved to trade-for-trade, surveillance or a relisting day — those rules
+    /// stop new funded buys, and a client must be able to exit what it holds (the holdings rule still applies).
+    func checkEligibility(_ request: OrderRequest, _ instrument: Instrument, _ product: Product) -> Result<ProductTerms, ProductDenial> {
+        let result = eligibility.check(client: request.client, instrument: instrument.key, product: product)
+        if case .failure(let d) = result, product == .mtf, request.side == .sell,
+           [.notInMTFList, .tradeForTrade, .surveillance, .ipoOrRelistingDay].contains(d.reason) {
+            return .success(ProductTerms(product: .mtf))
+        }
+        return result
+    }
+
     /// - Parameters:
     ///   - risk: the caller's risk engine (owned by the caller's actor); nil skips the risk stage.
     ///   - market: last prices and volatilities for the risk stage.
@@ -71,12 +83,17 @@ public struct OrderPipeline: Sendable {
         let phase: SessionPhaseName
         switch session.isTradingAllowed(instrument, at: epochMilliseconds, order: traits, flags: flags(instrument)) {
         case .allowed(let p): phase = p
-        case .holdAfterMarket(let t): return .held(resolved, releaseAt: t)
+        case .holdAfterMarket(let t):
+            // Held until the next open — but not an order its product refuses today (an MIS order on a
+            // trade-for-trade stock, a client without the product): that is refused now, not at 09:00. Risk is
+            // checked at the release, against that day's positions.
+            if case .failure(let d) = checkEligibility(request, instrument, product) { return .rejected(.notEligible(d)) }
+            return .held(resolved, releaseAt: t)
         case .rejected(let r): return .rejected(.session(r))
         }
         // 3. Product eligibility.
         let terms: ProductTerms
-        switch eligibility.check(client: request.client, instrument: instrument.key, product: product) {
+        switch checkEligibility(request, instrument, product) {
         case .success(let t): terms = t
         case .failure(let d): return .rejected(.notEligible(d))
         }

@@ -59,6 +59,39 @@ struct OrderPipelineTests {
         }
     }
 
+    /// An after-market order its product refuses today is refused when it is entered, not held to be refused at
+    /// 09:00 (it was held).
+    @Test func anAfterMarketOrderTheProductRefusesIsRefusedAtOnce() {
+        #expect(code(pipeline.decide(order("JOCIL", price: "40.00", product: .mis, amo: true), at: at(18, 0))) == "PRODUCT_NOT_ALLOWED")
+        #expect(code(pipeline.decide(order("JOCIL", price: "40.00", product: .cnc, amo: true), at: at(18, 0))) == "HELD")
+    }
+
+    /// An MTF sell leaves a funded position: not refused because the stock left the MTF list or went to
+    /// trade-for-trade or surveillance (a client must be able to exit); an MTF buy still is.
+    @Test(arguments: [IneligibilityReason.notInMTFList, .tradeForTrade, .surveillance])
+    func anMTFSellIsNotRefusedForTheStockLeavingMTF(reason: IneligibilityReason) throws {
+        let p = OrderPipeline(resolver: ListResolver(instruments: [Self.reliance]),
+                              session: try MarketSessionEngine(options: .init(enforceTradeForTradeDeliveryOnly: false)),
+                              eligibility: TableEligibility(denied: ["NSE_EQ|INE002A01018#MTF": reason, "NSE_EQ|INE002A01018#MIS": reason]))
+        var sell = order("RELIANCE", product: .mtf)
+        sell.side = .sell
+        #expect(code(p.decide(sell, at: at(10, 0))) == "ACCEPTED")
+        #expect(code(p.decide(order("RELIANCE", product: .mtf), at: at(10, 0))) == "PRODUCT_NOT_ALLOWED")
+        var misSell = order("RELIANCE", product: .mis)
+        misSell.side = .sell
+        #expect(code(p.decide(misSell, at: at(10, 0))) == "PRODUCT_NOT_ALLOWED")   // an intraday short is a new position
+    }
+
+    /// The session gate's own trade-for-trade rule (on by default) lets an MTF sell out too.
+    @Test func theSessionGateLetsAnMTFSellOutOfATradeForTradeStock() throws {
+        let p = OrderPipeline(resolver: ListResolver(instruments: [Self.jocil]), session: try MarketSessionEngine(),
+                              eligibility: TableEligibility(denied: [:]))
+        var sell = order("JOCIL", price: "40.00", product: .mtf)
+        sell.side = .sell
+        #expect(code(p.decide(sell, at: at(10, 0))) == "ACCEPTED")
+        #expect(code(p.decide(order("JOCIL", price: "40.00", product: .mtf), at: at(10, 0))) == "PRODUCT_NOT_ALLOWED")
+    }
+
     @Test func acceptedInNormalMarketWithDefaultProduct() {
         guard case .accepted(let a) = pipeline.decide(order("reliance"), at: at(10, 0)) else {
             Issue.record("not accepted")
