@@ -54,6 +54,21 @@ import Testing
         }
     }
 
+    /// The day after the seeded surveillance list (dated 2026-11-25), before that day's list arrives, the latest
+    /// list still applies: IDEA stays refused MIS (it was treated as clear). A list dated later does not apply.
+    @Test func theLatestSurveillanceListAppliesUntilTheNextArrives() async throws {
+        let ws = try TempWorkspace()
+        _ = try await seededService(ws)
+        let idea = InstrumentKey("NSE_EQ|INE669E01016")
+        let nov25 = ISTCalendar.day(year: 2026, month: 11, day: 25)
+        for (day, expected) in [(nov25 + 1, IneligibilityReason?.some(.surveillance)), (nov25 + 3, .surveillance), (nov25 - 1, nil)] {
+            let snapshot = try await ws.pool.read { db in
+                try EligibilitySnapshot.build(db, tradingDay: day, builtAt: Date(), defaultClientProducts: nil)
+            }
+            #expect(reason(snapshot.check(client: Self.demo01, instrument: idea, product: .mis)) == expected, "day \(day)")
+        }
+    }
+
     @Test func theSchedulerRebuildsAt0600ISTWithAManualClock() async throws {
         let ws = try TempWorkspace()
         // 2026-11-25 05:59:00 IST.

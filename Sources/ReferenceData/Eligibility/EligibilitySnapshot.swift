@@ -124,8 +124,13 @@ public final class EligibilitySnapshot: Sendable {
         for r in try Row.fetchAll(db, sql: "SELECT exchange, series FROM t2t_series") {
             t2t.insert((r[0] as String) + "|" + (r[1] as String))
         }
-        let surveillance = Set(try String.fetchAll(db, sql: "SELECT instrument_key FROM surveillance_list WHERE trade_date = ?",
-                                                   arguments: [date]))
+        // The latest surveillance list on or before today applies until the next replaces it: a day whose list
+        // has not arrived yet (or failed to load) keeps yesterday's, rather than treating every stock as clear
+        // (it did: MIS and MTF opened on GSM stocks whenever the file came after the 06:00 rebuild).
+        let surveillance = Set(try String.fetchAll(db, sql: """
+            SELECT instrument_key FROM surveillance_list
+            WHERE trade_date = (SELECT max(trade_date) FROM surveillance_list WHERE trade_date <= ?)
+            """, arguments: [date]))
         let ipo = Set(try String.fetchAll(db, sql: "SELECT instrument_key FROM ipo_listings WHERE listing_date = ?",
                                           arguments: [date]))
         func rate(_ d: Double?) -> Rate? { InstrumentRepository.units(d, scale: Rate.scale).map(Rate.init(units:)) }
