@@ -13,12 +13,20 @@ public final class MarketSessionEngine: Sendable {
         public var allowMTFOnTradeForTrade: Bool
         /// How many days ahead an after-market order looks for a session that takes it.
         public var afterMarketHorizonDays: Int
+        /// From this minute of the day (IST) no new intraday (MIS) exposure is taken — the brokers square MIS
+        /// positions off from 15:15–15:25 (market-sessions.md §6); orders that reduce a position still pass.
+        /// Cash and F&O; nil: no cut-off.
+        public var intradayCutOffEquity: SessionTime?
+        public var intradayCutOffDerivatives: SessionTime?
 
         public init(enforceTradeForTradeDeliveryOnly: Bool = true, allowMTFOnTradeForTrade: Bool = false,
-                    afterMarketHorizonDays: Int = 30) {
+                    afterMarketHorizonDays: Int = 30, intradayCutOffEquity: SessionTime? = SessionTime(minuteOfDay: 15 * 60 + 10),
+                    intradayCutOffDerivatives: SessionTime? = SessionTime(minuteOfDay: 15 * 60 + 15)) {
             self.enforceTradeForTradeDeliveryOnly = enforceTradeForTradeDeliveryOnly
             self.allowMTFOnTradeForTrade = allowMTFOnTradeForTrade
             self.afterMarketHorizonDays = afterMarketHorizonDays
+            self.intradayCutOffEquity = intradayCutOffEquity
+            self.intradayCutOffDerivatives = intradayCutOffDerivatives
         }
     }
 
@@ -177,6 +185,17 @@ public final class MarketSessionEngine: Sendable {
             after = -1
         }
         return reject(.noSessionAhead, phaseName)
+    }
+
+    /// Past the intraday cut-off for `instrument`'s market at that instant: the rejection for an MIS order that
+    /// would add exposure (`TOO_LATE`, 103=4); nil before it, or when there is none.
+    public func intradayCutOff(_ instrument: Instrument, at epochMilliseconds: Int64) -> SessionRejection? {
+        guard let market = SessionMarket(segment: instrument.segment) else { return nil }
+        let cutOff = market.kind == .equity ? options.intradayCutOffEquity : options.intradayCutOffDerivatives
+        let t = ISTDateTime(epochMilliseconds: epochMilliseconds)
+        guard let cutOff, t.minuteOfDay >= Int(cutOff.minuteOfDay) else { return nil }
+        return SessionRejection(rule: .intradayPastCutOff, phase: .closed, market: market, date: t.date,
+                                minuteOfDay: Int16(t.minuteOfDay))
     }
 
     /// When `instrument`'s trading day `day` (IST days since the epoch) ends: the end of that day's last phase

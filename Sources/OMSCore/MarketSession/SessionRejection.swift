@@ -42,6 +42,8 @@ public enum SessionRule: String, Sendable, Codable, CaseIterable {
     case afterMarketPastExpiry
     /// After-market order, but no session that accepts it opens within the look-ahead horizon.
     case noSessionAhead
+    /// A new intraday (MIS) exposure after the day's intraday cut-off (the brokers' square-off).
+    case intradayPastCutOff
 
     public var code: SessionRejectCode {
         switch self {
@@ -50,7 +52,7 @@ public enum SessionRule: String, Sendable, Codable, CaseIterable {
         case .tradeForTradeDeliveryOnly, .productNotAllowed: .productNotAllowed
         case .noTimetable, .holiday, .weekend, .outsideSession, .afterMarketPastExpiry, .noSessionAhead: .sessionClosed
         case .noEntryPhase: .sessionNoEntry
-        case .orderTypePastCutOff: .tooLate
+        case .orderTypePastCutOff, .intradayPastCutOff: .tooLate
         }
     }
 }

@@ -5,10 +5,13 @@ public protocol MarketSessionGate: Sendable {
     /// When the instrument's trading day `day` (IST days since the epoch) ends, in epoch milliseconds; nil when
     /// not known (no session that day). DAY orders end then.
     func tradingDayEnd(_ instrument: Instrument, day: Int32, flags: SessionInstrumentFlags) -> Int64?
+    /// Past the intraday (MIS) cut-off at that instant: the rejection for an order adding MIS exposure.
+    func intradayCutOff(_ instrument: Instrument, at epochMilliseconds: Int64) -> SessionRejection?
 }
 
 extension MarketSessionGate {
     public func tradingDayEnd(_ instrument: Instrument, day: Int32, flags: SessionInstrumentFlags) -> Int64? { nil }
+    public func intradayCutOff(_ instrument: Instrument, at epochMilliseconds: Int64) -> SessionRejection? { nil }
 }
 
 extension MarketSessionEngine: MarketSessionGate {}
@@ -108,6 +111,13 @@ public struct OrderPipeline: Sendable {
             case .accepted(let a): acceptance = a
             case .rejected(let r): return .rejected(.risk(r))
             }
+        }
+        // 5. No new intraday exposure after the day's MIS cut-off: only an order that reduces its position (the
+        // risk engine knows which) goes on; any other gives its reservation back.
+        if product == .mis, let late = session.intradayCutOff(instrument, at: epochMilliseconds),
+           acceptance?.reducesExposure != true {
+            if let a = acceptance { risk?.release(a.reservation) }
+            return .rejected(.session(late))
         }
         return .accepted(AcceptedOrder(resolved: resolved, productTerms: terms, phase: phase, risk: acceptance))
     }

@@ -92,6 +92,24 @@ struct OrderPipelineTests {
         #expect(code(p.decide(order("JOCIL", price: "40.00", product: .mtf), at: at(10, 0))) == "PRODUCT_NOT_ALLOWED")
     }
 
+    /// No new intraday (MIS) exposure after the cut-off (15:10 for cash by default, before the brokers square MIS
+    /// off from 15:15): TOO_LATE (103=4), and the risk reservation is given back; an order that reduces an MIS
+    /// position still passes, and delivery orders are not affected.
+    @Test func noNewIntradayExposureAfterTheCutOff() throws {
+        let risk = LimitRiskEngine(configuration: RiskConfiguration(deliverySellsNeedHoldings: false),
+                                   limits: [ClientID("AB1234"): RiskLimits()])
+        risk.loadPosition(client: ClientID("AB1234"), instrument: Self.reliance, product: .mis, quantity: 10,
+                          averagePrice: Price("1400.00")!)
+        #expect(code(pipeline.decide(order("RELIANCE", product: .mis), at: at(15, 9), risk: risk)) == "ACCEPTED")
+        let late = pipeline.decide(order("RELIANCE", product: .mis), at: at(15, 10), risk: risk)
+        #expect(code(late) == "TOO_LATE")
+        #expect(risk.exposure(for: ClientID("AB1234"))?.openOrders == 1)   // the 15:09 order only
+        var close = order("RELIANCE", product: .mis)
+        close.side = .sell
+        #expect(code(pipeline.decide(close, at: at(15, 20), risk: risk)) == "ACCEPTED")
+        #expect(code(pipeline.decide(order("RELIANCE", product: .cnc), at: at(15, 20), risk: risk)) == "ACCEPTED")
+    }
+
     @Test func acceptedInNormalMarketWithDefaultProduct() {
         guard case .accepted(let a) = pipeline.decide(order("reliance"), at: at(10, 0)) else {
             Issue.record("not accepted")
