@@ -212,7 +212,11 @@ struct Serve: AsyncParsableCommand {
                                             except: Set(storedPositions.map(\.key)))
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
                                     positions: storedPositions + carried)
-        let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility)
+        // The session flags (closing auction, IPO day, call auction, F&O pre-open) for the exchange clock's day.
+        try await referenceData.refresh(tradingDay: Int32(today))
+        let sessionFlags = referenceData.sessionFlags
+        let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility,
+                                     flags: { sessionFlags.flags(for: $0) })
         let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
                                                             paper: paper, now: { exchangeClock.nowMilliseconds() })
         let catalogs = referenceData.catalogs

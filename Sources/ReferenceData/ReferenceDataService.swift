@@ -28,6 +28,9 @@ public final class ReferenceDataService: Sendable {
     public let loader: ReferenceDataLoader
     public let catalogs: InstrumentCatalogBox
     public let eligibility: ProductEligibilityCache
+    /// The market session engine's per-day instrument facts (closing auction, IPO day, call auction, F&O
+    /// pre-open), rebuilt with the catalog.
+    public let sessionFlags: SessionFlagsBox
     public var resolver: CachedSymbolResolver { CachedSymbolResolver(catalogs: catalogs) }
 
     public init(writer: any DatabaseWriter, clock: any InstantClock = SystemInstantClock(),
@@ -37,12 +40,19 @@ public final class ReferenceDataService: Sendable {
         self.loader = ReferenceDataLoader(writer: writer, clock: clock, options: options)
         self.catalogs = InstrumentCatalogBox()
         self.eligibility = ProductEligibilityCache(defaultClientProducts: defaultClientProducts)
+        self.sessionFlags = SessionFlagsBox()
     }
 
-    /// Rebuilds the catalog and the eligibility snapshot from the database and swaps them in.
-    public func refresh() async throws {
-        let instruments = try await writer.read { db in try InstrumentRepository.fetchAll(db) }
+    /// Rebuilds the catalog, the eligibility snapshot and the session flags from the database and swaps them in.
+    /// - Parameter tradingDay: the IST day the session flags are for (the exchange clock's; default: the clock's).
+    public func refresh(tradingDay: Int32? = nil) async throws {
+        let day = tradingDay ?? ISTCalendar.day(ofEpochMillis: Int64(clock.now().timeIntervalSince1970 * 1000))
+        let (instruments, flags) = try await writer.read { db in
+            let all = try InstrumentRepository.fetchAll(db)
+            return (all, try SessionFlagsTable.build(db, instruments: all, tradingDay: day))
+        }
         catalogs.install(InstrumentCatalog(instruments: instruments))
+        sessionFlags.install(flags)
         try await eligibility.rebuild(from: writer, now: clock.now())
     }
 

@@ -46,6 +46,28 @@ struct VegaOMSOrderFlowTests {
         await c.close()
     }
 
+    /// The session flags reach the running server: at 15:17 on a trading day RELIANCE (it has derivatives) is in
+    /// the closing auction's reference-price phase — no entry — while a stock without derivatives is still in
+    /// its normal market; and no new MIS exposure is taken after the intraday cut-off. (With the default flags
+    /// RELIANCE traded on to 15:30.)
+    @Test func theClosingAuctionAndTheIntradayCutOffApplyInTheServer() async throws {
+        let dir = NSTemporaryDirectory() + "vega-cas-\(UUID().uuidString)"
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-30T15:17:00+05:30"]))
+        try await server.start()
+        defer { server.terminate() }
+        let api = "http://127.0.0.1:\(server.httpPort)"
+        let (cas, casBody) = try await Self.http("POST", api + "/api/order/place",
+                                                 body: #"{"symbol":"RELIANCE","quantity":1,"price":"1540.00","product":"CNC"}"#)
+        #expect(cas == 422 && casBody["code"] as? String == "SESSION_NO_ENTRY", "\(casBody)")
+        #expect((casBody["message"] as? String)?.contains("closingAuctionReference") == true, "\(casBody)")
+        let (plain, plainBody) = try await Self.http("POST", api + "/api/order/place",
+                                                     body: #"{"symbol":"JOCIL","quantity":1,"price":"180.00","product":"CNC"}"#)
+        #expect(plain == 200, "\(plainBody)")
+        let (mis, misBody) = try await Self.http("POST", api + "/api/order/place",
+                                                 body: #"{"symbol":"YESBANK","quantity":1,"price":"20.00","product":"MIS"}"#)
+        #expect(mis == 422 && misBody["code"] as? String == "TOO_LATE", "\(misBody)")
+    }
+
     /// SocketAcceptHost in the settings is the address the acceptor binds (it was read and ignored: FIX listened
     /// on every interface whatever the file said).
     @Test func socketAcceptHostIsTheAddressTheAcceptorBinds() async throws {

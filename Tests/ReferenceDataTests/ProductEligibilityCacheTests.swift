@@ -149,3 +149,35 @@ final class ManagedFlag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
 }
+
+/// The session engine's per-day facts from the reference data (`SessionFlagsTable`).
+@Suite struct SessionFlagsTableTests {
+    @Test func flagsComeFromDerivativesListingsSurveillanceAndExpiries() async throws {
+        let ws = try TempWorkspace()
+        let service = try await seededService(ws)
+        let nov25 = ISTCalendar.day(year: 2026, month: 11, day: 25)
+        try await service.refresh(tradingDay: nov25)
+        let t = service.sessionFlags.current
+        // RELIANCE has a future: the closing auction applies; SBIN's cash line has none in the demo master.
+        #expect(t.flags(for: InstrumentKey("NSE_EQ|INE002A01018")).isCASEligible)
+        #expect(!t.flags(for: InstrumentKey("NSE_EQ|INE839G01010")).isCASEligible)   // JOCIL
+        // AURAFIN lists on 25-Nov: the special pre-open.
+        #expect(t.flags(for: InstrumentKey("NSE_EQ|INE0AUR01014")).isIPOOrRelistingDay0)
+        // NIFTY futures: the nearest (29-Dec) takes part in the pre-open, the next (Jan) not yet.
+        #expect(t.flags(for: InstrumentKey("NSE_FO|52101")).isFuturesPreOpenEligible)
+        #expect(!t.flags(for: InstrumentKey("NSE_FO|52102")).isFuturesPreOpenEligible)
+        // In the last days before the nearest expires, the next month joins.
+        try await service.refresh(tradingDay: ISTCalendar.day(year: 2026, month: 12, day: 24))
+        #expect(service.sessionFlags.current.flags(for: InstrumentKey("NSE_FO|52102")).isFuturesPreOpenEligible)
+        // ESM stage II: the periodic call auction (the demo list has BLBLIMITED at stage I only).
+        let blb = try await ws.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT instrument_key FROM surveillance_list WHERE framework = 'ESM'")
+        }
+        let key = try #require(blb)
+        try await service.refresh(tradingDay: nov25)
+        #expect(!service.sessionFlags.current.flags(for: InstrumentKey(key)).isPeriodicCallAuction)
+        try await ws.pool.write { db in try db.execute(sql: "UPDATE surveillance_list SET stage = 'II' WHERE instrument_key = ?", arguments: [key]) }
+        try await service.refresh(tradingDay: nov25 + 1)
+        #expect(service.sessionFlags.current.flags(for: InstrumentKey(key)).isPeriodicCallAuction)
+    }
+}
