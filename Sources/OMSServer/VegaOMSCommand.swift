@@ -167,16 +167,27 @@ struct Serve: AsyncParsableCommand {
         // Reference data: a new database is seeded from seeds/; the catalog and eligibility cache are built
         // now, after every load, and at 06:00 IST each day.
         // Demo policy: a client without a row in client_product_permissions may use every product.
-        let referenceData = ReferenceDataService(writer: pool, defaultClientProducts: .all)
+        // The session calendar: the holiday files and special sessions in seeds/sessions/ (every year's, and holidays
+        // announced later), plus the trading holidays the reference data holds (the daily holiday file, loaded at
+        // start and whenever one is uploaded). Before, only holidays-2026.csv was read: from 2027 every weekday was a
+        // trading day, and a holiday announced later or a special session could not be added without a code change.
+        let holidays = HolidayCalendar()
+        let specialSessions: [SpecialSession]
+        do {
+            (holidays: _, specials: specialSessions) = try SessionCalendarFiles.load(directory: URL(fileURLWithPath: seeds).appendingPathComponent("sessions"),
+                                                                                     into: holidays)
+        } catch {
+            FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let referenceData = ReferenceDataService(writer: pool, defaultClientProducts: .all, holidays: holidays)
         let seeded = try await ReferenceDataSeeder.seedIfEmpty(referenceData.loader, directory: seeds)
         try await referenceData.refresh()
         let scheduler = referenceData.makeDailyScheduler()
         let clock = SystemWallClock()
         // The order flow: pipeline (resolver → session → eligibility) → OrderEngine → paper broker.
-        let holidays = HolidayCalendar()
-        let holidayFile = URL(fileURLWithPath: seeds).appendingPathComponent("sessions/holidays-2026.csv")
-        if FileManager.default.fileExists(atPath: holidayFile.path) { try holidays.load(contentsOf: holidayFile) }
-        let sessionEngine = try MarketSessionEngine(holidays: holidays, options: .init(enforceTradeForTradeDeliveryOnly: false))
+        let sessionEngine = try MarketSessionEngine(holidays: holidays, specialSessions: specialSessions,
+                                                    options: .init(enforceTradeForTradeDeliveryOnly: false))
         let exchangeClock = ExchangeClock(mode: self.clock, holidays: holidays)
         var paperConfig = PaperBrokerConfiguration()
         paperConfig.maxFillPerStep = paperMaxFill.map { Quantity($0) }

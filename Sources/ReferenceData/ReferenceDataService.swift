@@ -31,10 +31,14 @@ public final class ReferenceDataService: Sendable {
     /// The market session engine's per-day instrument facts (closing auction, IPO day, call auction, F&O
     /// pre-open), rebuilt with the catalog.
     public let sessionFlags: SessionFlagsBox
+    /// The session engine's holiday calendar, when given: every refresh adds the trading holidays loaded into
+    /// `exchange_holidays` (the daily holiday file), so a holiday loaded at run time takes effect at once.
+    public let holidays: HolidayCalendar?
     public var resolver: CachedSymbolResolver { CachedSymbolResolver(catalogs: catalogs) }
 
     public init(writer: any DatabaseWriter, clock: any InstantClock = SystemInstantClock(),
-                options: LoadOptions = .init(), defaultClientProducts: ProductSet? = nil) {
+                options: LoadOptions = .init(), defaultClientProducts: ProductSet? = nil, holidays: HolidayCalendar? = nil) {
+        self.holidays = holidays
         self.writer = writer
         self.clock = clock
         self.loader = ReferenceDataLoader(writer: writer, clock: clock, options: options)
@@ -47,13 +51,30 @@ public final class ReferenceDataService: Sendable {
     /// - Parameter tradingDay: the IST day the session flags are for (the exchange clock's; default: the clock's).
     public func refresh(tradingDay: Int32? = nil) async throws {
         let day = tradingDay ?? ISTCalendar.day(ofEpochMillis: Int64(clock.now().timeIntervalSince1970 * 1000))
-        let (instruments, flags) = try await writer.read { db in
+        let (instruments, flags, closed) = try await writer.read { db in
             let all = try InstrumentRepository.fetchAll(db)
-            return (all, try SessionFlagsTable.build(db, instruments: all, tradingDay: day))
+            return (all, try SessionFlagsTable.build(db, instruments: all, tradingDay: day), try Self.tradingHolidays(db))
         }
         catalogs.install(InstrumentCatalog(instruments: instruments))
         sessionFlags.install(flags)
+        holidays?.add(closed)
         try await eligibility.rebuild(from: writer, now: clock.now())
+    }
+
+    /// The trading holidays in `exchange_holidays`, for the cash and derivatives markets of their exchange
+    /// (settlement holidays and special timings are not trading holidays).
+    static func tradingHolidays(_ db: Database) throws -> [SessionHoliday] {
+        var out: [SessionHoliday] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT holiday_date, exchange, description FROM exchange_holidays WHERE holiday_type = 'TRADING_HOLIDAY'
+            """) {
+            let iso: String = row[0], code: String = row[1], reason: String = row[2]
+            guard let date = TradingDate(iso: iso), let exchange = SessionExchange(rawValue: code) else { continue }
+            for kind in SessionSegmentKind.allCases {
+                out.append(SessionHoliday(date: date, market: SessionMarket(exchange: exchange, kind: kind), reason: reason))
+            }
+        }
+        return out
     }
 
     /// Loads one file, then refreshes the in-memory views if anything was committed.

@@ -68,6 +68,32 @@ struct VegaOMSOrderFlowTests {
         #expect(mis == 422 && misBody["code"] as? String == "TOO_LATE", "\(misBody)")
     }
 
+    /// Every holiday file in seeds/sessions/ is read (only holidays-2026.csv was: from 2027 every weekday was a
+    /// trading day unless the daily holiday file named it): with a 2027 list beside the shipped ones naming
+    /// Wednesday 10-Mar-2027 (in no other file), an order that day is refused as on a holiday. A holiday file that
+    /// does not read stops the start, named.
+    @Test func everyHolidayFileOfTheSeedsIsRead() async throws {
+        let dir = NSTemporaryDirectory() + "vega-hol-\(UUID().uuidString)"
+        let seeds = dir + "/seeds"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: VegaOMSProcess.root.appendingPathComponent("seeds").path, toPath: seeds)
+        try "date,exchange,segments,holiday_type,description\n2027-03-10,NSE|BSE,EQ|FO,TRADING_HOLIDAY,Short-notice closure\n"
+            .write(toFile: seeds + "/sessions/holidays-2027.csv", atomically: true, encoding: .utf8)
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--seeds", seeds, "--clock", "simulated=2027-03-10T10:00:00+05:30"]))
+        try await server.start()
+        let (code, body) = try await Self.http("POST", "http://127.0.0.1:\(server.httpPort)/api/order/place",
+                                               body: #"{"symbol":"RELIANCE","quantity":1,"price":"1540.00","product":"CNC"}"#)
+        server.terminate()
+        #expect(code == 422 && body["code"] as? String == "SESSION_CLOSED" && (body["message"] as? String)?.contains("holiday") == true, "\(body)")
+        _ = try? await server.exit()
+        try "date,exchange,segments,holiday_type,description\n2027-13-40,NSE,EQ,TRADING_HOLIDAY,nonsense\n"
+            .write(toFile: seeds + "/sessions/holidays-2027.csv", atomically: true, encoding: .utf8)
+        let bad = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir + "/2", ["--seeds", seeds]))
+        try bad.process.run()
+        let stderr = try await bad.exit()
+        #expect(bad.process.terminationStatus == 2 && stderr.contains("holidays-2027.csv"), "\(stderr)")
+    }
+
     /// SocketAcceptHost in the settings is the address the acceptor binds (it was read and ignored: FIX listened
     /// on every interface whatever the file said).
     @Test func socketAcceptHostIsTheAddressTheAcceptorBinds() async throws {

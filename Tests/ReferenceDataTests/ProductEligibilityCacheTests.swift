@@ -181,3 +181,28 @@ final class ManagedFlag: @unchecked Sendable {
         #expect(service.sessionFlags.current.flags(for: InstrumentKey(key)).isPeriodicCallAuction)
     }
 }
+
+/// The trading holidays the reference data holds reach the session engine's calendar at every refresh.
+@Suite struct ReferenceHolidayTests {
+    @Test func tradingHolidaysInTheDatabaseJoinTheCalendarAtEachRefresh() async throws {
+        let ws = try TempWorkspace()
+        let calendar = HolidayCalendar()
+        let service = ReferenceDataService(writer: ws.pool, clock: ManualInstantClock(Fixtures.nov25At0700), holidays: calendar)
+        _ = try await ReferenceDataSeeder.seedIfEmpty(service.loader, directory: Fixtures.seedsDirectory)
+        try await service.refresh()
+        let jan15 = TradingDate(iso: "2026-01-15")!
+        #expect(calendar.holiday(on: jan15, market: .nseEquity) != nil && calendar.holiday(on: jan15, market: .nseDerivatives) != nil)
+        // A holiday loaded later (the next year's file, a short-notice closure) takes effect at the next refresh.
+        let closure = TradingDate(iso: "2027-03-10")!
+        #expect(calendar.holiday(on: closure, market: .bseEquity) == nil)
+        try await ws.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO exchange_holidays (holiday_date, exchange, holiday_type, description)
+                VALUES ('2027-03-10', 'BSE', 'TRADING_HOLIDAY', 'Short-notice closure'), ('2027-03-11', 'BSE', 'SETTLEMENT_HOLIDAY', 'x')
+                """)
+        }
+        try await service.refresh()
+        #expect(calendar.holiday(on: closure, market: .bseEquity)?.reason == "Short-notice closure")
+        #expect(calendar.holiday(on: TradingDate(iso: "2027-03-11")!, market: .bseEquity) == nil)   // settlement only
+    }
+}
