@@ -73,7 +73,7 @@ public final class VegaOMSProcess: @unchecked Sendable {
     public var errorsSoFar: String { errorText }
 
     func startBlocking() throws {
-        try process.run()
+        try Spawn.run(process)
         // If no banner comes, stop the child so that the blocking read below returns.
         let started = NIOLockedValueBox(false)
         let child = process

@@ -25,7 +25,7 @@ struct VegaOMSDashboardTests {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
-        try p.run()
+        try Spawn.run(p)
         let (o, e) = await Task.detached {
             (out.fileHandleForReading.readDataToEndOfFile(), err.fileHandleForReading.readDataToEndOfFile())
         }.value

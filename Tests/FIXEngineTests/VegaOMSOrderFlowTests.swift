@@ -89,7 +89,7 @@ struct VegaOMSOrderFlowTests {
         try "date,exchange,segments,holiday_type,description\n2027-13-40,NSE,EQ,TRADING_HOLIDAY,nonsense\n"
             .write(toFile: seeds + "/sessions/holidays-2027.csv", atomically: true, encoding: .utf8)
         let bad = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir + "/2", ["--seeds", seeds]))
-        try bad.process.run()
+        try Spawn.run(bad.process)
         let stderr = try await bad.exit()
         #expect(bad.process.terminationStatus == 2 && stderr.contains("holidays-2027.csv"), "\(stderr)")
     }
@@ -359,7 +359,7 @@ struct VegaOMSOrderFlowTests {
         let ticks = dir + "/ticks.csv"
         try "offset_ms,exchange,symbol,price\n0,NSE,RELIANCE,1450.00\n10,NSE,NOSUCH,12.00\n".write(toFile: ticks, atomically: true, encoding: .utf8)
         let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--paper-ticks", ticks]))
-        try p.process.run()
+        try Spawn.run(p.process)
         let err = try await p.exit()
         #expect(p.process.terminationStatus == 2)
         #expect(err.contains("ticks.csv:3: unknown instrument NSE NOSUCH"))

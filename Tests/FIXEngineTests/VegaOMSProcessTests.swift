@@ -254,7 +254,7 @@ struct VegaOMSProcessTests {
         try "[SESSION]\nBeginString=FIX.4.4\nSenderCompID=VEGA\nTargetCompID=X\nConnectionType=acceptor\nSocketAcceptPort=9\nHeartBtInt=soon\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         let p = VegaOMSProcess(arguments: ["--config", path, "--db", NSTemporaryDirectory() + "unused-\(UUID().uuidString).db"])
-        try p.process.run()
+        try Spawn.run(p.process)
         let err = try await p.exit()
         #expect(p.process.terminationStatus == 2)
         #expect(err.contains("\(path):7: HeartBtInt:"))
@@ -269,14 +269,14 @@ struct VegaOMSProcessTests {
         let content = Data(repeating: 0x41, count: 4096)
         try content.write(to: URL(fileURLWithPath: garbage))
         let p = VegaOMSProcess(arguments: ["--db", garbage, "--fix-port", "0", "--http-port", "0"])
-        try p.process.run()
+        try Spawn.run(p.process)
         let err = try await p.exit()
         #expect(p.process.terminationStatus == 2)
         #expect(err.contains("cannot open the database \(garbage): SQLite error 26: file is not a database"), "\(err)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: garbage)) == content)
         let blocked = dir + "/not-a-database.db/inside/vega_trade.db"   // under a file: no directory can be made
         let q = VegaOMSProcess(arguments: ["--db", blocked, "--fix-port", "0", "--http-port", "0"])
-        try q.process.run()
+        try Spawn.run(q.process)
         let err2 = try await q.exit()
         #expect(q.process.terminationStatus == 2)
         #expect(err2.contains("cannot open the database \(blocked): "), "\(err2)")
@@ -284,7 +284,7 @@ struct VegaOMSProcessTests {
 
     @Test func badFlagsGiveAMessageAndNonZeroExit() async throws {
         let p = VegaOMSProcess(arguments: ["--fix-port", "70000"])
-        try p.process.run()
+        try Spawn.run(p.process)
         let err = try await p.exit()
         #expect(p.process.terminationStatus != 0)
         #expect(err.contains("--fix-port"))
