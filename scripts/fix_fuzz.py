@@ -60,11 +60,15 @@ class Conn:
                 if m.get(35) == b"2":  # ResendRequest: resend what must be processed, gap-fill the rest
                     begin = int(m.get(7, b"1"))
                     for seq in sorted(k for k in self.keep if k >= begin) + [self.seq]:
+                        # OrigSendingTime (122) may not be later than SendingTime (52): one instant for both (taken
+                        # apart, 122 came out a millisecond later now and then, and the server rightly answered
+                        # with a SendingTime Reject and a Logout).
+                        now = ts().encode()
                         if seq > begin:
-                            self.send(header(b"4", begin) + [(43, b"Y"), (122, ts().encode()), (123, b"Y"), (36, b"%d" % seq)])
+                            self.send(header(b"4", begin, now) + [(43, b"Y"), (122, now), (123, b"Y"), (36, b"%d" % seq)])
                         if seq < self.seq:
                             app = self.keep[seq]
-                            self.send(header(app[0][1], seq) + [(43, b"Y"), (122, ts().encode())] + app[1:])
+                            self.send(header(app[0][1], seq, now) + [(43, b"Y"), (122, now)] + app[1:])
                         begin = seq + 1
                     self.gapfills += 1
                 if want is not None and found is None and m.get(35) == want: found = m

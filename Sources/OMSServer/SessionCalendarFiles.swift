@@ -12,7 +12,7 @@ enum SessionCalendarFiles {
 
     /// Loads the holiday files into `holidays` and returns the special sessions; a file that does not read stops
     /// the start, named.
-    static func load(directory: URL, into holidays: HolidayCalendar) throws -> (holidays: HolidayCalendar, specials: [SpecialSession]) {
+    static func load(directory: URL, into holidays: HolidayCalendar) throws -> [SpecialSession] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
         var specials: [SpecialSession] = []
         for name in names {
@@ -27,6 +27,6 @@ enum SessionCalendarFiles {
                 throw Problem(file: url.path, reason: "\(error)")
             }
         }
-        return (holidays, specials)
+        return specials
     }
 }

@@ -174,8 +174,8 @@ struct Serve: AsyncParsableCommand {
         let holidays = HolidayCalendar()
         let specialSessions: [SpecialSession]
         do {
-            (holidays: _, specials: specialSessions) = try SessionCalendarFiles.load(directory: URL(fileURLWithPath: seeds).appendingPathComponent("sessions"),
-                                                                                     into: holidays)
+            specialSessions = try SessionCalendarFiles.load(directory: URL(fileURLWithPath: seeds).appendingPathComponent("sessions"),
+                                                            into: holidays)
         } catch {
             FileHandle.standardError.write(Data("vega-oms: \(error)\n".utf8))
             throw ExitCode(2)
