@@ -93,11 +93,11 @@ extension LimitRiskEngine {
     func checkMargin(_ client: ClientRiskBook, order: RiskOrder, contract: SPANContract, value: Int64,
                      available: Price, reduces: Bool, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
         let u = contract.underlying
-        var total: Int64 = RiskMath.sum(client.premiumReserved, client.premiumPaid)
-        if contract.isOption && order.side == .buy { total = RiskMath.sum(total, value) }
+        // What the order does not change: premium reserved and paid, and every other underlying.
+        var others: Int64 = RiskMath.sum(client.premiumReserved, client.premiumPaid)
         for g in client.groups.keys where g != u {
             switch cachedRequirement(client, underlying: g, market: market) {
-            case .success(let v): total = RiskMath.sum(total, v)
+            case .success(let v): others = RiskMath.sum(others, v)
             case .failure(let r): return .failure(r)
             }
         }
@@ -110,9 +110,8 @@ extension LimitRiskEngine {
         } catch {
             return .failure(.missingMarketData(.spanMargin, instrument: error.instrument))
         }
-        let before = RiskMath.sum(RiskMath.sum(total, mineBefore),
-                                  contract.isOption && order.side == .buy ? -value : 0)
-        total = RiskMath.sum(total, mine)
+        let before = RiskMath.sum(others, mineBefore)
+        let total = RiskMath.sum(RiskMath.sum(others, contract.isOption && order.side == .buy ? value : 0), mine)
         let raises = reduces ? mine > mineBefore : total > before
         if total > available.units && raises {
             return .failure(.insufficientMargin(required: Price(units: total), available: available))
