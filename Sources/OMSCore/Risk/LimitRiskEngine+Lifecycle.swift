@@ -110,7 +110,7 @@ extension LimitRiskEngine {
             return false
         }
         let filled = min(quantity.value, r.remaining)
-        unreserve(client, r, quantity: filled, keepVaR: true)
+        unreserve(client, r, quantity: filled, asFill: true)
         r.remaining -= filled
         var b = client.books[r.key]!
         notePremium(client, b, side: r.side, quantity: quantity.value, price: price)
@@ -130,8 +130,8 @@ extension LimitRiskEngine {
     }
 
     /// Frees `quantity` of a reservation's working quantity, value and premium, and its VaR exposure — or, for a
-    /// fill (`keepVaR`), moves it into the position (the other side's VaR case gains it).
-    func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, keepVaR: Bool = false) {
+    /// fill (`asFill`), moves that exposure into the position (the other side's VaR case gains it).
+    func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, asFill: Bool = false) {
         if var b = client.books[r.key] {
             if r.side == .buy { b.workingBuy -= quantity } else { b.workingSell -= quantity }
             client.store(b, at: r.key)
@@ -141,7 +141,7 @@ extension LimitRiskEngine {
         if r.reservesPremium { client.premiumReserved = RiskMath.release(client.premiumReserved, value) }
         if r.key.product == .mis, var state = client.intradayVaR {
             if let f = r.varFactor {
-                if keepVaR {
+                if asFill {
                     state.fill(r.varPerUnit * Double(quantity), side: r.side, factor: f)
                 } else {
                     state.reserve(-r.varPerUnit * Double(quantity), side: r.side, factor: f)
