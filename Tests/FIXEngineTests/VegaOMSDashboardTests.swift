@@ -19,18 +19,10 @@ struct VegaOMSDashboardTests {
 
     /// Runs the driver against `base`; its exit status, standard output and standard error.
     static func drive(_ base: String, key: String? = nil) async throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: node!)
-        p.arguments = [VegaOMSProcess.root.appendingPathComponent("scripts/dashboard-drive.mjs").path, base] + (key.map { [$0] } ?? [])
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try Spawn.run(p)
-        let (o, e) = await Task.detached {
-            (out.fileHandleForReading.readDataToEndOfFile(), err.fileHandleForReading.readDataToEndOfFile())
-        }.value
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try await ChildProcess.run(URL(fileURLWithPath: node!),
+                                           [VegaOMSProcess.root.appendingPathComponent("scripts/dashboard-drive.mjs").path, base]
+                                               + (key.map { [$0] } ?? []))
+        return (r.status, r.stdout, r.stderr)
     }
 
     @Test(.enabled(if: node != nil, "node is not installed: the dashboard is not driven (.ci/run installs node)"),
