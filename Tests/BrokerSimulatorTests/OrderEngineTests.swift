@@ -267,15 +267,31 @@ struct AfterMarketOrderTests {
         func set(_ v: Int64) { lock.withLock { ms = v } }
     }
 
+    /// An engine over RELIANCE with the real session engine, placing at `broker`, on the test clock.
+    static func engine(_ broker: any BrokerAdapter, clock: TestClock, sink: ReportCollector) throws -> OrderEngine {
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        return OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: broker.id, now: { clock.now }, sink: sink)
+    }
+
+    /// O-1: a stored after-market CNC buy of 5 RELIANCE at `price`, at `broker`, in `lifecycle`.
+    static func storedAMO(_ clOrdID: String, price: String, broker: String, lifecycle: OrderLifecycle) -> OrderSnapshot {
+        var request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID(clOrdID), client: ClientID("AB1234"),
+                                   lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
+                                   quantity: Quantity(5), limitPrice: Price(price))
+        request.afterMarket = true
+        return OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: request.source, clientOrderID: request.clientOrderID,
+                             request: request, instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID(broker),
+                             lifecycle: lifecycle)
+    }
+
     @Test func afterMarketOrderIsHeldAndReleasedAtTheNextOpen() async throws {
         let broker = PaperBroker()
         await broker.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
         let sink = ReportCollector()
         let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds
         let clock = TestClock(evening)
-        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
-                                     session: try MarketSessionEngine(), eligibility: AllEligible())
-        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: .paper, now: { clock.now }, sink: sink)
+        let engine = try Self.engine(broker, clock: clock, sink: sink)
         let run = Task { await engine.run() }
         defer { run.cancel() }
         var r = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO1"), client: ClientID("AB1234"),
@@ -302,16 +318,9 @@ struct AfterMarketOrderTests {
         let sink = ReportCollector()
         let evening = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 22 * 60).epochMilliseconds
         let clock = TestClock(evening)
-        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
-                                     session: try MarketSessionEngine(), eligibility: AllEligible())
-        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("PAPER"), now: { clock.now }, sink: sink)
-        var request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO1"), client: ClientID("AB1234"),
-                                   lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
-                                   quantity: Quantity(5), limitPrice: Price("1450.00"))
-        request.afterMarket = true
-        var stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: request.source, clientOrderID: request.clientOrderID,
-                                   request: request, instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("PAPER"),
-                                   lifecycle: .submitted(OrderTerms(quantity: Quantity(5), limitPrice: Price("1450.00"))))
+        let engine = try Self.engine(broker, clock: clock, sink: sink)
+        var stored = Self.storedAMO("AMO1", price: "1450.00", broker: "PAPER",
+                                    lifecycle: .submitted(OrderTerms(quantity: Quantity(5), limitPrice: Price("1450.00"))))
         stored.held = true
         stored.createdAt = evening - 3_600_000
         await engine.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 2))
@@ -332,16 +341,9 @@ struct AfterMarketOrderTests {
         let sink = ReportCollector()
         let friday = TradingDate(year: 2026, month: 11, day: 27)!
         let clock = TestClock(ISTDateTime(date: friday, minuteOfDay: 11 * 60).epochMilliseconds)
-        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
-                                     session: try MarketSessionEngine(), eligibility: AllEligible())
-        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"), now: { clock.now }, sink: sink)
-        var request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("AMO2"), client: ClientID("AB1234"),
-                                   lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy, orderType: .limit,
-                                   quantity: Quantity(5), limitPrice: Price("1300.00"))
-        request.afterMarket = true
-        var stored = OrderSnapshot(id: OrderID("O-1"), sequence: 1, source: request.source, clientOrderID: request.clientOrderID,
-                                   request: request, instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("SILENT"),
-                                   lifecycle: .working(PendingNewOrder(terms: OrderTerms(quantity: Quantity(5), limitPrice: Price("1300.00"))).accepted()))
+        let engine = try Self.engine(broker, clock: clock, sink: sink)
+        var stored = Self.storedAMO("AMO2", price: "1300.00", broker: "SILENT",
+                                    lifecycle: .working(PendingNewOrder(terms: OrderTerms(quantity: Quantity(5), limitPrice: Price("1300.00"))).accepted()))
         stored.createdAt = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 18 * 60).epochMilliseconds   // Thursday evening
         await engine.restore(OrderBookState(orders: [stored], usedClientOrderIDs: [], nextOrderSequence: 2, nextExecSequence: 2))
         await engine.resumeAtBrokers()
