@@ -224,7 +224,7 @@ struct Serve: AsyncParsableCommand {
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
                                     positions: storedPositions + carried)
         // The session flags (closing auction, IPO day, call auction, F&O pre-open) for the exchange clock's day.
-        try await referenceData.refresh(tradingDay: Int32(today))
+        try await referenceData.rebuildSessionFlags(tradingDay: Int32(today))
         let sessionFlags = referenceData.sessionFlags
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility,
                                      flags: { sessionFlags.flags(for: $0) })

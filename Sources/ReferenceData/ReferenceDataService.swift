@@ -47,10 +47,10 @@ public final class ReferenceDataService: Sendable {
         self.sessionFlags = SessionFlagsBox()
     }
 
-    /// Rebuilds the catalog, the eligibility snapshot and the session flags from the database and swaps them in.
-    /// - Parameter tradingDay: the IST day the session flags are for (the exchange clock's; default: the clock's).
-    public func refresh(tradingDay: Int32? = nil) async throws {
-        let day = tradingDay ?? ISTCalendar.day(ofEpochMillis: Int64(clock.now().timeIntervalSince1970 * 1000))
+    /// Rebuilds the catalog, the eligibility snapshot and the session flags (for the clock's IST day) from the
+    /// database and swaps them in.
+    public func refresh() async throws {
+        let day = ISTCalendar.day(ofEpochMillis: Int64(clock.now().timeIntervalSince1970 * 1000))
         let (instruments, flags, closed) = try await writer.read { db in
             let all = try InstrumentRepository.fetchAll(db)
             return (all, try SessionFlagsTable.build(db, instruments: all, tradingDay: day), try Self.tradingHolidays(db))
@@ -59,6 +59,15 @@ public final class ReferenceDataService: Sendable {
         sessionFlags.install(flags)
         holidays?.add(closed)
         try await eligibility.rebuild(from: writer, now: clock.now())
+    }
+
+    /// Rebuilds only the session flags, for another IST day than the clock's (the exchange clock's, when it is
+    /// simulated), over the catalog already in memory: no second read of the whole instrument table.
+    public func rebuildSessionFlags(tradingDay: Int32) async throws {
+        let instruments = catalogs.current.instruments
+        sessionFlags.install(try await writer.read { db in
+            try SessionFlagsTable.build(db, instruments: instruments, tradingDay: tradingDay)
+        })
     }
 
     /// The trading holidays in `exchange_holidays`, for the cash and derivatives markets of their exchange

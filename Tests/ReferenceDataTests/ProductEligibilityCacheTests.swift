@@ -156,7 +156,7 @@ final class ManagedFlag: @unchecked Sendable {
         let ws = try TempWorkspace()
         let service = try await seededService(ws)
         let nov25 = ISTCalendar.day(year: 2026, month: 11, day: 25)
-        try await service.refresh(tradingDay: nov25)
+        try await service.rebuildSessionFlags(tradingDay: nov25)
         let t = service.sessionFlags.current
         // RELIANCE has a future: the closing auction applies; SBIN's cash line has none in the demo master.
         #expect(t.flags(for: InstrumentKey("NSE_EQ|INE002A01018")).isCASEligible)
@@ -167,17 +167,17 @@ final class ManagedFlag: @unchecked Sendable {
         #expect(t.flags(for: InstrumentKey("NSE_FO|52101")).isFuturesPreOpenEligible)
         #expect(!t.flags(for: InstrumentKey("NSE_FO|52102")).isFuturesPreOpenEligible)
         // In the last days before the nearest expires, the next month joins.
-        try await service.refresh(tradingDay: ISTCalendar.day(year: 2026, month: 12, day: 24))
+        try await service.rebuildSessionFlags(tradingDay: ISTCalendar.day(year: 2026, month: 12, day: 24))
         #expect(service.sessionFlags.current.flags(for: InstrumentKey("NSE_FO|52102")).isFuturesPreOpenEligible)
         // ESM stage II: the periodic call auction (the demo list has BLBLIMITED at stage I only).
         let blb = try await ws.pool.read { db in
             try String.fetchOne(db, sql: "SELECT instrument_key FROM surveillance_list WHERE framework = 'ESM'")
         }
         let key = try #require(blb)
-        try await service.refresh(tradingDay: nov25)
+        try await service.rebuildSessionFlags(tradingDay: nov25)
         #expect(!service.sessionFlags.current.flags(for: InstrumentKey(key)).isPeriodicCallAuction)
         try await ws.pool.write { db in try db.execute(sql: "UPDATE surveillance_list SET stage = 'II' WHERE instrument_key = ?", arguments: [key]) }
-        try await service.refresh(tradingDay: nov25 + 1)
+        try await service.rebuildSessionFlags(tradingDay: nov25 + 1)
         #expect(service.sessionFlags.current.flags(for: InstrumentKey(key)).isPeriodicCallAuction)
     }
 }
