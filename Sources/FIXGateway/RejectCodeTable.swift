@@ -34,7 +34,8 @@ public enum RejectCodeTable {
         var risk: [RiskRejection] = ClientLimitRule.allCases.map { .clientLimit($0, limit: .count(0), value: .count(1)) }
         risk.append(.limitsNotConfigured(client: ClientID("C")))
         risk += QuantityCapRule.allCases.map { .quantityCap($0, instrument: key, limit: 0, value: 1) }
-        risk += [.insufficientMargin(required: p, available: p), .intradayVaR(limit: p, value: p),
+        risk += [.insufficientMargin(required: p, available: p), .insufficientFunds(required: p, available: p),
+                 .intradayVaR(limit: p, value: p),
                  .insufficientHoldings(instrument: key, product: .cnc, free: 0, value: 1)]
         risk += MarketDataUse.allCases.map { .missingMarketData($0, instrument: key) }
         risk += PriceField.allCases.map { .priceBand($0, lower: p, upper: p, value: p) }
@@ -100,6 +101,8 @@ public enum RejectCodeTable {
         case .limitsNotConfigured: return "client has no risk limits (`limitsNotConfigured`)"
         case .quantityCap(let rule, _, _, _): return "quantity cap `\(rule.rawValue)`"
         case .insufficientMargin: return "SPAN + exposure margin above the available margin (`spanMargin`)"
+        case .insufficientFunds:
+            return "cash-market order's funds (CNC value, MIS/MTF margin) above the available funds (`funds`)"
         case .intradayVaR: return "intraday VaR above the client's threshold (`intradayVaR`)"
         case .insufficientHoldings: return "delivery (CNC, MTF) sell of more shares than held and not already offered (`deliverySell`)"
         case .missingMarketData(let use, _): return "no market data for `\(use.rawValue)`"

@@ -96,7 +96,7 @@ public struct LimitsUpdateRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// `GET /api/margin/{client}`: the F&O margin requirement and its parts (`MarginStatement`).
+/// `GET /api/margin/{client}`: the margin in use and its parts (`MarginStatement`): F&O and the cash market.
 public struct MarginResponse: Codable, Sendable, Equatable {
     public struct Underlying: Codable, Sendable, Equatable {
         public var underlying: String
@@ -119,6 +119,12 @@ public struct MarginResponse: Codable, Sendable, Equatable {
     public var premiumReserved: Price
     /// The day's premium paid for filled option buys (less what selling long options took back).
     public var premiumPaid: Price
+    /// Cash market: the day's delivery buys (CNC whole, MTF its margin).
+    public var deliveryPaid: Price
+    /// Cash market: funds blocked by working orders.
+    public var cashOrdersBlocked: Price
+    /// Cash market: margin of open MIS positions.
+    public var intradayMargin: Price
     public var utilised: Price
     public var available: Price?
     public var free: Price?
@@ -134,6 +140,9 @@ public struct MarginResponse: Codable, Sendable, Equatable {
         longOptionValue = s.longOptionValue
         premiumReserved = s.premiumReserved
         premiumPaid = s.premiumPaid
+        deliveryPaid = s.deliveryPaid
+        cashOrdersBlocked = s.cashOrdersBlocked
+        intradayMargin = s.intradayMargin
         utilised = s.utilised
         available = s.available
         free = s.free

@@ -73,6 +73,15 @@ public struct ProductTerms: Hashable, Sendable {
     /// MIS: `intraday_leverage`.
     public var leverage: Rate?
 
+    /// The percent of an order's value the product blocks from the client's funds: the margin %, else 100 ÷ the
+    /// leverage (rounded up to the next 0.0001 %); nil when neither is known.
+    public var blockedPercent: Rate? {
+        if let m = marginPercent { return m }
+        guard let l = leverage, l.units > 0 else { return nil }
+        let numerator = Rate.hundredPercent.units * Rate.scale
+        return Rate(units: (numerator + l.units - 1) / l.units)
+    }
+
     public init(product: Product, marginPercent: Rate? = nil, leverage: Rate? = nil) {
         self.product = product
         self.marginPercent = marginPercent

@@ -7,6 +7,9 @@ public struct Rate: Hashable, Comparable, Sendable, Codable, CustomStringConvert
     public init(units: Int64) { self.units = units }
     public init(whole: Int64) { self.units = whole * Rate.scale }
 
+    /// 100 %: the whole value.
+    public static let hundredPercent = Rate(whole: 100)
+
     /// Parses `20`, `26.5`, `0.25`; nil if not a decimal or more than 4 decimals.
     public init?<S: StringProtocol>(_ text: S) {
         guard let v = FixedPoint.parse(text, decimals: 4) else { return nil }

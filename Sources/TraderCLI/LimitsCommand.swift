@@ -60,7 +60,8 @@ struct SetLimits: AsyncParsableCommand {
     @Option(help: "Largest value of all working orders (₹, or off).") var maxOpenValue: String?
     @Option(help: "Day loss (realised + MTM) above which only reducing orders pass (₹, or off).")
     var maxDailyLoss: String?
-    @Option(help: "Funds available for F&O margin (₹, or off).") var availableMargin: String?
+    @Option(help: "Funds available for margin: cash-market orders (CNC value, MIS/MTF margin) and F&O (₹, or off).")
+    var availableMargin: String?
     @Option(help: "Intraday VaR threshold of MIS positions (₹, or off).") var intradayVarLimit: String?
     @Option(help: "Per-order quantity cap on one instrument: INSTRUMENT_KEY=QTY or INSTRUMENT_KEY=off (repeatable).")
     var symbolOrderCap: [String] = []

@@ -3,12 +3,14 @@ import Foundation
 import OMSAPIModels
 import OMSCore
 
-/// `trader-cli margin CLIENT`: the client's SPAN requirement and its parts, from the running server.
+/// `trader-cli margin CLIENT`: the client's margin in use and its parts (F&O SPAN, cash market), from the
+/// running server.
 struct MarginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "margin",
-        abstract: "Show a client's F&O margin: SPAN scan risk, short option minimum, calendar spread charge, "
-            + "exposure margin, available and utilised.")
+        abstract: "Show a client's margin: F&O SPAN scan risk, short option minimum, calendar spread charge, "
+            + "exposure margin and premium; cash-market delivery buys, working orders and MIS margin; available "
+            + "and utilised.")
 
     @OptionGroup var options: ClientReadOptions
 
@@ -29,13 +31,16 @@ enum MarginTable {
             ("Long option value (credit)", m.longOptionValue),
             ("Premium reserved", m.premiumReserved),
             ("Premium paid today", m.premiumPaid),
+            ("Cash: delivery paid today", m.deliveryPaid),
+            ("Cash: working orders", m.cashOrdersBlocked),
+            ("Cash: MIS positions", m.intradayMargin),
             ("Utilised", m.utilised),
             ("Available", m.available),
             ("Free", m.free),
         ]
         let label = rows.map(\.0.count).max() ?? 0
         let amount = rows.map { ($0.1?.rupeesString ?? "off").count }.max() ?? 0
-        var out = "F&O margin of \(m.client) (₹)\n"
+        var out = "Margin of \(m.client) (₹)\n"
         for (name, value) in rows {
             let v = value?.rupeesString ?? "off"
             out += "  " + name.padding(toLength: label, withPad: " ", startingAt: 0) + "  "

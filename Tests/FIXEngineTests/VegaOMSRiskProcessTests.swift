@@ -154,6 +154,43 @@ struct VegaOMSRiskProcessTests {
         await d.client.close()
     }
 
+    /// Cash-market orders draw on the client's funds: CNC buys their value, MIS and MTF their margin from the
+    /// seeded lists (RELIANCE: MIS 20 %, MTF bracket 26.5 %); a cancel through trader-cli gives the funds back.
+    @Test func cashOrdersDrawOnTheClientsFunds() async throws {
+        let dir = NSTemporaryDirectory() + "vega-risk-funds-\(UUID().uuidString)"
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"]))
+        try await server.start()
+        defer { server.terminate() }
+        let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
+        func cli(_ args: [String]) async throws -> ChildProcess { try await ToolRun.run("trader-cli", args + api) }
+        let set = try await cli(["limits", "set", "FUND01", "--max-order-value", "1000000", "--available-margin", "150000",
+                                 "--by", "risk-test"])
+        #expect(set.status == 0, "\(set.stderr)")
+        let d = try await Desk(port: server.port)
+        let f = "1=FUND01|40=2|44=1400.00|54=1|" + Self.reliance  // resting buys, below the market
+
+        let first = try await d.order(f + "38=100|5001=CNC|")  // 140000.00
+        #expect(first.string(150) == "0")
+        expectRejected(try await d.order(f + "38=10|5001=CNC|"), code: "RISK_MARGIN", reason: 3,
+                       text: "RISK_MARGIN: rule=funds required=154000.00 available=150000.00")
+        #expect(try await d.order(f + "38=10|5001=MIS|").string(150) == "0")  // 2800.00
+        #expect(try await d.order(f + "38=10|5001=MTF|").string(150) == "0")  // 3710.00
+        expectRejected(try await d.order(f + "38=20|5001=MIS|"), code: "RISK_MARGIN", reason: 3,
+                       text: "RISK_MARGIN: rule=funds required=152110.00 available=150000.00")
+        let margin = try await cli(["margin", "FUND01", "--json"])
+        #expect(margin.status == 0, "\(margin.stderr)")
+        #expect(margin.stdout.contains("\"cashOrdersBlocked\" : \"146510\""), "\(margin.stdout)")
+        let table = try await cli(["margin", "FUND01"])
+        #expect(table.stdout.split(separator: "\n").contains { $0.hasPrefix("  Cash: working orders") && $0.hasSuffix(" 146510.00") },
+                "\(table.stdout)")
+
+        let id = try #require(first.string(37))
+        let cancel = try await cli(["cancel", id])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(try await d.order(f + "38=20|5001=MIS|").string(150) == "0")
+        await d.client.close()
+    }
+
     /// Open orders count against the client's limits after a kill -9 and restart as they did before it.
     @Test func openOrdersStillCountAgainstLimitsAfterKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-risk-restart-\(UUID().uuidString)"

@@ -70,7 +70,9 @@ extension OrderEngine {
                 if wasOpen, let res = r.reservation { risk?.orderClosed(res) }
                 if let i = r.instrument, let product = r.product {
                     limitEngine?.recordTrade(client: r.request.client, instrument: i, product: product,
-                                             side: r.request.side, quantity: qty, price: px)
+                                             side: r.request.side, quantity: qty, price: px,
+                                             productMargin: pipeline.productMargin(client: r.request.client,
+                                                                                   instrument: i, product: product))
                 }
             } else if let res = r.reservation, risk?.applyFill(res, quantity: qty, price: px) == true {
                 if case .closed = n { risk?.orderClosed(res) }
@@ -78,7 +80,9 @@ extension OrderEngine {
                 // No reservation (its client has no limits here), or one already used up (a fill beyond what
                 // was reserved): the fill still moves the books.
                 limitEngine?.recordTrade(client: r.request.client, instrument: i, product: product,
-                                         side: r.request.side, quantity: qty, price: px)
+                                         side: r.request.side, quantity: qty, price: px,
+                                         productMargin: pipeline.productMargin(client: r.request.client,
+                                                                               instrument: i, product: product))
             }
             deliver(r, .fill(quantity: qty, price: px, tradeID: "\(r.broker?.rawValue ?? "BROKER"):\(tradeID)"))
         case .canceled(_, let raw):

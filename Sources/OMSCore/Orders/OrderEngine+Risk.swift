@@ -23,7 +23,7 @@ extension OrderEngine {
         return engine.limits(for: client)
     }
 
-    /// The client's F&O margin and its parts at the current market (nil: a client without limits).
+    /// The client's margin (F&O and cash market) and its parts at the current market (nil: a client without limits).
     public func marginStatement(for client: ClientID) throws(RiskAccessError)
         -> Result<MarginStatement, RiskRejection>?
     {
@@ -81,7 +81,9 @@ extension OrderEngine {
             for (side, q, value) in [(Side.buy, p.dayBuyQuantity, p.dayBuyValueUnits), (.sell, p.daySellQuantity, p.daySellValueUnits)]
             where q > 0 {
                 engine.recordTrade(client: p.key.client, instrument: i, product: p.key.product, side: side,
-                                   quantity: Quantity(q), price: Price(units: value / q))
+                                   quantity: Quantity(q), price: Price(units: value / q),
+                                   productMargin: pipeline.productMargin(client: p.key.client, instrument: i,
+                                                                         product: p.key.product))
             }
         }
         let snapshot = market()
@@ -101,9 +103,12 @@ extension OrderEngine {
     /// The order as the risk engine values it: `terms`, with `open` still to fill.
     func riskOrder(_ r: Record, terms: OrderTerms, open: Quantity) -> RiskOrder? {
         guard let i = r.instrument, let product = r.product else { return nil }
-        return RiskOrder(client: r.request.client, instrument: i, side: r.request.side, product: product,
-                         orderType: r.request.orderType, quantity: open, limitPrice: terms.limitPrice,
-                         triggerPrice: terms.triggerPrice, marketProtectionPct: r.request.marketProtectionPct, slice: false)
+        var order = RiskOrder(client: r.request.client, instrument: i, side: r.request.side, product: product,
+                              orderType: r.request.orderType, quantity: open, limitPrice: terms.limitPrice,
+                              triggerPrice: terms.triggerPrice, marketProtectionPct: r.request.marketProtectionPct,
+                              slice: false)
+        order.productMargin = pipeline.productMargin(client: r.request.client, instrument: i, product: product)
+        return order
     }
 
     /// The pre-trade checks run again for a replace's new terms: the market session (may the order be changed

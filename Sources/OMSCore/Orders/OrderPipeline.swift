@@ -57,6 +57,15 @@ public struct OrderPipeline: Sendable {
         return result
     }
 
+    /// The percent of value a cash-market order or trade of `client` in `product` blocks from funds
+    /// (`ProductTerms.blockedPercent`), or nil when eligibility does not say (the risk engine then blocks it all).
+    public func productMargin(client: ClientID, instrument: Instrument, product: Product) -> Rate? {
+        guard instrument.segment.isCash, product == .mis || product == .mtf,
+              case .success(let terms) = eligibility.check(client: client, instrument: instrument.key, product: product)
+        else { return nil }
+        return terms.blockedPercent
+    }
+
     /// - Parameters:
     ///   - risk: the caller's risk engine (owned by the caller's actor); nil skips the risk stage.
     ///   - market: last prices and volatilities for the risk stage.
@@ -103,10 +112,11 @@ public struct OrderPipeline: Sendable {
         // 4. Risk: check and reservation in one call.
         var acceptance: RiskAcceptance? = nil
         if let risk {
-            let order = RiskOrder(client: request.client, instrument: instrument, side: request.side, product: product,
+            var order = RiskOrder(client: request.client, instrument: instrument, side: request.side, product: product,
                                   orderType: request.orderType, quantity: request.quantity,
                                   limitPrice: request.limitPrice, triggerPrice: request.triggerPrice,
                                   marketProtectionPct: request.marketProtectionPct, slice: request.slice)
+            order.productMargin = terms.blockedPercent
             switch risk.check(order, market: market) {
             case .accepted(let a): acceptance = a
             case .rejected(let r): return .rejected(.risk(r))

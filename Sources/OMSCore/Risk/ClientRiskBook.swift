@@ -10,6 +10,11 @@ final class ClientRiskBook {
     /// the client no longer has for margin. (It was not counted: a filled option buy freed its reserved premium,
     /// SPAN credited the option's value back, and option buying went on without limit.)
     var premiumPaid: Int64 = 0
+    /// The day's delivery buys in the cash market, paid from funds: CNC at their whole value, MTF at its margin.
+    /// Delivery sells do not give it back (their proceeds settle later).
+    var deliveryPaid: Int64 = 0
+    /// Funds blocked by working cash-market orders (`Reservation.funds`).
+    var fundsReserved: Int64 = 0
     var books: [PositionKey: PositionBook] = [:]
     /// Books with a position (net ≠ 0), kept by `store` so that the day's P&L does not walk every book.
     var openPositions: [PositionKey: (net: Int64, openCost: Int64)] = [:]
@@ -51,6 +56,17 @@ final class ClientRiskBook {
                                                                mark: market.lastPrices[key.instrument]))
         }
         return pnl
+    }
+
+    /// Funds the cash market uses: the day's delivery buys, working orders, and the intraday margin of open
+    /// MIS positions (their product margin % of the position's cost).
+    var cashFundsInUse: Int64 {
+        var total = RiskMath.sum(deliveryPaid, fundsReserved)
+        for (key, p) in openPositions where key.product == .mis {
+            guard let b = books[key], b.instrument.segment.isCash else { continue }
+            total = RiskMath.sum(total, RiskMath.percent(p.openCost, b.marginPercent ?? .hundredPercent))
+        }
+        return total
     }
 
     var exposure: ClientExposure {

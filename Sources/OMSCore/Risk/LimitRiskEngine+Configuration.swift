@@ -7,7 +7,7 @@ extension LimitRiskEngine {
 
     public func limits(for client: ClientID) -> RiskLimits? { clients[client]?.limits }
 
-    /// Updates the funds available for F&O margin.
+    /// Updates the funds available for margin (F&O and cash market).
     public func setAvailableMargin(_ amount: Price?, for client: ClientID) {
         clients[client]?.limits.availableMargin = amount
     }
@@ -41,16 +41,11 @@ extension LimitRiskEngine {
         clients[client].map { Price(units: $0.dayPnL(market)) }
     }
 
-    /// The client's F&O margin requirement (SPAN + exposure + reserved premium) now, or nil when the client is
-    /// unknown or data is missing.
+    /// The funds the client's margin uses now (F&O: SPAN + exposure + premium reserved and paid; cash market:
+    /// delivery buys, working orders, MIS positions), or nil when the client is unknown or data is missing.
     public func marginRequirement(for client: ClientID, market: MarketSnapshot) -> Price? {
-        guard let c = clients[client] else { return nil }
-        var total = RiskMath.sum(c.premiumReserved, c.premiumPaid)
-        for u in c.groups.keys {
-            guard case .success(let v) = cachedRequirement(c, underlying: u, market: market) else { return nil }
-            total = RiskMath.sum(total, v)
-        }
-        return Price(units: total)
+        guard let c = clients[client], case .success(let v) = fundsInUse(c, market: market) else { return nil }
+        return Price(units: v)
     }
 
     /// The client's intraday VaR now (nil without a model, or when data is missing).

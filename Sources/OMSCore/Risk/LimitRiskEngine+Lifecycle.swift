@@ -1,15 +1,17 @@
 /// Reservations and what moves them: fills, closes, releases; plus position loading.
 extension LimitRiskEngine {
     func reserve(_ client: ClientRiskBook, key: PositionKey, book: PositionBook, order: RiskOrder, price: Price,
-                 value: Int64, varCheck: VaRCheck?, marginCheck: MarginCheck?, market: MarketSnapshot)
-        -> RiskReservationID
+                 value: Int64, varCheck: VaRCheck?, marginCheck: MarginCheck?, funds: FundsBlock?,
+                 market: MarketSnapshot) -> RiskReservationID
     {
         let id = RiskReservationID(nextReservation)
         nextReservation += 1
         let qty = order.quantity.value
         var b = book
         if order.side == .buy { b.workingBuy += qty } else { b.workingSell += qty }
+        if order.product == .mis, let funds { b.marginPercent = funds.percent }
         client.store(b, at: key)
+        if let funds { client.fundsReserved = RiskMath.sum(client.fundsReserved, funds.amount) }
         client.openOrders += 1
         client.openValue = RiskMath.sum(client.openValue, value)
         let contract = SPANContract(order.instrument)
@@ -33,7 +35,8 @@ extension LimitRiskEngine {
         }
         reservations[id] = Reservation(client: order.client, key: key, side: order.side, remaining: qty, price: price,
                                        underlying: contract?.underlying, reservesPremium: premium,
-                                       varFactor: factor, varPerUnit: perUnit)
+                                       varFactor: factor, varPerUnit: perUnit, fundsPercent: funds?.percent,
+                                       funds: funds?.amount ?? 0)
         return id
     }
 
@@ -50,8 +53,13 @@ extension LimitRiskEngine {
             price = p
         }
         guard let price else { return nil }
-        return reserve(client, key: key, book: book, order: order, price: price,
-                       value: RiskMath.value(order.quantity.value, price), varCheck: nil, marginCheck: nil, market: market)
+        let value = RiskMath.value(order.quantity.value, price)
+        let funds = fundsPercent(order.instrument, product: order.product, productMargin: order.productMargin).map {
+            FundsBlock(percent: $0, amount: Self.blocksFunds(order, reduces: book.reduces(side: order.side,
+                quantity: order.quantity.value)) ? RiskMath.percent(value, $0) : 0)
+        }
+        return reserve(client, key: key, book: book, order: order, price: price, value: value, varCheck: nil,
+                       marginCheck: nil, funds: funds, market: market)
     }
 
     public func checkReplace(_ reservation: RiskReservationID?, with order: RiskOrder, market: MarketSnapshot,
@@ -84,6 +92,7 @@ extension LimitRiskEngine {
         let value = RiskMath.value(r.remaining, r.price)
         client.openValue = RiskMath.sum(client.openValue, value)
         if r.reservesPremium { client.premiumReserved = RiskMath.sum(client.premiumReserved, value) }
+        client.fundsReserved = RiskMath.sum(client.fundsReserved, r.funds)
         if r.key.product == .mis, var state = client.intradayVaR {
             if let f = r.varFactor {
                 state.reserve(r.varPerUnit * Double(r.remaining), side: r.side, factor: f)
@@ -110,10 +119,11 @@ extension LimitRiskEngine {
             return false
         }
         let filled = min(quantity.value, r.remaining)
-        unreserve(client, r, quantity: filled, asFill: true)
+        r.funds -= unreserve(client, r, quantity: filled, asFill: true)
         r.remaining -= filled
         var b = client.books[r.key]!
         notePremium(client, b, side: r.side, quantity: quantity.value, price: price)
+        noteDelivery(client, b, side: r.side, quantity: quantity.value, price: price, percent: r.fundsPercent)
         client.realised = RiskMath.sum(client.realised, b.fill(side: r.side, quantity: quantity.value, price: price))
         client.store(b, at: r.key)
         let over = quantity.value - filled
@@ -131,7 +141,9 @@ extension LimitRiskEngine {
 
     /// Frees `quantity` of a reservation's working quantity, value and premium, and its VaR exposure — or, for a
     /// fill (`asFill`), moves that exposure into the position (the other side's VaR case gains it).
-    func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, asFill: Bool = false) {
+    /// - Returns: the funds freed (all that is left of the reservation's when `quantity` is all that is open).
+    @discardableResult
+    func unreserve(_ client: ClientRiskBook, _ r: Reservation, quantity: Int64, asFill: Bool = false) -> Int64 {
         if var b = client.books[r.key] {
             if r.side == .buy { b.workingBuy -= quantity } else { b.workingSell -= quantity }
             client.store(b, at: r.key)
@@ -139,6 +151,11 @@ extension LimitRiskEngine {
         let value = RiskMath.value(quantity, r.price)
         client.openValue = RiskMath.release(client.openValue, value)
         if r.reservesPremium { client.premiumReserved = RiskMath.release(client.premiumReserved, value) }
+        var freed: Int64 = 0
+        if r.funds > 0, let percent = r.fundsPercent {
+            freed = quantity >= r.remaining ? r.funds : min(r.funds, RiskMath.percent(value, percent))
+            client.fundsReserved = RiskMath.release(client.fundsReserved, freed)
+        }
         if r.key.product == .mis, var state = client.intradayVaR {
             if let f = r.varFactor {
                 if asFill {
@@ -151,15 +168,20 @@ extension LimitRiskEngine {
                 client.intradayVaR = nil
             }
         }
+        return freed
     }
 
     /// A trade that no reservation covers (e.g. a fill after the order was closed here, or a manual trade).
+    /// `productMargin`: the product's margin % for a cash-market MIS or MTF trade (`RiskOrder.productMargin`).
     public func recordTrade(client id: ClientID, instrument: Instrument, product: Product, side: Side,
-                            quantity: Quantity, price: Price) {
+                            quantity: Quantity, price: Price, productMargin: Rate? = nil) {
         guard let client = clients[id], quantity.value > 0 else { return }
         let key = PositionKey(instrument: instrument.key, product: product)
         var b = client.book(key, instrument: instrument)
+        let percent = fundsPercent(instrument, product: product, productMargin: productMargin)
+        if product == .mis, productMargin != nil { b.marginPercent = percent }
         notePremium(client, b, side: side, quantity: quantity.value, price: price)
+        noteDelivery(client, b, side: side, quantity: quantity.value, price: price, percent: percent)
         client.realised = RiskMath.sum(client.realised, b.fill(side: side, quantity: quantity.value, price: price))
         client.store(b, at: key)
         invalidate(client, instrument: instrument, product: product)
@@ -174,6 +196,13 @@ extension LimitRiskEngine {
         } else if before.net > 0 {
             client.premiumPaid = RiskMath.release(client.premiumPaid, RiskMath.value(min(quantity, before.net), price))
         }
+    }
+
+    /// A cash-market delivery buy (CNC, MTF) pays its `percent` of the fill's value from funds for the day.
+    func noteDelivery(_ client: ClientRiskBook, _ book: PositionBook, side: Side, quantity: Int64, price: Price,
+                      percent: Rate?) {
+        guard let percent, side == .buy, book.product == .cnc || book.product == .mtf else { return }
+        client.deliveryPaid = RiskMath.sum(client.deliveryPaid, RiskMath.percent(RiskMath.value(quantity, price), percent))
     }
 
     /// Sets a carried position at the start of the day (signed units, average price); replaces any position.

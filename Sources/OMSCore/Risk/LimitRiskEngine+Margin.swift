@@ -93,8 +93,9 @@ extension LimitRiskEngine {
     func checkMargin(_ client: ClientRiskBook, order: RiskOrder, contract: SPANContract, value: Int64,
                      available: Price, reduces: Bool, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
         let u = contract.underlying
-        // What the order does not change: premium reserved and paid, and every other underlying.
-        var others: Int64 = RiskMath.sum(client.premiumReserved, client.premiumPaid)
+        // What the order does not change: premium reserved and paid, the cash market's funds, and every other
+        // underlying.
+        var others: Int64 = RiskMath.sum(RiskMath.sum(client.premiumReserved, client.premiumPaid), client.cashFundsInUse)
         for g in client.groups.keys where g != u {
             switch cachedRequirement(client, underlying: g, market: market) {
             case .success(let v): others = RiskMath.sum(others, v)
@@ -117,6 +118,41 @@ extension LimitRiskEngine {
             return .failure(.insufficientMargin(required: Price(units: total), available: available))
         }
         return .success(MarginCheck(underlying: u, underlyingRequirement: mine, required: Price(units: total)))
+    }
+
+    /// What a cash-market order blocks from funds.
+    struct FundsBlock {
+        var percent: Rate
+        var amount: Int64
+    }
+
+    /// The percent of value a cash-market order or trade blocks from funds: CNC the whole value, MIS and MTF
+    /// their product margin (the whole value when it is not known); nil for derivatives (SPAN covers them).
+    func fundsPercent(_ instrument: Instrument, product: Product, productMargin: Rate?) -> Rate? {
+        guard instrument.segment.isCash else { return nil }
+        switch product {
+        case .mis, .mtf: return min(max(productMargin ?? .hundredPercent, Rate(units: 0)), .hundredPercent)
+        case .cnc, .nrml: return .hundredPercent
+        }
+    }
+
+    /// Whether an order blocks funds: delivery (CNC, MTF) buys, and MIS orders that add exposure. Delivery
+    /// sells need holdings instead; MIS orders that reduce their position free margin.
+    static func blocksFunds(_ order: RiskOrder, reduces: Bool) -> Bool {
+        order.product == .mis ? !reduces : order.side == .buy
+    }
+
+    /// Funds in use: the cash market's (`ClientRiskBook.cashFundsInUse`) and F&O's (SPAN + exposure of every
+    /// underlying, premium reserved and paid).
+    func fundsInUse(_ client: ClientRiskBook, market: MarketSnapshot) -> Result<Int64, RiskRejection> {
+        var total = RiskMath.sum(client.cashFundsInUse, RiskMath.sum(client.premiumReserved, client.premiumPaid))
+        for g in client.groups.keys {
+            switch cachedRequirement(client, underlying: g, market: market) {
+            case .success(let v): total = RiskMath.sum(total, v)
+            case .failure(let r): return .failure(r)
+            }
+        }
+        return .success(total)
     }
 
     func cachedRequirement(_ client: ClientRiskBook, underlying u: InstrumentKey, market: MarketSnapshot)

@@ -1,5 +1,5 @@
 /// The risk engine: per-client limits, quantity caps, tick/lot, price bands, market protection, daily loss,
-/// intraday VaR and SPAN margin, checked in that order (docs/risk.md), over in-memory state it owns.
+/// intraday VaR, SPAN margin and funds, checked in that order (docs/risk.md), over in-memory state it owns.
 ///
 /// Not `Sendable`: one owner (the `OrderEngine` actor) calls it. Every method is synchronous, so a check and its
 /// reservation are one step.
@@ -92,9 +92,27 @@ public final class LimitRiskEngine: RiskEngine {
             case .failure(let r): if !(reduces && r.isMissingMarketData) { return .rejected(r) }
             }
         }
-        // 9. Reserve: nothing has been awaited since the first check.
+        // 9. Funds: a cash-market order blocks its product's share of its value (CNC all of it, MIS and MTF their
+        // margin) — delivery buys and MIS orders that add exposure — and the funds in use with it (cash and F&O)
+        // may not exceed the available funds.
+        var funds: FundsBlock?
+        if let percent = fundsPercent(instrument, product: order.product, productMargin: order.productMargin) {
+            let block = Self.blocksFunds(order, reduces: reduces) ? RiskMath.percent(openValue, percent) : 0
+            if block > 0, let available = limits.availableMargin {
+                switch fundsInUse(client, market: market) {
+                case .success(let used):
+                    let required = RiskMath.sum(used, block)
+                    if required > available.units {
+                        return .rejected(.insufficientFunds(required: Price(units: required), available: available))
+                    }
+                case .failure(let r): return .rejected(r)
+                }
+            }
+            funds = FundsBlock(percent: percent, amount: block)
+        }
+        // 10. Reserve: nothing has been awaited since the first check.
         let id = reserve(client, key: key, book: book, order: open, price: price, value: openValue, varCheck: varCheck,
-                         marginCheck: marginCheck, market: market)
+                         marginCheck: marginCheck, funds: funds, market: market)
         return .accepted(RiskAcceptance(reservation: id, childQuantities: children, protectionPrice: protection,
                                         valuationPrice: price, orderValue: Price(units: value),
                                         reducesExposure: reduces, marginRequired: marginCheck?.required,

@@ -1,6 +1,6 @@
-/// A client's F&O margin now and its parts (`trader-cli margin CLIENT`): per underlying, the SPAN parts of the
+/// A client's margin now and its parts (`trader-cli margin CLIENT`): per underlying, the SPAN parts of the
 /// side whose requirement is larger ("every working buy fills" or "every working sell fills"), as the engine
-/// checks orders against; the totals add the underlyings up.
+/// checks orders against; the totals add the underlyings up; and the funds the cash market uses.
 public struct MarginStatement: Hashable, Sendable {
     public struct Underlying: Hashable, Sendable {
         public var key: InstrumentKey
@@ -13,15 +13,25 @@ public struct MarginStatement: Hashable, Sendable {
     public var premiumReserved: Price
     /// The day's premium paid for filled option buys, less what selling long options took back.
     public var premiumPaid: Price
-    /// Funds available for F&O margin; nil when the client has no margin limit (the rule is off).
+    /// Cash market: the day's delivery buys (CNC whole, MTF its margin), paid from funds.
+    public var deliveryPaid: Price
+    /// Cash market: funds blocked by working orders (CNC buys whole, MTF buys and MIS orders their margin).
+    public var cashOrdersBlocked: Price
+    /// Cash market: the product margin of open MIS positions (% of their cost).
+    public var intradayMargin: Price
+    /// Funds available for margin (F&O and cash market); nil when the client has no margin limit (the rule is off).
     public var available: Price?
 
     public init(client: ClientID, underlyings: [Underlying], premiumReserved: Price, premiumPaid: Price = .zero,
+                deliveryPaid: Price = .zero, cashOrdersBlocked: Price = .zero, intradayMargin: Price = .zero,
                 available: Price?) {
         self.client = client
         self.underlyings = underlyings
         self.premiumReserved = premiumReserved
         self.premiumPaid = premiumPaid
+        self.deliveryPaid = deliveryPaid
+        self.cashOrdersBlocked = cashOrdersBlocked
+        self.intradayMargin = intradayMargin
         self.available = available
     }
 
@@ -37,8 +47,11 @@ public struct MarginStatement: Hashable, Sendable {
     public var exposureMargin: Price { sum(\.exposureMargin) }
     /// Net option value credit of long options.
     public var longOptionValue: Price { sum(\.longOptionValue) }
-    /// What the engine blocks: Σ net requirement per underlying + reserved and paid premium (the margin utilised).
-    public var utilised: Price { sum(\.netRequirement) + premiumReserved + premiumPaid }
+    /// The cash market's funds in use: delivery paid, working orders, open MIS positions.
+    public var cashFunds: Price { deliveryPaid + cashOrdersBlocked + intradayMargin }
+    /// What the engine blocks: Σ net requirement per underlying + reserved and paid premium + the cash market's
+    /// funds (the margin utilised).
+    public var utilised: Price { sum(\.netRequirement) + premiumReserved + premiumPaid + cashFunds }
     /// Available − utilised (negative when short of margin); nil without a margin limit.
     public var free: Price? { available.map { $0 - utilised } }
 }
@@ -61,6 +74,9 @@ extension LimitRiskEngine {
         return .success(MarginStatement(client: client, underlyings: parts,
                                         premiumReserved: Price(units: c.premiumReserved),
                                         premiumPaid: Price(units: c.premiumPaid),
+                                        deliveryPaid: Price(units: c.deliveryPaid),
+                                        cashOrdersBlocked: Price(units: c.fundsReserved),
+                                        intradayMargin: Price(units: c.cashFundsInUse - RiskMath.sum(c.deliveryPaid, c.fundsReserved)),
                                         available: c.limits.availableMargin))
     }
 }

@@ -25,6 +25,9 @@ struct PositionBook {
     /// Unfilled quantity of working orders.
     var workingBuy: Int64 = 0
     var workingSell: Int64 = 0
+    /// MIS in the cash market: the percent of the position's cost it blocks from funds (the product margin of
+    /// its latest order or trade); nil: not known, the whole cost.
+    var marginPercent: Rate?
 
     init(instrument: Instrument, product: Product) {
         self.instrument = instrument
@@ -98,6 +101,10 @@ struct Reservation {
     /// VaR factor and ₹ exposure per unit (signed), MIS orders only.
     let varFactor: Int?
     let varPerUnit: Double
+    /// Cash-market orders: the percent of value they block from funds (CNC 100, MIS and MTF their product's).
+    let fundsPercent: Rate?
+    /// Funds still blocked by the open quantity: the buys of CNC and MTF, and MIS orders that add exposure.
+    var funds: Int64
 }
 
 /// A read-only view of one client's exposure state.

@@ -14,7 +14,8 @@ public struct RiskLimits: Hashable, Sendable, Codable {
     /// Realised plus mark-to-market loss for the day, as a positive amount. Once the loss is above it, only
     /// orders that reduce exposure pass.
     public var maxDailyLoss: Price?
-    /// Funds available for F&O margin (SPAN + exposure + premium of working option buys).
+    /// Funds available for margin: F&O (SPAN + exposure + premium of option buys) and the cash market (CNC buys
+    /// their value, MTF buys and MIS orders their product margin), one pool.
     public var availableMargin: Price?
     /// Threshold for the parametric VaR of the client's intraday (MIS) positions and working orders.
     public var intradayVaRLimit: Price?

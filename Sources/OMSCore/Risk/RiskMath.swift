@@ -67,6 +67,16 @@ enum RiskMath {
         return Price(units: floor(units, toMultipleOf: paisa))
     }
 
+    /// `rate` percent of `value` (≥ 0), rounded up to the unit; rates outside 0 … 100 % are clamped to it.
+    static func percent(_ value: Int64, _ rate: Rate) -> Int64 {
+        guard value > 0, rate.units > 0 else { return 0 }
+        let hundred = Rate.hundredPercent.units
+        if rate.units >= hundred { return value }
+        let full = value.magnitude.multipliedFullWidth(by: rate.units.magnitude)
+        let (q, r) = UInt64(hundred).dividingFullWidth(full)  // q < value: it fits
+        return Int64(q) + (r > 0 ? 1 : 0)
+    }
+
     /// Rate (percent, 4 decimals) as a fraction: `Rate(whole: 2)` → 0.02.
     static func fraction(_ rate: Rate) -> Double { Double(rate.units) / Double(Rate.scale * 100) }
 }

@@ -17,6 +17,10 @@ public struct RiskOrder: Hashable, Sendable {
     /// Already filled (a replace of a part-filled order): the per-order checks see the whole `quantity`, while
     /// the working quantity, open value, VaR and margin count only what is still open.
     public var filled: Quantity = .zero
+    /// Percent of the value an MIS or MTF order in the cash market blocks from the client's funds, from its
+    /// product eligibility terms (`ProductTerms.blockedPercent`: MIS `intraday_margin`, MTF `mtf_bracket`); nil
+    /// when not known, and then the whole value is blocked. CNC always blocks the whole value.
+    public var productMargin: Rate?
 
     public init(client: ClientID, instrument: Instrument, side: Side, product: Product, orderType: OrderType,
                 quantity: Quantity, limitPrice: Price? = nil, triggerPrice: Price? = nil,

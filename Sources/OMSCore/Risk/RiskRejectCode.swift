@@ -4,7 +4,7 @@ public enum RiskRejectCode: String, Sendable, Codable, CaseIterable {
     case clientLimit = "RISK_CLIENT_LIMIT"
     /// Symbol quantity cap, quantity above the exchange freeze quantity without slicing, too many slices.
     case quantityCap = "RISK_QTY_CAP"
-    /// Insufficient margin (SPAN + exposure), intraday VaR above the client's threshold, no data to compute them.
+    /// Insufficient margin (SPAN + exposure) or funds (cash-market orders), intraday VaR above the client's threshold, no data to compute them.
     case margin = "RISK_MARGIN"
     /// A delivery (CNC, MTF) sell of more than the client holds and has not already offered for sale.
     case holdings = "RISK_HOLDINGS"

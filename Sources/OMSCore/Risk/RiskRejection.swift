@@ -9,6 +9,9 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case quantityCap(QuantityCapRule, instrument: InstrumentKey, limit: Int64, value: Int64)
     /// The portfolio's new margin requirement (SPAN + exposure + premium) exceeds the available margin.
     case insufficientMargin(required: Price, available: Price)
+    /// A cash-market order's blocked funds (CNC its value, MIS and MTF their margin) with the funds in use (cash
+    /// market and F&O) exceed the available funds.
+    case insufficientFunds(required: Price, available: Price)
     /// The client's intraday portfolio VaR after the order would exceed the threshold.
     case intradayVaR(limit: Price, value: Price)
     /// A delivery sell (CNC or MTF, cash segment) of `value` when the client holds only `free` that open sells
@@ -35,7 +38,7 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .clientLimit, .limitsNotConfigured: .clientLimit
         case .quantityCap: .quantityCap
-        case .insufficientMargin, .intradayVaR: .margin
+        case .insufficientMargin, .insufficientFunds, .intradayVaR: .margin
         case .insufficientHoldings: .holdings
         case .missingMarketData(let use, _): use == .marketProtection ? .priceBand : .margin
         case .priceBand: .priceBand
@@ -60,6 +63,8 @@ public enum RiskRejection: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(c): rule=\(rule.rawValue) instrument=\(instrument) limit=\(limit) value=\(value)"
         case .insufficientMargin(let required, let available):
             return "\(c): rule=spanMargin required=\(required.rupeesString) available=\(available.rupeesString)"
+        case .insufficientFunds(let required, let available):
+            return "\(c): rule=funds required=\(required.rupeesString) available=\(available.rupeesString)"
         case .intradayVaR(let limit, let value):
             return "\(c): rule=intradayVaR limit=\(limit.rupeesString) value=\(value.rupeesString)"
         case .insufficientHoldings(let instrument, let product, let free, let value):

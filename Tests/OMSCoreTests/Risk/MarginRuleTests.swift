@@ -128,11 +128,6 @@ struct MarginRuleTests {
         #expect(d.rejection == .missingMarketData(.spanMargin, instrument: call.key))
     }
 
-    @Test func cashOrdersAreNotMarginChecked() {
-        let engine = F.engine(RiskLimits(availableMargin: .zero))
-        #expect(engine.check(F.order(qty: 100), market: F.market).isAccepted)
-    }
-
     // MARK: Intraday VaR
 
     /// Model: RELIANCE = A, TCS = B of IntradayVaRTests. MIS long 1000 RELIANCE at 1000.00 (₹10,00,000) and short

@@ -86,6 +86,7 @@ enum RiskFixtures {
         case .limitsNotConfigured: "limitsNotConfigured"
         case .quantityCap(let rule, _, _, _): rule.rawValue
         case .insufficientMargin: "spanMargin"
+        case .insufficientFunds: "funds"
         case .intradayVaR: "intradayVaR"
         case .insufficientHoldings: "deliverySell"
         case .missingMarketData(let use, _): use.rawValue
