@@ -216,6 +216,47 @@ struct VegaOMSRiskProcessTests {
         await e.client.close()
     }
 
+    /// The funds a client uses — a resting CNC buy and a filled MIS position — are in use again after a kill -9
+    /// and restart: the margin statement is the same, and the next buy is refused for the same funds.
+    @Test func fundsInUseComeBackAfterKill9() async throws {
+        let dir = NSTemporaryDirectory() + "vega-risk-funds-restart-\(UUID().uuidString)"
+        let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
+        let first = VegaOMSProcess(arguments: args)
+        try await first.start()
+        func cli(_ args: [String], _ server: VegaOMSProcess) async throws -> ChildProcess {
+            try await ToolRun.run("trader-cli", args + ["--server", "http://127.0.0.1:\(server.httpPort)"])
+        }
+        let set = try await cli(["limits", "set", "FUND02", "--available-margin", "150000", "--by", "risk-test"], first)
+        #expect(set.status == 0, "\(set.stderr)")
+        let d = try await Desk(port: first.port)
+        #expect(try await d.order("1=FUND02|38=100|40=2|44=1400.00|54=1|5001=CNC|" + Self.reliance).string(150) == "0")
+        // A marketable MIS buy: wait until it is filled (and so stored).
+        let mis = try await d.order("1=FUND02|38=10|40=2|44=1650.00|54=1|5001=MIS|" + Self.reliance)
+        #expect(mis.string(150) == "0")
+        var filled = false
+        while !filled, let m = await d.client.receive(timeout: .seconds(30)) {
+            filled = m.msgType == "8" && m.string(11) == mis.string(11) && m.string(39) == "2"
+        }
+        #expect(filled)
+        let before = try await cli(["margin", "FUND02", "--json"], first)
+        #expect(before.status == 0 && before.stdout.contains("\"cashOrdersBlocked\" : \"140000\""), "\(before.stdout)")
+        #expect(!before.stdout.contains("\"intradayMargin\" : \"0\""), "\(before.stdout)")
+        await first.kill9()
+        await d.client.close()
+
+        let second = VegaOMSProcess(arguments: args)
+        try await second.start()
+        defer { second.terminate() }
+        let after = try await cli(["margin", "FUND02", "--json"], second)
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stdout == before.stdout)
+        let e = try await Desk(port: second.port, reset: true)
+        e.next = 10
+        expectRejected(try await e.order("1=FUND02|38=10|40=2|44=1400.00|54=1|5001=CNC|" + Self.reliance),
+                       code: "RISK_MARGIN", reason: 3, text: "RISK_MARGIN: rule=funds required=15")
+        await e.client.close()
+    }
+
     @Test func cliRefusesBadArgumentsWithAMessage() async throws {
         let bad = try await ToolRun.run("trader-cli", ["limits", "set", "DEMO01", "--max-daily-loss=-5", "--by", "x"])
         #expect(bad.status != 0)
