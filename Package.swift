@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSCore", "ReferenceData", "OMSHTTP",
                 "FIXGateway", "BrokerSimulator", "BrokerKit", "BrokerUpstox", "BrokerKite", "BrokerFyers", "BrokerFIXVenue",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,6 +147,7 @@ let package = Package(
         .testTarget(
             name: "FIXEngineTests",
             dependencies: ["FIXProtocol", "FIXSession", "FIXEngine", "OMSPersistence", "OMSTestSupport", "FIXGateway",
+                           .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

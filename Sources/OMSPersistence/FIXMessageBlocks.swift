@@ -66,7 +66,9 @@ enum FIXMessageBlocks {
             WHERE fixSessionID = ? AND msgSeqNum BETWEEN ? AND ? AND lastMsgSeqNum >= ?
             ORDER BY msgSeqNum
             """, arguments: [key, from - maxSpan, to, from])
-        return try rows.flatMap { try decode(first: $0[0], index: $0[1], body: $0[2]) }.filter { $0.seq >= from && $0.seq <= to }
+        return try rows.flatMap {
+            try decode(first: try $0.decode(atIndex: 0), index: try $0.decode(atIndex: 1), body: try $0.decode(atIndex: 2))
+        }.filter { $0.seq >= from && $0.seq <= to }
     }
 
     /// A block whose index does not describe its body (cut short, lengths that do not add up, numbers out of

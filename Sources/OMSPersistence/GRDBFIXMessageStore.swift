@@ -100,8 +100,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         try writer.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT nextSenderMsgSeqNum, nextTargetMsgSeqNum, creationTime FROM fixSession WHERE id = ?",
                                           arguments: [Self.key(id)]) {
-                return FIXStoreSnapshot(nextSenderMsgSeqNum: row[0], nextTargetMsgSeqNum: row[1],
-                                        creationTime: FIXTimestamp(nanoseconds: row[2]))
+                return FIXStoreSnapshot(nextSenderMsgSeqNum: try row.decode(atIndex: 0),
+                                        nextTargetMsgSeqNum: try row.decode(atIndex: 1),
+                                        creationTime: FIXTimestamp(nanoseconds: try row.decode(atIndex: 2)))
             }
             try db.execute(sql: """
                 INSERT INTO fixSession (id, beginString, senderCompID, targetCompID, nextSenderMsgSeqNum,

@@ -35,8 +35,8 @@ public struct OrderRepository: Sendable {
             var orders: [OrderSnapshot] = []
             var unreadable: [String] = []
             for row in rows {
-                guard let o = try Self.snapshot(row, instrument: instrument) else {
-                    unreadable.append((row["id"] as String?) ?? "?")
+                guard let o = Self.snapshot(row, instrument: instrument) else {
+                    unreadable.append(Self.rowID(row))
                     continue
                 }
                 orders.append(o)
@@ -59,8 +59,9 @@ public struct OrderRepository: Sendable {
                         WHERE pendingClOrdID IS NOT NULL AND (status NOT IN (\(terminal)) OR updatedAt >= ?))
                 ORDER BY firstUse
                 """, arguments: [recentSince, recentSince]) {
-                guard let source = Self.source(row[0]) else { continue }
-                used.append((source, ClientOrderID(row[1]), (row[2] as String?).map { OrderID($0) }))
+                guard let source = Self.source(try row.decode(atIndex: 0)) else { continue }
+                used.append((source, ClientOrderID(try row.decode(atIndex: 1)),
+                             try row.decode(String?.self, atIndex: 2).map { OrderID($0) }))
             }
             let nextOrder = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM clientOrder") ?? 0) + 1
             let nextExec = (try Int.fetchOne(db, sql: "SELECT max(execSequence) FROM orderEvent") ?? 0) + 1
@@ -75,18 +76,20 @@ public struct OrderRepository: Sendable {
     public func positions() throws -> [PortfolioPosition] {
         try reader.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM position").compactMap { row in
-                guard let product = Product(rawValue: row["product"]) else { return nil }
-                let key = PortfolioKey(client: ClientID(row["client"]), broker: BrokerID(row["broker"]),
-                                       instrumentKey: InstrumentKey(row["instrumentKey"]), product: product)
-                var p = PortfolioPosition(key: key, symbol: row["symbol"], tradingDay: row["tradingDay"])
-                p.carriedQuantity = row["carriedQuantity"]
-                p.dayBuyQuantity = row["dayBuyQuantity"]
-                p.dayBuyValueUnits = row["dayBuyValue"]
-                p.daySellQuantity = row["daySellQuantity"]
-                p.daySellValueUnits = row["daySellValue"]
-                p.netQuantity = row["netQuantity"]
-                p.openCostUnits = row["openCost"]
-                p.realisedUnits = row["realised"]
+                guard let product = Product(rawValue: try row.decode(forColumn: "product")) else { return nil }
+                let key = PortfolioKey(client: ClientID(try row.decode(forColumn: "client")),
+                                       broker: BrokerID(try row.decode(forColumn: "broker")),
+                                       instrumentKey: InstrumentKey(try row.decode(forColumn: "instrumentKey")), product: product)
+                var p = PortfolioPosition(key: key, symbol: try row.decode(forColumn: "symbol"),
+                                          tradingDay: try row.decode(forColumn: "tradingDay"))
+                p.carriedQuantity = try row.decode(forColumn: "carriedQuantity")
+                p.dayBuyQuantity = try row.decode(forColumn: "dayBuyQuantity")
+                p.dayBuyValueUnits = try row.decode(forColumn: "dayBuyValue")
+                p.daySellQuantity = try row.decode(forColumn: "daySellQuantity")
+                p.daySellValueUnits = try row.decode(forColumn: "daySellValue")
+                p.netQuantity = try row.decode(forColumn: "netQuantity")
+                p.openCostUnits = try row.decode(forColumn: "openCost")
+                p.realisedUnits = try row.decode(forColumn: "realised")
                 return p
             }
         }
@@ -97,7 +100,7 @@ public struct OrderRepository: Sendable {
         try reader.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clientOrder WHERE id = ?", arguments: [id.rawValue])
             else { return nil }
-            return try Self.snapshot(row, instrument: instrument)
+            return Self.snapshot(row, instrument: instrument)
         }
     }
 
@@ -124,15 +127,15 @@ public struct OrderRepository: Sendable {
                 let marks = Array(repeating: "?", count: run).joined(separator: ",")
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM clientOrder WHERE id IN (\(marks))\(filter)",
                                             arguments: arguments)
-                    .sorted { ($0["sequence"] as Int? ?? 0) > ($1["sequence"] as Int? ?? 0) }
+                    .sorted { Self.sequence($0) > Self.sequence($1) }
                 for row in rows {
                     if page.orders.count == limit {
                         // Full: the rest of this run is for the next page.
-                        page.older = (row["sequence"] as Int? ?? 0) + 1
+                        page.older = Self.sequence(row) + 1
                         return page
                     }
-                    if let o = try Self.snapshot(row, instrument: instrument) { page.orders.append(o) }
-                    else { page.unreadable.append((row["id"] as String?) ?? "?") }
+                    if let o = Self.snapshot(row, instrument: instrument) { page.orders.append(o) }
+                    else { page.unreadable.append(Self.rowID(row)) }
                 }
                 top -= run
                 scanned += run
@@ -147,9 +150,11 @@ public struct OrderRepository: Sendable {
         try reader.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM orderEvent WHERE orderID = ? ORDER BY execSequence",
                              arguments: [id.rawValue]).map { row in
-                StoredEvent(execID: row["execID"], kind: row["kind"], status: row["status"], clientOrderID: row["clOrdID"],
-                            code: row["code"], text: row["text"], lastQuantity: row["lastQty"],
-                            lastPrice: (row["lastPx"] as Int64?).map { Price(units: $0) }, transactTime: row["transactTime"])
+                StoredEvent(execID: try row.decode(forColumn: "execID"), kind: try row.decode(forColumn: "kind"),
+                            status: try row.decode(forColumn: "status"), clientOrderID: try row.decode(forColumn: "clOrdID"),
+                            code: try row.decode(forColumn: "code"), text: try row.decode(forColumn: "text"),
+                            lastQuantity: try row.decode(forColumn: "lastQty"), lastPrice: try Self.price(row, "lastPx"),
+                            transactTime: try row.decode(forColumn: "transactTime"))
             }
         }
     }
@@ -161,45 +166,72 @@ public struct OrderRepository: Sendable {
         return nil
     }
 
-    static func price(_ row: Row, _ column: String) -> Price? { (row[column] as Int64?).map { Price(units: $0) } }
+    /// A row's order sequence, 0 when it cannot be read (that row is then reported unreadable).
+    static func sequence(_ row: Row) -> Int { (try? row.decode(Int.self, forColumn: "sequence")) ?? 0 }
 
-    static func snapshot(_ row: Row, instrument: (InstrumentKey) -> Instrument?) throws -> OrderSnapshot? {
-        guard let source = source(row["source"]), let side = Side(rawValue: row["side"]),
-              let type = OrderType(rawValue: row["orderType"]), let tif = TimeInForce(rawValue: row["timeInForce"]),
-              let state = OrderLifecycleState(rawValue: row["state"]), let status = OrderStatus(rawValue: row["status"])
+    static func price(_ row: Row, _ column: String) throws -> Price? {
+        try row.decode(Int64?.self, forColumn: column).map { Price(units: $0) }
+    }
+
+    /// A stored order, or nil when its row cannot be read back: a value its column should not hold (a state this
+    /// version does not know, text in a number column, NULL in a required one — e.g. after a hand edit). Such
+    /// rows are named as unreadable, never a crash (GRDB's subscripts trap on a value they cannot convert).
+    static func snapshot(_ row: Row, instrument: (InstrumentKey) -> Instrument?) -> OrderSnapshot? {
+        try? decodeSnapshot(row, instrument: instrument)
+    }
+
+    /// The id of a row `snapshot` could not read, for the report.
+    static func rowID(_ row: Row) -> String { (try? row.decode(String.self, forColumn: "id")) ?? "?" }
+
+    static func decodeSnapshot(_ row: Row, instrument: (InstrumentKey) -> Instrument?) throws -> OrderSnapshot? {
+        func text(_ column: String) throws -> String { try row.decode(forColumn: column) }
+        func optionalText(_ column: String) throws -> String? { try row.decode(forColumn: column) }
+        guard let source = source(try text("source")), let side = Side(rawValue: try text("side")),
+              let type = OrderType(rawValue: try text("orderType")),
+              let tif = TimeInForce(rawValue: try text("timeInForce")),
+              let state = OrderLifecycleState(rawValue: try text("state")),
+              let status = OrderStatus(rawValue: try text("status"))
         else { return nil }
-        let lookup = InstrumentLookup(symbol: row["symbol"], exchange: row["exchange"], securityID: row["securityID"],
-                                      securityIDSource: row["securityIDSource"], securityType: row["securityType"],
-                                      maturityDate: row["maturityDate"], maturityMonthYear: row["maturityMonthYear"],
-                                      putOrCall: (row["putOrCall"] as String?).flatMap(OptionType.init(rawValue:)),
-                                      strikePrice: price(row, "strikePrice"))
-        let request = OrderRequest(source: source, clientOrderID: ClientOrderID(row["clOrdID"]), client: ClientID(row["client"]),
-                                   lookup: lookup, side: side, orderType: type, timeInForce: tif,
-                                   quantity: Quantity(row["requestQuantity"] as Int64),
-                                   limitPrice: price(row, "requestLimitPrice"), triggerPrice: price(row, "requestTriggerPrice"),
-                                   product: (row["requestProduct"] as String?).flatMap(Product.init(rawValue:)),
-                                   broker: (row["requestBroker"] as String?).map(BrokerID.init),
-                                   afterMarket: row["afterMarket"], marketProtectionPct: row["marketProtectionPct"],
-                                   algoID: row["algoID"], slice: row["slice"])
-        let terms = OrderTerms(quantity: Quantity(row["quantity"] as Int64), limitPrice: price(row, "limitPrice"),
-                               triggerPrice: price(row, "triggerPrice"))
-        let pending = (row["newQuantity"] as Int64?).map {
-            OrderTerms(quantity: Quantity($0), limitPrice: price(row, "newLimitPrice"), triggerPrice: price(row, "newTriggerPrice"))
+        let lookup = InstrumentLookup(symbol: try optionalText("symbol"), exchange: try optionalText("exchange"),
+                                      securityID: try optionalText("securityID"),
+                                      securityIDSource: try optionalText("securityIDSource"),
+                                      securityType: try optionalText("securityType"),
+                                      maturityDate: try optionalText("maturityDate"),
+                                      maturityMonthYear: try optionalText("maturityMonthYear"),
+                                      putOrCall: try optionalText("putOrCall").flatMap(OptionType.init(rawValue:)),
+                                      strikePrice: try price(row, "strikePrice"))
+        let request = OrderRequest(source: source, clientOrderID: ClientOrderID(try text("clOrdID")),
+                                   client: ClientID(try text("client")), lookup: lookup, side: side, orderType: type,
+                                   timeInForce: tif, quantity: Quantity(try row.decode(Int64.self, forColumn: "requestQuantity")),
+                                   limitPrice: try price(row, "requestLimitPrice"),
+                                   triggerPrice: try price(row, "requestTriggerPrice"),
+                                   product: try optionalText("requestProduct").flatMap(Product.init(rawValue:)),
+                                   broker: try optionalText("requestBroker").map(BrokerID.init),
+                                   afterMarket: try row.decode(forColumn: "afterMarket"),
+                                   marketProtectionPct: try row.decode(forColumn: "marketProtectionPct"),
+                                   algoID: try optionalText("algoID"), slice: try row.decode(forColumn: "slice"))
+        let terms = OrderTerms(quantity: Quantity(try row.decode(Int64.self, forColumn: "quantity")),
+                               limitPrice: try price(row, "limitPrice"), triggerPrice: try price(row, "triggerPrice"))
+        let pending = try row.decode(Int64?.self, forColumn: "newQuantity").map {
+            OrderTerms(quantity: Quantity($0), limitPrice: try price(row, "newLimitPrice"),
+                       triggerPrice: try price(row, "newTriggerPrice"))
         }
-        let fills = FillTotals(cumulative: Quantity(row["cumQty"] as Int64), notionalUnits: row["notional"])
+        let fills = FillTotals(cumulative: Quantity(try row.decode(Int64.self, forColumn: "cumQty")),
+                               notionalUnits: try row.decode(forColumn: "notional"))
         guard let lifecycle = OrderLifecycle.restored(state, terms: terms, fills: fills, finalStatus: status,
                                                       pendingTerms: pending) else { return nil }
-        let key = (row["instrumentKey"] as String?).map(InstrumentKey.init)
-        var snapshot = OrderSnapshot(id: OrderID(row["id"]), sequence: row["sequence"], source: source,
-                             clientOrderID: ClientOrderID(row["clOrdID"]),
-                             pendingClientOrderID: (row["pendingClOrdID"] as String?).map(ClientOrderID.init),
-                             request: request, instrument: key.flatMap(instrument),
-                             product: (row["product"] as String?).flatMap(Product.init(rawValue:)),
-                             broker: (row["broker"] as String?).map(BrokerID.init), lifecycle: lifecycle,
-                             brokerOrderID: row["brokerOrderID"], rawStatus: row["rawStatus"], held: row["held"],
-                             rejectCode: row["rejectCode"], rejectText: row["rejectText"])
-        snapshot.createdAt = row["createdAt"]
-        snapshot.protectionPrice = price(row, "protectionPrice")
+        let key = try optionalText("instrumentKey").map(InstrumentKey.init)
+        var snapshot = OrderSnapshot(id: OrderID(try text("id")), sequence: try row.decode(forColumn: "sequence"),
+                                     source: source, clientOrderID: ClientOrderID(try text("clOrdID")),
+                                     pendingClientOrderID: try optionalText("pendingClOrdID").map(ClientOrderID.init),
+                                     request: request, instrument: key.flatMap(instrument),
+                                     product: try optionalText("product").flatMap(Product.init(rawValue:)),
+                                     broker: try optionalText("broker").map(BrokerID.init), lifecycle: lifecycle,
+                                     brokerOrderID: try optionalText("brokerOrderID"), rawStatus: try optionalText("rawStatus"),
+                                     held: try row.decode(forColumn: "held"), rejectCode: try optionalText("rejectCode"),
+                                     rejectText: try optionalText("rejectText"))
+        snapshot.createdAt = try row.decode(forColumn: "createdAt")
+        snapshot.protectionPrice = try price(row, "protectionPrice")
         return snapshot
     }
 }

@@ -82,18 +82,22 @@ public struct ReconciliationStore: Sendable {
                 ORDER BY sequence
                 """, arguments: [broker.rawValue, since])
             while let row = try rows.next() {
-                guard let status = OrderStatus(rawValue: row["status"]), let side = Side(rawValue: row["side"]),
-                      let type = OrderType(rawValue: row["orderType"]),
-                      let tif = TimeInForce(rawValue: row["timeInForce"]) else { continue }
-                let id: String = row["id"]
+                guard let status = OrderStatus(rawValue: try row.decode(forColumn: "status")),
+                      let side = Side(rawValue: try row.decode(forColumn: "side")),
+                      let type = OrderType(rawValue: try row.decode(forColumn: "orderType")),
+                      let tif = TimeInForce(rawValue: try row.decode(forColumn: "timeInForce")) else { continue }
+                let id: String = try row.decode(forColumn: "id")
                 out.append(StoredBrokerOrder(
-                    orderID: OrderID(id), quantity: Quantity(row["quantity"] as Int64), status: status,
+                    orderID: OrderID(id), quantity: Quantity(try row.decode(Int64.self, forColumn: "quantity")),
+                    status: status,
                     fills: fills.removeValue(forKey: id) ?? [],
-                    instrumentKey: (row["instrumentKey"] as String?).map(InstrumentKey.init), side: side,
-                    product: (row["product"] as String?).flatMap(Product.init(rawValue:)), orderType: type,
-                    timeInForce: tif, limitPrice: (row["limitPrice"] as Int64?).map { Price(units: $0) },
-                    triggerPrice: (row["triggerPrice"] as Int64?).map { Price(units: $0) }, algoID: row["algoID"],
-                    brokerOrderID: row["brokerOrderID"], rawStatus: row["rawStatus"]))
+                    instrumentKey: try row.decode(String?.self, forColumn: "instrumentKey").map(InstrumentKey.init),
+                    side: side, product: try row.decode(String?.self, forColumn: "product").flatMap(Product.init(rawValue:)),
+                    orderType: type, timeInForce: tif,
+                    limitPrice: try row.decode(Int64?.self, forColumn: "limitPrice").map { Price(units: $0) },
+                    triggerPrice: try row.decode(Int64?.self, forColumn: "triggerPrice").map { Price(units: $0) },
+                    algoID: try row.decode(forColumn: "algoID"), brokerOrderID: try row.decode(forColumn: "brokerOrderID"),
+                    rawStatus: try row.decode(forColumn: "rawStatus")))
             }
             return out
         }
@@ -106,8 +110,9 @@ public struct ReconciliationStore: Sendable {
                 SELECT instrumentKey, product, SUM(netQuantity) AS net FROM position WHERE broker = ?
                 GROUP BY instrumentKey, product ORDER BY instrumentKey, product
                 """, arguments: [broker.rawValue]).compactMap { row -> (instrumentKey: InstrumentKey, product: Product, net: Quantity)? in
-                guard let product = Product(rawValue: row["product"]) else { return nil }
-                return (InstrumentKey(row["instrumentKey"] as String), product, Quantity(row["net"] as Int64))
+                guard let product = Product(rawValue: try row.decode(forColumn: "product")) else { return nil }
+                return (InstrumentKey(try row.decode(String.self, forColumn: "instrumentKey")), product,
+                        Quantity(try row.decode(Int64.self, forColumn: "net")))
             }
         }
     }

@@ -40,10 +40,12 @@ public struct RiskLimitStore: Sendable {
         try await writer.read { db in
             var all: [ClientID: RiskLimits] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM clientRiskLimit") {
-                all[ClientID(row["clientID"])] = Self.limits(row)
+                all[ClientID(try row.decode(forColumn: "clientID"))] = try Self.limits(row)
             }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM clientSymbolCap") {
-                all[ClientID(row["clientID"])]?.symbolCaps[InstrumentKey(row["instrumentKey"])] = Self.cap(row)
+                let client = ClientID(try row.decode(forColumn: "clientID"))
+                let key = InstrumentKey(try row.decode(forColumn: "instrumentKey"))
+                all[client]?.symbolCaps[key] = try Self.cap(row)
             }
             return all
         }
@@ -86,7 +88,7 @@ public struct RiskLimitStore: Sendable {
     public func audit(_ client: ClientID, limit: Int = 100) async throws -> [RiskLimitAuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM riskLimitAudit WHERE clientID = ? ORDER BY id DESC LIMIT ?",
-                             arguments: [client.rawValue, limit]).map(Self.entry)
+                             arguments: [client.rawValue, limit]).map { try Self.entry($0) }
         }
     }
 
@@ -122,10 +124,10 @@ public struct RiskLimitStore: Sendable {
     static func fetch(_ db: Database, client: ClientID) throws -> RiskLimits? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clientRiskLimit WHERE clientID = ?",
                                          arguments: [client.rawValue]) else { return nil }
-        var l = limits(row)
+        var l = try limits(row)
         for r in try Row.fetchAll(db, sql: "SELECT * FROM clientSymbolCap WHERE clientID = ?",
                                   arguments: [client.rawValue]) {
-            l.symbolCaps[InstrumentKey(r["instrumentKey"])] = cap(r)
+            l.symbolCaps[InstrumentKey(try r.decode(forColumn: "instrumentKey"))] = try cap(r)
         }
         return l
     }
@@ -181,24 +183,26 @@ public struct RiskLimitStore: Sendable {
         return list
     }
 
-    static func limits(_ row: Row) -> RiskLimits {
-        let money = { (column: String) in (row[column] as Int64?).map { Price(units: $0) } }
-        return RiskLimits(maxOrderValue: money("maxOrderValue"),
-                          maxOrderQuantity: (row["maxOrderQuantity"] as Int64?).map { Quantity($0) },
-                          maxOpenOrders: row["maxOpenOrders"], maxOpenValue: money("maxOpenValue"),
-                          maxDailyLoss: money("maxDailyLoss"), availableMargin: money("availableMargin"),
-                          intradayVaRLimit: money("intradayVaRLimit"))
+    /// The stored row's limits; throws (naming the column and row) for a value that is not what its column holds.
+    static func limits(_ row: Row) throws -> RiskLimits {
+        let money = { (column: String) throws in try row.decode(Int64?.self, forColumn: column).map { Price(units: $0) } }
+        return RiskLimits(maxOrderValue: try money("maxOrderValue"),
+                          maxOrderQuantity: try row.decode(Int64?.self, forColumn: "maxOrderQuantity").map { Quantity($0) },
+                          maxOpenOrders: try row.decode(forColumn: "maxOpenOrders"), maxOpenValue: try money("maxOpenValue"),
+                          maxDailyLoss: try money("maxDailyLoss"), availableMargin: try money("availableMargin"),
+                          intradayVaRLimit: try money("intradayVaRLimit"))
     }
 
-    static func cap(_ row: Row) -> SymbolCap {
-        SymbolCap(maxOrderQuantity: (row["maxOrderQuantity"] as Int64?).map { Quantity($0) },
-                  maxPositionQuantity: (row["maxPositionQuantity"] as Int64?).map { Quantity($0) })
+    static func cap(_ row: Row) throws -> SymbolCap {
+        SymbolCap(maxOrderQuantity: try row.decode(Int64?.self, forColumn: "maxOrderQuantity").map { Quantity($0) },
+                  maxPositionQuantity: try row.decode(Int64?.self, forColumn: "maxPositionQuantity").map { Quantity($0) })
     }
 
-    static func entry(_ row: Row) -> RiskLimitAuditEntry {
-        RiskLimitAuditEntry(id: row["id"], changedAt: row["changedAt"], changedBy: row["changedBy"],
-                            client: ClientID(row["clientID"]), field: row["field"],
-                            instrument: (row["instrumentKey"] as String?).map { InstrumentKey($0) },
-                            oldValue: row["oldValue"], newValue: row["newValue"])
+    static func entry(_ row: Row) throws -> RiskLimitAuditEntry {
+        RiskLimitAuditEntry(id: try row.decode(forColumn: "id"), changedAt: try row.decode(forColumn: "changedAt"),
+                            changedBy: try row.decode(forColumn: "changedBy"),
+                            client: ClientID(try row.decode(forColumn: "clientID")), field: try row.decode(forColumn: "field"),
+                            instrument: try row.decode(String?.self, forColumn: "instrumentKey").map { InstrumentKey($0) },
+                            oldValue: try row.decode(forColumn: "oldValue"), newValue: try row.decode(forColumn: "newValue"))
     }
 }

@@ -5,6 +5,7 @@ import FIXGateway
 import FIXProtocol
 import FIXSession
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import OMSCore
@@ -136,6 +137,17 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            try await serve()
+        } catch let e as RowDecodingError {
+            // A stored value its column should not hold (a hand edit, a damaged copy): named, never a trap.
+            FileHandle.standardError.write(Data(
+                "vega-oms: the database \(db) holds a row that cannot be read back (edited by hand or damaged?): \(e)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func serve() async throws {
         let debug = ProcessInfo.processInfo.environment["VEGA_LOG_LEVEL"] == "debug"
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

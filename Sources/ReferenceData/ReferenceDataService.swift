@@ -77,7 +77,8 @@ public final class ReferenceDataService: Sendable {
         for row in try Row.fetchAll(db, sql: """
             SELECT holiday_date, exchange, description FROM exchange_holidays WHERE holiday_type = 'TRADING_HOLIDAY'
             """) {
-            let iso: String = row[0], code: String = row[1], reason: String = row[2]
+            let iso: String = try row.decode(atIndex: 0), code: String = try row.decode(atIndex: 1)
+            let reason: String = try row.decode(atIndex: 2)
             guard let date = TradingDate(iso: iso), let exchange = SessionExchange(rawValue: code) else { continue }
             for kind in SessionSegmentKind.allCases {
                 out.append(SessionHoliday(date: date, market: SessionMarket(exchange: exchange, kind: kind), reason: reason))

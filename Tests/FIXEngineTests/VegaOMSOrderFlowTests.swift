@@ -264,7 +264,7 @@ struct VegaOMSOrderFlowTests {
         try await d.send("8=FIX.4.4|35=H|34=15|49=CLIENT1|52=<TIME>|56=VEGA|11=K-2|54=1|55=RELIANCE|")
         let restored = try #require(await d.receive())
         #expect(restored.string(150) == "I" && restored.string(39) == "0" && restored.int(151) == 4 && restored.string(11) == "K-2"
-                && restored.string(37) == k2ID)
+                && restored.string(37) == k2ID, "\(restored)")
         let (_, after) = try await Self.http("GET", api2 + "/api/portfolio?client=CLIENT1")
         let positionsBefore = (before["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }
         let positionsAfter = (after["positions"] as? [[String: Any]])?.map { "\($0["symbol"]!) \($0["netQuantity"]!) \($0["realisedPnl"]!)" }

@@ -96,7 +96,8 @@ struct InstrumentMasterLoad {
 
     private func lookup(_ key: String) throws -> Existing? {
         guard let row = try Row.fetchOne(find!, arguments: [key]) else { return nil }
-        return Existing(rowid: row[0], hash: row[1], active: row[2])
+        return Existing(rowid: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1),
+                        active: try row.decode(atIndex: 2))
     }
 
     private mutating func apply(_ row: InstrumentRow, index: Int, final: Bool) throws {
