@@ -32,6 +32,7 @@ extension OrderReport {
         case .canceled: execType = "4"
         case .pendingReplace: execType = "E"
         case .replaced: execType = "5"
+        case .restated: execType = "D"
         case .rejected, .brokerRejected: execType = "8"
         case .status: execType = "I"
         case .expired: execType = "C"
@@ -76,6 +77,9 @@ extension OrderReport {
             er.text = text
             er.custom[5006] = "BROKER_REJECT"
             if let c = code { er.custom[5009] = c }
+        case .restated(let text):
+            er.text = text
+            er.custom[378] = "99"   // ExecRestatementReason: Other (changed at the broker, not through Vega)
         default:
             break
         }

@@ -144,6 +144,7 @@ public enum OrderJournal {
         case .fill(_, _, let tradeID): return ("fill", nil, tradeID)
         case .canceled: return ("canceled", nil, nil)
         case .replaced: return ("replaced", nil, nil)
+        case .restated(let text): return ("restated", nil, text)
         case .expired: return ("expired", nil, nil)
         case .rejected(let r): return ("rejected", r.code, r.description)
         case .brokerRejected(let text, let code): return ("brokerRejected", code ?? "BROKER_REJECT", text)

@@ -43,6 +43,20 @@ struct BrokerWiringProcessTests {
             """
     }
 
+    /// A Kite fake, and vega-oms started with it as the default broker (ZERODHA); the caller stops both.
+    static func startWithKite() async throws -> (kite: any FakeBroker, dir: String, server: VegaOMSProcess) {
+        let kite = try await BrokerKind.kite.startFake()
+        let dir = try folder(brokers: "[DEFAULT]\nDefaultBroker=ZERODHA\n\n" + kiteSection(kite))
+        let server = server(dir)
+        do {
+            try await server.start()
+        } catch {
+            kite.stop()
+            throw error
+        }
+        return (kite, dir, server)
+    }
+
     static func post(_ url: String, json: String? = nil) async throws -> (Int, [String: Any]) {
         var r = URLRequest(url: URL(string: url)!)
         r.httpMethod = "POST"
@@ -136,13 +150,57 @@ struct BrokerWiringProcessTests {
         #expect(!errors.contains(TestCredentials.accessToken) && !server.banner.contains(TestCredentials.accessToken))
     }
 
+    /// An order changed at the broker (in Kite's own app, not through Vega) is restated in Vega: its order feed
+    /// shows new terms, the order takes them, the drop copy gets an ExecutionReport 150=D (378=99) with the new
+    /// quantity and price, and a fill beyond the old quantity is an ordinary part fill.
+    @Test func anOrderChangedAtTheBrokerIsRestatedInVega() async throws {
+        let (kite, _, server) = try await Self.startWithKite()
+        defer {
+            server.terminate()
+            kite.stop()
+        }
+        let drop = try await FIXTestClient.connect(port: server.port)
+        try await drop.send("8=FIX.4.4|35=A|34=1|49=DROPCOPY|52=<TIME>|56=VEGA|98=0|108=120|553=DROPCOPY|554=dropcopy|")
+        #expect(await drop.receive()?.msgType == "A")
+
+        let id = try await Self.place(server.httpPort, broker: "ZERODHA")   // 10 @ 1500.00
+        try await Self.until("the order is at Kite") { await !kite.book.orders(tag: id).isEmpty }
+        let placed = try #require(await kite.book.orders(tag: id).first)
+        await kite.book.open(placed.id)
+        try await Self.until("Vega shows the order working") {
+            try await Self.status(server.httpPort, id)["status"] as? String == "NEW"
+        }
+        await kite.book.set(placed.id) {
+            $0.quantity = 15
+            $0.price = 1505
+        }
+        try await Self.until("Vega shows the broker's terms") {
+            let s = try await Self.status(server.httpPort, id)
+            return s["quantity"] as? Int == 15 && (s["price"] as? String).flatMap(Double.init) == 1505
+        }
+        // The drop copy's reports until the restatement (PendingNew and New come first).
+        var restated = await drop.receive(timeout: .seconds(10))
+        while let m = restated, !(m.string(37) == id && m.string(150) == "D") {
+            restated = await drop.receive(timeout: .seconds(10))
+        }
+        let r = try #require(restated)
+        #expect(r.int(38) == 15 && r.string(44) == "1505.00" && r.int(151) == 15 && r.string(39) == "0")
+        #expect(r.int(378) == 99 && r.string(58) == "changed at the broker: quantity 10 -> 15, price 1500.00 -> 1505.00",
+                "\(r)")
+        _ = await kite.book.fill(placed.id, quantity: 12, price: 1505)
+        try await Self.until("Vega books the fill within the new quantity") {
+            let s = try await Self.status(server.httpPort, id)
+            return s["status"] as? String == "PARTIALLY_FILLED" && s["leavesQuantity"] as? Int == 3
+        }
+        await drop.close()
+    }
+
     @Test func aFillVegaNeverSawIsReportedAndStoredByReconciliation() async throws {
-        let kite = try await BrokerKind.kite.startFake()
-        defer { kite.stop() }
-        let dir = try Self.folder(brokers: "[DEFAULT]\nDefaultBroker=ZERODHA\n\n" + Self.kiteSection(kite))
-        let server = Self.server(dir)
-        try await server.start()
-        defer { server.terminate() }
+        let (kite, dir, server) = try await Self.startWithKite()
+        defer {
+            server.terminate()
+            kite.stop()
+        }
         let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
 
         let id = try await Self.place(server.httpPort, broker: "ZERODHA")

@@ -44,8 +44,9 @@ struct BrokerEndEventTests {
         let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
                                      session: try MarketSessionEngine(), eligibility: AllEligible())
         let at = ISTDateTime(date: TradingDate(year: 2026, month: 11, day: 26)!, minuteOfDay: 600).epochMilliseconds
-        engine = OrderEngine(pipeline: pipeline, brokers: [SilentBroker()], defaultBroker: BrokerID("SILENT"),
-                             now: { at }, sink: sink)
+        // Limits that refuse nothing: the risk engine's reservations are followed too.
+        engine = OrderEngine(pipeline: pipeline, risk: LimitRiskEngine(limits: [ClientID("AB1234"): .unlimited]),
+                             brokers: [SilentBroker()], defaultBroker: BrokerID("SILENT"), now: { at }, sink: sink)
     }
 
     /// A working order O-1 (C-1), acknowledged by the broker.
@@ -317,5 +318,51 @@ struct TradesAreNeverDroppedTests {
         let fills = FillTotals(cumulative: Quantity(12), notionalUnits: 12 * Price("1395.00")!.units)
         #expect(OrderLifecycle.restored(.closed, terms: terms, fills: fills, finalStatus: .filled, pendingTerms: nil)?.status == .filled)
         #expect(OrderLifecycle.restored(.working, terms: terms, fills: fills, finalStatus: nil, pendingTerms: nil) == nil)
+    }
+}
+
+/// An order changed at the broker without a request through Vega (the client used the broker's own terminal or
+/// app; a REST broker's order feed shows the new terms): Vega takes the broker's terms, fits the risk reservation
+/// to them and tells the client with a Restated report (FIX ExecType D). Before, the change was ignored: fills
+/// beyond the old quantity were booked as an overfill, and status showed terms the broker no longer had.
+extension BrokerEndEventTests {
+    func workingBuy() async throws -> Quantity? {
+        let key = PositionKey(instrument: PaperBrokerTests.reliance.key, product: .cnc)
+        return try await engine.riskExposure(for: ClientID("AB1234"))?.positions[key]?.workingBuy
+    }
+
+    @Test func aChangeAtTheBrokerIsTakenAndReportedAsRestated() async throws {
+        let tag = try await working()
+        _ = await sink.wait(for: 2)
+        #expect(try await workingBuy() == Quantity(10))
+        await engine.handle(.replaced(tag: tag, quantity: Quantity(15), limitPrice: Price("1400.00"), rawStatus: "open"))
+        let r = await sink.wait(for: 3)
+        let restated = try #require(r.last)
+        guard case .restated(let text) = restated.kind else { Issue.record("not restated: \(restated.kind)"); return }
+        #expect(text == "changed at the broker: quantity 10 -> 15, price 1395.00 -> 1400.00")
+        #expect(restated.status == .new && restated.quantity == Quantity(15) && restated.limitPrice == Price("1400.00"))
+        #expect(restated.leavesQuantity == Quantity(15) && restated.clientOrderID == ClientOrderID("C-1"))
+        #expect(try await workingBuy() == Quantity(15))
+        // The same terms again (a later poll of the broker's book) are no news.
+        await engine.handle(.replaced(tag: tag, quantity: Quantity(15), limitPrice: Price("1400.00"), rawStatus: "open"))
+        // A fill beyond the old quantity is an ordinary part fill now, not an overfill.
+        await engine.handle(.fill(tag: tag, tradeID: "T1", quantity: Quantity(12), price: Price("1400.00")!, rawStatus: "open"))
+        let after = await sink.wait(for: 4)
+        #expect(after.count == 4)
+        #expect(after.last?.status == .partiallyFilled && after.last?.leavesQuantity == Quantity(3))
+        #expect(try await workingBuy() == Quantity(3))
+    }
+
+    /// New terms that leave nothing open (the broker reports a quantity at or below what is filled) do not
+    /// restate the order: the broker's end of the order (filled, cancelled) will say how it ended.
+    @Test func aChangeToNoMoreThanIsFilledIsNotARestatement() async throws {
+        let tag = try await working()
+        _ = await sink.wait(for: 2)
+        await engine.handle(.fill(tag: tag, tradeID: "T1", quantity: Quantity(4), price: Price("1395.00")!, rawStatus: "open"))
+        _ = await sink.wait(for: 3)
+        await engine.handle(.replaced(tag: tag, quantity: Quantity(4), limitPrice: Price("1395.00"), rawStatus: "open"))
+        await engine.status(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"))
+        let r = await sink.wait(for: 4)
+        #expect(r.count == 4 && r.last?.kind == .status && r.last?.quantity == Quantity(10), "\(r.map(\.kind))")
     }
 }

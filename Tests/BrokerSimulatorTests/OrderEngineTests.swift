@@ -69,6 +69,7 @@ struct OrderEngineTests {
             case .canceled: return "4"
             case .pendingReplace: return "E"
             case .replaced: return "5"
+            case .restated: return "D"
             case .rejected(let x): return "8:\(x.code)"
             case .brokerRejected: return "8:BROKER"
             case .status: return "I"

@@ -103,8 +103,22 @@ extension OrderEngine {
             records[id] = r
             if let res = r.reservation { risk?.orderClosed(res) }
             deliver(r, .canceled, orig: orig)
-        case .replaced(_, _, _, let raw):
+        case .replaced(_, let quantity, let limitPrice, let raw):
             r.rawStatus = raw
+            if case .working(let w) = r.lifecycle {
+                // New terms with no replace asked for: the order was changed at the broker (its own terminal or
+                // app). It works at the broker's terms, its reservation is fitted to them, and the client is told
+                // (a Restated report) — else fills beyond the old quantity would count as an overfill, and a
+                // status would show terms the broker no longer has. The event carries no trigger price: kept.
+                let terms = OrderTerms(quantity: quantity, limitPrice: limitPrice ?? w.terms.limitPrice,
+                                       triggerPrice: w.terms.triggerPrice)
+                guard terms != w.terms, let restated = w.restated(terms) else { records[id] = r; return }
+                r.lifecycle = .working(restated)
+                settleReservation(&r)
+                records[id] = r
+                deliver(r, .restated(text: Self.restatement(from: w.terms, to: terms)))
+                return
+            }
             guard case .pendingReplace(let pr) = r.lifecycle else { records[id] = r; return }
             r.lifecycle = pr.replaced()
             settleReservation(&r)
@@ -246,5 +260,17 @@ extension OrderLifecycle {
 
     var isPendingReplace: Bool {
         if case .pendingReplace = self { return true } else { return false }
+    }
+}
+
+extension OrderEngine {
+    /// `changed at the broker: quantity 10 -> 15, price 1400.00 -> 1405.00` (the parts that changed).
+    static func restatement(from old: OrderTerms, to new: OrderTerms) -> String {
+        var parts: [String] = []
+        if old.quantity != new.quantity { parts.append("quantity \(old.quantity) -> \(new.quantity)") }
+        if old.limitPrice != new.limitPrice {
+            parts.append("price \(old.limitPrice?.rupeesString ?? "market") -> \(new.limitPrice?.rupeesString ?? "market")")
+        }
+        return "changed at the broker: " + parts.joined(separator: ", ")
     }
 }

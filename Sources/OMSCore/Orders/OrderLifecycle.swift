@@ -130,6 +130,13 @@ public struct WorkingOrder: Sendable, Hashable, Codable {
         return PendingReplaceOrder(working: self, newTerms: newTerms)
     }
 
+    /// New terms the broker reports without a request through Vega (the order changed at the broker's own
+    /// terminal or app): the order works at them; nil when they leave nothing open (quantity ≤ filled).
+    public func restated(_ newTerms: OrderTerms) -> WorkingOrder? {
+        guard newTerms.quantity > fills.cumulative else { return nil }
+        return WorkingOrder(terms: newTerms, fills: fills)
+    }
+
     /// End of day for a DAY order, or an IOC remainder.
     public func expired() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .expired) }
 

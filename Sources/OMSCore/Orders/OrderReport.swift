@@ -5,6 +5,9 @@ public struct OrderReport: Sendable, Hashable {
         case pendingNew, new, pendingCancel, pendingReplace
         case fill(quantity: Quantity, price: Price, tradeID: String)
         case canceled, replaced, expired
+        /// The broker changed the order's terms without a request through Vega (FIX ExecType D Restated);
+        /// `text` says what changed.
+        case restated(text: String)
         /// Vega's pipeline said no.
         case rejected(OrderRejection)
         /// The broker or exchange said no; text and code passed through.
