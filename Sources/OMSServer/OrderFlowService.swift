@@ -54,7 +54,7 @@ enum PaperPrices {
 
 /// The exchange clock: the system clock, or a simulated one that starts at a chosen instant (by default the
 /// next trading day at 10:00 IST) and runs at real speed, so that a first order works at any hour.
-final class ExchangeClock: Sendable {
+final class ExchangeClock: InstantClock {
     let offsetMilliseconds: Int64
     let label: String
 
@@ -80,6 +80,9 @@ final class ExchangeClock: Sendable {
     }
 
     func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) + offsetMilliseconds }
+
+    /// The exchange clock's instant (for the reference data's trading day).
+    func now() -> Date { Date(timeIntervalSince1970: Double(nowMilliseconds()) / 1000) }
 
     var description: String { label }
 

@@ -195,7 +195,6 @@ struct Serve: AsyncParsableCommand {
         let referenceData = ReferenceDataService(writer: pool, defaultClientProducts: .all, holidays: holidays)
         let seeded = try await ReferenceDataSeeder.seedIfEmpty(referenceData.loader, directory: seeds)
         try await referenceData.refresh()
-        let scheduler = referenceData.makeDailyScheduler()
         let clock = SystemWallClock()
         // The order flow: pipeline (resolver → session → eligibility) → OrderEngine → paper broker.
         let sessionEngine = try MarketSessionEngine(holidays: holidays, specialSessions: specialSessions,
@@ -235,8 +234,11 @@ struct Serve: AsyncParsableCommand {
                                             except: Set(storedPositions.map(\.key)))
         let app = OMSFIXApplication(store: store, journal: { OrderJournalEntry(report: $0, position: $1) },
                                     positions: storedPositions + carried)
-        // The session flags (closing auction, IPO day, call auction, F&O pre-open) for the exchange clock's day.
-        try await referenceData.rebuildSessionFlags(tradingDay: Int32(today))
+        // The session flags (closing auction, IPO day, call auction, F&O pre-open) and the eligibility cache are for
+        // the exchange clock's day — now, at every refresh after a load, and at its 06:00 (before, they followed
+        // the machine's clock: with a simulated clock, an upload put back the machine's day).
+        try await referenceData.useTradingClock(exchangeClock)
+        let scheduler = referenceData.makeDailyScheduler()
         let sessionFlags = referenceData.sessionFlags
         let pipeline = OrderPipeline(resolver: referenceData.resolver, session: sessionEngine, eligibility: referenceData.eligibility,
                                      flags: { sessionFlags.flags(for: $0) })

@@ -35,6 +35,11 @@ public final class ReferenceDataService: Sendable {
     /// `exchange_holidays` (the daily holiday file), so a holiday loaded at run time takes effect at once.
     public let holidays: HolidayCalendar?
     public var resolver: CachedSymbolResolver { CachedSymbolResolver(catalogs: catalogs) }
+    /// The clock whose IST day the session flags and the eligibility cache are built for, and whose 06:00 the
+    /// daily rebuild follows: `clock` until the server hands over its exchange clock (`useTradingClock`), which
+    /// may be simulated — the day an order is checked against must be the exchange clock's, not the machine's.
+    private let tradingClockBox: NIOLockedValueBox<any InstantClock>
+    public var tradingClock: any InstantClock { tradingClockBox.withLockedValue { $0 } }
 
     public init(writer: any DatabaseWriter, clock: any InstantClock = SystemInstantClock(),
                 options: LoadOptions = .init(), defaultClientProducts: ProductSet? = nil, holidays: HolidayCalendar? = nil) {
@@ -45,12 +50,23 @@ public final class ReferenceDataService: Sendable {
         self.catalogs = InstrumentCatalogBox()
         self.eligibility = ProductEligibilityCache(defaultClientProducts: defaultClientProducts)
         self.sessionFlags = SessionFlagsBox()
+        self.tradingClockBox = NIOLockedValueBox(clock)
     }
 
-    /// Rebuilds the catalog, the eligibility snapshot and the session flags (for the clock's IST day) from the
-    /// database and swaps them in.
+    /// Builds the session flags and the eligibility cache for `clock`'s day from now on (every refresh, the daily
+    /// rebuild made after this call), and rebuilds both now over the catalog in memory.
+    public func useTradingClock(_ clock: any InstantClock) async throws {
+        tradingClockBox.withLockedValue { $0 = clock }
+        let now = clock.now()
+        try await rebuildSessionFlags(tradingDay: ISTCalendar.day(ofEpochMillis: Int64(now.timeIntervalSince1970 * 1000)))
+        try await eligibility.rebuild(from: writer, now: now)
+    }
+
+    /// Rebuilds the catalog, the eligibility snapshot and the session flags (for the trading clock's IST day) from
+    /// the database and swaps them in.
     public func refresh() async throws {
-        let day = ISTCalendar.day(ofEpochMillis: Int64(clock.now().timeIntervalSince1970 * 1000))
+        let now = tradingClock.now()
+        let day = ISTCalendar.day(ofEpochMillis: Int64(now.timeIntervalSince1970 * 1000))
         let (instruments, flags, closed) = try await writer.read { db in
             let all = try InstrumentRepository.fetchAll(db)
             return (all, try SessionFlagsTable.build(db, instruments: all, tradingDay: day), try Self.tradingHolidays(db))
@@ -58,11 +74,11 @@ public final class ReferenceDataService: Sendable {
         catalogs.install(InstrumentCatalog(instruments: instruments))
         sessionFlags.install(flags)
         holidays?.add(closed)
-        try await eligibility.rebuild(from: writer, now: clock.now())
+        try await eligibility.rebuild(from: writer, now: now)
     }
 
-    /// Rebuilds only the session flags, for another IST day than the clock's (the exchange clock's, when it is
-    /// simulated), over the catalog already in memory: no second read of the whole instrument table.
+    /// Rebuilds only the session flags, for an IST day given, over the catalog already in memory: no second read
+    /// of the whole instrument table.
     public func rebuildSessionFlags(tradingDay: Int32) async throws {
         let instruments = catalogs.current.instruments
         sessionFlags.install(try await writer.read { db in
@@ -100,6 +116,6 @@ public final class ReferenceDataService: Sendable {
 
     /// The 06:00 IST rebuild.
     public func makeDailyScheduler(hour: Int = 6, minute: Int = 0) -> DailyRebuildScheduler {
-        DailyRebuildScheduler(clock: clock, hour: hour, minute: minute) { [self] _ in try await refresh() }
+        DailyRebuildScheduler(clock: tradingClock, hour: hour, minute: minute) { [self] _ in try await refresh() }
     }
 }

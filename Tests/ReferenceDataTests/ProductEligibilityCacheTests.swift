@@ -101,6 +101,36 @@ import Testing
         #expect(scheduler.nextRunAt == six.addingTimeInterval(5 * 86_400))
     }
 
+    /// The machine's clock says 24-Nov, the exchange clock (simulated) 25-Nov: once the server hands the service
+    /// its exchange clock, the eligibility cache and the session flags are the exchange day's — then, after a
+    /// load's refresh, and at the exchange clock's 06:00 (AURAFIN lists on 25-Nov: MIS refused, special pre-open).
+    @Test func theTradingDayIsTheExchangeClocksNotTheMachines() async throws {
+        let ws = try TempWorkspace()
+        let machine = ManualInstantClock(Fixtures.nov25At0700.addingTimeInterval(-86_400))
+        let service = try await seededService(ws, clock: machine)
+        let aura = InstrumentKey("NSE_EQ|INE0AUR01014")
+        let nov24 = ISTCalendar.day(year: 2026, month: 11, day: 24)
+        #expect(service.eligibility.snapshot.tradingDay == nov24)
+        #expect(!service.sessionFlags.current.flags(for: aura).isIPOOrRelistingDay0)
+        let exchange = ManualInstantClock(Fixtures.nov25At0700)
+        try await service.useTradingClock(exchange)
+        func onListingDay() {
+            #expect(service.eligibility.snapshot.tradingDay == nov24 + 1)
+            #expect(reason(service.eligibility.check(client: Self.demo01, instrument: aura, product: .mis)) == .ipoOrRelistingDay)
+            #expect(service.sessionFlags.current.flags(for: aura).isIPOOrRelistingDay0)
+        }
+        onListingDay()
+        try await service.refresh()   // what every load does
+        onListingDay()
+        // The daily rebuild follows the exchange clock: its next 06:00 is the 26th's.
+        let scheduler = service.makeDailyScheduler()
+        #expect(scheduler.nextRunAt == Date(timeIntervalSince1970: 1_795_570_200 - 3600 + 86_400))
+        exchange.advance(by: 86_400)
+        #expect(await scheduler.tick() == true)
+        #expect(service.eligibility.snapshot.tradingDay == nov24 + 2)
+        #expect(!service.sessionFlags.current.flags(for: aura).isIPOOrRelistingDay0)
+    }
+
     @Test func nextRunIsComputedInIST() {
         func d(_ s: TimeInterval) -> Date { Date(timeIntervalSince1970: s) }
         let sixIST = 1_795_570_200.0 - 3600  // 2026-11-25 06:00 IST
