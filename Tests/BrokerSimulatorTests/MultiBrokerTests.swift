@@ -370,6 +370,30 @@ struct MultiBrokerTests {
         #expect(await sink.wait(for: 1).first?.status == .pendingNew, "\(sink.all.first?.order?.rejectText ?? "")")
     }
 
+    /// After a restart the risk books take the day's positions as they were stored: bought 100 at 1000, sold them
+    /// at 1100, bought 100 at 1200 is an open cost of 120000 and 10000 realised — the replay of the day as one
+    /// buy and one sell at their averages gave 110000 and nothing realised (MIS margin follows the cost).
+    @Test func theDaysOpenCostAndRealisedPnLComeBackAsStored() async throws {
+        let client = ClientID("AB1234")
+        let reliance = PaperBrokerTests.reliance
+        let e = OrderEngine(pipeline: OrderPipeline(resolver: StaticResolver(instruments: [reliance]),
+                                                    session: try MarketSessionEngine(), eligibility: AllEligible()),
+                            risk: LimitRiskEngine(limits: [client: RiskLimits()]),
+                            brokers: [ScriptedBroker("PAPER", placement: .accept)], defaultBroker: .paper,
+                            now: { Self.at }, sink: ReportCollector())
+        var p = PortfolioPosition(key: PortfolioKey(client: client, broker: .paper, instrumentKey: reliance.key, product: .mis),
+                                  symbol: "RELIANCE", tradingDay: 100)
+        p.apply(.buy, quantity: Quantity(100), price: Price("1000.00")!)
+        p.apply(.sell, quantity: Quantity(100), price: Price("1100.00")!)
+        p.apply(.buy, quantity: Quantity(100), price: Price("1200.00")!)
+        #expect(p.openCostUnits == Price("120000")!.units && p.realisedUnits == Price("10000")!.units)
+        await e.restoreRisk(positions: [p], tradingDay: 100) { _ in reliance }
+        let exposure = try #require(try await e.riskExposure(for: client))
+        let book = try #require(exposure.positions[PositionKey(instrument: reliance.key, product: .mis)])
+        #expect(book.net == Quantity(100) && book.averagePrice == Price("1200.00"))
+        #expect(exposure.realisedPnL == Price("10000"))
+    }
+
     /// A market order's protection price is stored with it: placed again after a restart (its broker never saw
     /// it), it goes with the same worst price — before, it went without one and could fill anywhere.
     @Test func anOrderPlacedAgainAfterARestartKeepsItsProtectionPrice() async throws {

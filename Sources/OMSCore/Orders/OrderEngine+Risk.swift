@@ -86,6 +86,19 @@ extension OrderEngine {
                                                                          product: p.key.product))
             }
         }
+        // The open cost as stored (the replay above loses the order of the day's trades), for the positions Vega
+        // carried itself: summed over brokers when they are all on one side.
+        var stored: [Key: (net: Int64, cost: Int64, sameSide: Bool)] = [:]
+        for p in positions where p.tradingDay == tradingDay && !seeded.contains(p.key) {
+            let k = Key(client: p.key.client, instrumentKey: p.key.instrumentKey, product: p.key.product)
+            let prior = stored[k] ?? (0, 0, true)
+            let sameSide = prior.sameSide && (prior.net == 0 || p.netQuantity == 0 || (prior.net > 0) == (p.netQuantity > 0))
+            stored[k] = (RiskMath.sum(prior.net, p.netQuantity), RiskMath.sum(prior.cost, p.openCostUnits), sameSide)
+        }
+        for (k, s) in stored where s.sameSide && s.net != 0 {
+            guard let i = instrument(k.instrumentKey) else { continue }
+            engine.restoreOpenCost(client: k.client, instrument: i, product: k.product, net: s.net, openCost: s.cost)
+        }
         let snapshot = market()
         for r in records.values.sorted(by: { $0.sequence < $1.sequence }) where r.reservation == nil && !r.held {
             let open: Quantity

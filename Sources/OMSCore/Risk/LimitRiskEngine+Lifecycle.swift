@@ -217,6 +217,25 @@ extension LimitRiskEngine {
         invalidate(client, instrument: instrument, product: product)
     }
 
+    /// After a restart, once the day's trades are booked again (`recordTrade`, as one buy and one sell at their
+    /// average prices — the order of the trades is lost): the open position's cost as it was stored, when the
+    /// book's net quantity is the stored one. The realised P&L moves by the difference the other way, so the
+    /// day's P&L (realised + mark-to-market) is unchanged; the cost is what MIS margin and the average price
+    /// follow. (Bought 100 at 1000, sold them at 1100, bought 100 at 1200: the replay gives a cost of 110000 and
+    /// no realised P&L, where the stored position has 120000 and 10000.)
+    public func restoreOpenCost(client id: ClientID, instrument: Instrument, product: Product, net: Int64,
+                                openCost: Int64) {
+        let key = PositionKey(instrument: instrument.key, product: product)
+        guard let client = clients[id], var b = client.books[key], b.net == net, net != 0, openCost >= 0 else { return }
+        let delta = RiskMath.sum(openCost, -b.openCost)
+        let realisedDelta = net > 0 ? delta : RiskMath.sum(0, -delta)
+        b.openCost = openCost
+        b.realised = RiskMath.sum(b.realised, realisedDelta)
+        client.realised = RiskMath.sum(client.realised, realisedDelta)
+        client.store(b, at: key)
+        invalidate(client, instrument: instrument, product: product)
+    }
+
     /// True when the client has a book for the position (a carried one loaded, or trades booked).
     public func hasPosition(client id: ClientID, instrument: InstrumentKey, product: Product) -> Bool {
         clients[id]?.books[PositionKey(instrument: instrument, product: product)] != nil

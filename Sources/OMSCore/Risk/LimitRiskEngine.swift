@@ -38,7 +38,9 @@ public final class LimitRiskEngine: RiskEngine {
         // 4. The client's symbol caps.
         let key = PositionKey(instrument: instrument.key, product: order.product)
         let book = client.book(key, instrument: instrument)
-        let reduces = book.reduces(side: order.side, quantity: order.quantity.value)
+        // Judged on what is still open: a replace of a part-filled exit order still reduces the position by the
+        // rest (on the whole quantity it counted as new exposure — refused for funds, or past the daily loss).
+        let reduces = book.reduces(side: order.side, quantity: order.quantity.value - order.filled.value)
         if let cap = limits.symbolCaps[instrument.key],
            let r = OrderRules.symbolCap(cap, order: order, book: book, reduces: reduces) {
             return .rejected(r)

@@ -88,6 +88,24 @@ struct FundsRuleTests {
             == .insufficientFunds(required: F.p("2800"), available: F.p("1000")))
     }
 
+    /// Changing the price of a part-filled MIS exit order: what is still open (500) reduces the 500 left, so it
+    /// blocks nothing and passes though the funds are all in use. (Judged on the whole 1000 it counted as new
+    /// exposure and was refused: 90000 in use + 20 % of 500 × 100.50.)
+    @Test func aReplaceOfAPartFilledExitStillReduces() throws {
+        let engine = F.engine(RiskLimits(availableMargin: F.p("100000")))
+        let delivery = try #require(engine.check(F.order(qty: 80, limit: "1000"), market: F.market).acceptance)
+        #expect(engine.applyFill(delivery.reservation, quantity: Quantity(80), price: F.p("1000")))   // 80000 paid
+        let long = try #require(engine.check(Self.mis(qty: 1000, limit: "100"), market: F.market).acceptance)
+        #expect(engine.applyFill(long.reservation, quantity: Quantity(1000), price: F.p("100")))   // 20000 margin
+        let exit = try #require(engine.check(Self.mis(.sell, qty: 1000, limit: "101"), market: F.market).acceptance)
+        #expect(engine.applyFill(exit.reservation, quantity: Quantity(500), price: F.p("101")))   // 90000 in use
+        var replace = Self.mis(.sell, qty: 1000, limit: "100.50")
+        replace.filled = Quantity(500)
+        let d = engine.checkReplace(exit.reservation, with: replace, market: F.market, keepingCurrent: false)
+        #expect(d.isAccepted, "\(d)")
+        #expect(try #require(engine.marginStatement(for: F.client, market: F.market)).get().cashFunds == F.p("90000"))
+    }
+
     /// An MIS order whose product margin is not known blocks its whole value.
     @Test func anUnknownIntradayMarginBlocksTheWholeValue() {
         let engine = F.engine(RiskLimits(availableMargin: F.p("139999.99")))
