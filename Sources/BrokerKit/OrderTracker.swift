@@ -23,6 +23,9 @@ public struct OrderTracker: Sendable {
         var childOrder: [String] = []
         var acknowledged = false
         var closed = false
+        /// The placement's answer (or the look-up of an unanswered placement) gave every broker id: until then a
+        /// stream update may show one slice of a sliced order, whose quantity is not the order's.
+        var placementAnswered = false
         var terms: Terms
         var seenTrades: Set<String> = []
     }
@@ -38,8 +41,9 @@ public struct OrderTracker: Sendable {
 
     public init() {}
 
-    /// Starts tracking an order under its broker id(s).
-    public mutating func track(_ request: BrokerOrderRequest, brokerOrderIDs: [String]) {
+    /// Starts tracking an order under its broker id(s). `answered`: these are all its ids (the placement's
+    /// answer, or a look-up by tag), not one seen on the stream before the answer.
+    public mutating func track(_ request: BrokerOrderRequest, brokerOrderIDs: [String], answered: Bool = false) {
         var t = orders[request.tag] ?? Tracked(request: request, terms: Terms(
             quantity: request.quantity, limitPrice: Self.price(request.limitPrice),
             triggerPrice: Self.price(request.triggerPrice)))
@@ -48,6 +52,7 @@ public struct OrderTracker: Sendable {
             t.childOrder.append(id)
             byBrokerID[id] = request.tag
         }
+        if answered { t.placementAnswered = true }
         orders[request.tag] = t
     }
 
@@ -87,6 +92,17 @@ public struct OrderTracker: Sendable {
             events.append(.acknowledged(tag: tag, brokerOrderID: record.brokerOrderID,
                                         exchangeOrderID: record.exchangeOrderID, rawStatus: raw))
         }
+        // Modifications: a confirmed `modified`, or new terms on a resting order (brokers without that status) —
+        // before the fills, so that a fill within new terms the same snapshot shows is not taken for an overfill
+        // of the old ones. Only for an order of one broker order whose ids the placement's answer gave: the
+        // first slice of a sliced order, seen on the stream before that answer, has a quantity of its own.
+        let terms = Terms(quantity: record.quantity, limitPrice: Self.price(record.limitPrice),
+                          triggerPrice: Self.price(record.triggerPrice))
+        if t.placementAnswered, t.childOrder.count == 1, [.open, .replaced].contains(record.phase), terms != t.terms,
+           record.quantity.value > 0 {
+            t.terms = terms
+            events.append(.replaced(tag: tag, quantity: terms.quantity, limitPrice: terms.limitPrice, rawStatus: raw))
+        }
         // Fills: trades first, then whatever the filled quantity says beyond them.
         let target = record.filledQuantity.value
         for trade in trades where trade.brokerOrderID == record.brokerOrderID && !t.seenTrades.contains(trade.tradeID) {
@@ -111,14 +127,6 @@ public struct OrderTracker: Sendable {
             child.derivedUnmatched += delta
             child.filled = target
             child.notional = child.notional.addingSaturated(delta.multipliedSaturated(by: px.units))
-        }
-        // Modifications: a confirmed `modified`, or new terms on a resting order (brokers without that status).
-        let terms = Terms(quantity: record.quantity, limitPrice: Self.price(record.limitPrice),
-                          triggerPrice: Self.price(record.triggerPrice))
-        if t.childOrder.count == 1, [.open, .replaced].contains(record.phase), terms != t.terms,
-           record.quantity.value > 0 {
-            t.terms = terms
-            events.append(.replaced(tag: tag, quantity: terms.quantity, limitPrice: terms.limitPrice, rawStatus: raw))
         }
         switch record.phase {
         case .replaceRejected:

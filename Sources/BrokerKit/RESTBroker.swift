@@ -92,7 +92,7 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
             logger.warning("placement answer unreadable; looking the order up by its tag", metadata: ["tag": "\(order.tag)"])
             return try await resolveUnknownPlacement(order)
         }
-        tracker.track(order, brokerOrderIDs: ids)
+        tracker.track(order, brokerOrderIDs: ids, answered: true)
         logger.info("order placed", metadata: ["tag": "\(order.tag)", "brokerOrderIDs": "\(ids.joined(separator: ","))"])
         return BrokerPlacement(brokerOrderIDs: ids)
     }
@@ -178,7 +178,7 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
             if attempt > 0 { try? await Task.sleep(for: settings.lookupInterval) }
             guard let records = try? await lookup(tag: order.tag), !records.isEmpty else { continue }
             let ids = records.map(\.brokerOrderID)
-            tracker.track(order, brokerOrderIDs: ids)
+            tracker.track(order, brokerOrderIDs: ids, answered: true)
             for r in records { await ingest(r) }
             logger.notice("unknown placement found by its tag", metadata: ["tag": "\(order.tag)"])
             return BrokerPlacement(brokerOrderIDs: ids)

@@ -28,18 +28,20 @@ public struct OrderRepository: Sendable {
             let terminal = OrderStatus.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ",")
             // Open orders, then the latest closed ones: a restart late in a busy day does not read every order
             // of the day into memory (the engine keeps only `closedLimit` closed ones and reads others back).
-            var rows = try Row.fetchAll(db, sql: "SELECT * FROM clientOrder WHERE status NOT IN (\(terminal))")
-            rows += try Row.fetchAll(db, sql: """
+            let open = try Row.fetchAll(db, sql: "SELECT * FROM clientOrder WHERE status NOT IN (\(terminal))")
+            let closed = try Row.fetchAll(db, sql: """
                 SELECT * FROM clientOrder WHERE status IN (\(terminal)) AND updatedAt >= ? ORDER BY sequence DESC LIMIT ?
                 """, arguments: [recentSince, closedLimit])
             var orders: [OrderSnapshot] = []
-            var unreadable: [String] = []
-            for row in rows {
-                guard let o = Self.snapshot(row, instrument: instrument) else {
-                    unreadable.append(Self.rowID(row))
-                    continue
+            var unreadable: [String] = [], unreadableOpen: [String] = []
+            for (rows, isOpen) in [(open, true), (closed, false)] {
+                for row in rows {
+                    guard let o = Self.snapshot(row, instrument: instrument) else {
+                        if isOpen { unreadableOpen.append(Self.rowID(row)) } else { unreadable.append(Self.rowID(row)) }
+                        continue
+                    }
+                    orders.append(o)
                 }
-                orders.append(o)
             }
             orders.sort { $0.sequence < $1.sequence }
             var used: [(OrderSource, ClientOrderID, OrderID?)] = []
@@ -68,6 +70,7 @@ public struct OrderRepository: Sendable {
             var state = OrderBookState(orders: orders, usedClientOrderIDs: used, nextOrderSequence: nextOrder,
                                        nextExecSequence: nextExec)
             state.unreadable = unreadable
+            state.unreadableOpen = unreadableOpen
             return state
         }
     }
@@ -166,8 +169,12 @@ public struct OrderRepository: Sendable {
         return nil
     }
 
-    /// A row's order sequence, 0 when it cannot be read (that row is then reported unreadable).
-    static func sequence(_ row: Row) -> Int { (try? row.decode(Int.self, forColumn: "sequence")) ?? 0 }
+    /// A row's order sequence; when it cannot be read (the row is then reported unreadable), the number in its
+    /// id (`O-<sequence>`, the key it was looked up by), so that paging goes on past it.
+    static func sequence(_ row: Row) -> Int {
+        if let n = try? row.decode(Int.self, forColumn: "sequence") { return n }
+        return rowID(row).split(separator: "-").last.flatMap { Int($0) } ?? 0
+    }
 
     static func price(_ row: Row, _ column: String) throws -> Price? {
         try row.decode(Int64?.self, forColumn: column).map { Price(units: $0) }

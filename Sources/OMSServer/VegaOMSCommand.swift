@@ -258,6 +258,15 @@ struct Serve: AsyncParsableCommand {
         let book = try orderRepository.bookState(recentSince: exchangeClock.nowMilliseconds() - 86_400_000,
                                                  closedLimit: closedOrdersInMemory,
                                                  instrument: instrument)
+        if !book.unreadableOpen.isEmpty {
+            // An order that may be live at its broker cannot be left out: its fills, its end and its risk would be
+            // lost without a trace. Nothing starts until the row is repaired.
+            FileHandle.standardError.write(Data(("vega-oms: the database \(db) holds \(book.unreadableOpen.count) open "
+                + "orders whose rows cannot be read back (edited by hand or damaged?): "
+                + book.unreadableOpen.joined(separator: ", ")
+                + ". They may be live at their brokers; repair the rows and start again.\n").utf8))
+            throw ExitCode(2)
+        }
         await engine.restore(book)
         if !book.unreadable.isEmpty {
             FileHandle.standardError.write(Data("vega-oms: \(book.unreadable.count) stored orders cannot be read back and are not restored: \(book.unreadable.joined(separator: ", "))\n".utf8))

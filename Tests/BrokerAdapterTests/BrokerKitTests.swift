@@ -130,4 +130,39 @@ struct BrokerKitTests {
                                                                 quantity: Quantity(1_000_000_000_000), price: Price("100000000")!)])
         #expect(events.compactMap { $0.fill?.quantity } == [Quantity(1_000_000_000_000)])
     }
+
+    /// New terms on a broker order are reported (`.replaced`) before the fills the same snapshot shows — the order
+    /// changed at the broker from 10 to 15 and 12 filled is a change, then a fill within it — and only once the
+    /// placement's answer gave all the order's broker ids: the first slice of a sliced order, seen on the stream
+    /// before that answer, is not a change of the order's quantity.
+    @Test func newTermsComeBeforeFillsAndNeverFromAnUnansweredSlice() {
+        func snapshot(_ id: String, tag: String, quantity: Int64, filled: Int64, price: String) -> BrokerOrderRecord {
+            BrokerOrderRecord(brokerOrderID: id, tag: tag, exchangeOrderID: "X", symbol: "S", side: .buy,
+                              quantity: Quantity(quantity), filledQuantity: Quantity(filled),
+                              averagePrice: Price(price)!, limitPrice: Price(price), triggerPrice: nil,
+                              phase: .open, rawStatus: "open", message: nil)
+        }
+        var tracker = OrderTracker()
+        var request = order("O-7")
+        request.quantity = Quantity(10)
+        request.limitPrice = Price("1500")
+        tracker.track(request, brokerOrderIDs: ["B7"], answered: true)
+        _ = tracker.apply(snapshot("B7", tag: "O-7", quantity: 10, filled: 0, price: "1500"))
+        let changed = tracker.apply(snapshot("B7", tag: "O-7", quantity: 15, filled: 12, price: "1505"))
+        #expect(changed.count == 2)
+        #expect(changed.first == .replaced(tag: "O-7", quantity: Quantity(15), limitPrice: Price("1505"), rawStatus: "open"))
+        #expect(changed.last?.fill?.quantity == Quantity(12))
+
+        // A sliced order of 3600: the stream shows its first slice (1800) before the placement's answer.
+        var sliced = order("O-8")
+        sliced.quantity = Quantity(3600)
+        sliced.limitPrice = Price("1500")
+        tracker.track(sliced, brokerOrderIDs: [])
+        tracker.track(sliced, brokerOrderIDs: ["S1"])   // as `ingest` does for an id it did not know
+        let slice = tracker.apply(snapshot("S1", tag: "O-8", quantity: 1800, filled: 0, price: "1500"))
+        #expect(!slice.contains { if case .replaced = $0 { return true } else { return false } }, "\(slice)")
+        tracker.track(sliced, brokerOrderIDs: ["S1", "S2"], answered: true)
+        let later = tracker.apply(snapshot("S1", tag: "O-8", quantity: 1800, filled: 100, price: "1500"))
+        #expect(later.count == 1 && later.first?.fill?.quantity == Quantity(100), "\(later)")
+    }
 }

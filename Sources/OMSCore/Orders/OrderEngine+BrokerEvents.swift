@@ -109,8 +109,11 @@ extension OrderEngine {
                 // New terms with no replace asked for: the order was changed at the broker (its own terminal or
                 // app). It works at the broker's terms, its reservation is fitted to them, and the client is told
                 // (a Restated report) — else fills beyond the old quantity would count as an overfill, and a
-                // status would show terms the broker no longer has. The event carries no trigger price: kept.
-                let terms = OrderTerms(quantity: quantity, limitPrice: limitPrice ?? w.terms.limitPrice,
+                // status would show terms the broker no longer has. A price counts for a limit or stop-limit order
+                // only (a broker may show a market order's fill price there); the event carries no trigger price:
+                // kept.
+                let priced = r.request.orderType == .limit || r.request.orderType == .stopLimit
+                let terms = OrderTerms(quantity: quantity, limitPrice: priced ? limitPrice ?? w.terms.limitPrice : w.terms.limitPrice,
                                        triggerPrice: w.terms.triggerPrice)
                 guard terms != w.terms, let restated = w.restated(terms) else { records[id] = r; return }
                 r.lifecycle = .working(restated)

@@ -83,9 +83,13 @@ public struct OrderBookState: Sendable {
     public var usedClientOrderIDs: [(OrderSource, ClientOrderID, OrderID?)]
     public var nextOrderSequence: Int
     public var nextExecSequence: Int
-    /// Ids of stored orders whose row could not be read back (a state, side or source this version does not
-    /// know): not restored, and named at start rather than left out in silence.
+    /// Ids of stored closed orders whose row could not be read back (a state, side or source this version does
+    /// not know, a value its column should not hold): not restored, and named at start rather than left out in
+    /// silence.
     public var unreadable: [String] = []
+    /// Ids of stored orders not closed (by their status) whose row could not be read back: an order possibly
+    /// live at its broker, with fills and risk Vega would lose track of — `vega-oms` does not start with one.
+    public var unreadableOpen: [String] = []
 
     public init(orders: [OrderSnapshot] = [], usedClientOrderIDs: [(OrderSource, ClientOrderID, OrderID?)] = [],
                 nextOrderSequence: Int = 1, nextExecSequence: Int = 1) {
