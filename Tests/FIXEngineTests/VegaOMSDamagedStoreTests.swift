@@ -31,6 +31,17 @@ struct VegaOMSDamagedStoreTests {
         _ = try await p.exit()
     }
 
+    /// Starts a server on `dir`'s database, expects it to stop with status 2 before its banner, and returns what
+    /// it wrote on standard error.
+    static func startStops(_ dir: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, clock))
+        await #expect(throws: VegaOMSProcess.ProcessError.self, sourceLocation: sourceLocation) { try await p.start() }
+        let errors = try await p.exit()
+        #expect(p.process.terminationReason == .exit && p.process.terminationStatus == 2,
+                "status \(p.process.terminationStatus): \(errors)", sourceLocation: sourceLocation)
+        return errors
+    }
+
     static func edit(_ dir: String, _ sql: String) throws {
         let db = try DatabaseQueue(path: dir + "/vega_trade.db")
         try db.write { try $0.execute(sql: sql) }
@@ -64,11 +75,7 @@ struct VegaOMSDamagedStoreTests {
         let dir = NSTemporaryDirectory() + "vega-damaged-\(UUID().uuidString)"
         try await Self.serverWithOrders(dir, orders: 2)
         try Self.edit(dir, "UPDATE clientOrder SET cumQty = 'abc' WHERE id = 'O-2'")
-        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, Self.clock))
-        await #expect(throws: VegaOMSProcess.ProcessError.self) { try await p.start() }
-        let errors = try await p.exit()
-        #expect(p.process.terminationReason == .exit && p.process.terminationStatus == 2,
-                "status \(p.process.terminationStatus): \(errors)")
+        let errors = try await Self.startStops(dir)
         #expect(errors.contains("holds 1 open orders whose rows cannot be read back") && errors.contains(": O-2."),
                 "\(errors)")
     }
@@ -86,12 +93,7 @@ struct VegaOMSDamagedStoreTests {
         let dir = NSTemporaryDirectory() + "vega-damaged-\(UUID().uuidString)"
         try await Self.serverWithOrders(dir, orders: 0)
         try Self.edit(dir, sql)
-
-        let p = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, Self.clock))
-        await #expect(throws: VegaOMSProcess.ProcessError.self) { try await p.start() }
-        let errors = try await p.exit()
-        #expect(p.process.terminationReason == .exit && p.process.terminationStatus == 2,
-                "status \(p.process.terminationStatus): \(errors)")
+        let errors = try await Self.startStops(dir)
         #expect(errors.contains("holds a row that cannot be read back") && errors.contains("column: \"\(column)\""),
                 "\(errors)")
     }
