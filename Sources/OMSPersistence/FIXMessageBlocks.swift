@@ -118,8 +118,9 @@ enum FIXMessageBlocks {
             """, arguments: [key, lo - maxSpan, hi, lo])
         var merged: [(seq: Int, bytes: [UInt8])] = []
         for r in rows {
-            merged += try decode(first: r[0], index: r[1], body: r[2])
-            try db.execute(sql: "DELETE FROM fixMessage WHERE fixSessionID = ? AND msgSeqNum = ?", arguments: [key, r[0] as Int])
+            let first: Int = try r.decode(atIndex: 0)
+            merged += try decode(first: first, index: try r.decode(atIndex: 1), body: try r.decode(atIndex: 2))
+            try db.execute(sql: "DELETE FROM fixMessage WHERE fixSessionID = ? AND msgSeqNum = ?", arguments: [key, first])
         }
         return lastWins(merged.sorted { $0.seq < $1.seq } + messages)
     }

@@ -69,10 +69,11 @@ public struct ReconciliationStore: Sendable {
                 ORDER BY transactTime, execID
                 """, arguments: [broker.rawValue, since])
             while let f = try cursor.next() {
-                let trade: String = f["tradeID"]
-                fills[f["orderID"], default: []].append(
+                let trade: String = try f.decode(forColumn: "tradeID")
+                fills[try f.decode(String.self, forColumn: "orderID"), default: []].append(
                     StoredBrokerOrder.Fill(tradeID: trade.hasPrefix(prefix) ? String(trade.dropFirst(prefix.count)) : trade,
-                                           quantity: Quantity(f["quantity"] as Int64), price: Price(units: f["price"] as Int64)))
+                                           quantity: Quantity(try f.decode(Int64.self, forColumn: "quantity")),
+                                           price: Price(units: try f.decode(Int64.self, forColumn: "price"))))
             }
             var out: [StoredBrokerOrder] = []
             let rows = try Row.fetchCursor(db, sql: """
@@ -143,9 +144,13 @@ public struct ReconciliationStore: Sendable {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM reconciliationDifference WHERE runID = ? ORDER BY id",
                              arguments: [run]).map { r in
-                StoredReconciliationDifference(kind: r["kind"], orderID: r["orderID"], brokerOrderID: r["brokerOrderID"],
-                                               instrumentKey: r["instrumentKey"], product: r["product"],
-                                               vegaValue: r["vegaValue"], brokerValue: r["brokerValue"], detail: r["detail"])
+                StoredReconciliationDifference(kind: try r.decode(forColumn: "kind"), orderID: try r.decode(forColumn: "orderID"),
+                                               brokerOrderID: try r.decode(forColumn: "brokerOrderID"),
+                                               instrumentKey: try r.decode(forColumn: "instrumentKey"),
+                                               product: try r.decode(forColumn: "product"),
+                                               vegaValue: try r.decode(forColumn: "vegaValue"),
+                                               brokerValue: try r.decode(forColumn: "brokerValue"),
+                                               detail: try r.decode(forColumn: "detail"))
             }
         }
     }
