@@ -159,8 +159,17 @@ struct FIXVenueOrderBook: Sendable {
         case "C":
             acknowledge(&o, raw, into: &out)
             out.events.append(.expired(tag: tag, rawStatus: raw))
+        case "D":
+            // Restated: the venue changed the order's terms on its own (no request of Vega's): its new quantity
+            // and price, when it gives them, become the order's (the engine restates it to the client).
+            acknowledge(&o, raw, into: &out)
+            guard r.orderQty != nil || r.price != nil else { break }
+            if let q = r.orderQty { o.request.quantity = q }
+            if let p = r.price { o.request.limitPrice = p }
+            out.events.append(.replaced(tag: tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
+                                        rawStatus: raw))
         default:
-            break  // 6/E/A pending, 3 done for day, D restated, H trade cancel: state only
+            break  // 6/E/A pending, 3 done for day, H trade cancel: state only
         }
         orders[tag] = o
         return out

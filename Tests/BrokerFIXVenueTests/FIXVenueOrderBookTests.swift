@@ -44,6 +44,18 @@ struct FIXVenueOrderBookTests {
                                      rawStatus: "2")])
     }
 
+    /// 150=D Restated: the venue changed the order on its own; its new quantity and price reach the engine as new
+    /// terms (which restates the order to the client). A restatement without them publishes nothing.
+    @Test func aRestatementByTheVenueIsNewTerms() {
+        var b = book("O-1")
+        _ = b.apply(report("O-1", exec: "0", status: "0", execID: "E1"))
+        var r = report("O-1", exec: "D", status: "0", execID: "E2")
+        r.orderQty = Quantity(150)
+        r.price = Price("1401")
+        #expect(b.apply(r).events == [.replaced(tag: "O-1", quantity: Quantity(150), limitPrice: Price("1401"), rawStatus: "0")])
+        #expect(b.apply(report("O-1", exec: "D", status: "0", execID: "E3")).events.isEmpty)
+    }
+
     @Test func aReportForAnUnknownClOrdIDIsIgnored() {
         var b = book("O-1")
         let out = b.apply(report("OTHER", exec: "0", status: "0", execID: "E1"))
