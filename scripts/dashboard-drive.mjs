@@ -2,8 +2,8 @@
 // fetches the page and its script from the server, runs the script (node's `vm`) against a small stand-in for
 // the page's elements, and uses the page as a trader does — places a resting limit order, a market order and an
 // order for an unknown symbol through the order form, cancels the resting order with its Cancel button, and
-// reads the orders and portfolio tables. Prints one JSON line of what it saw; exits 1 naming the first step
-// that went wrong.
+// reads the orders and portfolio tables and a client's funds. Prints one JSON line of what it saw; exits 1
+// naming the first step that went wrong.
 //
 //   node scripts/dashboard-drive.mjs http://127.0.0.1:8080 [API_KEY]
 import vm from "node:vm";
@@ -186,5 +186,23 @@ if (marketRow[9] !== "market" || !/^\d+\.\d\d$/.test(marketRow[11])) fail("order
 const line = elements.positions.children.map(cells).find((c) => c[0] === "CLIENT1" && c[1] === "RELIANCE");
 if (!line || line[7] !== "1") fail("portfolio", `CLIENT1 RELIANCE line: ${JSON.stringify(line)}`);
 
+// 6. Funds: with the client filter on CLIENT1, its funds and what uses them (seeded available ₹20,00,000): the
+// filled market buy is delivery paid today, the resting double-click order (3 × 1400.50) blocks 4201.50.
+if (!elements.funds.hidden) fail("funds", "shown without a client");
+elements["client-filter"].value = "CLIENT1";
+await refreshed("funds");
+if (elements.funds.hidden) fail("funds", "not shown for CLIENT1");
+const funds = Object.fromEntries(elements["funds-rows"].children.map(cells));
+if (funds["Available"] !== "2000000.00") fail("funds", `available: ${JSON.stringify(funds)}`);
+if (funds["Cash: working orders"] !== "4201.50") fail("funds", `working orders: ${JSON.stringify(funds)}`);
+if (!/^[1-9]\d*\.\d\d$/.test(funds["Cash: delivery paid today"] || "")) fail("funds", `delivery paid: ${JSON.stringify(funds)}`);
+if (funds["F&O: SPAN + exposure"] !== "0.00") fail("funds", `F&O part: ${JSON.stringify(funds)}`);
+elements["client-filter"].value = "NOLIMITS";
+await refreshed("funds without limits");
+if (!elements["funds-note"].textContent.startsWith("No risk limits for NOLIMITS")) fail("funds", `note: ${elements["funds-note"].textContent}`);
+elements["client-filter"].value = "";
+await refreshed("all clients again");
+if (!elements.funds.hidden) fail("funds", "still shown without a client");
+
 console.log(JSON.stringify({ ok: true, resting: restingID, market: marketID, double: doubleID, refused: unknown.text, zero: zero.text,
-                             rejectedReason: cells(rejected)[14], position: line }));
+                             rejectedReason: cells(rejected)[14], position: line, funds }));

@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 
 /// The web dashboard `vega-oms` serves at `/`: one static page, its stylesheet and its script, which work only
-/// through the REST API (`/api/orders`, `/api/portfolio`, `/api/order/place`, `/api/order/cancel`,
+/// through the REST API (`/api/orders`, `/api/portfolio`, `/api/margin/{client}`, `/api/order/place`, `/api/order/cancel`,
 /// `/api/instruments/search`), with the API key the user types when the server asks for one. The assets hold no
 /// data, so they are served without a key (`APIKeyMiddleware.isPublic`); what the page shows is fetched with it.
 ///
@@ -82,6 +82,11 @@ public enum Dashboard {
             <tbody id="positions"></tbody>
             <tfoot><tr><td colspan="10">Total</td><td id="total-realised"></td><td id="total-unrealised"></td></tr></tfoot>
           </table>
+        </section>
+        <section id="funds" hidden>
+          <h2>Funds and margin of <span id="funds-client"></span></h2>
+          <table><tbody id="funds-rows"></tbody></table>
+          <p id="funds-note"></p>
         </section>
         <section id="orders">
           <h2>Orders</h2>
@@ -223,6 +228,57 @@ public enum Dashboard {
           $("total-unrealised").className = "num " + (signClass(p.unrealisedPnl) || "");
         }
 
+        // The client's funds (GET /api/margin/{client}) when the filter names one client: what is available, used
+        // and free, and what uses it — the cash market (delivery paid today, working orders, MIS positions) and F&O.
+        async function showFunds(client) {
+          $("funds").hidden = !client;
+          if (!client) return;
+          $("funds-client").textContent = client;
+          const body = $("funds-rows");
+          try {
+            const m = await api("GET", "/api/margin/" + encodeURIComponent(client));
+            const lines = [
+              ["Available", m.available === undefined ? "no limit" : rupees(m.available)],
+              ["Utilised", rupees(m.utilised)],
+              ["Free", m.free === undefined ? "" : rupees(m.free)],
+              ["Cash: delivery paid today", rupees(m.deliveryPaid)],
+              ["Cash: working orders", rupees(m.cashOrdersBlocked)],
+              ["Cash: MIS positions", rupees(m.intradayMargin)],
+              // SPAN + exposure − long option value, summed over underlyings: what utilised holds besides the rest.
+              ["F&O: SPAN + exposure", rupees(subtract(m.utilised,
+                [m.deliveryPaid, m.cashOrdersBlocked, m.intradayMargin, m.premiumReserved, m.premiumPaid]))],
+              ["F&O: premium reserved", rupees(m.premiumReserved)],
+              ["F&O: premium paid today", rupees(m.premiumPaid)],
+            ];
+            body.replaceChildren();
+            for (const [name, value] of lines) {
+              const row = document.createElement("tr");
+              cell(row, name); cell(row, value, true, name === "Free" ? signClass(m.free) : undefined);
+              body.appendChild(row);
+            }
+            $("funds-note").textContent = "";
+          } catch (e) {
+            body.replaceChildren();
+            $("funds-note").textContent = e.code === "NO_LIMITS" ? "No risk limits for " + client + ": its orders are refused."
+                                                                : e.code + ": " + e.message;
+          }
+        }
+
+        // a − Σ parts, on the API's decimal strings (₹, up to 4 decimals), exactly: in units of ₹0.0001.
+        function subtract(a, parts) {
+          const units = (text) => {
+            const [whole, fraction = ""] = String(text || "0").replace("-", "").split(".");
+            const value = BigInt(whole || "0") * 10000n + BigInt((fraction + "0000").slice(0, 4));
+            return String(text || "").startsWith("-") ? -value : value;
+          };
+          let v = units(a);
+          for (const p of parts) v -= units(p);
+          const negative = v < 0n;
+          if (negative) v = -v;
+          const fraction = String(v % 10000n).padStart(4, "0").replace(/0+$/, "");
+          return (negative ? "-" : "") + String(v / 10000n) + (fraction ? "." + fraction : "");
+        }
+
         // What the engine cancels: a working order, or an after-market order still held (a PendingNew order at
         // its broker, or one with a request pending, is refused until the broker answers).
         function cancellable(o) {
@@ -277,6 +333,7 @@ public enum Dashboard {
                 api("GET", "/api/portfolio" + query()), api("GET", "/api/orders" + query(params))]);
               showPortfolio(portfolio);
               showOrders(orders);
+              await showFunds($("client-filter").value.trim());
               $("status").textContent = "updated " + new Date().toLocaleTimeString("en-IN", { hour12: false });
               $("status").className = "ok";
             } while (refreshAgain);
