@@ -125,6 +125,8 @@ public struct MarginResponse: Codable, Sendable, Equatable {
     public var cashOrdersBlocked: Price
     /// Cash market: margin of open MIS positions.
     public var intradayMargin: Price
+    /// The day's loss, realised and mark-to-market (zero for a day in profit).
+    public var dayLoss: Price
     public var utilised: Price
     public var available: Price?
     public var free: Price?
@@ -143,6 +145,7 @@ public struct MarginResponse: Codable, Sendable, Equatable {
         deliveryPaid = s.deliveryPaid
         cashOrdersBlocked = s.cashOrdersBlocked
         intradayMargin = s.intradayMargin
+        dayLoss = s.dayLoss
         utilised = s.utilised
         available = s.available
         free = s.free

@@ -244,9 +244,10 @@ public enum Dashboard {
               ["Cash: delivery paid today", rupees(m.deliveryPaid)],
               ["Cash: working orders", rupees(m.cashOrdersBlocked)],
               ["Cash: MIS positions", rupees(m.intradayMargin)],
+              ["Day's loss (realised + MTM)", rupees(m.dayLoss)],
               // SPAN + exposure − long option value, summed over underlyings: what utilised holds besides the rest.
               ["F&O: SPAN + exposure", rupees(subtract(m.utilised,
-                [m.deliveryPaid, m.cashOrdersBlocked, m.intradayMargin, m.premiumReserved, m.premiumPaid]))],
+                [m.deliveryPaid, m.cashOrdersBlocked, m.intradayMargin, m.dayLoss, m.premiumReserved, m.premiumPaid]))],
               ["F&O: premium reserved", rupees(m.premiumReserved)],
               ["F&O: premium paid today", rupees(m.premiumPaid)],
             ];

@@ -34,6 +34,7 @@ enum MarginTable {
             ("Cash: delivery paid today", m.deliveryPaid),
             ("Cash: working orders", m.cashOrdersBlocked),
             ("Cash: MIS positions", m.intradayMargin),
+            ("Day's loss (realised + MTM)", m.dayLoss),
             ("Utilised", m.utilised),
             ("Available", m.available),
             ("Free", m.free),

@@ -93,9 +93,10 @@ extension LimitRiskEngine {
     func checkMargin(_ client: ClientRiskBook, order: RiskOrder, contract: SPANContract, value: Int64,
                      available: Price, reduces: Bool, market: MarketSnapshot) -> Result<MarginCheck, RiskRejection> {
         let u = contract.underlying
-        // What the order does not change: premium reserved and paid, the cash market's funds, and every other
-        // underlying.
-        var others: Int64 = RiskMath.sum(RiskMath.sum(client.premiumReserved, client.premiumPaid), client.cashFundsInUse)
+        // What the order does not change: premium reserved and paid, the cash market's funds, the day's loss, and
+        // every other underlying.
+        var others: Int64 = RiskMath.sum(RiskMath.sum(client.premiumReserved, client.premiumPaid),
+                                         RiskMath.sum(client.cashFundsInUse, Self.dayLoss(client, market: market)))
         for g in client.groups.keys where g != u {
             switch cachedRequirement(client, underlying: g, market: market) {
             case .success(let v): others = RiskMath.sum(others, v)
@@ -142,10 +143,18 @@ extension LimitRiskEngine {
         order.product == .mis ? !reduces : order.side == .buy
     }
 
-    /// Funds in use: the cash market's (`ClientRiskBook.cashFundsInUse`) and F&O's (SPAN + exposure of every
-    /// underlying, premium reserved and paid).
+    /// The day's loss (realised and mark-to-market, as a positive amount; zero for a day in profit): funds the
+    /// client no longer has. A profit is not credited to the day's funds.
+    static func dayLoss(_ client: ClientRiskBook, market: MarketSnapshot) -> Int64 {
+        let pnl = client.dayPnL(market)
+        return pnl < 0 ? RiskMath.sum(0, -pnl) : 0
+    }
+
+    /// Funds in use: the cash market's (`ClientRiskBook.cashFundsInUse`), F&O's (SPAN + exposure of every
+    /// underlying, premium reserved and paid) and the day's loss.
     func fundsInUse(_ client: ClientRiskBook, market: MarketSnapshot) -> Result<Int64, RiskRejection> {
-        var total = RiskMath.sum(client.cashFundsInUse, RiskMath.sum(client.premiumReserved, client.premiumPaid))
+        var total = RiskMath.sum(RiskMath.sum(client.cashFundsInUse, Self.dayLoss(client, market: market)),
+                                 RiskMath.sum(client.premiumReserved, client.premiumPaid))
         for g in client.groups.keys {
             switch cachedRequirement(client, underlying: g, market: market) {
             case .success(let v): total = RiskMath.sum(total, v)

@@ -19,12 +19,14 @@ public struct MarginStatement: Hashable, Sendable {
     public var cashOrdersBlocked: Price
     /// Cash market: the product margin of open MIS positions (% of their cost).
     public var intradayMargin: Price
+    /// The day's loss, realised and mark-to-market (zero for a day in profit): funds the client no longer has.
+    public var dayLoss: Price
     /// Funds available for margin (F&O and cash market); nil when the client has no margin limit (the rule is off).
     public var available: Price?
 
     public init(client: ClientID, underlyings: [Underlying], premiumReserved: Price, premiumPaid: Price = .zero,
                 deliveryPaid: Price = .zero, cashOrdersBlocked: Price = .zero, intradayMargin: Price = .zero,
-                available: Price?) {
+                dayLoss: Price = .zero, available: Price?) {
         self.client = client
         self.underlyings = underlyings
         self.premiumReserved = premiumReserved
@@ -32,6 +34,7 @@ public struct MarginStatement: Hashable, Sendable {
         self.deliveryPaid = deliveryPaid
         self.cashOrdersBlocked = cashOrdersBlocked
         self.intradayMargin = intradayMargin
+        self.dayLoss = dayLoss
         self.available = available
     }
 
@@ -50,8 +53,8 @@ public struct MarginStatement: Hashable, Sendable {
     /// The cash market's funds in use: delivery paid, working orders, open MIS positions.
     public var cashFunds: Price { deliveryPaid + cashOrdersBlocked + intradayMargin }
     /// What the engine blocks: Σ net requirement per underlying + reserved and paid premium + the cash market's
-    /// funds (the margin utilised).
-    public var utilised: Price { sum(\.netRequirement) + premiumReserved + premiumPaid + cashFunds }
+    /// funds + the day's loss (the margin utilised).
+    public var utilised: Price { sum(\.netRequirement) + premiumReserved + premiumPaid + cashFunds + dayLoss }
     /// Available − utilised (negative when short of margin); nil without a margin limit.
     public var free: Price? { available.map { $0 - utilised } }
 }
@@ -77,6 +80,7 @@ extension LimitRiskEngine {
                                         deliveryPaid: Price(units: c.deliveryPaid),
                                         cashOrdersBlocked: Price(units: c.fundsReserved),
                                         intradayMargin: Price(units: c.cashFundsInUse - RiskMath.sum(c.deliveryPaid, c.fundsReserved)),
+                                        dayLoss: Price(units: Self.dayLoss(c, market: market)),
                                         available: c.limits.availableMargin))
     }
 }

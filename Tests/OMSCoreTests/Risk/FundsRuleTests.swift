@@ -106,6 +106,27 @@ struct FundsRuleTests {
         #expect(try #require(engine.marginStatement(for: F.client, market: F.market)).get().cashFunds == F.p("90000"))
     }
 
+    /// The day's loss (realised and mark-to-market) is funds the client no longer has; a profit is not credited.
+    /// MIS long 100 at 1400 (margin 28000): RELIANCE at 1300 is a loss of 10000, so 150000 leaves room for 112000 of
+    /// delivery buys (80 shares at 1400, not 81); at 1500 the profit is not added: room for 122000 (87, not 88).
+    @Test func theDaysLossUsesFundsAndAProfitIsNotCredited() throws {
+        let engine = F.engine(RiskLimits(availableMargin: F.p("150000")))
+        let long = try #require(engine.check(Self.mis(qty: 100), market: F.market).acceptance)
+        #expect(engine.applyFill(long.reservation, quantity: Quantity(100), price: F.p("1400")))
+        var down = F.market
+        down.lastPrices[F.reliance.key] = F.p("1300")
+        #expect(engine.check(F.order(qty: 81, limit: "1400"), market: down).rejection
+            == .insufficientFunds(required: F.p("151400"), available: F.p("150000")))
+        let statement = try #require(engine.marginStatement(for: F.client, market: down)).get()
+        #expect(statement.dayLoss == F.p("10000") && statement.utilised == F.p("38000"))
+        var up = F.market
+        up.lastPrices[F.reliance.key] = F.p("1500")
+        #expect(try #require(engine.marginStatement(for: F.client, market: up)).get().dayLoss == .zero)
+        #expect(engine.check(F.order(qty: 88, limit: "1400"), market: up).rejection
+            == .insufficientFunds(required: F.p("151200"), available: F.p("150000")))
+        #expect(engine.check(F.order(qty: 87, limit: "1400"), market: up).isAccepted)
+    }
+
     /// An MIS order whose product margin is not known blocks its whole value.
     @Test func anUnknownIntradayMarginBlocksTheWholeValue() {
         let engine = F.engine(RiskLimits(availableMargin: F.p("139999.99")))
