@@ -162,12 +162,14 @@ struct FIXVenueOrderBook: Sendable {
         case "D":
             // Restated: the venue changed the order's terms on its own (no request of Vega's): its new quantity
             // and price, when it gives them, become the order's (the engine restates it to the client).
+            // Not while a request of Vega's is pending for the order: the engine would take it for the answer.
             acknowledge(&o, raw, into: &out)
-            guard r.orderQty != nil || r.price != nil else { break }
-            if let q = r.orderQty { o.request.quantity = q }
-            if let p = r.price { o.request.limitPrice = p }
-            out.events.append(.replaced(tag: tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
-                                        rawStatus: raw))
+            let quantity = r.orderQty ?? o.request.quantity, limit = r.price ?? o.request.limitPrice
+            guard !pending.values.contains(where: { $0.tag == tag }),
+                  quantity != o.request.quantity || limit != o.request.limitPrice else { break }
+            o.request.quantity = quantity
+            o.request.limitPrice = limit
+            out.events.append(.replaced(tag: tag, quantity: quantity, limitPrice: limit, rawStatus: raw))
         default:
             break  // 6/E/A pending, 3 done for day, H trade cancel: state only
         }

@@ -98,8 +98,10 @@ public struct OrderTracker: Sendable {
         // first slice of a sliced order, seen on the stream before that answer, has a quantity of its own.
         let terms = Terms(quantity: record.quantity, limitPrice: Self.price(record.limitPrice),
                           triggerPrice: Self.price(record.triggerPrice))
-        if t.placementAnswered, t.childOrder.count == 1, [.open, .replaced].contains(record.phase), terms != t.terms,
-           record.quantity.value > 0 {
+        // A filled order whose quantity is no more than it filled was cut at the broker to what it had filled.
+        let cutToFilled = record.phase == .filled && record.quantity.value > 0 && record.quantity <= record.filledQuantity
+        if t.placementAnswered, t.childOrder.count == 1, [.open, .replaced].contains(record.phase) || cutToFilled,
+           terms != t.terms, record.quantity.value > 0 {
             t.terms = terms
             events.append(.replaced(tag: tag, quantity: terms.quantity, limitPrice: terms.limitPrice, rawStatus: raw))
         }

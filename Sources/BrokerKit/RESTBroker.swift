@@ -121,7 +121,22 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
     }
 
     public func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? {
-        let records = try await lookup(tag: tag)
+        Self.state(tag: tag, try await lookup(tag: tag))
+    }
+
+    /// Follows an order this process did not place: tracked under all its broker ids, with what the broker shows
+    /// now taken as known (the caller catches up to the same records through the state returned), so that only
+    /// what happens later becomes events. Before, an order from before a restart was unknown here: its stream
+    /// updates were dropped (a fill lost until a reconciliation found it) and a modify or cancel was refused.
+    public func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState? {
+        let records = try await lookup(tag: order.tag)
+        guard !records.isEmpty else { return nil }
+        tracker.track(order, brokerOrderIDs: records.map(\.brokerOrderID), answered: true)
+        for r in records { _ = tracker.apply(r) }
+        return Self.state(tag: order.tag, records)
+    }
+
+    static func state(tag: String, _ records: [BrokerOrderRecord]) -> BrokerOrderState? {
         guard let first = records.first else { return nil }
         let filled = records.reduce(Int64(0)) { $0.addingSaturated($1.filledQuantity.value) }
         let notional = records.reduce(Int64(0)) {

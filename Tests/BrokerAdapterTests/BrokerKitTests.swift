@@ -164,5 +164,17 @@ struct BrokerKitTests {
         tracker.track(sliced, brokerOrderIDs: ["S1", "S2"], answered: true)
         let later = tracker.apply(snapshot("S1", tag: "O-8", quantity: 1800, filled: 100, price: "1500"))
         #expect(later.count == 1 && later.first?.fill?.quantity == Quantity(100), "\(later)")
+
+        // Cut at the broker to what it filled: 10 → 6, all 6 filled and complete — the new terms, then the fill.
+        var cut = order("O-9")
+        cut.quantity = Quantity(10)
+        cut.limitPrice = Price("1500")
+        tracker.track(cut, brokerOrderIDs: ["B9"], answered: true)
+        _ = tracker.apply(snapshot("B9", tag: "O-9", quantity: 10, filled: 0, price: "1500"))
+        var done = snapshot("B9", tag: "O-9", quantity: 6, filled: 6, price: "1500")
+        done.phase = .filled
+        let events = tracker.apply(done)
+        #expect(events.first == .replaced(tag: "O-9", quantity: Quantity(6), limitPrice: Price("1500"), rawStatus: "open"))
+        #expect(events.count == 2 && events.last?.fill?.quantity == Quantity(6), "\(events)")
     }
 }

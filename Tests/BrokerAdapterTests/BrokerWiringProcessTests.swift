@@ -195,6 +195,36 @@ struct BrokerWiringProcessTests {
         await drop.close()
     }
 
+    /// An order working at Kite when vega-oms is killed is followed after the restart like any other: Kite's fill
+    /// reaches the order, and a change of its price through Vega is confirmed. (Before, the adapter no longer
+    /// knew the order after a restart: its stream updates were dropped — a fill lost until a reconciliation
+    /// found it — and a modify or cancel was refused as an unknown order.)
+    @Test func anOrderWorkingAtKiteIsFollowedAfterARestart() async throws {
+        let (kite, dir, first) = try await Self.startWithKite()
+        defer { kite.stop() }
+        let id = try await Self.place(first.httpPort, broker: "ZERODHA")   // 10 @ 1500.00
+        try await Self.until("the order is at Kite") { await !kite.book.orders(tag: id).isEmpty }
+        let placed = try #require(await kite.book.orders(tag: id).first)
+        await kite.book.open(placed.id)
+        try await Self.until("Vega shows the order working") {
+            try await Self.status(first.httpPort, id)["status"] as? String == "NEW"
+        }
+        await first.kill9()
+
+        let second = Self.server(dir)
+        try await second.start()
+        defer { second.terminate() }
+        _ = await kite.book.fill(placed.id, quantity: 4, price: 1500)
+        try await Self.until("the fill after the restart reaches the order") {
+            try await Self.status(second.httpPort, id)["filledQuantity"] as? Int == 4
+        }
+        let cancel = try await Self.post("http://127.0.0.1:\(second.httpPort)/api/order/cancel?id=\(id)")
+        #expect(cancel.0 == 200, "\(cancel.1)")
+        try await Self.until("the cancel is done at Kite") {
+            try await Self.status(second.httpPort, id)["status"] as? String == "CANCELED"
+        }
+    }
+
     @Test func aFillVegaNeverSawIsReportedAndStoredByReconciliation() async throws {
         let (kite, dir, server) = try await Self.startWithKite()
         defer {

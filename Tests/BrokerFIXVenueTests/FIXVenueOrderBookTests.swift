@@ -54,6 +54,14 @@ struct FIXVenueOrderBookTests {
         r.price = Price("1401")
         #expect(b.apply(r).events == [.replaced(tag: "O-1", quantity: Quantity(150), limitPrice: Price("1401"), rawStatus: "0")])
         #expect(b.apply(report("O-1", exec: "D", status: "0", execID: "E3")).events.isEmpty)
+        // The same terms repeated on a restatement are no news; and while a replace of Vega's is pending, a
+        // restatement is not taken for its answer.
+        r.execID = "E4"
+        #expect(b.apply(r).events.isEmpty)
+        _ = b.newRequest("O-1", .replace(quantity: Quantity(200), limitPrice: nil, triggerPrice: nil))
+        r.execID = "E5"
+        r.orderQty = Quantity(160)
+        #expect(b.apply(r).events.isEmpty)
     }
 
     @Test func aReportForAnUnknownClOrdIDIsIgnored() {

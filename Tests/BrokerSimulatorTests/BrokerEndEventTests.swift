@@ -353,16 +353,24 @@ extension BrokerEndEventTests {
         #expect(try await workingBuy() == Quantity(3))
     }
 
-    /// New terms that leave nothing open (the broker reports a quantity at or below what is filled) do not
-    /// restate the order: the broker's end of the order (filled, cancelled) will say how it ended.
-    @Test func aChangeToNoMoreThanIsFilledIsNotARestatement() async throws {
+    /// An order cut at the broker to what it has filled (10, 4 filled, now 4) is done: restated as filled, its
+    /// reservation freed. Before, it stayed working with 6 open that no broker order had.
+    @Test func aChangeToWhatIsFilledEndsTheOrderFilled() async throws {
         let tag = try await working()
         _ = await sink.wait(for: 2)
         await engine.handle(.fill(tag: tag, tradeID: "T1", quantity: Quantity(4), price: Price("1395.00")!, rawStatus: "open"))
         _ = await sink.wait(for: 3)
-        await engine.handle(.replaced(tag: tag, quantity: Quantity(4), limitPrice: Price("1395.00"), rawStatus: "open"))
-        await engine.status(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"))
+        await engine.handle(.replaced(tag: tag, quantity: Quantity(4), limitPrice: Price("1395.00"), rawStatus: "complete"))
         let r = await sink.wait(for: 4)
-        #expect(r.count == 4 && r.last?.kind == .status && r.last?.quantity == Quantity(10), "\(r.map(\.kind))")
+        let last = try #require(r.last)
+        guard case .restated(let text) = last.kind else { Issue.record("not restated: \(last.kind)"); return }
+        #expect(text == "changed at the broker: quantity 10 -> 4")
+        #expect(last.status == .filled && last.quantity == Quantity(4) && last.leavesQuantity == .zero)
+        #expect(try await workingBuy() == .zero)
+        // Nothing more for it: the same terms again are no news.
+        await engine.handle(.replaced(tag: tag, quantity: Quantity(4), limitPrice: Price("1395.00"), rawStatus: "complete"))
+        await engine.status(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("C-1"))
+        let after = await sink.wait(for: 5)
+        #expect(after.count == 5 && after.last?.kind == .status && after.last?.status == .filled, "\(after.map(\.kind))")
     }
 }

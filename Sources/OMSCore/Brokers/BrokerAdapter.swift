@@ -158,10 +158,19 @@ public protocol BrokerAdapter: Sendable {
     func cancel(tag: String) async throws(BrokerError)
     /// Looks an order up by Vega's tag (nil: the broker never saw it).
     func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState?
+    /// Looks up an order this process did not place (after a restart, or a placement whose answer was lost) and,
+    /// found, follows it from then on as if it had placed it: its later events are reported, and it can be
+    /// modified and cancelled. The state returned is what the following starts from (the caller catches up to
+    /// it); nil: the broker never saw it. The default is `orderState(tag:)`, for brokers that need nothing more.
+    func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState?
     func positions() async throws(BrokerError) -> [BrokerPosition]
 }
 
 extension BrokerAdapter {
+    public func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState? {
+        try await orderState(tag: order.tag)
+    }
+
     public func place(batch orders: [BrokerOrderRequest]) async -> [Result<BrokerPlacement, BrokerError>] {
         func one(_ o: BrokerOrderRequest) async -> Result<BrokerPlacement, BrokerError> {
             do throws(BrokerError) { return .success(try await place(o)) } catch { return .failure(error) }

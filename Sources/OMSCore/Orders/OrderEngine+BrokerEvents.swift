@@ -115,9 +115,18 @@ extension OrderEngine {
                 let priced = r.request.orderType == .limit || r.request.orderType == .stopLimit
                 let terms = OrderTerms(quantity: quantity, limitPrice: priced ? limitPrice ?? w.terms.limitPrice : w.terms.limitPrice,
                                        triggerPrice: w.terms.triggerPrice)
-                guard terms != w.terms, let restated = w.restated(terms) else { records[id] = r; return }
-                r.lifecycle = .working(restated)
-                settleReservation(&r)
+                guard terms != w.terms else { records[id] = r; return }
+                if let restated = w.restated(terms) {
+                    r.lifecycle = .working(restated)
+                    settleReservation(&r)
+                } else if let filled = w.restatedToFilled(terms) {
+                    // Cut at the broker to what it has filled: the order is done.
+                    r.lifecycle = .closed(filled)
+                    if let res = r.reservation { risk?.orderClosed(res) }
+                } else {
+                    records[id] = r
+                    return
+                }
                 records[id] = r
                 deliver(r, .restated(text: Self.restatement(from: w.terms, to: terms)))
                 return

@@ -137,6 +137,15 @@ public struct WorkingOrder: Sendable, Hashable, Codable {
         return WorkingOrder(terms: newTerms, fills: fills)
     }
 
+    /// New terms that leave nothing open (the order cut at the broker to what it has filled): the order is
+    /// filled, its quantity what was filled.
+    public func restatedToFilled(_ newTerms: OrderTerms) -> ClosedOrder? {
+        guard newTerms.quantity <= fills.cumulative, fills.cumulative.value > 0 else { return nil }
+        return ClosedOrder(terms: OrderTerms(quantity: fills.cumulative, limitPrice: newTerms.limitPrice,
+                                             triggerPrice: newTerms.triggerPrice),
+                           fills: fills, finalStatus: .filled)
+    }
+
     /// End of day for a DAY order, or an IOC remainder.
     public func expired() -> ClosedOrder { ClosedOrder(terms: terms, fills: fills, finalStatus: .expired) }
 
