@@ -214,6 +214,9 @@ struct BrokerWiringProcessTests {
         let second = Self.server(dir)
         try await second.start()
         defer { second.terminate() }
+        // The start's reconciliation comes after the open orders are taken up at their brokers: a fill after it
+        // reaches Vega only through Kite's order stream.
+        #expect(try await second.waitForError(containing: "reconciliation with ZERODHA at start"), "\(second.errorsSoFar)")
         _ = await kite.book.fill(placed.id, quantity: 4, price: 1500)
         try await Self.until("the fill after the restart reaches the order") {
             try await Self.status(second.httpPort, id)["filledQuantity"] as? Int == 4
