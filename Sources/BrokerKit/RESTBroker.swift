@@ -129,6 +129,9 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
     /// what happens later becomes events. Before, an order from before a restart was unknown here: its stream
     /// updates were dropped (a fill lost until a reconciliation found it) and a modify or cancel was refused.
     public func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState? {
+        // Not known here before the look-up answers: a stream update in that round trip is dropped (it cannot be
+        // taken — the tracker would start this order's fills from zero and report again what the engine has),
+        // and the look-up or the next update shows it.
         let records = try await lookup(tag: order.tag)
         guard !records.isEmpty else { return nil }
         tracker.track(order, brokerOrderIDs: records.map(\.brokerOrderID), answered: true)

@@ -15,6 +15,8 @@ final class ClientRiskBook {
     var deliveryPaid: Int64 = 0
     /// Funds blocked by working cash-market orders (`Reservation.funds`).
     var fundsReserved: Int64 = 0
+    /// The part of `realised` booked on positions whose loss is funds used (`lossUsesFunds`).
+    var marginedRealised: Int64 = 0
     var books: [PositionKey: PositionBook] = [:]
     /// Books with a position (net ≠ 0), kept by `store` so that the day's P&L does not walk every book.
     var openPositions: [PositionKey: (net: Int64, openCost: Int64)] = [:]
@@ -52,6 +54,31 @@ final class ClientRiskBook {
     func dayPnL(_ market: MarketSnapshot) -> Int64 {
         var pnl = realised
         for (key, p) in openPositions {
+            pnl = RiskMath.sum(pnl, PositionBook.markToMarket(net: p.net, openCost: p.openCost,
+                                                               mark: market.lastPrices[key.instrument]))
+        }
+        return pnl
+    }
+
+    /// Books realised P&L of `book`.
+    func addRealised(_ pnl: Int64, of book: PositionBook) {
+        realised = RiskMath.sum(realised, pnl)
+        if Self.lossUsesFunds(book) { marginedRealised = RiskMath.sum(marginedRealised, pnl) }
+    }
+
+    /// Whether a loss on the position is funds the client no longer has, beyond what the funds rule already
+    /// counts: not for delivery (CNC: the whole cost is paid, `deliveryPaid`) and not for options (premium paid
+    /// and taken back by sales is counted as it is paid, `premiumPaid`; short options are margined by SPAN).
+    /// MIS, MTF (only its margin was paid) and futures: yes.
+    static func lossUsesFunds(_ book: PositionBook) -> Bool {
+        book.product != .cnc && SPANContract(book.instrument)?.isOption != true
+    }
+
+    /// The day's P&L of the positions whose loss uses funds (`lossUsesFunds`): realised plus mark-to-market.
+    func marginedDayPnL(_ market: MarketSnapshot) -> Int64 {
+        var pnl = marginedRealised
+        for (key, p) in openPositions {
+            guard let b = books[key], Self.lossUsesFunds(b) else { continue }
             pnl = RiskMath.sum(pnl, PositionBook.markToMarket(net: p.net, openCost: p.openCost,
                                                                mark: market.lastPrices[key.instrument]))
         }

@@ -124,7 +124,7 @@ extension LimitRiskEngine {
         var b = client.books[r.key]!
         notePremium(client, b, side: r.side, quantity: quantity.value, price: price)
         noteDelivery(client, b, side: r.side, quantity: quantity.value, price: price, percent: r.fundsPercent)
-        client.realised = RiskMath.sum(client.realised, b.fill(side: r.side, quantity: quantity.value, price: price))
+        client.addRealised(b.fill(side: r.side, quantity: quantity.value, price: price), of: b)
         client.store(b, at: r.key)
         let over = quantity.value - filled
         if over > 0, r.key.product == .mis {
@@ -182,7 +182,7 @@ extension LimitRiskEngine {
         if product == .mis, productMargin != nil { b.marginPercent = percent }
         notePremium(client, b, side: side, quantity: quantity.value, price: price)
         noteDelivery(client, b, side: side, quantity: quantity.value, price: price, percent: percent)
-        client.realised = RiskMath.sum(client.realised, b.fill(side: side, quantity: quantity.value, price: price))
+        client.addRealised(b.fill(side: side, quantity: quantity.value, price: price), of: b)
         client.store(b, at: key)
         invalidate(client, instrument: instrument, product: product)
     }
@@ -231,7 +231,7 @@ extension LimitRiskEngine {
         let realisedDelta = net > 0 ? delta : RiskMath.sum(0, -delta)
         b.openCost = openCost
         b.realised = RiskMath.sum(b.realised, realisedDelta)
-        client.realised = RiskMath.sum(client.realised, realisedDelta)
+        client.addRealised(realisedDelta, of: b)
         client.store(b, at: key)
         invalidate(client, instrument: instrument, product: product)
     }

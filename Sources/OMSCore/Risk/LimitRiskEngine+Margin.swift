@@ -143,10 +143,11 @@ extension LimitRiskEngine {
         order.product == .mis ? !reduces : order.side == .buy
     }
 
-    /// The day's loss (realised and mark-to-market, as a positive amount; zero for a day in profit): funds the
-    /// client no longer has. A profit is not credited to the day's funds.
+    /// The day's loss (realised and mark-to-market, as a positive amount; zero for a day in profit) on positions
+    /// whose loss uses funds (MIS, MTF, futures — `ClientRiskBook.lossUsesFunds`; delivery and options are paid
+    /// in full as they are bought): funds the client no longer has. A profit is not credited to the day's funds.
     static func dayLoss(_ client: ClientRiskBook, market: MarketSnapshot) -> Int64 {
-        let pnl = client.dayPnL(market)
+        let pnl = client.marginedDayPnL(market)
         return pnl < 0 ? RiskMath.sum(0, -pnl) : 0
     }
 

@@ -127,6 +127,19 @@ struct FundsRuleTests {
         #expect(engine.check(F.order(qty: 87, limit: "1400"), market: up).isAccepted)
     }
 
+    /// A delivery position's loss is not counted again: its whole cost is paid already (deliveryPaid). Bought 100
+    /// at 1400 with 150000: at 1300 the funds in use stay 140000, and 10000 of further buying still fits.
+    @Test func aDeliveryLossIsNotCountedTwice() throws {
+        let engine = F.engine(RiskLimits(availableMargin: F.p("150000")))
+        let buy = try #require(engine.check(F.order(qty: 100), market: F.market).acceptance)
+        #expect(engine.applyFill(buy.reservation, quantity: Quantity(100), price: F.p("1400")))
+        var down = F.market
+        down.lastPrices[F.reliance.key] = F.p("1300")
+        let s = try #require(engine.marginStatement(for: F.client, market: down)).get()
+        #expect(s.dayLoss == .zero && s.utilised == F.p("140000"))
+        #expect(engine.check(F.order(qty: 7, limit: "1400"), market: down).isAccepted)
+    }
+
     /// An MIS order whose product margin is not known blocks its whole value.
     @Test func anUnknownIntradayMarginBlocksTheWholeValue() {
         let engine = F.engine(RiskLimits(availableMargin: F.p("139999.99")))
