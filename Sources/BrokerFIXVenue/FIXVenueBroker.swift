@@ -175,6 +175,30 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         }
     }
 
+    /// An order this process did not place (after a restart): tracked under its tag — the ClOrdID it was placed
+    /// with — so that the venue's reports for it are taken again and it can be cancelled and changed, then asked
+    /// for (35=H). A venue that does not know that ClOrdID has not necessarily never seen the order (it may have
+    /// been replaced before the restart, under a ClOrdID this process cannot know): `unavailable`, never nil, so
+    /// that the order is not placed a second time. Before, every order from before a restart was `unavailable`
+    /// here and its reports were ignored.
+    public func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState? {
+        let fresh = application.state.withLockedValue { s -> Bool in
+            guard s.book.order(order.tag) == nil else { return false }
+            s.book.track(order)
+            return true
+        }
+        let state: BrokerOrderState?
+        do {
+            state = try await orderState(tag: order.tag)
+        } catch {
+            if fresh { application.state.withLockedValue { $0.book.forget(order.tag) } }
+            throw error
+        }
+        guard fresh, state == nil else { return state }
+        application.state.withLockedValue { $0.book.forget(order.tag) }
+        throw .unavailable("the venue does not know ClOrdID \(order.tag); it may hold the order under a later one")
+    }
+
     /// Asks the venue (OrderStatusRequest, 35=H); when it cannot answer (not logged on, no answer within
     /// `statusTimeout`, status requests unsupported) falls back to what the venue reported so far.
     /// - Throws: `unavailable` when neither the venue nor the adapter knows more; `unknownOrder` is never thrown

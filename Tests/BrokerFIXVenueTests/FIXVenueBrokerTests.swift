@@ -156,4 +156,27 @@ struct FIXVenueBrokerTests {
         #expect(s.venue.received("D").count == 1)
         #expect(s.venue.received("H").count == 1)
     }
+
+    @Test("TC-V08 after a restart: an order placed by the last process is followed again; an unknown ClOrdID is not 'never seen'")
+    func anOrderFromBeforeARestartIsFollowedAgain() async throws {
+        let s = try await VenueScenario.start()
+        defer { Task { await s.stop() } }
+        _ = try await s.broker.place(order("R-1"))
+        _ = try await s.events("R-1", count: 1)
+        // The process stops; a new adapter (the restarted process) logs on to the same venue.
+        await s.broker.shutdown()
+        let again = try makeBroker(port: s.harness.port)
+        let events = EventCollector()
+        await events.start(again.events)
+        again.start()
+        defer { Task { await again.shutdown(); await events.stop() } }
+        _ = try await eventually { await again.isLoggedOn }
+        let state = try #require(try await again.resume(order("R-1")))
+        #expect(state.brokerOrderID == "V1" && state.isOpen)
+        try await again.cancel(tag: "R-1")
+        #expect(try await eventually { await events.of("R-1").contains(.canceled(tag: "R-1", rawStatus: "4")) })
+        // A ClOrdID the venue does not know: unavailable (the order is not placed again), and not kept.
+        await #expect(throws: BrokerError.self) { try await again.resume(order("NEVER-1")) }
+        #expect(s.venue.received("D").count == 1)
+    }
 }
