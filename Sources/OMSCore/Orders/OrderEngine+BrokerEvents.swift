@@ -113,7 +113,8 @@ extension OrderEngine {
                 // only (a broker may show a market order's fill price there); the event carries no trigger price:
                 // kept.
                 let priced = r.request.orderType == .limit || r.request.orderType == .stopLimit
-                let terms = OrderTerms(quantity: quantity, limitPrice: priced ? limitPrice ?? w.terms.limitPrice : w.terms.limitPrice,
+                let terms = OrderTerms(quantity: quantity,
+                                       limitPrice: priced ? limitPrice ?? w.terms.limitPrice : w.terms.limitPrice,
                                        triggerPrice: w.terms.triggerPrice)
                 guard terms != w.terms else { records[id] = r; return }
                 if let restated = w.restated(terms) {

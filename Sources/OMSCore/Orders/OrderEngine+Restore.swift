@@ -134,9 +134,8 @@ extension OrderEngine {
     }
 
     /// The first of `candidates` that knows the order by Vega's tag, with what it knows; nil when none
-    /// does. Throws when one could not be asked (then the order's fate is unknown).
-    /// The broker among `candidates` that has the order, and what it shows; that broker follows the order from
-    /// then on (`BrokerAdapter.resume`).
+    /// does. Throws when one could not be asked (then the order's fate is unknown). The broker that has it
+    /// follows it from then on (`BrokerAdapter.resume`).
     func find(_ id: OrderID, at candidates: [BrokerID]) async throws(BrokerError) -> (BrokerID, BrokerOrderState)? {
         // (An order without an instrument or product never went to a broker; it is only looked up.)
         let order = records[id].flatMap { r in
@@ -144,7 +143,8 @@ extension OrderEngine {
         }
         for b in candidates {
             guard let broker = brokers[b] else { continue }
-            let state = if let order { try await broker.resume(order) } else { try await broker.orderState(tag: id.rawValue) }
+            let state = if let order { try await broker.resume(order) }
+                        else { try await broker.orderState(tag: id.rawValue) }
             if let state { return (b, state) }
         }
         return nil
