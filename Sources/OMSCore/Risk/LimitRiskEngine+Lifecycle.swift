@@ -228,7 +228,7 @@ extension LimitRiskEngine {
         let key = PositionKey(instrument: instrument.key, product: product)
         guard let client = clients[id], var b = client.books[key], b.net == net, net != 0, openCost >= 0 else { return }
         let delta = RiskMath.sum(openCost, -b.openCost)
-        let realisedDelta = net > 0 ? delta : RiskMath.sum(0, -delta)
+        let realisedDelta = net > 0 ? delta : delta == .min ? .max : -delta
         b.openCost = openCost
         b.realised = RiskMath.sum(b.realised, realisedDelta)
         client.addRealised(realisedDelta, of: b)

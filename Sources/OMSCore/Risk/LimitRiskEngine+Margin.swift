@@ -148,7 +148,7 @@ extension LimitRiskEngine {
     /// in full as they are bought): funds the client no longer has. A profit is not credited to the day's funds.
     static func dayLoss(_ client: ClientRiskBook, market: MarketSnapshot) -> Int64 {
         let pnl = client.marginedDayPnL(market)
-        return pnl < 0 ? RiskMath.sum(0, -pnl) : 0
+        return pnl >= 0 ? 0 : pnl == .min ? .max : -pnl
     }
 
     /// Funds in use: the cash market's (`ClientRiskBook.cashFundsInUse`), F&O's (SPAN + exposure of every
