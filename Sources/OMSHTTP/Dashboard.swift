@@ -233,8 +233,13 @@ public enum Dashboard {
         async function showFunds(client) {
           $("funds").hidden = !client;
           if (!client) return;
-          $("funds-client").textContent = client;
           const body = $("funds-rows");
+          if ($("funds-client").textContent !== client) {
+            // Another client: its rows only, never the last one's under its name while they load.
+            body.replaceChildren();
+            $("funds-note").textContent = "";
+            $("funds-client").textContent = client;
+          }
           try {
             const m = await api("GET", "/api/margin/" + encodeURIComponent(client));
             const lines = [
