@@ -19,6 +19,8 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
     let logger: Logger
     var credentials: BrokerCredentials
     var tracker = OrderTracker()
+    /// Orders being taken up (`resume`): their snapshots that arrive during the look-up, kept for it.
+    var resuming: [String: [BrokerOrderRecord]] = [:]
     var tokenExpired = false
     var unreachable: String?
     var symbols: [String: InstrumentKey] = [:]
@@ -129,14 +131,42 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
     /// what happens later becomes events. Before, an order from before a restart was unknown here: its stream
     /// updates were dropped (a fill lost until a reconciliation found it) and a modify or cancel was refused.
     public func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState? {
-        // Not known here before the look-up answers: a stream update in that round trip is dropped (it cannot be
-        // taken — the tracker would start this order's fills from zero and report again what the engine has),
-        // and the look-up or the next update shows it.
-        let records = try await lookup(tag: order.tag)
-        guard !records.isEmpty else { return nil }
-        tracker.track(order, brokerOrderIDs: records.map(\.brokerOrderID), answered: true)
-        for r in records { _ = tracker.apply(r) }
-        return Self.state(tag: order.tag, records)
+        // Snapshots the stream brings during the look-up are kept (`ingest`) and merged with its answer — taking
+        // them as events would start this order's fills from zero and report again what the engine has; dropping
+        // them could lose a fill (an order that completes in that round trip sends nothing more).
+        resuming[order.tag] = []
+        let records: [BrokerOrderRecord]
+        do {
+            records = try await lookup(tag: order.tag)
+        } catch {
+            resuming[order.tag] = nil
+            throw error
+        }
+        let arrived = resuming.removeValue(forKey: order.tag) ?? []
+        let merged = Self.latest(records + arrived)
+        guard !merged.isEmpty else { return nil }
+        tracker.track(order, brokerOrderIDs: merged.map(\.brokerOrderID), answered: true)
+        for r in merged { _ = tracker.apply(r) }
+        return Self.state(tag: order.tag, merged)
+    }
+
+    /// One snapshot per broker order, in the order they first appear: the one furthest on (more filled, or ended
+    /// where the other is not), as a look-up's answer and stream updates may arrive in either order.
+    static func latest(_ records: [BrokerOrderRecord]) -> [BrokerOrderRecord] {
+        var order: [String] = []
+        var best: [String: BrokerOrderRecord] = [:]
+        for r in records {
+            guard let prior = best[r.brokerOrderID] else {
+                order.append(r.brokerOrderID)
+                best[r.brokerOrderID] = r
+                continue
+            }
+            if r.filledQuantity > prior.filledQuantity
+                || (r.filledQuantity == prior.filledQuantity && r.phase.isTerminal && !prior.phase.isTerminal) {
+                best[r.brokerOrderID] = r
+            }
+        }
+        return order.compactMap { best[$0] }
     }
 
     static func state(tag: String, _ records: [BrokerOrderRecord]) -> BrokerOrderState? {
@@ -208,6 +238,10 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
 
     /// Applies one snapshot of a broker order (from the stream or a poll) and publishes the events.
     func ingest(_ record: BrokerOrderRecord) async {
+        if let tag = record.tag, resuming[tag] != nil, tracker.tag(brokerOrderID: record.brokerOrderID) == nil {
+            resuming[tag]?.append(record)   // taken up by `resume` with its look-up
+            return
+        }
         if tracker.tag(brokerOrderID: record.brokerOrderID) == nil {
             // An order of ours whose id we did not know yet (the stream beat the placement's answer, or a slice).
             guard let tag = record.tag, let request = tracker.request(tag: tag) else { return }

@@ -83,6 +83,30 @@ struct BrokerKitTests {
         }
     }
 
+    /// Taking up an order this process did not place (after a restart): a fill the stream brings while the
+    /// look-up is under way is part of the state returned (the engine catches up to it) — not dropped, and not an
+    /// event counted from zero; later fills are events of their own size.
+    @Test func aFillDuringTheTakeUpIsInTheStateAndNotCountedTwice() async throws {
+        try await Harness.run(.kite) { h in
+            try await h.until("the order stream is connected") { await h.book.liveStreams > 0 }
+            // An order the previous process placed: at the broker, open, unknown to this adapter.
+            let id = await h.book.newOrderID()
+            await h.book.add(FakeOrder(id: id, tag: "O-310", symbol: "NSE:RELIANCE", side: "BUY", quantity: 10,
+                                       price: 1402.5, triggerPrice: 0, orderType: "LIMIT", product: "MIS",
+                                       validity: "DAY", status: "OPEN"))
+            await h.book.delayOrderBook(.milliseconds(800))
+            let takeUp = Task { try await h.adapter.resume(order("O-310", quantity: 10)) }
+            try await Task.sleep(for: .milliseconds(200))   // the look-up has its (older) snapshot
+            _ = await h.book.fill(id, quantity: 4, price: 1402.5)
+            let state = try #require(try await takeUp.value)
+            #expect(state.filledQuantity == Quantity(4) && state.isOpen)
+            #expect(await h.events.of("O-310").isEmpty)
+            _ = await h.book.fill(id, quantity: 2, price: 1402.5)
+            let events = try await h.events("O-310", count: 1)
+            #expect(events.compactMap(\.fill).map(\.quantity) == [Quantity(2)], "\(events)")
+        }
+    }
+
     @Test func fyersSocketIsSubscribedAndKeptAlive() async throws {
         try await Harness.run(.fyers) { h in
             let fake = try #require(h.fake as? FyersFake)

@@ -66,6 +66,14 @@ actor FakeBook {
     var scripts: [PlacementScript] = []
     var tokenValid = true
     var holdStreams = false
+    /// How long the next order-book read waits after taking its snapshot (so that the answer is older than what the
+    /// stream pushes meanwhile); nil: none.
+    var orderBookDelay: Duration?
+    func delayOrderBook(_ d: Duration?) { orderBookDelay = d }
+    func takeOrderBookDelay() -> Duration? {
+        defer { orderBookDelay = nil }
+        return orderBookDelay
+    }
     var streamConnections = 0
     private var streams: [Int: (WebSocketOutboundWriter, AsyncStream<Void>.Continuation)] = [:]
     private var nextStream = 0

@@ -181,7 +181,9 @@ final class KiteFake: FakeBroker {
         router.get("/orders") { request, _ -> Response in
             var checks = FakeChecks()
             if let r = await gate(book, request, body: "", &checks) { return r }
-            return success(await book.allOrders.map(render))
+            let snapshot = await book.allOrders.map(render)
+            if let d = await book.takeOrderBookDelay() { try? await Task.sleep(for: d) }
+            return success(snapshot)
         }
         router.get("/orders/:first") { request, context -> Response in
             var checks = FakeChecks()
