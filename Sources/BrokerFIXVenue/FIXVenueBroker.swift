@@ -182,9 +182,11 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
     /// that the order is not placed a second time. Before, every order from before a restart was `unavailable`
     /// here and its reports were ignored.
     public func resume(_ order: BrokerOrderRequest) async throws(BrokerError) -> BrokerOrderState? {
+        // Reports that come in while it is asked for update the order without publishing events (the state
+        // returned covers them: published too, a fill would count twice).
         let fresh = application.state.withLockedValue { s -> Bool in
             guard s.book.order(order.tag) == nil else { return false }
-            s.book.track(order)
+            s.book.takeUp(order)
             return true
         }
         let state: BrokerOrderState?
@@ -194,9 +196,13 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
             if fresh { application.state.withLockedValue { $0.book.forget(order.tag) } }
             throw error
         }
-        guard fresh, state == nil else { return state }
-        application.state.withLockedValue { $0.book.forget(order.tag) }
-        throw .unavailable("the venue does not know ClOrdID \(order.tag); it may hold the order under a later one")
+        guard fresh else { return state }
+        guard state != nil else {
+            application.state.withLockedValue { $0.book.forget(order.tag) }
+            throw .unavailable("the venue does not know ClOrdID \(order.tag); it may hold the order under a later one")
+        }
+        // The latest: the answer, and any report held back after it.
+        return application.state.withLockedValue { $0.book.endTakeUp(order.tag) } ?? state
     }
 
     /// Asks the venue (OrderStatusRequest, 35=H); when it cannot answer (not logged on, no answer within

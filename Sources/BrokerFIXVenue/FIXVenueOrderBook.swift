@@ -19,6 +19,10 @@ struct FIXVenueOrderBook: Sendable {
         var avgPx = Price.zero
         var isTerminal = false
         var fills: [(quantity: Quantity, price: Price)] = []
+        /// Being taken up after a restart (`takeUp` … `endTakeUp`): reports update the order, their events are
+        /// held back — the state the engine catches up to covers them, and publishing them too would count a
+        /// fill twice.
+        var takingUp = false
     }
 
     enum PendingKind: Sendable, Equatable {
@@ -61,6 +65,26 @@ struct FIXVenueOrderBook: Sendable {
         orders[request.tag] = Order(request: request, clOrdID: request.tag)
         tags[request.tag] = request.tag
         sequence.append(request.tag)
+    }
+
+    /// An order from before a restart, tracked under its tag (the ClOrdID it was placed with) and taken as
+    /// acknowledged (the engine catches up to what the venue says); its reports' events are held back until
+    /// `endTakeUp`.
+    mutating func takeUp(_ request: BrokerOrderRequest) {
+        track(request)
+        orders[request.tag]?.acknowledged = true
+        orders[request.tag]?.takingUp = true
+    }
+
+    /// The take-up is over: what the venue has said of the order so far, every report held back included (nil
+    /// when it said nothing); from now on its reports publish events. Its fills so far count as one (for a later
+    /// report without LastQty, whose fill is the change in CumQty).
+    mutating func endTakeUp(_ tag: String) -> BrokerOrderState? {
+        guard var o = orders[tag] else { return nil }
+        o.takingUp = false
+        o.fills = o.cumQty.value > 0 ? [(o.cumQty, o.avgPx)] : []
+        orders[tag] = o
+        return o.answered ? state(o) : nil
     }
 
     /// The venue refused the placement outright: it has no such order.
@@ -173,6 +197,7 @@ struct FIXVenueOrderBook: Sendable {
         default:
             break  // 6/E/A pending, 3 done for day, H trade cancel: state only
         }
+        if o.takingUp { out.events = [] }   // covered by the take-up's state
         orders[tag] = o
         return out
     }

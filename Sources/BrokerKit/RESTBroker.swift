@@ -19,8 +19,10 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
     let logger: Logger
     var credentials: BrokerCredentials
     var tracker = OrderTracker()
-    /// Orders being taken up (`resume`): their snapshots that arrive during the look-up, kept for it.
+    /// Orders being taken up (`resume`): their snapshots that arrive during the look-up, kept for it, and how
+    /// many take-ups of the tag are under way (two may overlap: the buffer is theirs together).
     var resuming: [String: [BrokerOrderRecord]] = [:]
+    var resumingCount: [String: Int] = [:]
     var tokenExpired = false
     var unreachable: String?
     var symbols: [String: InstrumentKey] = [:]
@@ -134,15 +136,17 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         // Snapshots the stream brings during the look-up are kept (`ingest`) and merged with its answer — taking
         // them as events would start this order's fills from zero and report again what the engine has; dropping
         // them could lose a fill (an order that completes in that round trip sends nothing more).
-        resuming[order.tag] = []
-        let records: [BrokerOrderRecord]
-        do {
-            records = try await lookup(tag: order.tag)
-        } catch {
-            resuming[order.tag] = nil
-            throw error
+        if resuming[order.tag] == nil { resuming[order.tag] = [] }
+        resumingCount[order.tag, default: 0] += 1
+        defer {
+            resumingCount[order.tag, default: 1] -= 1
+            if resumingCount[order.tag] == 0 {
+                resumingCount[order.tag] = nil
+                resuming[order.tag] = nil
+            }
         }
-        let arrived = resuming.removeValue(forKey: order.tag) ?? []
+        let records = try await lookup(tag: order.tag)
+        let arrived = resuming[order.tag] ?? []
         let merged = Self.latest(records + arrived)
         guard !merged.isEmpty else { return nil }
         tracker.track(order, brokerOrderIDs: merged.map(\.brokerOrderID), answered: true)

@@ -5,7 +5,8 @@ import NIOConcurrencyHelpers
 /// A FIX 4.4 venue for the tests, behind Vega's own acceptor. What it does with an order depends on the prefix
 /// of its ClOrdID (Vega's tag):
 /// - `FILL…`: New, then fills of 40 % and 60 % of the quantity at the limit price;
-/// - `REST…`: New, then rests; cancels and replaces are accepted;
+/// - `REST…`: New, then rests; cancels and replaces are accepted (`RESTFILL…`: the first status request is
+///   answered after a fill of 30 %, reported just before the answer);
 /// - `NOCXL…`: New, rests, refuses cancels (35=9 102=2);
 /// - `REJ…`: rejected (150=8, 103=3, 58 "Insufficient margin");
 /// - `BMR…`: BusinessMessageReject (35=j 380=4 "Application not available");
@@ -175,8 +176,18 @@ final class ScriptedVenue: FIXApplication {
             r.custom[790] = m.string(790)
             return [r.message]
         }
+        var out: [FIXOutboundMessage] = []
+        if clOrdID.hasPrefix("RESTFILL"), s.orders[i].cum == 0 {
+            // A fill the venue reports just before it answers the status request (30 % at the limit price).
+            var o = s.orders[i]
+            let q = o.quantity * 3 / 10
+            o.cum = q
+            o.status = "1"
+            s.orders[i] = o
+            out.append(report(o, &s, clOrdID: clOrdID, execType: "F", last: (q, o.price)).message)
+        }
         var r = report(s.orders[i], &s, clOrdID: clOrdID, execType: "I")
         r.custom[790] = m.string(790)
-        return [r.message]
+        return out + [r.message]
     }
 }
