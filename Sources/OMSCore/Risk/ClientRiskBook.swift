@@ -71,7 +71,7 @@ final class ClientRiskBook {
     /// and taken back by sales is counted as it is paid, `premiumPaid`; short options are margined by SPAN).
     /// MIS, MTF (only its margin was paid) and futures: yes.
     static func lossUsesFunds(_ book: PositionBook) -> Bool {
-        book.product != .cnc && SPANContract(book.instrument)?.isOption != true
+        book.product != .cnc && book.instrument.optionType == nil
     }
 
     /// The day's P&L of the positions whose loss uses funds (`lossUsesFunds`): realised plus mark-to-market.
