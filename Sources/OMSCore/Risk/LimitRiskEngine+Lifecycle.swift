@@ -54,10 +54,7 @@ extension LimitRiskEngine {
         }
         guard let price else { return nil }
         let value = RiskMath.value(order.quantity.value, price)
-        let funds = fundsPercent(order.instrument, product: order.product, productMargin: order.productMargin).map {
-            FundsBlock(percent: $0, amount: Self.blocksFunds(order, reduces: book.reduces(side: order.side,
-                quantity: order.quantity.value)) ? RiskMath.percent(value, $0) : 0)
-        }
+        let funds = fundsBlock(order, value: value, reduces: book.reduces(side: order.side, quantity: order.quantity.value))
         return reserve(client, key: key, book: book, order: order, price: price, value: value, varCheck: nil,
                        marginCheck: nil, funds: funds, market: market)
     }

@@ -137,10 +137,14 @@ extension LimitRiskEngine {
         }
     }
 
-    /// Whether an order blocks funds: delivery (CNC, MTF) buys, and MIS orders that add exposure. Delivery
-    /// sells need holdings instead; MIS orders that reduce their position free margin.
-    static func blocksFunds(_ order: RiskOrder, reduces: Bool) -> Bool {
-        order.product == .mis ? !reduces : order.side == .buy
+    /// What a cash-market order of `value` blocks from funds (nil for derivatives): its product's percent of the
+    /// value for delivery (CNC, MTF) buys and MIS orders that add exposure, nothing for delivery sells (they need
+    /// holdings instead) and MIS orders that reduce their position.
+    func fundsBlock(_ order: RiskOrder, value: Int64, reduces: Bool) -> FundsBlock? {
+        guard let percent = fundsPercent(order.instrument, product: order.product, productMargin: order.productMargin)
+        else { return nil }
+        let blocks = order.product == .mis ? !reduces : order.side == .buy
+        return FundsBlock(percent: percent, amount: blocks ? RiskMath.percent(value, percent) : 0)
     }
 
     /// The day's loss (realised and mark-to-market, as a positive amount; zero for a day in profit) on positions

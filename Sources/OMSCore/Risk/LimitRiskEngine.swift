@@ -97,20 +97,16 @@ public final class LimitRiskEngine: RiskEngine {
         // 9. Funds: a cash-market order blocks its product's share of its value (CNC all of it, MIS and MTF their
         // margin) — delivery buys and MIS orders that add exposure — and the funds in use with it (cash and F&O)
         // may not exceed the available funds.
-        var funds: FundsBlock?
-        if let percent = fundsPercent(instrument, product: order.product, productMargin: order.productMargin) {
-            let block = Self.blocksFunds(order, reduces: reduces) ? RiskMath.percent(openValue, percent) : 0
-            if block > 0, let available = limits.availableMargin {
-                switch fundsInUse(client, market: market) {
-                case .success(let used):
-                    let required = RiskMath.sum(used, block)
-                    if required > available.units {
-                        return .rejected(.insufficientFunds(required: Price(units: required), available: available))
-                    }
-                case .failure(let r): return .rejected(r)
+        let funds = fundsBlock(order, value: openValue, reduces: reduces)
+        if let block = funds?.amount, block > 0, let available = limits.availableMargin {
+            switch fundsInUse(client, market: market) {
+            case .success(let used):
+                let required = RiskMath.sum(used, block)
+                if required > available.units {
+                    return .rejected(.insufficientFunds(required: Price(units: required), available: available))
                 }
+            case .failure(let r): return .rejected(r)
             }
-            funds = FundsBlock(percent: percent, amount: block)
         }
         // 10. Reserve: nothing has been awaited since the first check.
         let id = reserve(client, key: key, book: book, order: open, price: price, value: openValue, varCheck: varCheck,
