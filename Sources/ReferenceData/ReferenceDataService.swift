@@ -54,11 +54,14 @@ public final class ReferenceDataService: Sendable {
     }
 
     /// Builds the session flags and the eligibility cache for `clock`'s day from now on (every refresh, the daily
-    /// rebuild made after this call), and rebuilds both now over the catalog in memory.
+    /// rebuild made after this call), and rebuilds both now over the catalog in memory when that day is not the
+    /// one they were last built for (with the system clock it is: nothing is built twice at start).
     public func useTradingClock(_ clock: any InstantClock) async throws {
         tradingClockBox.withLockedValue { $0 = clock }
         let now = clock.now()
-        try await rebuildSessionFlags(tradingDay: ISTCalendar.day(ofEpochMillis: Int64(now.timeIntervalSince1970 * 1000)))
+        let day = ISTCalendar.day(ofEpochMillis: Int64(now.timeIntervalSince1970 * 1000))
+        guard day != eligibility.snapshot.tradingDay else { return }
+        try await rebuildSessionFlags(tradingDay: day)
         try await eligibility.rebuild(from: writer, now: now)
     }
 
