@@ -167,25 +167,17 @@ struct FIXVenueBrokerTests {
         _ = try await s.events("RESTFILL-1", count: 1)
         // The process stops; a new adapter (the restarted process) logs on to the same venue.
         await s.broker.shutdown()
-        let again = try makeBroker(port: s.harness.port)
-        let events = EventCollector()
-        await events.start(again.events)
-        again.start()
+        let (again, events) = try await VenueScenario.startBroker(port: s.harness.port)
         defer { Task { await again.shutdown(); await events.stop() } }
-        _ = try await eventually { await again.isLoggedOn }
         let state = try #require(try await again.resume(order("R-1")))
         #expect(state.brokerOrderID == "V1" && state.isOpen)
         try await again.cancel(tag: "R-1")
         #expect(try await eventually { await events.of("R-1").contains(.canceled(tag: "R-1", rawStatus: "4")) })
         // A fill the venue reports while the order is being taken up is in the state returned, not an event too
-        // (the engine catches up to the state: both would count it twice); a later fill is an event of its size.
+        // (the engine catches up to the state: both would count it twice).
         await again.shutdown()
-        let third = try makeBroker(port: s.harness.port)
-        let thirdEvents = EventCollector()
-        await thirdEvents.start(third.events)
-        third.start()
+        let (third, thirdEvents) = try await VenueScenario.startBroker(port: s.harness.port)
         defer { Task { await third.shutdown(); await thirdEvents.stop() } }
-        _ = try await eventually { await third.isLoggedOn }
         let taken = try #require(try await third.resume(order("RESTFILL-1")))
         #expect(taken.filledQuantity == Quantity(30) && taken.isOpen)
         try await Task.sleep(for: .milliseconds(200))

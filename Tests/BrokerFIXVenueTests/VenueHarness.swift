@@ -77,12 +77,21 @@ struct VenueScenario {
 
     static func start(answerTimeout: Duration = .seconds(10)) async throws -> VenueScenario {
         let harness = try await VenueHarness()
-        let broker = try makeBroker(port: harness.port, answerTimeout: answerTimeout)
+        let (broker, events) = try await startBroker(port: harness.port, answerTimeout: answerTimeout)
+        return VenueScenario(harness: harness, broker: broker, events: events)
+    }
+
+    /// A broker to the venue on `port`, started and (within 10 s) logged on, with a collector of its events —
+    /// also a restarted process's adapter, after the first one shut down.
+    static func startBroker(port: Int, answerTimeout: Duration = .seconds(10)) async throws
+        -> (FIXVenueBroker, EventCollector)
+    {
+        let broker = try makeBroker(port: port, answerTimeout: answerTimeout)
         let events = EventCollector()
         await events.start(broker.events)
         broker.start()
         _ = try await eventually { await broker.isLoggedOn }
-        return VenueScenario(harness: harness, broker: broker, events: events)
+        return (broker, events)
     }
 
     var venue: ScriptedVenue { harness.venue }

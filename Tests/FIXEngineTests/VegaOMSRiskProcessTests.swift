@@ -35,6 +35,11 @@ struct VegaOMSRiskProcessTests {
         }
     }
 
+    /// The real trader-cli process against `server`'s REST API.
+    static func cli(_ args: [String], _ server: VegaOMSProcess) async throws -> ChildProcess {
+        try await ToolRun.run("trader-cli", args + ["--server", "http://127.0.0.1:\(server.httpPort)"])
+    }
+
     static let reliance = "55=RELIANCE|207=NSE|"
     static let yesbank = "55=YESBANK|207=NSE|"
     /// NIFTY FUT 29 DEC 26 by exchange token (lot 65, freeze 1800, tick 0.10).
@@ -53,8 +58,7 @@ struct VegaOMSRiskProcessTests {
         let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"]))
         try await server.start()
         defer { server.terminate() }
-        let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
-        func cli(_ args: [String]) async throws -> ChildProcess { try await ToolRun.run("trader-cli", args + api) }
+        func cli(_ args: [String]) async throws -> ChildProcess { try await Self.cli(args, server) }
 
         // A new client's limits, set through trader-cli (audited as `risk-test`).
         let set = try await cli(["limits", "set", "RISK01", "--max-order-value", "100000", "--max-order-quantity", "5000",
@@ -161,8 +165,7 @@ struct VegaOMSRiskProcessTests {
         let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"]))
         try await server.start()
         defer { server.terminate() }
-        let api = ["--server", "http://127.0.0.1:\(server.httpPort)"]
-        func cli(_ args: [String]) async throws -> ChildProcess { try await ToolRun.run("trader-cli", args + api) }
+        func cli(_ args: [String]) async throws -> ChildProcess { try await Self.cli(args, server) }
         let set = try await cli(["limits", "set", "FUND01", "--max-order-value", "1000000", "--available-margin", "150000",
                                  "--by", "risk-test"])
         #expect(set.status == 0, "\(set.stderr)")
@@ -197,8 +200,7 @@ struct VegaOMSRiskProcessTests {
         let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
         let first = VegaOMSProcess(arguments: args)
         try await first.start()
-        let set = try await ToolRun.run("trader-cli", ["limits", "set", "RISK02", "--max-open-orders", "2", "--by", "risk-test",
-                                                       "--server", "http://127.0.0.1:\(first.httpPort)"])
+        let set = try await Self.cli(["limits", "set", "RISK02", "--max-open-orders", "2", "--by", "risk-test"], first)
         #expect(set.status == 0, "\(set.stderr)")
         let d = try await Desk(port: first.port)
         // Two resting buys far below the market.
@@ -223,10 +225,7 @@ struct VegaOMSRiskProcessTests {
         let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
         let first = VegaOMSProcess(arguments: args)
         try await first.start()
-        func cli(_ args: [String], _ server: VegaOMSProcess) async throws -> ChildProcess {
-            try await ToolRun.run("trader-cli", args + ["--server", "http://127.0.0.1:\(server.httpPort)"])
-        }
-        let set = try await cli(["limits", "set", "FUND02", "--available-margin", "150000", "--by", "risk-test"], first)
+        let set = try await Self.cli(["limits", "set", "FUND02", "--available-margin", "150000", "--by", "risk-test"], first)
         #expect(set.status == 0, "\(set.stderr)")
         let d = try await Desk(port: first.port)
         #expect(try await d.order("1=FUND02|38=100|40=2|44=1400.00|54=1|5001=CNC|" + Self.reliance).string(150) == "0")
@@ -238,7 +237,7 @@ struct VegaOMSRiskProcessTests {
             filled = m.msgType == "8" && m.string(11) == mis.string(11) && m.string(39) == "2"
         }
         #expect(filled)
-        let before = try await cli(["margin", "FUND02", "--json"], first)
+        let before = try await Self.cli(["margin", "FUND02", "--json"], first)
         #expect(before.status == 0 && before.stdout.contains("\"cashOrdersBlocked\" : \"140000\""), "\(before.stdout)")
         #expect(!before.stdout.contains("\"intradayMargin\" : \"0\""), "\(before.stdout)")
         await first.kill9()
@@ -247,7 +246,7 @@ struct VegaOMSRiskProcessTests {
         let second = VegaOMSProcess(arguments: args)
         try await second.start()
         defer { second.terminate() }
-        let after = try await cli(["margin", "FUND02", "--json"], second)
+        let after = try await Self.cli(["margin", "FUND02", "--json"], second)
         #expect(after.status == 0, "\(after.stderr)")
         #expect(after.stdout == before.stdout)
         let e = try await Desk(port: second.port, reset: true)

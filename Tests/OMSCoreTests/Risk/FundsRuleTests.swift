@@ -12,6 +12,20 @@ struct FundsRuleTests {
         return o
     }
 
+    /// Checks `order` (it must pass) and fills all of it at `price`.
+    static func fillAll(_ engine: LimitRiskEngine, _ order: RiskOrder, at price: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let a = try #require(engine.check(order, market: F.market).acceptance, sourceLocation: sourceLocation)
+        #expect(engine.applyFill(a.reservation, quantity: order.quantity, price: F.p(price)), sourceLocation: sourceLocation)
+    }
+
+    /// The market with RELIANCE at `price`.
+    static func market(relianceAt price: String) -> MarketSnapshot {
+        var m = F.market
+        m.lastPrices[F.reliance.key] = F.p(price)
+        return m
+    }
+
     static func mtf(qty: Int64, limit: String = "1400", margin: String = "26.5") -> RiskOrder {
         var o = F.order(.buy, qty: qty, limit: limit, product: .mtf)
         o.productMargin = Rate(margin)
@@ -59,8 +73,7 @@ struct FundsRuleTests {
         #expect(engine.applyFill(buy.reservation, quantity: Quantity(40), price: F.p("1395")))
         s = try #require(engine.marginStatement(for: F.client, market: F.market)).get()
         #expect(s.deliveryPaid == F.p("139200") && s.cashOrdersBlocked == .zero)
-        let sell = try #require(engine.check(F.order(.sell, qty: 100), market: F.market).acceptance)
-        #expect(engine.applyFill(sell.reservation, quantity: Quantity(100), price: F.p("1400")))
+        try Self.fillAll(engine, F.order(.sell, qty: 100), at: "1400")
         // 150000 − 139200 = 10800 free: 7 shares at 1400 fit (9800), an eighth does not.
         #expect(engine.check(F.order(qty: 7), market: F.market).isAccepted)
         #expect(engine.check(F.order(qty: 1), market: F.market).rejection
@@ -79,8 +92,7 @@ struct FundsRuleTests {
         #expect(s.intradayMargin == F.p("28000") && s.cashOrdersBlocked == .zero && s.deliveryPaid == .zero)
         // Short of funds after a limit cut, the square-off still passes.
         engine.setAvailableMargin(F.p("1000"), for: F.client)
-        let sell = try #require(engine.check(Self.mis(.sell, qty: 100), market: F.market).acceptance)
-        #expect(engine.applyFill(sell.reservation, quantity: Quantity(100), price: F.p("1410")))
+        try Self.fillAll(engine, Self.mis(.sell, qty: 100), at: "1410")
         let after = try #require(engine.marginStatement(for: F.client, market: F.market)).get()
         #expect(after.cashFunds == .zero)
         // A short MIS sell adds exposure: it blocks margin like a buy.
@@ -93,10 +105,8 @@ struct FundsRuleTests {
     /// exposure and was refused: 90000 in use + 20 % of 500 × 100.50.)
     @Test func aReplaceOfAPartFilledExitStillReduces() throws {
         let engine = F.engine(RiskLimits(availableMargin: F.p("100000")))
-        let delivery = try #require(engine.check(F.order(qty: 80, limit: "1000"), market: F.market).acceptance)
-        #expect(engine.applyFill(delivery.reservation, quantity: Quantity(80), price: F.p("1000")))   // 80000 paid
-        let long = try #require(engine.check(Self.mis(qty: 1000, limit: "100"), market: F.market).acceptance)
-        #expect(engine.applyFill(long.reservation, quantity: Quantity(1000), price: F.p("100")))   // 20000 margin
+        try Self.fillAll(engine, F.order(qty: 80, limit: "1000"), at: "1000")   // 80000 paid
+        try Self.fillAll(engine, Self.mis(qty: 1000, limit: "100"), at: "100")   // 20000 margin
         let exit = try #require(engine.check(Self.mis(.sell, qty: 1000, limit: "101"), market: F.market).acceptance)
         #expect(engine.applyFill(exit.reservation, quantity: Quantity(500), price: F.p("101")))   // 90000 in use
         var replace = Self.mis(.sell, qty: 1000, limit: "100.50")
@@ -111,16 +121,13 @@ struct FundsRuleTests {
     /// delivery buys (80 shares at 1400, not 81); at 1500 the profit is not added: room for 122000 (87, not 88).
     @Test func theDaysLossUsesFundsAndAProfitIsNotCredited() throws {
         let engine = F.engine(RiskLimits(availableMargin: F.p("150000")))
-        let long = try #require(engine.check(Self.mis(qty: 100), market: F.market).acceptance)
-        #expect(engine.applyFill(long.reservation, quantity: Quantity(100), price: F.p("1400")))
-        var down = F.market
-        down.lastPrices[F.reliance.key] = F.p("1300")
+        try Self.fillAll(engine, Self.mis(qty: 100), at: "1400")
+        let down = Self.market(relianceAt: "1300")
         #expect(engine.check(F.order(qty: 81, limit: "1400"), market: down).rejection
             == .insufficientFunds(required: F.p("151400"), available: F.p("150000")))
         let statement = try #require(engine.marginStatement(for: F.client, market: down)).get()
         #expect(statement.dayLoss == F.p("10000") && statement.utilised == F.p("38000"))
-        var up = F.market
-        up.lastPrices[F.reliance.key] = F.p("1500")
+        let up = Self.market(relianceAt: "1500")
         #expect(try #require(engine.marginStatement(for: F.client, market: up)).get().dayLoss == .zero)
         #expect(engine.check(F.order(qty: 88, limit: "1400"), market: up).rejection
             == .insufficientFunds(required: F.p("151200"), available: F.p("150000")))
@@ -131,10 +138,8 @@ struct FundsRuleTests {
     /// at 1400 with 150000: at 1300 the funds in use stay 140000, and 10000 of further buying still fits.
     @Test func aDeliveryLossIsNotCountedTwice() throws {
         let engine = F.engine(RiskLimits(availableMargin: F.p("150000")))
-        let buy = try #require(engine.check(F.order(qty: 100), market: F.market).acceptance)
-        #expect(engine.applyFill(buy.reservation, quantity: Quantity(100), price: F.p("1400")))
-        var down = F.market
-        down.lastPrices[F.reliance.key] = F.p("1300")
+        try Self.fillAll(engine, F.order(qty: 100), at: "1400")
+        let down = Self.market(relianceAt: "1300")
         let s = try #require(engine.marginStatement(for: F.client, market: down)).get()
         #expect(s.dayLoss == .zero && s.utilised == F.p("140000"))
         #expect(engine.check(F.order(qty: 7, limit: "1400"), market: down).isAccepted)
