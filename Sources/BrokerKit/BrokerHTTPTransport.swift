@@ -57,14 +57,20 @@ public final class BrokerHTTPTransport: Sendable {
     private let ownsClient: Bool
     public let timeout: Duration
 
-    public init(timeout: Duration = .seconds(10), client: HTTPClient? = nil) {
+    public init(timeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(5), client: HTTPClient? = nil) {
         self.timeout = timeout
         if let client {
             self.client = client
             ownsClient = false
         } else {
             var config = HTTPClient.Configuration()
-            config.timeout.connect = .seconds(5)
+            config.timeout.connect = .milliseconds(Self.milliseconds(connectTimeout))
+            // A refused connection fails the call at once (the request never left: the order can go to the backup
+            // broker). With AsyncHTTPClient's default the pool kept trying to connect until the call's timeout, so
+            // a broker whose server was down cost every order the whole timeout before failover, and the call then
+            // ended as a timeout, "no response" — an order whose fate is unknown — or as "not connected",
+            // depending on which of the two clocks fired first.
+            config.connectionPool.retryConnectionEstablishment = false
             self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
             ownsClient = true
         }
@@ -80,8 +86,7 @@ public final class BrokerHTTPTransport: Sendable {
         for (name, value) in request.headers { r.headers.add(name: name, value: value) }
         if let body = request.body { r.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            let response = try await client.execute(r, timeout: .milliseconds(ms))
+            let response = try await client.execute(r, timeout: .milliseconds(Self.milliseconds(timeout)))
             let body = try await response.body.collect(upTo: 16 << 20)
             return BrokerHTTPResponse(status: Int(response.status.code),
                                       headers: response.headers.map { ($0.name, $0.value) },
@@ -90,6 +95,10 @@ public final class BrokerHTTPTransport: Sendable {
             if Self.neverSent(error) { throw .notConnected(String(describing: error)) }
             throw .noResponse(String(describing: error))
         }
+    }
+
+    private static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
 
     private static func neverSent(_ error: any Error) -> Bool {

@@ -2,6 +2,9 @@
 public struct BrokerSettings: Sendable {
     /// Timeout of one REST call; a placement that times out is looked up by its tag, never resent.
     public var requestTimeout: Duration = .seconds(10)
+    /// Time allowed to open a connection (a host that does not answer). A refused connection fails at once: the
+    /// request never left, so an order can go to the backup broker straight away.
+    public var connectTimeout: Duration = .seconds(5)
     /// SEBI: 10 orders per second per API account unless the strategy is exchange-registered.
     public var ordersPerSecond = 10
     /// Other REST calls (books, lookups).

@@ -39,7 +39,7 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         var logger = logger
         logger[metadataKey: "broker"] = "\(api.id)"
         self.logger = logger
-        transport = BrokerHTTPTransport(timeout: settings.requestTimeout)
+        transport = BrokerHTTPTransport(timeout: settings.requestTimeout, connectTimeout: settings.connectTimeout)
         orderPacer = BrokerPacer(rate: settings.ordersPerSecond)
         dataPacer = BrokerPacer(rate: settings.requestsPerSecond)
         (events, continuation) = AsyncStream.makeStream(of: BrokerOrderEvent.self)

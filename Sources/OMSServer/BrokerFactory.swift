@@ -105,6 +105,7 @@ enum BrokerFactory {
         if let n = e.string("OrdersPerSecond").flatMap(Int.init) { s.ordersPerSecond = n }
         if let n = e.string("RequestsPerSecond").flatMap(Int.init) { s.requestsPerSecond = n }
         if let n = e.string("RequestTimeout").flatMap(Int64.init) { s.requestTimeout = .seconds(n) }
+        if let n = e.string("ConnectTimeout").flatMap(Int64.init) { s.connectTimeout = .seconds(n) }
         if let n = e.string("MaxRetriesOn429").flatMap(Int.init) { s.maxRetriesOn429 = n }
         if let n = e.string("LookupAttempts").flatMap(Int.init) { s.lookupAttempts = n }
         if let u = e.string("UseStream") { s.useStream = u == "Y" }

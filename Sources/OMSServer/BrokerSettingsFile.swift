@@ -45,7 +45,7 @@ struct BrokerSettingsFile: Sendable {
     static let commonKeys: Set<String> = ["ID", "Kind", "Backup"]
     static let restKeys: Set<String> = [
         "EnvironmentPrefix", "APIKey", "APISecret", "AccessToken", "OrdersPerSecond", "RequestsPerSecond",
-        "RequestTimeout", "MaxRetriesOn429", "LookupAttempts", "UseStream",
+        "RequestTimeout", "ConnectTimeout", "MaxRetriesOn429", "LookupAttempts", "UseStream",
     ]
     static let keys: [BrokerEntry.Kind: Set<String>] = [
         .upstox: commonKeys.union(restKeys).union(["OrderBaseURL", "APIBaseURL", "Slice"]),
@@ -151,7 +151,7 @@ struct BrokerSettingsFile: Sendable {
             switch k {
             case "OrdersPerSecond", "RequestsPerSecond":
                 guard let n = Int(v.value), (1...100).contains(n) else { throw fail(v.line, k, "must be 1…100") }
-            case "RequestTimeout", "AnswerTimeout":
+            case "RequestTimeout", "ConnectTimeout", "AnswerTimeout":
                 guard let n = Int(v.value), (1...120).contains(n) else { throw fail(v.line, k, "must be 1…120 (seconds)") }
             case "MaxRetriesOn429", "LookupAttempts":
                 guard let n = Int(v.value), (0...20).contains(n) else { throw fail(v.line, k, "must be 0…20") }

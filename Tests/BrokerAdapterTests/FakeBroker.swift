@@ -14,6 +14,8 @@ protocol FakeBroker: Sendable {
     func algoID(_ placement: SeenRequest) -> String?
     func makeAdapter(credentials: BrokerCredentials, settings: BrokerSettings, logger: Logger) -> any BrokerConnection
     func stop()
+    /// Stops the servers and returns once they no longer accept connections.
+    func stopAndWait() async
 }
 
 enum TestCredentials {

@@ -27,6 +27,12 @@ struct FakeServer: Sendable {
     }
 
     func stop() { task.cancel() }
+
+    /// Stops the server and returns once it no longer listens.
+    func stopAndWait() async {
+        task.cancel()
+        _ = await task.result
+    }
 }
 
 /// Helpers the three fakes share: reading what was sent, answering JSON, checking fields.

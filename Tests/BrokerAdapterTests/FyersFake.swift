@@ -53,6 +53,7 @@ final class FyersFake: FakeBroker {
     }
 
     func stop() { server.stop() }
+    func stopAndWait() async { await server.stopAndWait() }
 
     func algoID(_ placement: SeenRequest) -> String? { nil }
 

@@ -35,6 +35,7 @@ final class KiteFake: FakeBroker {
     }
 
     func stop() { server.stop() }
+    func stopAndWait() async { await server.stopAndWait() }
 
     func algoID(_ placement: SeenRequest) -> String? { Fake.form(placement.body)["algo_id"] }
 

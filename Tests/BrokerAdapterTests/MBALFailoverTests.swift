@@ -42,7 +42,10 @@ struct MBALFailoverTests {
 
         static func start() async throws -> Setup {
             var settings = BrokerSettings()
-            settings.requestTimeout = .seconds(5)
+            // Longer than the waits below: a refused connection must fail the placement at once (the order goes
+            // to Kite), not when a timeout fires.
+            settings.requestTimeout = .seconds(60)
+            settings.connectTimeout = .seconds(60)
             settings.streamReconnectDelay = .milliseconds(100)
             let upstox = try await BrokerKind.upstox.startFake()
             let kite = try await BrokerKind.kite.startFake()
@@ -124,8 +127,8 @@ struct MBALFailoverTests {
     @Test func anOrderForUpstoxWhoseServerIsDownLandsAtKite() async throws {
         let s = try await Setup.start()
         do {
-            s.upstox.stop()
-            // Wait until the stopped server refuses connections.
+            await s.upstox.stopAndWait()
+            // The stopped server refuses connections (not a token problem).
             try await s.until("Upstox refuses connections") {
                 do throws(BrokerError) { _ = try await s.upstoxAdapter.orders(); return false } catch { return error != .tokenExpired }
             }

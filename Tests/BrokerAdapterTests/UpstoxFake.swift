@@ -54,6 +54,11 @@ final class UpstoxFake: FakeBroker {
         api.stop()
     }
 
+    func stopAndWait() async {
+        await hft.stopAndWait()
+        await api.stopAndWait()
+    }
+
     func algoID(_ placement: SeenRequest) -> String? { placement.header("X-Algo-Name") }
 
     func makeAdapter(credentials: BrokerCredentials, settings: BrokerSettings, logger: Logger) -> any BrokerConnection {
