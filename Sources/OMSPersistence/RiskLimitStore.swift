@@ -69,7 +69,14 @@ public struct RiskLimitStore: Sendable {
             let old = try Self.fetch(db, client: client)
             var new = old ?? RiskLimits()
             for e in edits { try new.apply(e) }
-            return try Self.save(db, client: client, old: old, new: new, by: user, at: epochMilliseconds)
+            let result = try Self.save(db, client: client, old: old, new: new, by: user, at: epochMilliseconds)
+            // A first row that sets nothing would be a client with every limit off, stored without an audit row
+            // (and so never handed to the engine until a restart gave it unlimited trading): refused, rolled back.
+            if old == nil && result.changes.isEmpty {
+                throw RiskLimitStoreError("client \(client.rawValue) has no limits yet and the change sets none: "
+                                          + "give at least one limit a value")
+            }
+            return result
         }
     }
 

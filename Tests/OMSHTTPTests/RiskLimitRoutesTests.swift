@@ -115,6 +115,14 @@ struct RiskLimitRoutesTests {
                 let e = try JSONDecoder().decode(APIErrorBody.self, from: Data(buffer: r.body))
                 #expect(e.code == "INVALID_CHANGE")
             }
+            // A first change that sets nothing would store a client with every limit off, unaudited.
+            let nothing = LimitsUpdateRequest(by: "alice", changes: [RiskLimitEdit(field: .maxDailyLoss, value: nil)])
+            try await client.execute(uri: "/api/limits/C9", method: .put, body: try json(nothing)) { r in
+                #expect(r.status == .badRequest)
+                let e = try JSONDecoder().decode(APIErrorBody.self, from: Data(buffer: r.body))
+                #expect(e.code == "INVALID_CHANGE")
+                #expect(e.message == "client C9 has no limits yet and the change sets none: give at least one limit a value")
+            }
             try await client.execute(uri: "/api/limits/C9", method: .put, body: ByteBuffer(string: "{\"by\": 1}")) { r in
                 #expect(r.status == .badRequest)
                 let e = try JSONDecoder().decode(APIErrorBody.self, from: Data(buffer: r.body))
