@@ -46,7 +46,21 @@ public struct PlaceOrderRequest: Codable, Sendable, Equatable {
              clientOrderId, afterMarket
     }
 
+    /// Any key of a JSON object, to find those an order does not have.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     public init(from decoder: any Decoder) throws {
+        // A field an order does not have is refused, not ignored: a mistyped `prce` would otherwise place a
+        // market order, a mistyped `quantty` fail as a missing quantity.
+        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(stringValue: key.stringValue) == nil {
+            throw DecodingError.dataCorrupted(.init(codingPath: [key], debugDescription: "not a field of an order ("
+                + Self.fieldNames + ")"))
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         symbol = try c.decode(String.self, forKey: .symbol)
         exchange = try c.decodeIfPresent(String.self, forKey: .exchange)
@@ -62,6 +76,9 @@ public struct PlaceOrderRequest: Codable, Sendable, Equatable {
         clientOrderId = try c.decodeIfPresent(String.self, forKey: .clientOrderId)
         afterMarket = try c.decodeIfPresent(Bool.self, forKey: .afterMarket)
     }
+
+    public static let fieldNames = "symbol, exchange, quantity, side, product, orderType, price, triggerPrice, validity, "
+        + "broker, client, clientOrderId, afterMarket"
 
     /// A whole number. Foundation's decoder reports a fraction or a number beyond Int64 (`1.5`, `1e30`) as
     /// "not valid JSON" for the whole body, naming no field; this names the field and the number.

@@ -186,6 +186,15 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
         if (type == .stop || type == .stopLimit), b.triggerPrice == nil {
             throw bad("MISSING_TRIGGER_PRICE", "a \(type.rawValue) order needs a triggerPrice")
         }
+        // A price the order type would ignore is a mistake to show, not to drop.
+        if (type == .market || type == .stop), let p = b.price {
+            throw bad("UNEXPECTED_PRICE", "a \(type.rawValue) order takes no price (got \(p)); send orderType "
+                      + (type == .market ? "LIMIT" : "SL") + " for a limit price")
+        }
+        if (type == .market || type == .limit), let p = b.triggerPrice {
+            throw bad("UNEXPECTED_TRIGGER_PRICE", "a \(type.rawValue) order takes no triggerPrice (got \(p)); send "
+                      + "orderType " + (type == .market ? "SL-M" : "SL") + " for a stop order")
+        }
         let tif: TimeInForce
         switch (b.validity ?? "DAY").uppercased() {
         case "DAY": tif = .day

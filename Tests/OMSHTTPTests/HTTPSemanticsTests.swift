@@ -160,6 +160,31 @@ import Testing
         }
     }
 
+    /// A field an order does not have, or a price its type would ignore, is refused rather than dropped: a
+    /// mistyped `prce` used to place a market order.
+    @Test(arguments: [
+        (#""prce":"1500""#, "INVALID_BODY", "order body is not valid: field `prce`: not a field of an order (" + PlaceOrderRequest.fieldNames + ")"),
+        (#""price":"1500","orderType":"MARKET""#, "UNEXPECTED_PRICE",
+         "a MARKET order takes no price (got 1500); send orderType LIMIT for a limit price"),
+        (#""price":"1500","triggerPrice":"1490","orderType":"SL-M""#, "UNEXPECTED_PRICE",
+         "a SL-M order takes no price (got 1500); send orderType SL for a limit price"),
+        (#""price":"1500","triggerPrice":"1490""#, "UNEXPECTED_TRIGGER_PRICE",
+         "a LIMIT order takes no triggerPrice (got 1490); send orderType SL for a stop order"),
+        (#""triggerPrice":"1490","orderType":"MARKET""#, "UNEXPECTED_TRIGGER_PRICE",
+         "a MARKET order takes no triggerPrice (got 1490); send orderType SL-M for a stop order"),
+    ])
+    func aFieldTheOrderWouldIgnoreIs400(_ fields: String, _ code: String, _ message: String) async throws {
+        try await withServer { client in
+            let body = #"{"symbol":"RELIANCE","quantity":1,"product":"CNC",\#(fields)}"#
+            try await client.execute(uri: "/api/order/place", method: .post, body: ByteBuffer(string: body)) { r in
+                #expect(r.status == .badRequest)
+                let e = try error(r)
+                #expect(e.code == code)
+                #expect(e.message == message)
+            }
+        }
+    }
+
     @Test(arguments: [("0", "0"), ("-5", "-5")])
     func aTriggerPriceThatIsNotPositiveIs400(_ raw: String, _ shown: String) async throws {
         try await withServer { client in
