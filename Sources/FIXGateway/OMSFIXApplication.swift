@@ -222,8 +222,8 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                 push(.submit(r))
             case .failure(let e):
                 // Answered in order state (ExecutionReport 150=8, 103=11 or 13), as fix-mapping.md §8 asks.
-                push(.rejectUnmapped(source, ClientOrderID(o.clOrdID), o.side == "2" ? .sell : .buy,
-                                     symbol: o.symbol, e.rejection))
+                push(.rejectUnmapped(Self.echo(o, source: source, defaultClient: context.sessionID.targetCompID),
+                                     e.rejection))
             }
         case "F":
             guard let c = FIXOrderCancelRequest(message) else { return .unsupportedMessageType }
@@ -321,6 +321,33 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
                                      product: product, broker: o.custom[5002].map { BrokerID($0) },
                                      afterMarket: o.custom[5003] == "Y", marketProtectionPct: o.custom[5004].flatMap { Int($0) },
                                      algoID: o.custom[5005], slice: o.custom[5012] == "Y"))
+    }
+}
+
+extension OMSFIXApplication {
+    /// What can be read of a NewOrderSingle that `request` refused, for its rejection to echo: the account, the
+    /// side as buy or sell (SellPlus and the short sells as sell), the type, validity, quantity and prices where
+    /// they are valid (else the type the price implies, DAY, zero, none).
+    static func echo(_ o: FIXNewOrderSingle, source: OrderSource, defaultClient: String) -> OrderRequest {
+        let side: Side = ["2", "4", "5", "6"].contains(o.side) ? .sell : .buy
+        let limitPrice = try? price(o.price, tag: 44)
+        let type: OrderType
+        switch o.ordType {
+        case "1": type = .market
+        case "3": type = .stop
+        case "4": type = .stopLimit
+        case "2": type = .limit
+        default: type = limitPrice == nil ? .market : .limit
+        }
+        return OrderRequest(source: source, clientOrderID: ClientOrderID(o.clOrdID),
+                            client: ClientID(o.account ?? defaultClient),
+                            lookup: InstrumentLookup(symbol: o.symbol, exchange: o.securityExchange,
+                                                     securityID: o.securityID, securityIDSource: o.securityIDSource),
+                            side: side, orderType: type, timeInForce: o.timeInForce == "3" ? .ioc : .day,
+                            quantity: o.orderQty.flatMap(quantity) ?? .zero, limitPrice: limitPrice,
+                            triggerPrice: try? price(o.stopPx, tag: 99),
+                            product: o.custom[5001].flatMap { Product(rawValue: $0) },
+                            broker: o.custom[5002].map { BrokerID($0) })
     }
 }
 

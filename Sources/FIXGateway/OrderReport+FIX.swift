@@ -58,7 +58,7 @@ extension OrderReport {
             }
             er.stopPx = o.lifecycle.terms.triggerPrice?.rupeesString
             er.timeInForce = o.request.timeInForce == .ioc ? "3" : "0"
-            er.account = o.client.rawValue
+            er.account = o.client.rawValue.isEmpty ? nil : o.client.rawValue
         } else {
             er.ordType = limitPrice == nil ? "1" : "2"
         }

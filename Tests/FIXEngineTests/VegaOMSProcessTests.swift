@@ -53,6 +53,10 @@ struct VegaOMSProcessTests {
         let short = try #require(await c.receive())
         #expect(short.string(150) == "8" && short.int(103) == 11 && short.string(5006) == "UNSUPPORTED")
         #expect(short.string(58) == "UNSUPPORTED: side=5" && short.string(11) == "C1-0003")
+        // It echoes what was sent as far as Vega's terms hold it: the account (an empty 1= was a field a counterparty
+        // validating values rejects), a sell side, the type, quantity and price.
+        #expect(short.string(1) == "DEMO01" && short.string(54) == "2" && short.string(40) == "2")
+        #expect(short.string(38) == "10" && short.string(44) == "1500.00" && short.string(55) == "RELIANCE")
         await first.kill9()
         await c.close()
         await drop.close()

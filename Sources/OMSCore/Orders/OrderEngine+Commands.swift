@@ -1,8 +1,9 @@
 /// A request to the engine from an order-entry interface, queued in arrival order.
 public indirect enum OrderCommand: Sendable {
     case submit(OrderRequest)
-    /// An order the interface could not map to a request: reported as rejected.
-    case rejectUnmapped(OrderSource, ClientOrderID, Side, symbol: String?, OrderRejection)
+    /// An order the interface could not map to a request: reported as rejected. The request holds what could be
+    /// read of it (echoed on the rejection), with a zero quantity where the quantity itself was not a number.
+    case rejectUnmapped(OrderRequest, OrderRejection)
     case cancel(OrderSource, ClientOrderID, orig: ClientOrderID)
     case replace(OrderSource, ClientOrderID, orig: ClientOrderID, Quantity, Price?)
     /// A replace the interface could not map (its quantity or price): refused with an OrderCancelReject.
@@ -19,7 +20,8 @@ public indirect enum OrderCommand: Sendable {
     var usedClientOrderID: (OrderSource, ClientOrderID)? {
         switch self {
         case .submit(let r): (r.source, r.clientOrderID)
-        case .rejectUnmapped(let s, let c, _, _, _), .cancel(let s, let c, _), .replace(let s, let c, _, _, _),
+        case .rejectUnmapped(let r, _): (r.source, r.clientOrderID)
+        case .cancel(let s, let c, _), .replace(let s, let c, _, _, _),
              .refuseReplace(let s, let c, _, _): (s, c)
         case .status: nil
         case .resent(let c): c.usedClientOrderID
@@ -36,8 +38,7 @@ extension OrderEngine {
     func perform(_ c: OrderCommand) {
         switch c {
         case .submit(let r): submit(r)
-        case .rejectUnmapped(let s, let c, let side, let symbol, let why):
-            rejectUnmapped(source: s, clientOrderID: c, side: side, symbol: symbol, rejection: why)
+        case .rejectUnmapped(let r, let why): rejectUnmapped(r, rejection: why)
         case .cancel(let s, let c, let o): cancel(source: s, clientOrderID: c, origClientOrderID: o)
         case .replace(let s, let c, let o, let q, let p):
             replace(source: s, clientOrderID: c, origClientOrderID: o, quantity: q, limitPrice: p)

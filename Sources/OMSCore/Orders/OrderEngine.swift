@@ -383,14 +383,12 @@ public actor OrderEngine {
     }
 
     /// An order the interface could not turn into a request (unsupported side, order type, validity,
-    /// quantity): reported as a rejected order with its reason, like any pipeline rejection.
-    public func rejectUnmapped(source: OrderSource, clientOrderID: ClientOrderID, side: Side, symbol: String?,
-                               rejection: OrderRejection) {
+    /// quantity): reported as a rejected order with its reason, like any pipeline rejection. `request` is what
+    /// the interface could read of it, echoed on the rejection.
+    public func rejectUnmapped(_ request: OrderRequest, rejection: OrderRejection) {
         let (id, sequence) = newOrderID()
-        let request = OrderRequest(source: source, clientOrderID: clientOrderID, client: ClientID(""),
-                                   lookup: InstrumentLookup(symbol: symbol), side: side, orderType: .limit,
-                                   quantity: .zero)
-        let r = Record(id: id, sequence: sequence, source: source, clientOrderID: clientOrderID, request: request,
+        let r = Record(id: id, sequence: sequence, source: request.source, clientOrderID: request.clientOrderID,
+                       request: request,
                        lifecycle: .closed(PendingNewOrder(terms: terms(request)).rejected()))
         records[id] = r
         deliver(r, .rejected(rejection))
