@@ -68,6 +68,15 @@ public final class FIXAcceptor: Service, @unchecked Sendable {
         let tick = self.tickInterval
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                // Sessions without a connection still see their windows start (a connection's ticker runs only
+                // while it lasts); stops with the group when the server closes.
+                let idleTicker = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        for s in sessions.values { await s.tickDisconnected() }
+                    }
+                }
+                defer { idleTicker.cancel() }
                 try await server.executeThenClose { inbound in
                     for try await child in inbound {
                         group.addTask {

@@ -11,6 +11,14 @@ extension FIXSession {
         }
     }
 
+    /// The timer of a session without a connection: a new session window resets its sequence numbers when it
+    /// starts (QuickFIX times every session), not at the next Logon — which would drop what was stored for the
+    /// session in between. A connected session's own ticker does the rest.
+    public func tickDisconnected() {
+        guard connection == nil else { return }
+        checkSessionBoundary(clock.now())
+    }
+
     /// The timer: heartbeats, TestRequest on silence, timeouts, session windows (QuickFIX `Session::next()`).
     /// Call it often (the engine does every 100 ms); it only acts when something is due.
     public func tick() {

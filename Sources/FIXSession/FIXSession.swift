@@ -214,6 +214,7 @@ public actor FIXSession {
         var m = message
         m.removeHeader(FIXTag.possDupFlag)
         m.removeHeader(FIXTag.origSendingTime)
+        if connection == nil { checkSessionBoundary(clock.now()) }
         if !isLoggedOn && shouldSendReset { return nil }
         return sendRaw(&m)
     }
@@ -225,6 +226,9 @@ public actor FIXSession {
         var m = message
         m.removeHeader(FIXTag.possDupFlag)
         m.removeHeader(FIXTag.origSendingTime)
+        // A message kept for a session that is not connected belongs to the window it is made in: were it stored
+        // under the last window's numbers, the reset at the next Logon would drop it.
+        if connection == nil { checkSessionBoundary(clock.now()) }
         if !isLoggedOn && shouldSendReset { return nil }
         return sendRecorded(&m, attachments: attachments).ticket
     }

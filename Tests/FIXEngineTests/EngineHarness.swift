@@ -34,12 +34,13 @@ struct AcceptorHarness {
     }
 
     init(settings: [FIXSessionSettings] = [AcceptorHarness.settings()], store: FIXMessageStore = InMemoryFIXMessageStore(),
-         application: FIXApplication = FIXConformanceApplication(), logonTimeout: Double = 1) async throws {
+         application: FIXApplication = FIXConformanceApplication(), logonTimeout: Double = 1,
+         clock: any WallClock = SystemWallClock()) async throws {
         self.store = store
         let log = self.log
         sessions = try settings.map {
             try FIXSession(settings: $0, store: store, application: application, dictionary: Files.dictionary,
-                           clock: SystemWallClock(), log: log)
+                           clock: clock, log: log)
         }
         var logger = Logger(label: "test-acceptor")
         logger.logLevel = .critical

@@ -23,6 +23,31 @@ struct FIXAcceptorTests {
         #expect(await c.waitClosed())
     }
 
+    /// A session without a connection is reset when its next window starts (QuickFIX times every session), so
+    /// what it stores meanwhile keeps its numbers at the next Logon.
+    @Test func aSessionWithoutAConnectionIsResetWhenItsWindowStarts() async throws {
+        let clock = ManualWallClock(SystemWallClock().now())
+        let settings = AcceptorHarness.settings {
+            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 86_399, timeZone: .init(identifier: "UTC")!)
+        }
+        let h = try await AcceptorHarness(settings: [settings], clock: clock)
+        defer { Task { await h.stop() } }
+        let session = h.sessions[0]
+        let c = try await FIXTestClient.connect(port: h.port)
+        #expect(try await h.logon(c)?.msgType == "A")
+        try await c.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        await c.close()
+        for _ in 0..<1500 {
+            if await !session.isConnected, await session.expectedTargetNum == 3 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await session.expectedTargetNum == 3)
+        clock.advance(seconds: 24 * 3600)
+        for _ in 0..<1500 where await session.expectedTargetNum != 1 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await session.expectedTargetNum == 1)
+        #expect(await session.expectedSenderNum == 1)
+    }
+
     @Test func manySessionsShareOnePort() async throws {
         let h = try await AcceptorHarness(settings: (1...5).map { AcceptorHarness.settings("DESK\($0)") })
         defer { Task { await h.stop() } }

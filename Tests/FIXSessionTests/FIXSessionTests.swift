@@ -333,6 +333,46 @@ struct FIXSessionTests {
         #expect(await h.session.expectedSenderNum == 1)
     }
 
+    /// A message made for a session without a connection after its next window began is numbered in that window
+    /// and resent at the next Logon: before, it was stored under the old window's numbers and the reset at that
+    /// Logon dropped it (a drop copy lost the day's first reports).
+    @Test func messagesForADisconnectedSessionInANewWindowSurviveTheNextLogon() async throws {
+        let h = try SessionHarness {
+            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
+        }
+        _ = await h.logon()
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        await h.session.connectionClosed(h.conn)
+        h.clock.advance(seconds: 24 * 3600)   // the next day's window; no timer has run
+        var er = FIXOutboundMessage(msgType: "8")
+        er.append(37, "O-NEXT-DAY")
+        #expect(await h.session.send(er) == 1)
+        let again = RecordingConnection()
+        #expect(await h.session.attach(again))
+        await h.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|", on: again)
+        await h.send("8=FIX.4.4|35=2|34=2|49=CLIENT1|52=<TIME>|56=VEGA|7=1|16=0|", on: again)
+        let out = again.drain()
+        #expect(out.map(\.msgType) == ["A", "8", "4"])
+        #expect(out[1].string(37) == "O-NEXT-DAY" && out[1].seq == 1 && out[1].bool(43))
+    }
+
+    /// The timer of a session without a connection resets it when its window starts.
+    @Test func aDisconnectedSessionIsResetWhenItsWindowStarts() async throws {
+        let h = try SessionHarness {
+            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
+        }
+        _ = await h.logon()
+        await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
+        await h.session.connectionClosed(h.conn)
+        h.clock.advance(seconds: 12 * 3600)   // still the same window
+        await h.session.tickDisconnected()
+        #expect(await h.session.expectedTargetNum == 3)
+        h.clock.advance(seconds: 12 * 3600)
+        await h.session.tickDisconnected()
+        #expect(await h.session.expectedTargetNum == 1)
+        #expect(await h.session.expectedSenderNum == 1)
+    }
+
     @Test func invalidFieldGetsSessionRejectAndSequenceMovesOn() async throws {
         let h = try SessionHarness()
         _ = await h.logon()
