@@ -128,7 +128,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         let session: String?
         /// The client whose report it is, for drop-copy filters: the session's CompID, or the client id.
         let owner: String
-        let isExecutionReport: Bool
+        let isCopied: Bool
     }
 
     /// Each run of reports for one client session goes to it in one visit, then each drop copy gets its
@@ -151,11 +151,11 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             switch r.destination {
             case .fix(let compID):
                 items.append(Outgoing(message: r.fixMessage, attachments: attachments, session: compID, owner: compID,
-                                      isExecutionReport: r.isExecutionReport))
+                                      isCopied: r.isCopiedToDropCopies))
             case .cli, .rest:
                 items.append(Outgoing(message: r.fixMessage, attachments: attachments, session: nil,
                                       owner: r.client?.rawValue ?? r.destination.description,
-                                      isExecutionReport: r.isExecutionReport))
+                                      isCopied: r.isCopiedToDropCopies))
             }
         }
         // A report and its drop copies are stored together or not at all: a crash between the client's commit
@@ -189,7 +189,7 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
             start = end
         }
         if highest > 0 { lastTicket.withLockedValue { $0 = max($0, highest) } }
-        let copies = items.filter(\.isExecutionReport)
+        let copies = items.filter(\.isCopied)
         guard !copies.isEmpty else { return }
         for d in dropCopies {
             let clients = d.settings.dropCopyClients

@@ -93,9 +93,13 @@ extension OrderReport {
         return er.message
     }
 
-    public var isExecutionReport: Bool {
+    /// Drop copies get every ExecutionReport and the OrderCancelRejects of known orders: without the refusal
+    /// of a cancel or replace, a drop copy that saw PendingCancel (150=6) or PendingReplace (150=E) would show
+    /// the order so until its next report.
+    public var isCopiedToDropCopies: Bool {
         switch kind {
-        case .cancelRejected, .unknownOrder: return false
+        case .cancelRejected: return order != nil
+        case .unknownOrder: return false
         default: return true
         }
     }

@@ -197,12 +197,14 @@ struct VegaOMSOrderFlowTests {
         #expect((rejectedOrder["rejectReason"] as? String)?.contains("symbol=NOSUCH") == true)
         let (bad, badWhy) = try await Self.http("POST", api + "/api/order/place", body: #"{"symbol":"RELIANCE","quantity":"ten"}"#)
         #expect(bad == 400 && badWhy["code"] as? String == "INVALID_BODY")
-        // Drop copy: every ExecutionReport (not the OrderCancelRejects): 6 + 2 + 2 + 1 (status) + 2 + 1 (duplicate)
-        // + 2 FIX reports, then the REST order's three (A, 0, fill: it sells below the market) and the REST reject.
-        let copies = await Self.read(drop, 20)
-        #expect(copies.count == 20)
+        // Drop copy: every ExecutionReport — 6 + 2 + 2 + 1 (status) + 2 + 1 (duplicate) + 2 FIX reports, then the
+        // REST order's three (A, 0, fill: it sells below the market) and the REST reject — and the OrderCancelRejects
+        // of known orders (the refused replace, the cancel too late; not the one for an unknown order).
+        let copies = await Self.read(drop, 22)
+        #expect(copies.count == 22)
         #expect(copies.filter { $0.string(11)?.hasPrefix("REST-") == true }.map { $0.string(39) ?? "" } == ["A", "0", "2", "8"])
-        #expect(copies.allSatisfy { $0.msgType == "8" })
+        #expect(copies.filter { $0.msgType == "8" }.count == 20)
+        #expect(copies.filter { $0.msgType == "9" }.map { $0.string(11) ?? "" } == ["R-2X", "R-4"])
 
         // 6. The CLI process against the same server.
         let cliPlace = try await ToolRun.run("trader-cli", ["place-order", "--server", api, "--broker", "PAPER", "--symbol", "INFY",
