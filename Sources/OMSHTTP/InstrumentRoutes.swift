@@ -90,16 +90,25 @@ public struct InstrumentRoutes<Context: RequestContext>: Sendable {
             kind = parsed
         }
         let name = p["name"].map { (String($0) as NSString).lastPathComponent } ?? "upload"
-        guard !name.isEmpty, name != ".", name != ".." else {
-            throw APIError(.badRequest, code: "INVALID_NAME", message: "name must be a file name")
+        // A name the file system cannot take (too long, a NUL, a slash) is the request's fault, not the server's.
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), name.utf8.count <= 255,
+              !name.hasControlCharacters else {
+            throw APIError(.badRequest, code: "INVALID_NAME",
+                           message: "name must be a file name of 1…255 bytes without '/' or control characters")
         }
+        let insufficient = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vega-upload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw APIError(insufficient, code: "INSUFFICIENT_STORAGE",
+                           message: "the upload could not be spooled: \(error.localizedDescription)")
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent(name).path
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw APIError(.internalServerError, code: "INTERNAL_ERROR", message: "cannot spool the upload")
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw APIError(insufficient, code: "INSUFFICIENT_STORAGE", message: "the upload could not be spooled")
         }
         var size = 0
         do {
@@ -112,7 +121,7 @@ public struct InstrumentRoutes<Context: RequestContext>: Sendable {
                 }
                 // The throwing write: a full disk is this request's error (507), not a trap of the server.
                 do { try handle.write(contentsOf: Data(chunk.readableBytesView)) } catch {
-                    throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "INSUFFICIENT_STORAGE",
+                    throw APIError(insufficient, code: "INSUFFICIENT_STORAGE",
                                    message: "the upload could not be spooled: \(error.localizedDescription)")
                 }
             }

@@ -139,6 +139,20 @@ final class SeededApp: @unchecked Sendable {
         }
     }
 
+    /// A name the file system cannot take is a 400, not the server's 500.
+    @Test(arguments: [String(repeating: "a", count: 300) + ".csv", "%00", "%2F", "a%01b.csv"])
+    func anUploadNameThatIsNotAFileNameIs400(_ name: String) async throws {
+        let app = try await SeededApp()
+        try await app.application.test(.router) { client in
+            try await client.execute(uri: "/api/instruments/loads?name=\(name)", method: .post,
+                                     body: ByteBuffer(string: "date,exchange,symbol,lower_limit,upper_limit\n")) { res in
+                #expect(res.status == .badRequest)
+                let decoded = try JSONDecoder().decode(APIErrorBody.self, from: Data(res.body.readableBytesView))
+                #expect(decoded.code == "INVALID_NAME")
+            }
+        }
+    }
+
     @Test func liveServerAnswersSearch() async throws {
         let app = try await SeededApp()
         try await app.application.test(.live) { client in
