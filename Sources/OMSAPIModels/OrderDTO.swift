@@ -102,9 +102,15 @@ public struct OrderDTO: Codable, Sendable, Equatable {
     public var client: String
     public var source: String
     public var symbol: String
+    /// `NSE`, `BSE`: the instrument's, or the one asked for when the symbol did not resolve.
+    public var exchange: String?
     public var instrumentKey: String?
     public var side: String
     public var orderType: String
+    /// `SL` and `SL-M` orders: the trigger price.
+    public var triggerPrice: Price?
+    /// `DAY` or `IOC` (absent from servers before 2026-11-27 k).
+    public var validity: String?
     public var product: String?
     public var broker: String?
     /// `PENDING_NEW`, `NEW`, `PARTIALLY_FILLED`, `FILLED`, `PENDING_CANCEL`, `CANCELED`, `PENDING_REPLACE`,
@@ -132,9 +138,12 @@ public struct OrderDTO: Codable, Sendable, Equatable {
         client = o.client.rawValue
         source = o.source.description
         symbol = o.instrument?.tradingSymbol ?? o.request.lookup.symbol ?? ""
+        exchange = o.instrument?.exchange ?? o.request.lookup.exchange
         instrumentKey = o.instrument?.key.rawValue
         side = o.request.side == .buy ? "BUY" : "SELL"
         orderType = o.request.orderType.rawValue
+        triggerPrice = o.lifecycle.terms.triggerPrice
+        validity = o.request.timeInForce.rawValue
         product = o.product?.rawValue
         broker = o.broker?.rawValue
         status = Self.name(o.status)

@@ -159,10 +159,16 @@ struct OrdersCommand: AsyncParsableCommand {
 /// Text output of the order commands.
 enum OrderText {
     static func render(_ o: OrderDTO) -> String {
+        let trigger = o.triggerPrice.map { ", trigger \($0.rupeesString)" } ?? ""
         var lines = [
-            "order \(o.orderId)  \(o.status)  \(o.side) \(o.quantity) \(o.symbol)\(o.price.map { " @ \($0.rupeesString)" } ?? " at market")",
-            "  client \(o.client)  clOrdID \(o.clientOrderId)  product \(o.product ?? "-")  broker \(o.broker ?? "-")",
-            "  filled \(o.filledQuantity)  leaves \(o.leavesQuantity)  avg price \(o.averagePrice.rupeesString)",
+            "order \(o.orderId)  \(o.status)\(o.afterMarketHeld ? " (held for the open)" : "")  \(o.side) \(o.quantity) "
+                + "\(o.symbol)\(o.exchange.map { " (\($0))" } ?? "")"
+                + "\(o.price.map { " @ \($0.rupeesString)" } ?? " at market")",
+            "  type \(o.orderType)\(trigger)  validity \(o.validity ?? "-")  product \(o.product ?? "-")  broker \(o.broker ?? "-")",
+            "  client \(o.client)  clOrdID \(o.clientOrderId)"
+                + (o.createdAt.map { "  created \(ISTDateTime(epochMilliseconds: $0).description)" } ?? ""),
+            "  filled \(o.filledQuantity)  leaves \(o.leavesQuantity)"
+                + (o.filledQuantity > 0 ? "  avg price \(o.averagePrice.rupeesString)" : ""),
         ]
         if let b = o.brokerOrderId { lines.append("  broker order \(b)  status \(o.brokerStatus ?? "-")") }
         if let c = o.rejectCode { lines.append("  rejected \(c): \(o.rejectReason ?? "")") }

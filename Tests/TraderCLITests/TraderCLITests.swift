@@ -91,6 +91,25 @@ final class CLIWorkspace: @unchecked Sendable {
         #expect(r.stderr.contains("cannot reach the server at http://127.0.0.1:1/a%20b/api/"), "\(r.stderr)")
     }
 
+    /// An order's text shows its type, trigger price, validity and exchange (a stop-loss order used to print as
+    /// "at market" with neither trigger nor validity), and an average price only once something filled.
+    @Test func anOrderShowsItsTypeTriggerAndValidity() throws {
+        let json = #"""
+            {"orderId":"O-7","clientOrderId":"C-7","client":"DEMO01","source":"cli","symbol":"INFY","exchange":"NSE",
+             "side":"SELL","orderType":"SL-M","triggerPrice":"1500.00","validity":"IOC","product":"CNC","broker":"PAPER",
+             "status":"NEW","ordStatus":"0","quantity":5,"filledQuantity":0,"leavesQuantity":5,"averagePrice":"0.00",
+             "afterMarketHeld":false,"createdAt":1795756800000}
+            """#
+        let o = try JSONDecoder().decode(OrderDTO.self, from: Data(json.utf8))
+        #expect(OrderText.render(o) == """
+            order O-7  NEW  SELL 5 INFY (NSE) at market
+              type SL-M, trigger 1500.00  validity IOC  product CNC  broker PAPER
+              client DEMO01  clOrdID C-7  created 2026-11-27 10:50:00.000 IST
+              filled 0  leaves 5
+
+            """)
+    }
+
     @Test func helpNamesTheSubcommands() {
         let help = TraderCLI.helpMessage()
         #expect(help.contains("search"))
