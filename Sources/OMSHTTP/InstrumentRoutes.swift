@@ -89,6 +89,14 @@ public struct InstrumentRoutes<Context: RequestContext>: Sendable {
             }
             kind = parsed
         }
+        var options: LoadOptions?
+        switch p["allowMassDeactivation"].map(String.init) {
+        case nil, "false": break
+        case "true": options = LoadOptions(maxDeactivationFraction: 1.0)
+        case let v?:
+            throw APIError(.badRequest, code: "INVALID_ALLOW_MASS_DEACTIVATION",
+                           message: "allowMassDeactivation must be true or false, got `\(v)`")
+        }
         let name = p["name"].map { (String($0) as NSString).lastPathComponent } ?? "upload"
         // A name the file system cannot take (too long, a NUL, a slash) is the request's fault, not the server's.
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), name.utf8.count <= 255,
@@ -127,7 +135,7 @@ public struct InstrumentRoutes<Context: RequestContext>: Sendable {
             }
         }
         guard size > 0 else { throw APIError(.badRequest, code: "EMPTY_BODY", message: "the request has no file") }
-        let report = try await service.load(path: path, kind: kind)
+        let report = try await service.load(path: path, kind: kind, options: options)
         if report.status == .refused, let e = report.error {
             throw APIError(.unprocessableContent, code: e.code.rawValue, message: "\(name): \(e.message)")
         }

@@ -107,9 +107,9 @@ public final class ReferenceDataService: Sendable {
     }
 
     /// Loads one file, then refreshes the in-memory views if anything was committed.
-    public func load(path: String, kind: ReferenceFileKind? = nil,
+    public func load(path: String, kind: ReferenceFileKind? = nil, options: LoadOptions? = nil,
                      progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadReport {
-        let report = try await loader.load(path: path, kind: kind, progress: progress)
+        let report = try await loader.load(path: path, kind: kind, options: options, progress: progress)
         if report.status == .succeeded { try await refresh() }
         return report
     }

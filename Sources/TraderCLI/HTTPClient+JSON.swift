@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -8,7 +9,7 @@ extension HTTPClient {
     /// `server` + `path` (`/api/limits/DEMO01`), each segment percent-encoded, + `query`.
     static func url(server: String, path: [String], query: [String: String] = [:]) throws -> URL {
         guard var c = URLComponents(string: server), c.scheme != nil else {
-            throw CLIError("--server must be a URL like \(defaultServer)")
+            throw ValidationError("--server must be a URL like \(defaultServer)")
         }
         // The server's own path encoded again from its decoded form: URLComponents may keep a character such as a
         // space as it was given, and setting an encoded path with it traps.
@@ -18,7 +19,7 @@ extension HTTPClient {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0
         }.joined(separator: "/")
         if !query.isEmpty { c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
-        guard let u = c.url else { throw CLIError("cannot make a URL from \(server)") }
+        guard let u = c.url else { throw ValidationError("cannot make a URL from --server \(server)") }
         return u
     }
 
@@ -38,8 +39,28 @@ extension HTTPClient {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw CLIError("the server's answer is not a \(T.self): \(error)")
+            throw unreadable(T.self, data, error)
         }
+    }
+
+    /// An answer the CLI cannot read, said so a person can act on it: which field, and how the answer begins
+    /// (not Foundation's `DecodingError` dump).
+    static func unreadable<T>(_ type: T.Type, _ data: Data, _ error: any Error) -> CLIError {
+        let why: String
+        switch error as? DecodingError {
+        case .keyNotFound(let k, let c)?: why = "field `\(path(c.codingPath + [k]))` is missing"
+        case .typeMismatch(let t, let c)?: why = "field `\(path(c.codingPath))` is not a \(t)"
+        case .valueNotFound(let t, let c)?: why = "field `\(path(c.codingPath))` is null, expected a \(t)"
+        case .dataCorrupted(let c)?:
+            why = c.codingPath.isEmpty ? "it is not JSON" : "field `\(path(c.codingPath))`: \(c.debugDescription)"
+        default: why = "\(error)"
+        }
+        let start = String(decoding: data.prefix(120), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+        return CLIError("the server's answer is not a \(T.self) (\(why)); it begins: \(start)")
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
     /// Pretty, sorted JSON for `--json`.

@@ -6,7 +6,12 @@ import OMSAPIModels
 
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ d: String) { description = d }
+    /// `CLIExit`: by default the command could not be done (2).
+    var exitCode: Int32
+    init(_ d: String, exitCode: Int32 = CLIExit.unavailable) {
+        description = d
+        self.exitCode = exitCode
+    }
 }
 
 /// The few HTTP calls the CLI makes to the server.
@@ -50,7 +55,7 @@ enum HTTPClient {
             (data, response) = try await URLSession.shared.data(for: request)
         } catch {
             throw CLIError("cannot reach the server at \(request.url?.absoluteString ?? ""): \(error.localizedDescription) "
-                           + "(is vega-oms running? or use --db PATH)")
+                           + "(is vega-oms running? --server sets its address)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {

@@ -10,13 +10,13 @@ struct LoadInstrumentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load-instruments",
         abstract: "Load instrument masters and daily lists (JSON, JSON.gz, CSV) and print each load's report.",
-        discussion: """
-            Each file is one transaction: a refused file (not gzip, not JSON/CSV, truncated, wrong shape) changes
-            nothing, and the command exits with status 1. The kind of file is told from its name and content
-            unless --kind is given (\(ReferenceFileKind.allCases.map(\.rawValue).joined(separator: ", "))).
-            With --db the database file is loaded directly (when the server is not running); otherwise the
-            files are uploaded to the server.
-            """)
+        // One paragraph: ArgumentParser wraps it to the terminal (line breaks in the text broke its wrapping).
+        discussion: "Each file is one transaction: a refused file (not gzip, not JSON/CSV, truncated, wrong shape) "
+            + "changes nothing, and the others are still loaded. The kind of file is told from its name and content "
+            + "unless --kind is given (\(ReferenceFileKind.allCases.map(\.rawValue).joined(separator: ", "))). "
+            + "With --db the database file is loaded directly (when the server is not running); otherwise the "
+            + "files are uploaded to the server. Exit status: 0 all loaded, 1 a file refused, 2 the server failed "
+            + "or cannot be reached, 64 bad arguments.")
 
     @Argument(help: "Files to load, in order.")
     var files: [String]
@@ -63,36 +63,47 @@ struct LoadInstrumentsCommand: AsyncParsableCommand {
             }
             try pool.close()
         } else {
-            for f in files {
-                guard var c = URLComponents(string: server) else { throw ValidationError("bad --server") }
-                c.path = (c.path.hasSuffix("/") ? String(c.path.dropLast()) : c.path) + "/api/instruments/loads"
-                c.queryItems = [URLQueryItem(name: "name", value: (f as NSString).lastPathComponent)]
-                    + (kind.map { [URLQueryItem(name: "kind", value: $0.rawValue)] } ?? [])
-                let dto: LoadReportDTO
-                do {
-                    let data = try await HTTPClient.post(c.url!, file: f)
-                    dto = try JSONDecoder().decode(LoadReportDTO.self, from: data)
-                } catch let e as HTTPClient.Failure where e.status == 422 {
-                    dto = LoadReportDTO(fileName: (f as NSString).lastPathComponent, kind: kind?.rawValue, status: "refused",
-                                        sha256: nil, runID: nil, read: 0, inserted: 0, updated: 0, unchanged: 0,
-                                        deactivated: 0, rejected: 0, rejections: [], error: e.body)
+            // Each file gets its report: one the server refuses (4xx) or fails on (5xx) does not stop the others.
+            // A server that cannot be reached stops the loop, after the reports so far are printed.
+            do {
+                for f in files {
+                    let name = (f as NSString).lastPathComponent
+                    var query = ["name": name]
+                    if let kind { query["kind"] = kind.rawValue }
+                    if allowMassDeactivation { query["allowMassDeactivation"] = "true" }
+                    let url = try HTTPClient.url(server: server, path: ["api", "instruments", "loads"], query: query)
+                    let dto: LoadReportDTO
+                    do {
+                        dto = try HTTPClient.decode(LoadReportDTO.self, try await HTTPClient.post(url, file: f))
+                    } catch let e as HTTPClient.Failure {
+                        dto = LoadReportDTO(fileName: name, kind: kind?.rawValue,
+                                            status: (400..<500).contains(e.status) ? "refused" : "failed",
+                                            sha256: nil, runID: nil, read: 0, inserted: 0, updated: 0, unchanged: 0,
+                                            deactivated: 0, rejected: 0, rejections: [], error: e.body)
+                    }
+                    reports.append(dto)
+                    if !json { print(Self.describe(dto)) }
                 }
-                reports.append(dto)
-                if !json { print(Self.describe(dto)) }
+            } catch {
+                if json { try printJSON(reports) }
+                throw error
             }
         }
-        if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try e.encode(reports), as: UTF8.self))
-        }
-        if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(1) }
+        if json { try printJSON(reports) }
+        if reports.contains(where: { $0.status == "failed" }) { throw ExitCode(CLIExit.unavailable) }
+        if reports.contains(where: { $0.status != "succeeded" }) { throw ExitCode(CLIExit.refused) }
+    }
+
+    private func printJSON(_ reports: [LoadReportDTO]) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try e.encode(reports), as: UTF8.self))
     }
 
     static func describe(_ r: LoadReportDTO) -> String {
         let kind = r.kind.map { " (\($0))" } ?? ""
         if r.status != "succeeded" {
-            return "\(r.fileName)\(kind): REFUSED \(r.error?.code ?? ""): \(r.error?.message ?? "")"
+            return "\(r.fileName)\(kind): \(r.status == "failed" ? "FAILED" : "REFUSED") \(r.error?.code ?? ""): \(r.error?.message ?? "")"
         }
         var s = "\(r.fileName)\(kind): read \(r.read), inserted \(r.inserted), updated \(r.updated), "
             + "unchanged \(r.unchanged), deactivated \(r.deactivated), rejected \(r.rejected)"

@@ -37,15 +37,16 @@ struct PlaceOrderCommand: AsyncParsableCommand {
     var symbol: String
     @Option(help: "Exchange: NSE (default) or BSE.")
     var exchange: String?
-    @Option(help: "Quantity (shares, or units for F&O: lots × lot size).")
+    // `.unconditional`: `--qty -5` is a quantity to refuse, not a missing value and an unknown option.
+    @Option(parsing: .unconditional, help: "Quantity (shares, or units for F&O: lots × lot size), 1…100000000.")
     var qty: Int64
     @Option(help: "Product: CNC, MIS, MTF or NRML.")
     var product: String?
     @Option(help: "BUY (default) or SELL.")
     var side: String = "BUY"
-    @Option(help: "Limit price in rupees (none: a market order).")
+    @Option(parsing: .unconditional, help: "Limit price in rupees (none: a market order).")
     var price: String?
-    @Option(help: "Trigger price in rupees (SL and SL-M orders).")
+    @Option(parsing: .unconditional, help: "Trigger price in rupees (SL and SL-M orders).")
     var triggerPrice: String?
     @Option(help: "Order type: MARKET, LIMIT, SL, SL-M (default: LIMIT with --price, else MARKET).")
     var type: String?
@@ -60,12 +61,34 @@ struct PlaceOrderCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func validate() throws {
-        guard qty > 0 else { throw ValidationError("--qty must be a positive whole number, got \(qty)") }
+        // What the server would refuse is refused here, before any connection: a bad argument is named even when
+        // the server is down.
+        guard !symbol.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--symbol must not be empty") }
+        guard (1...100_000_000).contains(qty) else {
+            throw ValidationError("--qty must be a whole number from 1 to 100000000, got \(qty)")
+        }
         guard ["BUY", "SELL"].contains(side.uppercased()) else { throw ValidationError("--side must be BUY or SELL, got \(side)") }
-        if let p = price { guard let x = Price(p), x.units > 0 else { throw ValidationError("--price must be a positive price in rupees, got \(p)") } }
-        if let p = triggerPrice { guard let x = Price(p), x.units > 0 else { throw ValidationError("--trigger-price must be a positive price in rupees, got \(p)") } }
+        for (name, value) in [("--price", price), ("--trigger-price", triggerPrice)] {
+            guard let value else { continue }
+            guard let x = Price(value) else {
+                throw ValidationError("\(name) must be a price in rupees (digits, at most 4 decimals, below "
+                                      + "922337203685477), got \(value)")
+            }
+            guard x.units > 0 else { throw ValidationError("\(name) must be positive, got \(value)") }
+        }
         if let p = product, Product(rawValue: p.uppercased()) == nil {
             throw ValidationError("--product must be one of CNC, MIS, MTF, NRML, got \(p)")
+        }
+        if let t = type, OrderType(rawValue: t.uppercased()) == nil {
+            throw ValidationError("--type must be one of MARKET, LIMIT, SL, SL-M, got \(t)")
+        }
+        if let v = validity, TimeInForce(rawValue: v.uppercased()) == nil {
+            throw ValidationError("--validity must be DAY or IOC, got \(v)")
+        }
+        // The names the symbol resolver takes (exchange, MIC, segment).
+        let exchanges = ["NSE", "BSE", "XNSE", "XBOM", "NFO", "BFO", "NSE_EQ", "NSE_FO", "BSE_EQ", "BSE_FO"]
+        if let e = exchange, !exchanges.contains(e.uppercased()) {
+            throw ValidationError("--exchange must be one of \(exchanges.joined(separator: ", ")), got \(e)")
         }
     }
 

@@ -3,13 +3,14 @@ import Foundation
 import OMSAPIModels
 
 /// `trader-cli reconcile BROKER`: compares Vega's orders, trades and positions with the broker's books (the server
-/// records the run and every difference). Exit status 0: clean; 1: differences; 2: the reconciliation could not run.
+/// records the run and every difference). Exit status 0: clean; 3: differences; 1: refused (an unknown broker); 2: the
+/// reconciliation could not run (the broker or the server unreachable).
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Compare Vega's orders, trades and positions with a broker's books and print every difference.",
-        discussion: "Exit status: 0 when the books agree, 1 when there are differences, 2 when the reconciliation "
-            + "could not run (unknown broker, broker unreachable, server down).")
+        discussion: "Exit status: 0 when the books agree, 3 when there are differences, 1 when the server refuses "
+            + "(unknown broker), 2 when the reconciliation could not run (broker unreachable, server down).")
 
     @Argument(help: "The broker id, e.g. UPSTOX, ZERODHA, FYERS, PAPER.")
     var broker: String
@@ -20,16 +21,10 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let report: ReconciliationReportDTO
-        do {
-            let url = try HTTPClient.url(server: options.server, path: ["api", "brokers", broker.uppercased(), "reconcile"])
-            report = try HTTPClient.decode(ReconciliationReportDTO.self, try await HTTPClient.post(url))
-        } catch {
-            FileHandle.standardError.write(Data("trader-cli: reconcile \(broker.uppercased()): \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let url = try HTTPClient.url(server: options.server, path: ["api", "brokers", broker.uppercased(), "reconcile"])
+        let report = try HTTPClient.decode(ReconciliationReportDTO.self, try await HTTPClient.post(url))
         if options.json { try options.printJSON(report) } else { print(ReconciliationText.render(report), terminator: "") }
-        if !report.isClean { throw ExitCode(1) }
+        if !report.isClean { throw ExitCode(CLIExit.differences) }
     }
 }
 

@@ -50,11 +50,7 @@ struct SearchCommand: AsyncParsableCommand {
             let url = try HTTPClient.url(server: server, path: ["api", "instruments", "search"],
                                          query: ["query": text, "limit": String(limit)])
             let data = try await HTTPClient.get(url)
-            do {
-                response = try JSONDecoder().decode(InstrumentSearchResponse.self, from: data)
-            } catch {
-                throw CLIError("the server's answer is not a search response: \(error)")
-            }
+            response = try HTTPClient.decode(InstrumentSearchResponse.self, data)
         }
         if json {
             let e = JSONEncoder()

@@ -247,7 +247,7 @@ struct BrokerWiringProcessTests {
         // The broker fills the order, and the message is lost on the way to Vega.
         let trade = try #require(await kite.book.fill(placed.id, quantity: 10, price: 1499.5, push: false))
         let cli = try await Self.traderCLI(["reconcile", "ZERODHA"] + api)
-        #expect(cli.status == 1, "\(cli.stdout)\(cli.stderr)")
+        #expect(cli.status == 3, "\(cli.stdout)\(cli.stderr)")   // differences
         let missing = try #require(cli.stdout.split(separator: "\n").first { $0.contains("MISSING_FILL") })
         #expect(missing.contains(id) && missing.contains("trade \(trade.id): 10 @ 1499.50"))
         #expect(cli.stdout.contains("STATUS_MISMATCH") && cli.stdout.contains("POSITION_MISMATCH"))
@@ -281,9 +281,9 @@ struct BrokerWiringProcessTests {
         let requested = runs.filter { $0["trigger"] as String == "request" }.map { $0["differences"] as Int }
         #expect(requested.count == 3 && requested[0] == 0 && requested[1] > 0 && requested[2] == requested[1])
 
-        // An unknown broker: a message and exit 2.
+        // An unknown broker: refused by the server, a message and exit 1.
         let unknown = try await Self.traderCLI(["reconcile", "NOSUCH"] + api)
-        #expect(unknown.status == 2 && unknown.stderr.contains("UNKNOWN_BROKER"))
+        #expect(unknown.status == 1 && unknown.stderr.contains("UNKNOWN_BROKER"))
     }
 
     @Test(arguments: [

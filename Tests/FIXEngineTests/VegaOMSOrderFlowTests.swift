@@ -220,9 +220,9 @@ struct VegaOMSOrderFlowTests {
         let cancelReports = await Self.read(c, 2)
         #expect(cancelReports.map { $0.string(39) ?? "" } == ["6", "4"])   // the owner is told
         let cliUnknown = try await ToolRun.run("trader-cli", ["order-status", "O-999999", "--server", api])
-        #expect(cliUnknown.status != 0 && cliUnknown.stderr.contains("UNKNOWN_ORDER"))
+        #expect(cliUnknown.status == 1 && cliUnknown.stderr.contains("UNKNOWN_ORDER"))   // refused (404)
         let cliBadQty = try await ToolRun.run("trader-cli", ["place-order", "--server", api, "--symbol", "INFY", "--qty", "0"])
-        #expect(cliBadQty.status != 0 && cliBadQty.stderr.contains("--qty"))
+        #expect(cliBadQty.status == 64 && cliBadQty.stderr.contains("--qty"))   // a bad argument
         let cliPortfolio = try await ToolRun.run("trader-cli", ["portfolio", "--server", api])
         #expect(cliPortfolio.status == 0 && cliPortfolio.stdout.contains("RELIANCE") && cliPortfolio.stdout.contains("CLIENT1"))
         // `orders`: newest first; the CLI's own order and the FIX order it cancelled are listed, `--open` keeps

@@ -87,7 +87,7 @@ final class CLIWorkspace: @unchecked Sendable {
     @Test(arguments: [["search", "RELIANCE"], ["order-status", "O-1"], ["portfolio"], ["orders"]])
     func aServerURLWithASpaceIsEncodedNotACrash(_ command: [String]) async throws {
         let r = try await CLIRun.run(command + ["--server", "http://127.0.0.1:1/a b"])
-        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.status == 2, "\(r.stderr)")   // not done: the server cannot be reached
         #expect(r.stderr.contains("cannot reach the server at http://127.0.0.1:1/a%20b/api/"), "\(r.stderr)")
     }
 
@@ -157,7 +157,7 @@ final class CLIWorkspace: @unchecked Sendable {
         let reports = try JSONDecoder().decode([LoadReportDTO].self, from: Data(json.stdout.utf8))
         #expect(reports.map(\.unchanged) == [1])
         let missing = try await CLIRun.run(["load-instruments", "--db", ws.db, "/no/such.json.gz"])
-        #expect(missing.status != 0)
+        #expect(missing.status == 64)
         #expect(missing.stderr.contains("cannot read /no/such.json.gz"))
     }
 
@@ -183,9 +183,36 @@ final class CLIWorkspace: @unchecked Sendable {
             let refused = try await CLIRun.run(["load-instruments", "--server", server, bad])
             #expect(refused.status == 1)
             #expect(refused.stdout.contains("REFUSED NOT_GZIP"))
+            // A file the server refuses does not stop the next one (it did for any refusal but a 422: an empty
+            // file's 400 skipped the rest), and --json prints every report.
+            let empty = try ws.file("surveillance.csv", [])
+            let both = try await CLIRun.run(["load-instruments", "--server", server, "--json", empty, bands])
+            #expect(both.status == 1, "\(both.stderr)")
+            let reports = try JSONDecoder().decode([LoadReportDTO].self, from: Data(both.stdout.utf8))
+            #expect(reports.map(\.status) == ["refused", "succeeded"])
+            #expect(reports.first?.error?.code == "EMPTY_BODY")
+            // --allow-mass-deactivation reaches the server (it was dropped without --db): with 150 NSE equities
+            // listed, a one-row BOD file that would switch 149 off is refused, then loaded when allowed.
+            func equity(_ n: Int) -> String {
+                let isin = "INE9T" + String(n + 1000) + "X01"
+                return #"{"segment":"NSE_EQ","name":"TEST \#(n)","exchange":"NSE","isin":"\#(isin)","instrument_type":"EQ","#
+                    + #""instrument_key":"NSE_EQ|\#(isin)","lot_size":1,"exchange_token":"\#(90000 + n)","tick_size":5.0,"#
+                    + #""trading_symbol":"TEST\#(n)"}"#
+            }
+            let listed = try ws.gzip("complete.json.gz", "[" + (0..<150).map(equity).joined(separator: ",") + "]")
+            let many = try await CLIRun.run(["load-instruments", "--server", server, "--kind", "bod", listed])
+            #expect(many.status == 0, "\(many.stdout)\(many.stderr)")
+            let partial = try ws.gzip("NSE.json.gz", "[" + equity(0) + "]")
+            let guarded = try await CLIRun.run(["load-instruments", "--server", server, "--kind", "bod", partial])
+            #expect(guarded.status == 1 && guarded.stdout.contains("REFUSED MASS_DEACTIVATION"), "\(guarded.stdout)")
+            let forced = try await CLIRun.run(["load-instruments", "--server", server, "--kind", "bod",
+                                               "--allow-mass-deactivation", partial])
+            #expect(forced.status == 0, "\(forced.stdout)\(forced.stderr)")
+            #expect(forced.stdout.contains("NSE.json.gz (bod): read 1, inserted 0, updated 0, unchanged 1, deactivated 149"),
+                    "\(forced.stdout)")
         }
         let down = try await CLIRun.run(["search", "infy", "--server", "http://127.0.0.1:9"])
-        #expect(down.status != 0)
+        #expect(down.status == 2)
         #expect(down.stderr.contains("cannot reach the server"))
         try pool.close()
     }

@@ -21,8 +21,9 @@ public struct ReferenceDataLoader: Sendable {
     ///   - kind: the kind of file; nil to tell it from the file's name and content.
     ///   - progress: called as the file is read (from the database's writer thread).
     /// - Returns: the report; `status` is `.refused` (with `error`) when the file was refused.
+    ///   - options: this load's guards instead of the loader's (an operator forcing a large deactivation).
     /// - Throws: only database failures.
-    public func load(path: String, kind: ReferenceFileKind? = nil,
+    public func load(path: String, kind: ReferenceFileKind? = nil, options: LoadOptions? = nil,
                      progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadReport {
         let fileName = (path as NSString).lastPathComponent
         var report = LoadReport(fileName: fileName, kind: kind, startedAt: clock.now())
@@ -31,7 +32,7 @@ public struct ReferenceDataLoader: Sendable {
             report.kind = k
             let start = report
             let now = clock.now()
-            let options = self.options
+            let options = options ?? self.options
             let clock = self.clock
             report = try await writer.write { db in
                 var r = start
