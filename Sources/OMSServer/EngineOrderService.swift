@@ -19,10 +19,20 @@ struct EngineOrderService: OrderService {
         let snapshot = await engine.order(id)
         // Everything the snapshot shows (a paper fill that came at once too) was reported before this wait
         // began, so the answer never shows what a crash could still undo.
-        try await app.reportsDurable()
+        do {
+            try await app.reportsDurable()
+        } catch {
+            // The order was taken but is not known to be stored: the answer names it, so that a client looks it
+            // up rather than placing it again blindly (a plain 500 invited a second order).
+            throw APIError(.serviceUnavailable, code: "NOT_DURABLE",
+                           message: "order \(id) was taken but could not be stored (\(error)); look it up "
+                               + "(GET /api/order/status?id=\(id)) before placing it again")
+        }
         if let snapshot { return snapshot }
         guard let stored = try repository.order(id, instrument: instrument) else {
-            preconditionFailure("order \(id) was submitted but is neither in the engine nor stored")
+            throw APIError(.serviceUnavailable, code: "NOT_DURABLE",
+                           message: "order \(id) was taken but is neither in the engine nor stored; look it up "
+                               + "(GET /api/order/status?id=\(id)) before placing it again")
         }
         return stored
     }
