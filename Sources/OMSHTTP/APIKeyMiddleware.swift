@@ -32,11 +32,10 @@ public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// `/health`, and a GET or HEAD of one of the public assets (exact paths).
+    /// A GET or HEAD of `/health` or of one of the public assets (exact paths).
     func isPublic(_ request: Request) -> Bool {
         let path = request.uri.path
-        if path == "/health" { return true }
-        return (request.method == .get || request.method == .head) && publicAssets.contains(path)
+        return (request.method == .get || request.method == .head) && (path == "/health" || publicAssets.contains(path))
     }
 
     static func key(in request: Request) -> String? {

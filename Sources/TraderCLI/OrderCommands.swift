@@ -142,6 +142,10 @@ struct PortfolioCommand: AsyncParsableCommand {
     var client: String?
     @OptionGroup var options: ServerOptions
 
+    func validate() throws {
+        if let client, client.isEmpty || client.count > 64 { throw ValidationError("--client must be 1…64 characters") }
+    }
+
     func run() async throws {
         let url = try HTTPClient.url(server: options.server, path: ["api", "portfolio"],
                                      query: client.map { ["client": $0] } ?? [:])

@@ -36,6 +36,8 @@ import Testing
                 try await client.execute(uri: uri, method: .get) { res in #expect(res.status == .unauthorized, "\(uri)") }
             }
             try await client.execute(uri: "/health", method: .get) { res in #expect(res.status == .ok) }
+            // Only GET and HEAD of /health are open: another method is asked for a key like any request.
+            try await client.execute(uri: "/health", method: .post) { res in #expect(res.status == .unauthorized) }
         }
     }
 
