@@ -49,7 +49,8 @@ public protocol FIXMessageStore: AnyObject, Sendable {
     func waitDurable(_ ticket: FIXStoreTicket) async throws
     /// The highest ticket known to be durable.
     var durableTicket: FIXStoreTicket { get }
-    /// Sent application messages with `from <= seq <= to`, ascending.
+    /// Sent application messages with `from <= seq <= to`, ascending. Throws `FIXStoredMessagesPartlyUnreadable`
+    /// (with the messages it could read) when part of the range is damaged.
     func sentMessages(_ id: FIXSessionID, from: Int, to: Int) throws -> [(seqNum: Int, bytes: [UInt8])]
     /// Calls `observer` after each commit that moved `durableTicket` on, and once with `failed` true when the
     /// store has failed (nothing more will become durable). It runs on the store's writer, without the
@@ -158,4 +159,16 @@ public final class InMemoryFIXMessageStore: FIXMessageStore {
             return d.sent.filter { $0.key >= from && $0.key <= to }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
     }
+}
+
+/// Part of the stored messages asked for could not be read (a damaged block): `readable` holds the rest, so that a
+/// resend gap-fills only what was lost.
+public struct FIXStoredMessagesPartlyUnreadable: Error, CustomStringConvertible {
+    public var readable: [(seqNum: Int, bytes: [UInt8])]
+    public var problems: [String]
+    public init(readable: [(seqNum: Int, bytes: [UInt8])], problems: [String]) {
+        self.readable = readable
+        self.problems = problems
+    }
+    public var description: String { problems.joined(separator: "; ") }
 }

@@ -251,6 +251,9 @@ extension FIXSession {
             if settings.persistMessages {
                 do {
                     stored = try store.sentMessages(id, from: begin, to: end)
+                } catch let e as FIXStoredMessagesPartlyUnreadable {
+                    log.event(id, "Cannot read stored messages for resend: \(e); gap filling what they held")
+                    stored = e.readable
                 } catch {
                     log.event(id, "Cannot read stored messages for resend: \(error); gap filling")
                     stored = []

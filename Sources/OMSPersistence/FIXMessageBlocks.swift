@@ -59,16 +59,26 @@ enum FIXMessageBlocks {
         return max(stored, sorted.last!.seq)
     }
 
-    /// The stored messages with `from <= seq <= to`.
-    static func read(session key: String, from: Int, to: Int, _ db: Database) throws -> [(seq: Int, bytes: [UInt8])] {
+    /// The stored messages with `from <= seq <= to`, and the blocks that could not be read (their messages left out).
+    static func read(session key: String, from: Int, to: Int,
+                     _ db: Database) throws -> (messages: [(seq: Int, bytes: [UInt8])], damaged: [CorruptBlock]) {
         let rows = try Row.fetchAll(db, sql: """
             SELECT msgSeqNum, blockIndex, message FROM fixMessage
             WHERE fixSessionID = ? AND msgSeqNum BETWEEN ? AND ? AND lastMsgSeqNum >= ?
             ORDER BY msgSeqNum
             """, arguments: [key, from - maxSpan, to, from])
-        return try rows.flatMap {
-            try decode(first: try $0.decode(atIndex: 0), index: try $0.decode(atIndex: 1), body: try $0.decode(atIndex: 2))
-        }.filter { $0.seq >= from && $0.seq <= to }
+        var messages: [(seq: Int, bytes: [UInt8])] = []
+        var damaged: [CorruptBlock] = []
+        for r in rows {
+            do {
+                let block = try decode(first: try r.decode(atIndex: 0), index: try r.decode(atIndex: 1),
+                                       body: try r.decode(atIndex: 2))
+                messages += block.filter { $0.seq >= from && $0.seq <= to }
+            } catch let e as CorruptBlock {
+                damaged.append(e)
+            }
+        }
+        return (messages, damaged)
     }
 
     /// A block whose index does not describe its body (cut short, lengths that do not add up, numbers out of

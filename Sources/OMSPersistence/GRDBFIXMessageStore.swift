@@ -440,7 +440,9 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
         // Committed rows, then what is in flight and pending, in order.
         let (inflight, pending) = locked { ($0.inflight, $0.pending) }
         var result: [Int: [UInt8]] = [:]
-        let stored = try writer.read { db in try FIXMessageBlocks.read(session: Self.key(id), from: from, to: to, db) }
+        let (stored, damaged) = try writer.read { db in
+            try FIXMessageBlocks.read(session: Self.key(id), from: from, to: to, db)
+        }
         for m in stored { result[m.seq] = m.bytes }
         for p in inflight + pending where p.id == id {
             for op in p.operations {
@@ -451,6 +453,11 @@ public final class GRDBFIXMessageStore: FIXMessageStore, @unchecked Sendable {
                 }
             }
         }
-        return result.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let messages = result.sorted { $0.key < $1.key }.map { (seqNum: $0.key, bytes: $0.value) }
+        // A damaged block costs only its own messages: the caller gets the rest with the error.
+        if !damaged.isEmpty {
+            throw FIXStoredMessagesPartlyUnreadable(readable: messages, problems: damaged.map(\.description))
+        }
+        return messages
     }
 }

@@ -1,6 +1,7 @@
 import FIXProtocol
 import FIXSession
 import NIOConcurrencyHelpers
+import OMSPersistence
 import OMSTestSupport
 import Testing
 
@@ -305,6 +306,30 @@ struct FIXSessionTests {
         #expect(out.map(\.msgType) == ["A", "8", "4"])
         #expect(out[1].string(37) == "O-9" && out[1].bool(43))
         #expect(out[2].seq == 3 && out[2].int(36) == 4)
+    }
+
+    /// A damaged stored block costs a resend only its own messages: the others are resent, the damaged range
+    /// gap-filled (before, the whole range after it was gap-filled, intact reports with it).
+    @Test func aResendOverADamagedBlockGapFillsOnlyThatBlock() async throws {
+        let db = try VegaDatabase.inMemory()
+        let store = GRDBFIXMessageStore(writer: db)
+        let h = try SessionHarness(store: store)
+        _ = await h.logon()
+        for n in 1...3 {   // three reports, each committed on its own (three blocks): 2, 3, 4
+            var er = FIXOutboundMessage(msgType: "8")
+            er.append(37, "O-\(n)")
+            let ticket = try #require(await h.session.send(er, alongside: []))
+            try await store.waitDurable(ticket)
+        }
+        try await db.write { try $0.execute(sql: "UPDATE fixMessage SET blockIndex = zeroblob(8) WHERE msgSeqNum = 3") }
+        _ = h.conn.drain()
+        await h.send("8=FIX.4.4|35=2|34=2|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=4|")
+        let out = h.conn.drain()
+        #expect(out.map(\.msgType) == ["8", "4", "8"])
+        #expect(out[0].string(37) == "O-1" && out[0].seq == 2)
+        #expect(out[1].seq == 3 && out[1].int(36) == 4)   // the damaged block's message: gap-filled
+        #expect(out[2].string(37) == "O-3" && out[2].seq == 4)
+        #expect(h.log.lines.contains { $0.contains("Cannot read stored messages for resend") && $0.contains("MsgSeqNum 3") })
     }
 
     @Test func logonOutsideTheSessionWindowIsRefused() async throws {

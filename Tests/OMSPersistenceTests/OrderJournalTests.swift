@@ -352,7 +352,16 @@ struct OrderJournalTests {
         let messages = (5...7).map { FIXStoreOperation.storeSent(seqNum: $0, bytes: Array("8=FIX.4.4|35=8|n=\($0)|".utf8)) }
         try await store.waitDurable(store.enqueue(Self.session, messages + [.setNextSender(8)]))
         #expect(try store.sentMessages(Self.session, from: 1, to: 10).map(\.seqNum) == [5, 6, 7])
-        try await db.write { try $0.execute(sql: "UPDATE fixMessage SET blockIndex = \(corruption)") }
-        #expect(throws: (any Error).self) { try store.sentMessages(Self.session, from: 1, to: 10) }
+        // A second block (another commit) stays readable: the error carries its messages.
+        let later = (8...9).map { FIXStoreOperation.storeSent(seqNum: $0, bytes: Array("8=FIX.4.4|35=8|n=\($0)|".utf8)) }
+        try await store.waitDurable(store.enqueue(Self.session, later + [.setNextSender(10)]))
+        try await db.write { try $0.execute(sql: "UPDATE fixMessage SET blockIndex = \(corruption) WHERE msgSeqNum = 5") }
+        do {
+            _ = try store.sentMessages(Self.session, from: 1, to: 10)
+            Issue.record("a damaged block was read without an error")
+        } catch let e as FIXStoredMessagesPartlyUnreadable {
+            #expect(e.readable.map(\.seqNum) == [8, 9])
+            #expect(e.description.contains("stored message block from MsgSeqNum 5 is corrupt"))
+        }
     }
 }
