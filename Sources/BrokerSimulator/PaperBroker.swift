@@ -47,6 +47,8 @@ public actor PaperBroker: BrokerAdapter {
     private var instruments: [InstrumentKey: InstrumentRef] = [:]
     private var prices: [InstrumentKey: Price] = [:]
     private var ticks: [InstrumentKey: Price] = [:]
+    /// The day's price band per instrument, where known: the walk stays inside it, as an exchange's does.
+    private var bands: [InstrumentKey: ClosedRange<Int64>] = [:]
     // Internal (not private) for the bookkeeping extension (PaperBroker+Bookkeeping.swift).
     var book = BoxedDictionary<String, PaperOrder>()
     var orderSequence = ChunkedList<String>()
@@ -59,6 +61,9 @@ public actor PaperBroker: BrokerAdapter {
     private var tookOrders = false
     private var nextTrade = 1
     private var rng: SplitMix64
+
+    /// The status of a stop order not yet triggered, in every event about it.
+    static let triggerPending = "trigger pending"
 
     public init(id: BrokerID = .paper, configuration: PaperBrokerConfiguration = .init()) {
         self.id = id
@@ -76,6 +81,12 @@ public actor PaperBroker: BrokerAdapter {
         match(instrument.key)
     }
 
+    /// Sets the day's price band of an instrument: the random walk does not leave it.
+    public func setBand(lower: Price, upper: Price, for key: InstrumentKey) {
+        guard lower <= upper else { return }
+        bands[key] = lower.units...upper.units
+    }
+
     public func lastPrice(_ key: InstrumentKey) -> Price? { prices[key] }
 
     public func lastPrices() -> [InstrumentKey: Price] { prices }
@@ -89,12 +100,22 @@ public actor PaperBroker: BrokerAdapter {
             var z: Int64 = 0
             for _ in 0..<4 { z += Int64(rng.next() % 2001) - 1000 }
             let moveUnits = p.units * config.volatilityBps * z / (10_000 * 1155)
-            var next = p.units + moveUnits
-            next = max(tick, (next / tick) * tick)
-            prices[key] = Price(units: next)
+            // To the nearest tick (rounding down made the walk drift down by half a tick a step: RELIANCE
+            // fell from 1542.30 to ~1318 in an hour, below its band), and inside the day's band.
+            var next = Self.nearest(p.units + moveUnits, tick: tick)
+            if let band = bands[key] {
+                next = min(max(next, Self.up(band.lowerBound, tick: tick)), band.upperBound / tick * tick)
+            }
+            prices[key] = Price(units: max(tick, next))
         }
         for key in prices.keys.sorted() { match(key) }
     }
+
+    static func nearest(_ units: Int64, tick: Int64) -> Int64 {
+        units >= 0 ? (units + tick / 2) / tick * tick : -((-units + tick / 2) / tick * tick)
+    }
+
+    static func up(_ units: Int64, tick: Int64) -> Int64 { (units + tick - 1) / tick * tick }
 
     // MARK: BrokerAdapter
 
@@ -124,11 +145,12 @@ public actor PaperBroker: BrokerAdapter {
             continuation.yield(.rejected(tag: order.tag, text: reason, errorCode: "PAPER_REJECT", rawStatus: "rejected"))
             return BrokerPlacement(brokerOrderIDs: [brokerID])
         }
+        if !o.triggered { o.rawStatus = Self.triggerPending }
         book[order.tag] = o
         orderSequence.append(order.tag)
         resting[order.instrument.key, default: []].append(order.tag)
         continuation.yield(.acknowledged(tag: order.tag, brokerOrderID: brokerID, exchangeOrderID: "X\(brokerID)",
-                                         rawStatus: o.triggered ? "open" : "trigger pending"))
+                                         rawStatus: o.rawStatus))
         match(order.instrument.key, only: order.tag)
         return BrokerPlacement(brokerOrderIDs: [brokerID])
     }
@@ -153,9 +175,12 @@ public actor PaperBroker: BrokerAdapter {
         for e in entries where book[e.order.tag] == nil {
             taken += 1
             let r = e.order
+            // A stop order is triggered when it has traded or its last status says so; an untriggered one reports
+            // "trigger pending" in every event (a modify too), and no status at all is taken as untriggered.
+            let isStop = r.orderType == .stop || r.orderType == .stopLimit
             var o = PaperOrder(request: PaperRequest(r, instrument: shared(r.instrument)), brokerOrderID: e.brokerOrderID,
-                               triggered: (r.orderType != .stop && r.orderType != .stopLimit) || !e.fills.isEmpty
-                                   || e.rawStatus != "trigger pending")
+                               triggered: !isStop || !e.fills.isEmpty
+                                   || (e.rawStatus != nil && e.rawStatus != Self.triggerPending))
             for f in e.fills {
                 o.filled = o.filled + f.quantity
                 o.notional += f.quantity.value * f.price.units
@@ -165,7 +190,7 @@ public actor PaperBroker: BrokerAdapter {
             }
             switch e.state {
             case .open where o.filled >= r.quantity: (o.open, o.rawStatus) = (false, "complete")
-            case .open: o.rawStatus = e.rawStatus ?? "open"
+            case .open: o.rawStatus = o.triggered ? "open" : Self.triggerPending
             case .filled: (o.open, o.rawStatus) = (false, "complete")
             case .canceled: (o.open, o.rawStatus) = (false, "cancelled")
             case .rejected: (o.open, o.rawStatus) = (false, "rejected")
@@ -197,20 +222,21 @@ public actor PaperBroker: BrokerAdapter {
             continuation.yield(.replaceRejected(tag: tag, text: "Order is \(o.rawStatus)", rawStatus: "not modified"))
             return
         }
+        let notModified = o.triggered ? "not modified" : Self.triggerPending
         guard quantity > o.filled else {
-            continuation.yield(.replaceRejected(tag: tag, text: "Quantity below filled quantity", rawStatus: "not modified"))
+            continuation.yield(.replaceRejected(tag: tag, text: "Quantity below filled quantity", rawStatus: notModified))
             return
         }
-        if let p = limitPrice, !p.isMultiple(of: o.request.instrument.tickSize) {
-            continuation.yield(.replaceRejected(tag: tag, text: "Price \(p) is not a multiple of tick size", rawStatus: "not modified"))
+        for p in [limitPrice, triggerPrice].compactMap({ $0 }) where !p.isMultiple(of: o.request.instrument.tickSize) {
+            continuation.yield(.replaceRejected(tag: tag, text: "Price \(p) is not a multiple of tick size", rawStatus: notModified))
             return
         }
         o.request.quantity = quantity
         if let p = limitPrice { o.request.limitPrice = p }
         if let t = triggerPrice { o.request.triggerPrice = t }
-        o.rawStatus = "modified"
+        o.rawStatus = o.triggered ? "modified" : Self.triggerPending
         book[tag] = o
-        continuation.yield(.replaced(tag: tag, quantity: quantity, limitPrice: o.request.limitPrice, rawStatus: "modified"))
+        continuation.yield(.replaced(tag: tag, quantity: quantity, limitPrice: o.request.limitPrice, rawStatus: o.rawStatus))
         match(o.request.instrument.key)
     }
 
@@ -268,13 +294,21 @@ public actor PaperBroker: BrokerAdapter {
             let r = o.request
             let buy = r.side == .buy
             if !o.triggered, let trigger = r.triggerPrice {
-                if (buy && market >= trigger) || (!buy && market <= trigger) { o.triggered = true } else { continue }
+                guard (buy && market >= trigger) || (!buy && market <= trigger) else { continue }
+                // Kept in the book whether or not it can trade now: a stop-limit triggered past its limit rests
+                // as a limit order (it used to be armed again when it could not trade at once).
+                o.triggered = true
+                o.rawStatus = "open"
+                book[tag] = o
             }
             let executable: Price?
             switch r.orderType {
             case .market, .stop:
+                // Slippage against the order, on the tick grid (a buy's price up to the next tick, a sell's down).
                 let slip = market.units * config.slippageBps / 10_000
-                var px = Price(units: buy ? market.units + slip : market.units - slip)
+                let tick = max(r.instrument.tickSize.units, 1)
+                var px = Price(units: buy ? Self.up(market.units + slip, tick: tick)
+                                          : max(tick, (market.units - slip) / tick * tick))
                 if let protection = r.protectionPrice {
                     if buy && px > protection { px = protection }
                     if !buy && px < protection { px = protection }

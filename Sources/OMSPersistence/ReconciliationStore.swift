@@ -45,6 +45,8 @@ public struct StoredBrokerOrder: Sendable, Hashable {
     public var timeInForce: TimeInForce
     public var limitPrice: Price?
     public var triggerPrice: Price?
+    /// A market or stop-market order's worst price (market protection).
+    public var protectionPrice: Price? = nil
     public var algoID: String?
     public var brokerOrderID: String?
     public var rawStatus: String?
@@ -78,7 +80,7 @@ public struct ReconciliationStore: Sendable {
             var out: [StoredBrokerOrder] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, quantity, status, instrumentKey, side, product, orderType, timeInForce, limitPrice, triggerPrice,
-                    algoID, brokerOrderID, rawStatus FROM clientOrder
+                    protectionPrice, algoID, brokerOrderID, rawStatus FROM clientOrder
                 WHERE broker = ? AND createdAt >= ? AND (brokerOrderID IS NOT NULL OR status NOT IN ('8', '4', 'C'))
                 ORDER BY sequence
                 """, arguments: [broker.rawValue, since])
@@ -97,6 +99,7 @@ public struct ReconciliationStore: Sendable {
                     orderType: type, timeInForce: tif,
                     limitPrice: try row.decode(Int64?.self, forColumn: "limitPrice").map { Price(units: $0) },
                     triggerPrice: try row.decode(Int64?.self, forColumn: "triggerPrice").map { Price(units: $0) },
+                    protectionPrice: try row.decode(Int64?.self, forColumn: "protectionPrice").map { Price(units: $0) },
                     algoID: try row.decode(forColumn: "algoID"), brokerOrderID: try row.decode(forColumn: "brokerOrderID"),
                     rawStatus: try row.decode(forColumn: "rawStatus")))
             }

@@ -45,6 +45,7 @@ enum PaperPrices {
             guard case .success(let i) = resolver.resolve(InstrumentLookup(symbol: f[2], exchange: f[1])) else { continue }
             let tick = max(i.tickSize.units, 1)
             let mid = Price(units: ((lo.units + hi.units) / 2) / tick * tick)
+            await paper.setBand(lower: lo, upper: hi, for: i.key)
             await paper.setPrice(mid, for: i)
             count += 1
         }

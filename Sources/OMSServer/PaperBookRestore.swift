@@ -36,7 +36,8 @@ enum PaperBookRestore {
         }
         let order = BrokerOrderRequest(tag: o.orderID.rawValue, instrument: i, side: o.side, product: product,
                                        orderType: o.orderType, timeInForce: o.timeInForce, quantity: o.quantity,
-                                       limitPrice: o.limitPrice, triggerPrice: o.triggerPrice, algoID: o.algoID)
+                                       limitPrice: o.limitPrice, triggerPrice: o.triggerPrice,
+                                       protectionPrice: o.protectionPrice, algoID: o.algoID)
         return PaperBookEntry(order: order, brokerOrderID: brokerOrderID, state: state, rawStatus: o.rawStatus,
                               fills: o.fills)
     }

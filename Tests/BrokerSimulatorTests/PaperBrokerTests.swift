@@ -147,4 +147,93 @@ struct PaperBrokerTests {
         #expect(pa == pb && pa != Price("1400.00"))
         #expect(pa!.isMultiple(of: Self.reliance.tickSize))
     }
+
+    /// Over an hour of one-second steps the walk neither drifts (it rounded down to the tick: RELIANCE fell from
+    /// 1542.30 to ~1318, below its band) nor leaves the day's band, and stays on the tick grid.
+    @Test func theWalkStaysInItsBandWithoutDrifting() async {
+        let b = PaperBroker()
+        await b.setBand(lower: Price("1388.10")!, upper: Price("1696.50")!, for: Self.reliance.key)
+        await b.setPrice(Price("1542.30")!, for: Self.reliance)
+        var low = Price("1542.30")!, high = low
+        for _ in 0..<3600 {
+            await b.step()
+            let p = await b.lastPrice(Self.reliance.key)!
+            low = min(low, p)
+            high = max(high, p)
+            #expect(p.isMultiple(of: Self.reliance.tickSize))
+        }
+        #expect(low >= Price("1388.10")! && high <= Price("1696.50")!)
+        // The 5 bp walk over 3,600 steps moves ~3 % (one standard deviation); rounding down alone drifted 14 %.
+        let last = await b.lastPrice(Self.reliance.key)!
+        #expect(last > Price("1450.00")! && last < Price("1640.00")!, "\(last)")
+    }
+
+    /// A band the walk reaches holds it: prices at the limit stay there, not beyond.
+    @Test func theWalkIsClampedToTheBand() async {
+        var c = PaperBrokerConfiguration()
+        c.volatilityBps = 500
+        let b = PaperBroker(configuration: c)
+        await b.setBand(lower: Price("1500.00")!, upper: Price("1510.00")!, for: Self.reliance.key)
+        await b.setPrice(Price("1505.00")!, for: Self.reliance)
+        for _ in 0..<200 {
+            await b.step()
+            let p = await b.lastPrice(Self.reliance.key)!
+            #expect(p >= Price("1500.00")! && p <= Price("1510.00")!, "\(p)")
+        }
+    }
+
+    /// Slippage lands on the tick grid, against the order: 2500.00 + 5 bp = 2501.25 → 2501.30 for a buy,
+    /// 2498.75 → 2498.70 for a sell.
+    @Test func slippageIsOnTheTickGrid() async throws {
+        var c = PaperBrokerConfiguration()
+        c.slippageBps = 5
+        let b = PaperBroker(configuration: c)
+        await b.setPrice(Price("2500.00")!, for: Self.reliance)
+        _ = try await b.place(order("S-1", .buy, .market, qty: 1))
+        _ = try await b.place(order("S-2", .sell, .market, qty: 1))
+        let fills = await drain(b, count: 4).compactMap { e -> Price? in
+            if case .fill(_, _, _, let p, _) = e { return p } else { return nil }
+        }
+        #expect(fills == [Price("2501.30")!, Price("2498.70")!])
+    }
+
+    /// A stop-limit triggered when the price jumps past its limit rests as a limit order and fills when the price
+    /// comes back (it was armed again — untriggered — and never filled once the price fell below the trigger).
+    @Test func aTriggeredStopLimitStaysTriggered() async throws {
+        let b = PaperBroker()
+        await b.setPrice(Price("99.00")!, for: Self.reliance)
+        var r = order("SL-1", .buy, .stopLimit, qty: 5, limit: "100.50")
+        r.triggerPrice = Price("100.00")
+        _ = try await b.place(r)
+        await b.setPrice(Price("101.00")!, for: Self.reliance)   // triggers; above the limit: no fill
+        await b.setPrice(Price("99.90")!, for: Self.reliance)    // below the trigger, within the limit
+        let events = await drain(b, count: 2)
+        guard case .acknowledged(_, _, _, let raw) = events[0] else { Issue.record("no ack: \(events)"); return }
+        #expect(raw == "trigger pending")
+        #expect(events[1] == .fill(tag: "SL-1", tradeID: "T1", quantity: Quantity(5), price: Price("99.90")!, rawStatus: "complete"))
+    }
+
+    /// A stop order not triggered keeps reporting "trigger pending" when modified, and after a restart it is
+    /// restored untriggered (a "modified" status made it count as triggered: it filled at once).
+    @Test func aModifiedStopIsRestoredUntriggered() async throws {
+        let b = PaperBroker()
+        await b.setPrice(Price("2500.00")!, for: Self.reliance)
+        var r = order("SL-2", .buy, .stopLimit, qty: 1, limit: "2615.00")
+        r.triggerPrice = Price("2600.00")
+        _ = try await b.place(r)
+        try await b.modify(tag: "SL-2", quantity: Quantity(1), limitPrice: Price("2625.00"), triggerPrice: Price("2610.00"))
+        let events = await drain(b, count: 2)
+        guard case .replaced(_, _, _, let raw) = events[1] else { Issue.record("no replace: \(events)"); return }
+        #expect(raw == "trigger pending")
+        // After a restart, Vega's record of it (the status it last heard) rebuilds the book.
+        let restarted = PaperBroker()
+        await restarted.setPrice(Price("2500.00")!, for: Self.reliance)
+        var terms = r
+        terms.limitPrice = Price("2625.00")
+        terms.triggerPrice = Price("2610.00")
+        #expect(await restarted.restore([PaperBookEntry(order: terms, brokerOrderID: "PB1", state: .open, rawStatus: raw)]) == 1)
+        await restarted.step()
+        #expect(try await restarted.orderState(tag: "SL-2")?.filledQuantity == .zero)
+        #expect(try await restarted.orderState(tag: "SL-2")?.rawStatus == "trigger pending")
+    }
 }

@@ -313,6 +313,7 @@ struct OrderJournalTests {
             o.id = OrderID("O-\(n)")
             o.sequence = n
             o.broker = broker
+            if n == 2 { o.protectionPrice = Price("1428.00") }
             return o
         }
         func fill(_ o: OrderSnapshot, _ q: Int64, _ px: String, _ trade: String, exec: Int) -> OrderJournalEntry {
@@ -336,6 +337,8 @@ struct OrderJournalTests {
         #expect(paper[0].instrumentKey == Self.reliance.key && paper[0].side == .buy && paper[0].product == .cnc)
         #expect(paper[0].orderType == .limit && paper[0].timeInForce == .day && paper[0].limitPrice == Price("1400.00"))
         #expect(paper[0].brokerOrderID == "PB1" && paper[0].rawStatus == "open" && paper[0].algoID == "ALGO7")
+        // A market order's protection comes back with it (a restored order filled beyond it).
+        #expect(paper[1].protectionPrice == Price("1428.00") && paper[0].protectionPrice == nil)
         // Orders made before `since` are not read (an order's createdAt is its first commit's time: 4 s for
         // O-1, whose first commit also held its fill at 4 s).
         #expect(try await recon.orders(broker: .paper, since: 5_000).isEmpty)
