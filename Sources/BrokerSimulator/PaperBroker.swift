@@ -59,6 +59,9 @@ public actor PaperBroker: BrokerAdapter {
     private var nextID = 1
     /// An order was placed: the book is no longer restored from Vega's records.
     private var tookOrders = false
+    /// Restored orders do not trade until `resumeMatching()`: the engine first takes each one up (reads its state
+    /// here); a fill in between would be in that state and in an event after it — counted twice.
+    private var matchingPaused = false
     private var nextTrade = 1
     private var rng: SplitMix64
 
@@ -197,9 +200,19 @@ public actor PaperBroker: BrokerAdapter {
             }
             book[r.tag] = o
             orderSequence.append(r.tag)
-            if o.open { resting[r.instrument.key, default: []].append(r.tag) }
+            if o.open {
+                resting[r.instrument.key, default: []].append(r.tag)
+                matchingPaused = true
+            }
         }
         return taken
+    }
+
+    /// After the engine has taken up the restored orders: matching starts again, against the prices as they are.
+    public func resumeMatching() {
+        guard matchingPaused else { return }
+        matchingPaused = false
+        for key in prices.keys.sorted() { match(key) }
     }
 
     private func rejection(_ o: BrokerOrderRequest) -> String? {
@@ -285,7 +298,7 @@ public actor PaperBroker: BrokerAdapter {
 
     /// Matches the instrument's resting orders (or only `only`, a new order) against its price.
     private func match(_ key: InstrumentKey, only: String? = nil) {
-        guard let market = prices[key], let all = resting[key] else { return }
+        guard !matchingPaused, let market = prices[key], let all = resting[key] else { return }
         let candidates = only.map { [$0] } ?? all
         var closed = false
         defer { if closed { resting[key] = resting[key]?.filter { book[$0]?.open == true } } }

@@ -21,6 +21,8 @@ struct OrderFlowService: Service {
                 g.addTask { await engine.run() }
                 g.addTask {
                     await engine.resumeAtBrokers()
+                    // Restored paper orders trade only once taken up (a fill in between counted twice).
+                    await paper.resumeMatching()
                     resumed.set(true)
                 }
                 g.addTask {

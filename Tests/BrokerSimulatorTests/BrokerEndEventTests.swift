@@ -27,8 +27,11 @@ final class SilentBroker: BrokerAdapter, @unchecked Sendable {
     }
     func modify(tag: String, quantity: Quantity, limitPrice: Price?, triggerPrice: Price?) async throws(BrokerError) {}
     func cancel(tag: String) async throws(BrokerError) { lock.withLock { cancelled.append(tag) } }
-    func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? { nil }
+    func orderState(tag: String) async throws(BrokerError) -> BrokerOrderState? { lock.withLock { known[tag] } }
     func positions() async throws(BrokerError) -> [BrokerPosition] { [] }
+    /// What `orderState` answers per tag (nothing by default: it has seen no order).
+    private var known: [String: BrokerOrderState] = [:]
+    func knows(_ state: BrokerOrderState) { lock.withLock { known[state.tag] = state } }
 }
 
 /// A broker's end of an order (expired, rejected after it took the order, cancelled) arriving while Vega has a
@@ -240,6 +243,39 @@ struct BrokerEndEventTests {
         let reports = await sink.wait(for: 1)
         #expect(reports.map(summary) == ["C:Y-1"])
         #expect(broker.placed == ["O-2"])   // today's, not seen at the broker: placed again; yesterday's is not
+    }
+
+    /// An order of an earlier day is looked up before it expires: what its broker filled while Vega was down
+    /// is booked (a DAY order past its end used to be expired unasked, its fill lost), and an IOC order of an
+    /// earlier day that no broker has is expired, never placed again on another day (it was placed again).
+    @Test func aRestartLooksUpEarlierDaysOrdersBeforeExpiringThemAndNeverPlacesThemAgain() async throws {
+        let broker = SilentBroker(inProcess: false)
+        let sink = ReportCollector()
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
+                                 now: { MultiBrokerTests.at }, sink: sink)
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
+        func stored(_ n: Int, _ tif: TimeInForce) -> OrderSnapshot {
+            let request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
+                                       client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy,
+                                       orderType: .limit, timeInForce: tif, quantity: Quantity(10), limitPrice: Price("1395.00"))
+            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"),
+                                  clientOrderID: ClientOrderID("Y-\(n)"), request: request, instrument: PaperBrokerTests.reliance,
+                                  product: .cnc, broker: BrokerID("SILENT"), lifecycle: .working(PendingNewOrder(terms: terms).accepted()))
+            o.createdAt = MultiBrokerTests.at - 86_400_000
+            return o
+        }
+        // Yesterday's DAY order O-1 was filled at the broker before the close; Vega was down and never heard.
+        broker.knows(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "complete", filledQuantity: Quantity(10),
+                                      averagePrice: Price("1394.50")!, isOpen: false))
+        await engine.restore(OrderBookState(orders: [stored(1, .day), stored(2, .ioc)], usedClientOrderIDs: [],
+                                            nextOrderSequence: 3, nextExecSequence: 1))
+        await engine.resumeAtBrokers()
+        let reports = await sink.wait(for: 2)
+        #expect(reports.map(summary) == ["2:Y-1", "C:Y-2"])
+        #expect(reports.first?.cumulativeQuantity == Quantity(10) && reports.first?.averagePrice == Price("1394.50"))
+        #expect(broker.placed.isEmpty)
     }
 }
 

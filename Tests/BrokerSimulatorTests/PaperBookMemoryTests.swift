@@ -85,8 +85,12 @@ struct PaperBookRestoreTests {
         let b = PaperBroker()
         await b.setPrice(Price("1400.00")!, for: PaperBrokerTests.reliance)
         await b.restore(entries())
-        // The market comes down through R-4's limit: it fills its remaining 6 (not 8).
+        // Until the engine has taken the restored orders up, they do not trade (a fill in between would be in the
+        // state it reads and in an event after it: counted twice).
         await b.setPrice(Price("1389.00")!, for: PaperBrokerTests.reliance)
+        #expect(try await b.orderState(tag: "R-4")?.filledQuantity.value == 2)
+        // Then the market, already through R-4's limit, fills its remaining 6 (not 8).
+        await b.resumeMatching()
         let fill = await t.drain(b, count: 1)
         guard case .fill(let tag, _, let qty, let px, let raw) = fill.first else { Issue.record("no fill: \(fill)"); return }
         #expect(tag == "R-4" && qty.value == 6 && px == Price("1389.00")! && raw == "complete")

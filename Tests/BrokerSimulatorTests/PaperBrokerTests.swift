@@ -232,6 +232,7 @@ struct PaperBrokerTests {
         terms.limitPrice = Price("2625.00")
         terms.triggerPrice = Price("2610.00")
         #expect(await restarted.restore([PaperBookEntry(order: terms, brokerOrderID: "PB1", state: .open, rawStatus: raw)]) == 1)
+        await restarted.resumeMatching()
         await restarted.step()
         #expect(try await restarted.orderState(tag: "SL-2")?.filledQuantity == .zero)
         #expect(try await restarted.orderState(tag: "SL-2")?.rawStatus == "trigger pending")

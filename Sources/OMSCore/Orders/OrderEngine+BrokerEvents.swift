@@ -209,7 +209,7 @@ extension OrderEngine {
     /// again).
     public func expireDayOrders() {
         let t = now()
-        guard t >= nextDayEnd else { return }
+        guard t >= nextDayEnd, !resumingAtBrokers else { return }
         let due = records.values.filter {
             $0.dayEndsAt > 0 && $0.dayEndsAt <= t && !$0.held && !$0.lifecycle.status.isTerminal
         }
@@ -219,22 +219,28 @@ extension OrderEngine {
                 .map(\.dayEndsAt).min() ?? .max
         }
         for stale in due.sorted(by: { $0.sequence < $1.sequence }) {
-            guard var r = records[stale.id] else { continue }
-            let closed: ClosedOrder
-            switch r.lifecycle {
-            case .pendingNew(let p): closed = p.expired()
-            case .working, .pendingCancel, .pendingReplace:
-                guard let w = r.lifecycle.openWorking else { continue }
-                closed = w.expired()
-            case .closed: continue
-            }
-            r.rawStatus = "expired (end of day)"
-            end(&r, closed, refusing: "Order expired at the end of its trading day")
-            deliver(r, .expired)
-            if let b = r.broker.flatMap({ brokers[$0] }), b.capabilities.inProcess {
-                let tag = r.id.rawValue
-                Task { try? await b.cancel(tag: tag) }
-            }
+            expire(stale.id, rawStatus: "expired (end of day)", refusing: "Order expired at the end of its trading day")
+        }
+    }
+
+    /// Ends an open order as expired (ExecType C), a request pending on it refused; a broker in this process is
+    /// told to drop it.
+    func expire(_ id: OrderID, rawStatus: String, refusing text: String) {
+        guard var r = records[id] else { return }
+        let closed: ClosedOrder
+        switch r.lifecycle {
+        case .pendingNew(let p): closed = p.expired()
+        case .working, .pendingCancel, .pendingReplace:
+            guard let w = r.lifecycle.openWorking else { return }
+            closed = w.expired()
+        case .closed: return
+        }
+        r.rawStatus = rawStatus
+        end(&r, closed, refusing: text)
+        deliver(r, .expired)
+        if let b = r.broker.flatMap({ brokers[$0] }), b.capabilities.inProcess {
+            let tag = r.id.rawValue
+            Task { try? await b.cancel(tag: tag) }
         }
     }
 

@@ -38,9 +38,21 @@ extension OrderEngine {
     /// stored but not yet sent, or the broker is the embedded paper market, whose book lives in this
     /// process) is placed for its open quantity, under the same tag.
     ///
-    /// DAY orders of an earlier trading day are expired first (`expireDayOrders`): they are not placed again.
+    /// An order of an earlier trading day (a DAY order past its day end, or an IOC order opened on an earlier day)
+    /// is looked up too — its broker may have filled it before the end, while Vega was down — but never placed
+    /// again: not found, it expires. DAY orders past their end expire after the look-ups (`expireDayOrders`).
     public func resumeAtBrokers() async {
-        expireDayOrders()
+        let t = now()
+        resumingAtBrokers = true
+        var stale: [OrderID] = []
+        defer {
+            resumingAtBrokers = false
+            expireDayOrders()
+            for id in stale {
+                expire(id, rawStatus: "expired (not at its broker after a restart on a later day)",
+                       refusing: "Order of an earlier trading day, not at its broker")
+            }
+        }
         let open = records.values.filter { !$0.held && $0.broker != nil && !$0.lifecycle.status.isTerminal }
             .sorted { $0.sequence < $1.sequence }
         for r in open {
@@ -56,6 +68,11 @@ extension OrderEngine {
             guard let current = records[r.id] else { continue }
             if let (holder, state) = found {
                 takeUp(r.id, at: holder, state)
+                continue
+            }
+            if current.dayEndsAt > 0 && current.dayEndsAt <= t { continue }   // expired below
+            if current.openedAt > 0, ISTDateTime.day(epochMilliseconds: current.openedAt) < ISTDateTime.day(epochMilliseconds: t) {
+                stale.append(r.id)
                 continue
             }
             switch current.lifecycle {
