@@ -13,6 +13,8 @@ struct EngineOrderService: OrderService {
     let repository: OrderRepository
     let instrument: @Sendable (InstrumentKey) -> Instrument?
     let paper: PaperBroker
+    /// The exchange clock (epoch ms): the portfolio shows its trading day.
+    let now: @Sendable () -> Int64
 
     func place(_ request: OrderRequest) async throws -> OrderSnapshot {
         let id = await engine.submit(request)
@@ -68,6 +70,6 @@ struct EngineOrderService: OrderService {
         // The fills in the book were reported before this wait began: the answer shows only stored fills (but
         // for a failed store or a stopping flow, when the wait fails and the book is shown as it is).
         try? await app.reportsDurable()
-        return book.merged(client: client) { marks[$0] }
+        return book.merged(client: client, tradingDay: ISTDateTime.day(epochMilliseconds: now())) { marks[$0] }
     }
 }

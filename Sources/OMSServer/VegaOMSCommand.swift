@@ -277,7 +277,8 @@ struct Serve: AsyncParsableCommand {
             dayStart: ISTDateTime.dayStart(epochMilliseconds: exchangeClock.nowMilliseconds()), instrument: instrument)
         await engine.restoreRisk(positions: storedPositions, tradingDay: today, instrument: instrument)
         let orderService = EngineOrderService(engine: engine, app: app, repository: orderRepository,
-                                              instrument: instrument, paper: paper)
+                                              instrument: instrument, paper: paper,
+                                              now: { exchangeClock.nowMilliseconds() })
         let boundHTTP = AsyncOnce<Int>()
         let resumed = AsyncOnce<Bool>()
         // REST clients prove themselves with a key from VEGA_API_KEYS (comma-separated); without keys the API

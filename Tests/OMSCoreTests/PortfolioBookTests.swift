@@ -95,4 +95,19 @@ struct PortfolioBookTests {
         #expect(book.merged(client: nil) { _ in nil }.count == 2)
         #expect(book.merged(client: nil) { _ in nil }.first?.unrealisedUnits == nil)
     }
+
+    /// The portfolio shows the trading day asked for: a position last traded yesterday shows its net as carried and
+    /// no day trades (it showed yesterday's buys as today's until it traded again); its P&L is unchanged.
+    @Test func aPositionNotTradedTodayShowsAsCarried() {
+        var book = PortfolioBook()
+        book.apply(client: Self.client, broker: .paper, instrument: Self.reliance, product: .cnc, side: .buy,
+                   quantity: Quantity(100), price: Self.px("1540"), tradingDay: 1)
+        let yesterday = book.merged(client: Self.client, tradingDay: 1) { _ in Self.px("1550") }[0]
+        #expect(yesterday.carriedQuantity == 0 && yesterday.dayBuyQuantity == 100)
+        let today = book.merged(client: Self.client, tradingDay: 2) { _ in Self.px("1550") }[0]
+        #expect(today.carriedQuantity == 100 && today.dayBuyQuantity == 0 && today.netQuantity == 100)
+        #expect(today.unrealisedUnits == Self.px("1000").units && today.averagePrice == Self.px("1540"))
+        // The book itself is not changed by showing it.
+        #expect(book.positions.values.first?.dayBuyQuantity == 100)
+    }
 }

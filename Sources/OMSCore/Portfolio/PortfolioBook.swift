@@ -20,10 +20,13 @@ public struct PortfolioBook: Sendable {
     }
 
     /// Positions merged across brokers (one line per client, instrument and product), marked to market
-    /// with `mark` (nil: no price known, unrealised P&L is then left out), optionally for one client.
-    public func merged(client: ClientID? = nil, mark: (InstrumentKey) -> Price?) -> [MergedPosition] {
+    /// with `mark` (nil: no price known, unrealised P&L is then left out), optionally for one client. `tradingDay`:
+    /// the day shown — a position last traded on an earlier day shows its net as carried and no day trades (it
+    /// showed yesterday's buys as today's until it traded again).
+    public func merged(client: ClientID? = nil, tradingDay: Int? = nil, mark: (InstrumentKey) -> Price?) -> [MergedPosition] {
         var lines: [MergedKey: MergedPosition] = [:]
-        for p in positions.values where client == nil || p.key.client == client {
+        for var p in positions.values where client == nil || p.key.client == client {
+            if let tradingDay { p.roll(to: tradingDay) }
             let k = MergedKey(client: p.key.client, instrumentKey: p.key.instrumentKey, product: p.key.product)
             var line = lines[k] ?? MergedPosition(client: k.client, instrumentKey: k.instrumentKey, product: k.product,
                                                   symbol: p.symbol)
