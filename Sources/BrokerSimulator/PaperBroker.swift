@@ -224,7 +224,21 @@ public actor PaperBroker: BrokerAdapter {
             return "Price \(p) is not a multiple of tick size \(o.instrument.tickSize)"
         }
         if (o.orderType == .limit || o.orderType == .stopLimit) && o.limitPrice == nil { return "Limit price required" }
-        if prices[o.instrument.key] == nil { return "No market data for \(o.instrument.tradingSymbol)" }
+        guard let market = prices[o.instrument.key] else { return "No market data for \(o.instrument.tradingSymbol)" }
+        // A stop order must wait for its trigger, as the exchange requires: a buy's above the last price, a sell's
+        // below (one already crossed was taken and filled at once); a stop-limit's limit on the far side of it.
+        if o.orderType == .stop || o.orderType == .stopLimit, let trigger = o.triggerPrice {
+            let buy = o.side == .buy
+            if buy && trigger <= market {
+                return "Trigger price \(trigger) for a stop-loss buy order should be higher than the last traded price \(market)"
+            }
+            if !buy && trigger >= market {
+                return "Trigger price \(trigger) for a stop-loss sell order should be lower than the last traded price \(market)"
+            }
+            if o.orderType == .stopLimit, let limit = o.limitPrice, buy ? limit < trigger : limit > trigger {
+                return "Limit price \(limit) of a stop-loss \(buy ? "buy" : "sell") order should be \(buy ? "at or above" : "at or below") its trigger price \(trigger)"
+            }
+        }
         return nil
     }
 

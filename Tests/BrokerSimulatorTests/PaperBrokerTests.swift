@@ -237,4 +237,22 @@ struct PaperBrokerTests {
         #expect(try await restarted.orderState(tag: "SL-2")?.filledQuantity == .zero)
         #expect(try await restarted.orderState(tag: "SL-2")?.rawStatus == "trigger pending")
     }
+
+    /// Stop orders are checked as the exchange checks them: a trigger already crossed, or a stop-limit's limit on
+    /// the wrong side of its trigger, is rejected (they were taken, and filled at once).
+    @Test(arguments: [
+        (Side.buy, "1395.00", "1400.00", "Trigger price 1395 for a stop-loss buy order should be higher than the last traded price 1400"),
+        (Side.sell, "1405.00", "1400.00", "Trigger price 1405 for a stop-loss sell order should be lower than the last traded price 1400"),
+        (Side.buy, "1410.00", "1405.00", "Limit price 1405 of a stop-loss buy order should be at or above its trigger price 1410"),
+        (Side.sell, "1390.00", "1395.00", "Limit price 1395 of a stop-loss sell order should be at or below its trigger price 1390"),
+    ])
+    func stopOrdersAreCheckedAgainstTheMarket(_ side: Side, _ trigger: String, _ limit: String, _ text: String) async throws {
+        let b = PaperBroker()
+        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        var r = order("ST-1", side, .stopLimit, qty: 1, limit: limit)
+        r.triggerPrice = Price(trigger)
+        _ = try await b.place(r)
+        let e = await drain(b, count: 1)
+        #expect(e == [.rejected(tag: "ST-1", text: text, errorCode: "PAPER_REJECT", rawStatus: "rejected")])
+    }
 }
