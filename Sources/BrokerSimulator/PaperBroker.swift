@@ -59,9 +59,10 @@ public actor PaperBroker: BrokerAdapter {
     private var nextID = 1
     /// An order was placed: the book is no longer restored from Vega's records.
     private var tookOrders = false
-    /// Restored orders do not trade until `resumeMatching()`: the engine first takes each one up (reads its state
-    /// here); a fill in between would be in that state and in an event after it — counted twice.
-    private var matchingPaused = false
+    /// Restored open orders do not trade until `resumeMatching()`: the engine first takes each one up (reads its
+    /// state here); a fill in between would be in that state and in an event after it — counted twice. Orders
+    /// placed meanwhile trade as usual.
+    private var awaitingTakeUp: Set<String> = []
     private var nextTrade = 1
     private var rng: SplitMix64
 
@@ -202,7 +203,7 @@ public actor PaperBroker: BrokerAdapter {
             orderSequence.append(r.tag)
             if o.open {
                 resting[r.instrument.key, default: []].append(r.tag)
-                matchingPaused = true
+                awaitingTakeUp.insert(r.tag)
             }
         }
         return taken
@@ -210,8 +211,8 @@ public actor PaperBroker: BrokerAdapter {
 
     /// After the engine has taken up the restored orders: matching starts again, against the prices as they are.
     public func resumeMatching() {
-        guard matchingPaused else { return }
-        matchingPaused = false
+        guard !awaitingTakeUp.isEmpty else { return }
+        awaitingTakeUp = []
         for key in prices.keys.sorted() { match(key) }
     }
 
@@ -312,11 +313,11 @@ public actor PaperBroker: BrokerAdapter {
 
     /// Matches the instrument's resting orders (or only `only`, a new order) against its price.
     private func match(_ key: InstrumentKey, only: String? = nil) {
-        guard !matchingPaused, let market = prices[key], let all = resting[key] else { return }
+        guard let market = prices[key], let all = resting[key] else { return }
         let candidates = only.map { [$0] } ?? all
         var closed = false
         defer { if closed { resting[key] = resting[key]?.filter { book[$0]?.open == true } } }
-        for tag in candidates {
+        for tag in candidates where awaitingTakeUp.isEmpty || !awaitingTakeUp.contains(tag) {
             guard var o = book[tag], o.open else { continue }
             let r = o.request
             let buy = r.side == .buy

@@ -15,8 +15,7 @@ extension FIXSession {
     /// starts (QuickFIX times every session), not at the next Logon — which would drop what was stored for the
     /// session in between. A connected session's own ticker does the rest.
     public func tickDisconnected() {
-        guard connection == nil else { return }
-        checkSessionBoundary(clock.now())
+        if connection == nil { tick() }
     }
 
     /// The timer: heartbeats, TestRequest on silence, timeouts, session windows (QuickFIX `Session::next()`).

@@ -33,8 +33,8 @@ struct EngineOrderService: OrderService {
         if let snapshot { return snapshot }
         guard let stored = try repository.order(id, instrument: instrument) else {
             throw APIError(.serviceUnavailable, code: "NOT_DURABLE",
-                           message: "order \(id) was taken but is neither in the engine nor stored; look it up "
-                               + "(GET /api/order/status?id=\(id)) before placing it again")
+                           message: "order \(id) was taken but is neither in the engine nor stored: it is not known to "
+                               + "exist (GET /api/order/status?id=\(id) says so) — check before placing it again")
         }
         return stored
     }

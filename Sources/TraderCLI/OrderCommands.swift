@@ -61,8 +61,8 @@ struct PlaceOrderCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func validate() throws {
-        // What the server would refuse is refused here, before any connection: a bad argument is named even when
-        // the server is down.
+        // Each argument on its own is checked here, before any connection (a bad one is named even when the server
+        // is down); how they combine (a price with a market order) the server checks.
         guard !symbol.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--symbol must not be empty") }
         guard (1...100_000_000).contains(qty) else {
             throw ValidationError("--qty must be a whole number from 1 to 100000000, got \(qty)")
@@ -84,11 +84,6 @@ struct PlaceOrderCommand: AsyncParsableCommand {
         }
         if let v = validity, TimeInForce(rawValue: v.uppercased()) == nil {
             throw ValidationError("--validity must be DAY or IOC, got \(v)")
-        }
-        // The names the symbol resolver takes (exchange, MIC, segment).
-        let exchanges = ["NSE", "BSE", "XNSE", "XBOM", "NFO", "BFO", "NSE_EQ", "NSE_FO", "BSE_EQ", "BSE_FO"]
-        if let e = exchange, !exchanges.contains(e.uppercased()) {
-            throw ValidationError("--exchange must be one of \(exchanges.joined(separator: ", ")), got \(e)")
         }
     }
 

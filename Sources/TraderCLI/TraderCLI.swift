@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Exit status, the same for every command: 0 done; 1 refused (the server answered 4xx — an order rejected, an
 /// unknown id, a file refused); 2 not done (the server cannot be reached, failed with a 5xx, or gave an answer
-/// the CLI cannot read); 3 `reconcile` found differences; 64 bad arguments.
+/// the CLI cannot read); 3 `reconcile` found differences; 4 taken but not confirmed (503 `NOT_DURABLE`: look the
+/// order up before trying again); 64 bad arguments.
 @main
 struct TraderCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,10 +36,14 @@ enum CLIExit {
     static let refused: Int32 = 1
     static let unavailable: Int32 = 2
     static let differences: Int32 = 3
+    static let unconfirmed: Int32 = 4
 
     static func code(for error: any Error) -> Int32? {
         switch error {
-        case let f as HTTPClient.Failure: return (400..<500).contains(f.status) ? refused : unavailable
+        case let f as HTTPClient.Failure:
+            // Not "not done": the order was taken; a script that retries on 2 would place it twice.
+            if f.body.code == "NOT_DURABLE" { return unconfirmed }
+            return (400..<500).contains(f.status) ? refused : unavailable
         case let e as CLIError: return e.exitCode
         default: return nil
         }

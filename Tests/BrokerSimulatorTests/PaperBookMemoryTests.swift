@@ -89,13 +89,17 @@ struct PaperBookRestoreTests {
         // state it reads and in an event after it: counted twice).
         await b.setPrice(Price("1389.00")!, for: PaperBrokerTests.reliance)
         #expect(try await b.orderState(tag: "R-4")?.filledQuantity.value == 2)
+        // An order placed meanwhile trades as usual.
+        _ = try await b.place(t.order("N-9", .buy, .limit, qty: 1, limit: "1395.00"))
+        #expect(try await b.orderState(tag: "N-9")?.filledQuantity.value == 1)
+        _ = await t.drain(b, count: 2)   // its acknowledgement and fill
         // Then the market, already through R-4's limit, fills its remaining 6 (not 8).
         await b.resumeMatching()
         let fill = await t.drain(b, count: 1)
         guard case .fill(let tag, _, let qty, let px, let raw) = fill.first else { Issue.record("no fill: \(fill)"); return }
         #expect(tag == "R-4" && qty.value == 6 && px == Price("1389.00")! && raw == "complete")
         #expect(try await b.orderState(tag: "R-4")?.filledQuantity.value == 8)
-        #expect(try await b.trades().count == 4)
+        #expect(try await b.trades().count == 5)   // three restored, N-9, R-4
         try await b.cancel(tag: "R-5")
         guard case .canceled(let c, _) = await t.drain(b, count: 1).first else { Issue.record("no cancel"); return }
         #expect(c == "R-5")

@@ -208,40 +208,44 @@ extension OrderEngine {
     /// day end has come (and at the first tick after a restart, before orders from an earlier day are placed
     /// again).
     public func expireDayOrders() {
+        for (broker, tag) in expireDueDayOrders() { Task { try? await broker.cancel(tag: tag) } }
+    }
+
+    /// `expireDayOrders`, returning the in-process brokers' orders to drop (for the caller to tell them).
+    func expireDueDayOrders() -> [(any BrokerAdapter, String)] {
         let t = now()
-        guard t >= nextDayEnd, !resumingAtBrokers else { return }
+        guard t >= nextDayEnd else { return [] }
         let due = records.values.filter {
             $0.dayEndsAt > 0 && $0.dayEndsAt <= t && !$0.held && !$0.lifecycle.status.isTerminal
+                && !awaitingLookUp.contains($0.id)
         }
         defer {
             // The next scan: when the earliest day end of the DAY orders still open comes.
             nextDayEnd = records.values.lazy.filter { $0.dayEndsAt > t && !$0.held && !$0.lifecycle.status.isTerminal }
                 .map(\.dayEndsAt).min() ?? .max
         }
-        for stale in due.sorted(by: { $0.sequence < $1.sequence }) {
-            expire(stale.id, rawStatus: "expired (end of day)", refusing: "Order expired at the end of its trading day")
+        return due.sorted(by: { $0.sequence < $1.sequence }).compactMap {
+            expire($0.id, rawStatus: "expired (end of day)", refusing: "Order expired at the end of its trading day")
         }
     }
 
-    /// Ends an open order as expired (ExecType C), a request pending on it refused; a broker in this process is
-    /// told to drop it.
-    func expire(_ id: OrderID, rawStatus: String, refusing text: String) {
-        guard var r = records[id] else { return }
+    /// Ends an open order as expired (ExecType C), a request pending on it refused. Returns its broker and tag when
+    /// that broker is in this process and must be told to drop it (a broker outside ends its orders itself).
+    func expire(_ id: OrderID, rawStatus: String, refusing text: String) -> (any BrokerAdapter, String)? {
+        guard var r = records[id] else { return nil }
         let closed: ClosedOrder
         switch r.lifecycle {
         case .pendingNew(let p): closed = p.expired()
         case .working, .pendingCancel, .pendingReplace:
-            guard let w = r.lifecycle.openWorking else { return }
+            guard let w = r.lifecycle.openWorking else { return nil }
             closed = w.expired()
-        case .closed: return
+        case .closed: return nil
         }
         r.rawStatus = rawStatus
         end(&r, closed, refusing: text)
         deliver(r, .expired)
-        if let b = r.broker.flatMap({ brokers[$0] }), b.capabilities.inProcess {
-            let tag = r.id.rawValue
-            Task { try? await b.cancel(tag: tag) }
-        }
+        guard let b = r.broker.flatMap({ brokers[$0] }), b.capabilities.inProcess else { return nil }
+        return (b, r.id.rawValue)
     }
 
     /// Ends an open order as `closed` (its end at the broker, or its trading day's): a cancel or replace pending

@@ -41,21 +41,15 @@ extension OrderEngine {
     /// An order of an earlier trading day (a DAY order past its day end, or an IOC order opened on an earlier day)
     /// is looked up too — its broker may have filled it before the end, while Vega was down — but never placed
     /// again: not found, it expires. DAY orders past their end expire after the look-ups (`expireDayOrders`).
+    /// Returns once the orders that expire are ended, an in-process broker told to drop them too.
     public func resumeAtBrokers() async {
         let t = now()
-        resumingAtBrokers = true
         var stale: [OrderID] = []
-        defer {
-            resumingAtBrokers = false
-            expireDayOrders()
-            for id in stale {
-                expire(id, rawStatus: "expired (not at its broker after a restart on a later day)",
-                       refusing: "Order of an earlier trading day, not at its broker")
-            }
-        }
         let open = records.values.filter { !$0.held && $0.broker != nil && !$0.lifecycle.status.isTerminal }
             .sorted { $0.sequence < $1.sequence }
+        awaitingLookUp = Set(open.map(\.id))
         for r in open {
+            defer { awaitingLookUp.remove(r.id) }
             guard let brokerID = r.broker, brokers[brokerID] != nil, r.instrument != nil, r.product != nil else {
                 continue
             }
@@ -86,6 +80,14 @@ extension OrderEngine {
                 continue
             }
         }
+        awaitingLookUp = []
+        var drop = expireDueDayOrders()
+        for id in stale {
+            if let d = expire(id, rawStatus: "expired (not at its broker after a restart on a later day)",
+                              refusing: "Order of an earlier trading day, not at its broker") { drop.append(d) }
+        }
+        // Awaited, so that the paper market, resuming after this, does not trade an order already reported expired.
+        for (broker, tag) in drop { try? await broker.cancel(tag: tag) }
     }
 
     /// Applies what the broker did while Vega was not listening: missing fills (one event for the

@@ -101,9 +101,9 @@ public actor OrderEngine {
     /// The earliest `dayEndsAt` of the DAY orders taken since the last scan, or an earlier one still open
     /// (`expireDayOrders` scans only once the clock reaches it); `.max`: none.
     var nextDayEnd: Int64 = .max
-    /// `resumeAtBrokers` is looking orders up: the tick does not expire DAY orders meanwhile (an order past its day
-    /// end is looked up first, so that fills its broker made before the end are not lost).
-    var resumingAtBrokers = false
+    /// The restored orders `resumeAtBrokers` has yet to look up: the tick does not expire them meanwhile (an order
+    /// past its day end is looked up first, so that fills its broker made before the end are not lost).
+    var awaitingLookUp: Set<OrderID> = []
     /// Orders accepted in this turn of the engine, placed together once it ends (for a broker outside the
     /// process, after their records are durable).
     var awaitingPlacement: [(id: OrderID, order: BrokerOrderRequest, broker: BrokerID)] = []
