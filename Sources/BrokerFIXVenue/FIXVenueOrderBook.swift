@@ -249,7 +249,8 @@ struct FIXVenueOrderBook: Sendable {
     func state(_ o: Order) -> BrokerOrderState {
         BrokerOrderState(tag: o.request.tag, brokerOrderID: o.venueOrderID ?? "", rawStatus: o.ordStatus,
                          filledQuantity: o.cumQty, averagePrice: o.avgPx, isOpen: !o.isTerminal, quantity: o.request.quantity,
-                         limitPrice: o.request.limitPrice)
+                         limitPrice: o.request.limitPrice,
+                         end: ["2": .filled, "4": .canceled, "8": .rejected, "C": .expired][o.ordStatus])
     }
 
     /// Net positions from the fills this adapter has seen (a FIX venue has no standard positions query answered

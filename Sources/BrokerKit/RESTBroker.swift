@@ -181,11 +181,13 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         }
         let open = records.contains { !$0.phase.isTerminal }
         let status = records.first { !$0.phase.isTerminal }?.rawStatus ?? records.last?.rawStatus ?? first.rawStatus
+        // One end for all its broker orders (a sliced order whose slices ended alike), else none said.
+        let ends = Set(records.map(\.phase))
         return BrokerOrderState(tag: tag, brokerOrderID: first.brokerOrderID, rawStatus: status,
                                 filledQuantity: Quantity(filled),
                                 averagePrice: filled > 0 ? Price(units: notional / filled) : .zero, isOpen: open,
                                 quantity: Quantity(records.reduce(Int64(0)) { $0 + $1.quantity.value }),
-                                limitPrice: first.limitPrice)
+                                limitPrice: first.limitPrice, end: ends.count == 1 ? ends.first : nil)
     }
 
     // MARK: BrokerBookkeeping

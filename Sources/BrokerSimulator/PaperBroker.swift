@@ -286,7 +286,8 @@ public actor PaperBroker: BrokerAdapter {
         let avg = o.filled.value > 0 ? Price(units: o.notional / o.filled.value) : .zero
         return BrokerOrderState(tag: tag, brokerOrderID: o.brokerOrderID, rawStatus: o.rawStatus, filledQuantity: o.filled,
                                 averagePrice: avg, isOpen: o.open, quantity: o.request.quantity,
-                                limitPrice: o.request.limitPrice)
+                                limitPrice: o.request.limitPrice,
+                                end: ["complete": .filled, "cancelled": .canceled, "rejected": .rejected][o.rawStatus])
     }
 
     public func positions() async throws(BrokerError) -> [BrokerPosition] {

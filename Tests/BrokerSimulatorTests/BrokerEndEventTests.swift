@@ -277,6 +277,38 @@ struct BrokerEndEventTests {
         #expect(reports.first?.cumulativeQuantity == Quantity(10) && reports.first?.averagePrice == Price("1394.50"))
         #expect(broker.placed.isEmpty)
     }
+
+    /// A take-up ends an order as its broker ended it while Vega was down — rejected (from PendingNew straight to
+    /// Rejected) or expired — not always as cancelled.
+    @Test func aTakeUpEndsAnOrderAsItsBrokerEndedIt() async throws {
+        let broker = SilentBroker(inProcess: false)
+        let sink = ReportCollector()
+        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                     session: try MarketSessionEngine(), eligibility: AllEligible())
+        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
+                                 now: { MultiBrokerTests.at }, sink: sink)
+        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
+        func stored(_ n: Int, _ lifecycle: OrderLifecycle) -> OrderSnapshot {
+            let request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Z-\(n)"),
+                                       client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy,
+                                       orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00"))
+            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"),
+                                  clientOrderID: ClientOrderID("Z-\(n)"), request: request, instrument: PaperBrokerTests.reliance,
+                                  product: .cnc, broker: BrokerID("SILENT"), lifecycle: lifecycle)
+            o.createdAt = MultiBrokerTests.at - 60_000
+            return o
+        }
+        broker.knows(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "rejected", filledQuantity: .zero,
+                                      averagePrice: .zero, isOpen: false, end: .rejected))
+        broker.knows(BrokerOrderState(tag: "O-2", brokerOrderID: "B-2", rawStatus: "expired", filledQuantity: .zero,
+                                      averagePrice: .zero, isOpen: false, end: .expired))
+        await engine.restore(OrderBookState(orders: [stored(1, .pendingNew(PendingNewOrder(terms: terms))),
+                                                     stored(2, .working(PendingNewOrder(terms: terms).accepted()))],
+                                            usedClientOrderIDs: [], nextOrderSequence: 3, nextExecSequence: 1))
+        await engine.resumeAtBrokers()
+        #expect(await sink.wait(for: 2).map(summary) == ["8:Z-1", "C:Z-2"])
+        #expect(broker.placed.isEmpty)
+    }
 }
 
 /// Trades are never dropped: a fill beyond the open quantity (an overfill) or on an order already closed here

@@ -104,9 +104,12 @@ public struct BrokerOrderState: Sendable, Hashable {
     /// does not say.
     public var quantity: Quantity?
     public var limitPrice: Price?
+    /// How a closed order ended (filled, cancelled, rejected, expired); nil while open or when the broker does not say.
+    public var end: BrokerOrderPhase?
 
     public init(tag: String, brokerOrderID: String, rawStatus: String, filledQuantity: Quantity, averagePrice: Price,
-                isOpen: Bool, quantity: Quantity? = nil, limitPrice: Price? = nil) {
+                isOpen: Bool, quantity: Quantity? = nil, limitPrice: Price? = nil, end: BrokerOrderPhase? = nil) {
+        self.end = isOpen ? nil : end
         self.tag = tag
         self.brokerOrderID = brokerOrderID
         self.rawStatus = rawStatus

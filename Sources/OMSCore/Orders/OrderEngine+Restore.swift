@@ -94,7 +94,9 @@ extension OrderEngine {
     /// difference, at the price that makes the averages agree) and the order's end.
     private func catchUp(_ stored: Record, with state: BrokerOrderState) {
         let tag = stored.id.rawValue
-        if case .pendingNew = stored.lifecycle {
+        // An order the broker rejected before it traded goes from PendingNew to Rejected, not through New.
+        let rejectedUntraded = state.end == .rejected && state.filledQuantity.value == 0
+        if case .pendingNew = stored.lifecycle, !rejectedUntraded {
             handle(.acknowledged(tag: tag, brokerOrderID: state.brokerOrderID, exchangeOrderID: nil, rawStatus: state.rawStatus))
         }
         // A replace pending when Vega stopped: settled first, so that the fills below count against the terms
@@ -110,7 +112,14 @@ extension OrderEngine {
                          price: price, rawStatus: state.rawStatus))
         }
         if !state.isOpen, let now = records[r.id], !now.lifecycle.status.isTerminal {
-            handle(.canceled(tag: tag, rawStatus: state.rawStatus))
+            // Ended as the broker says (it was always reported cancelled).
+            switch state.end {
+            case .rejected?:
+                handle(.rejected(tag: tag, text: "Rejected at the broker while Vega was down (\(state.rawStatus))",
+                                 errorCode: nil, rawStatus: state.rawStatus))
+            case .expired?: handle(.expired(tag: tag, rawStatus: state.rawStatus))
+            default: handle(.canceled(tag: tag, rawStatus: state.rawStatus))
+            }
         }
     }
 
