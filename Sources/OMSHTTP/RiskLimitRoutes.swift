@@ -39,12 +39,30 @@ public struct RiskLimitRoutes<Context: RequestContext>: Sendable {
         let c = try client(context)
         let body: LimitsUpdateRequest
         do {
-            body = try await request.decode(as: LimitsUpdateRequest.self, context: context)
+            let buffer = try await request.body.collect(upTo: 64 << 10)
+            body = try JSONDecoder().decode(LimitsUpdateRequest.self, from: Data(buffer: buffer))
         } catch {
+            // What was wrong, then the expected shape (the message used to give the shape alone).
+            var why = "the body could not be read"
+            if let e = error as? DecodingError { why = OrderRoutes<Context>.describe(e) }
+            else if (error as? HTTPError)?.status == .contentTooLarge { why = "the body is over 64 KiB" }
             throw APIError(.badRequest, code: "INVALID_BODY",
-                           message: "expected {\"by\": USER, \"changes\": [{\"field\": F, \"instrument\": KEY?, "
+                           message: why + "; expected {\"by\": USER, \"changes\": [{\"field\": F, \"instrument\": KEY?, "
                                + "\"value\": TEXT or null}]} with fields "
                                + RiskLimitField.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        // Texts stored in the audit and shown back: bounded, no control characters.
+        guard body.by.count <= 64, !body.by.hasControlCharacters else {
+            throw APIError(.badRequest, code: "INVALID_CHANGE", message: "`by` must be at most 64 characters, no control characters")
+        }
+        for c in body.changes {
+            if let k = c.instrument?.rawValue, k.isEmpty || k.count > 64 || k.hasControlCharacters {
+                throw APIError(.badRequest, code: "INVALID_CHANGE",
+                               message: "instrument must be an instrument key of 1…64 characters, e.g. NSE_EQ|INE002A01018")
+            }
+            if let v = c.value, v.count > 64 || v.hasControlCharacters {
+                throw APIError(.badRequest, code: "INVALID_LIMIT", message: "\(c.field.rawValue): the value is not a limit")
+            }
         }
         do {
             return try await desk.update(c, body)

@@ -127,6 +127,14 @@ struct RiskLimitRoutesTests {
                 #expect(r.status == .badRequest)
                 let e = try JSONDecoder().decode(APIErrorBody.self, from: Data(buffer: r.body))
                 #expect(e.code == "INVALID_BODY")
+                #expect(e.message.hasPrefix("field `by`: "), "\(e.message)")   // what was wrong, then the shape
+            }
+            // The audit's texts are bounded and free of control characters.
+            let odd = LimitsUpdateRequest(by: "eve\u{1B}[2J", changes: [RiskLimitEdit(field: .maxOpenOrders, value: "1")])
+            try await client.execute(uri: "/api/limits/C9", method: .put, body: try json(odd)) { r in
+                #expect(r.status == .badRequest)
+                let e = try JSONDecoder().decode(APIErrorBody.self, from: Data(buffer: r.body))
+                #expect(e.code == "INVALID_CHANGE" && e.message.contains("`by`"))
             }
             try await client.execute(uri: "/api/limits/C9", method: .get) { r in
                 #expect(r.status == .notFound)
