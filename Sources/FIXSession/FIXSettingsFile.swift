@@ -191,6 +191,11 @@ public struct FIXSettingsFile: Sendable {
         s.dropCopy = try bool("DropCopy", false)
         if let c = m["DropCopyClients"]?.0 {
             s.dropCopyClients = c.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // An empty list would copy every client; on a session that is no drop copy it would do nothing.
+            guard !s.dropCopyClients.isEmpty else {
+                throw fail("DropCopyClients", "empty (leave it out to copy every client)")
+            }
+            guard s.dropCopy else { throw fail("DropCopyClients", "only for a drop-copy session (DropCopy=Y)") }
         }
         s.defaultBroker = m["DefaultBroker"]?.0
 

@@ -244,6 +244,15 @@ struct Serve: AsyncParsableCommand {
                                      flags: { sessionFlags.flags(for: $0) })
         let (riskEngine, risk) = try await RiskWiring.build(pool: pool, seeds: seeds, resolver: referenceData.resolver,
                                                             paper: paper, now: { exchangeClock.nowMilliseconds() })
+        // A DropCopyClients entry that names no session and no client with risk limits is most likely misspelt:
+        // its drop copy would get nothing of it, silently.
+        let compIDs = Set(settings.sessions.map(\.id.targetCompID))
+        for s in settings.sessions where s.dropCopy {
+            for c in s.dropCopyClients where !compIDs.contains(c) && riskEngine.limits(for: ClientID(c)) == nil {
+                FileHandle.standardError.write(Data(("vega-oms: warning: \(config): DropCopyClients of \(s.id.targetCompID) "
+                    + "names \(c), which is no session's CompID and no client with risk limits (misspelt?)\n").utf8))
+            }
+        }
         let catalogs = referenceData.catalogs
         let instrument: @Sendable (InstrumentKey) -> Instrument? = { catalogs.current.instrument(forKey: $0) }
         // A closed order read back for a request (status, cancel, replace) once it has left memory: a read of

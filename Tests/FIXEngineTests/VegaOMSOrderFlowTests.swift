@@ -113,6 +113,22 @@ struct VegaOMSOrderFlowTests {
         await c.close()
     }
 
+    /// A DropCopyClients entry that names no session and no client with risk limits is warned about at start
+    /// (a misspelt client's reports never reached the drop copy, silently).
+    @Test func aMisspeltDropCopyClientIsWarnedAbout() async throws {
+        let dir = NSTemporaryDirectory() + "vega-dc-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let shipped = try String(contentsOf: VegaOMSProcess.root.appendingPathComponent("sessions/vega.cfg"), encoding: .utf8)
+        let cfg = dir + "/dc.cfg"
+        try shipped.replacingOccurrences(of: "DropCopy=Y", with: "DropCopy=Y\nDropCopyClients=CLIENT1,DEMO01,CLEINT1")
+            .write(toFile: cfg, atomically: true, encoding: .utf8)
+        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--config", cfg]))
+        try await server.start()
+        defer { server.terminate() }
+        #expect(try await server.waitForError(containing: "DropCopyClients of DROPCOPY names CLEINT1"), "\(server.errorsSoFar)")
+        #expect(!server.errorsSoFar.contains("names CLIENT1") && !server.errorsSoFar.contains("names DEMO01"))
+    }
+
     @Test func orderLifecycleOverFIXRESTAndCLISurvivesKill9() async throws {
         let dir = NSTemporaryDirectory() + "vega-flow-\(UUID().uuidString)"
         // Prices stand still (volatility 0) and the paper market fills at most 3 per one-second step.

@@ -60,6 +60,8 @@ struct FIXSettingsFileTests {
         ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nUsername=x\nPasswordHash=demo\n", 8, "PasswordHash"),
         ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=initiator\nSocketConnectHost=h\nHeartBtInt=30\n", 1, "SocketConnectPort"),
         ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nMaxQueuedMessages=0\n", 7, "MaxQueuedMessages"),
+        ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nDropCopy=Y\nDropCopyClients= , \n", 8, "DropCopyClients"),
+        ("[SESSION]\nBeginString=FIX.4.4\nSenderCompID=A\nTargetCompID=B\nConnectionType=acceptor\nSocketAcceptPort=1\nDropCopyClients=CLIENT1\n", 7, "DropCopyClients"),
     ])
     func badSettingsNameFileLineAndKey(text: String, line: Int, key: String) {
         do {
