@@ -168,7 +168,7 @@ struct FIXVenueOrderBook: Sendable {
             o.clOrdID = r.clOrdID
             pending[r.clOrdID] = nil
             out.events.append(.replaced(tag: tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
-                                        rawStatus: raw))
+                                        rawStatus: raw, triggerPrice: o.request.triggerPrice))
         case "8":
             let text = r.text ?? "Rejected by the venue" + (r.ordRejReason.map { " (OrdRejReason \($0))" } ?? "")
             if let p = answersPending {
@@ -189,11 +189,14 @@ struct FIXVenueOrderBook: Sendable {
             // Not while a request of Vega's is pending for the order: the engine would take it for the answer.
             acknowledge(&o, raw, into: &out)
             let quantity = r.orderQty ?? o.request.quantity, limit = r.price ?? o.request.limitPrice
+            let trigger = r.stopPx ?? o.request.triggerPrice
             guard !pending.values.contains(where: { $0.tag == tag }),
-                  quantity != o.request.quantity || limit != o.request.limitPrice else { break }
+                  quantity != o.request.quantity || limit != o.request.limitPrice || trigger != o.request.triggerPrice
+            else { break }
             o.request.quantity = quantity
             o.request.limitPrice = limit
-            out.events.append(.replaced(tag: tag, quantity: quantity, limitPrice: limit, rawStatus: raw))
+            o.request.triggerPrice = trigger
+            out.events.append(.replaced(tag: tag, quantity: quantity, limitPrice: limit, rawStatus: raw, triggerPrice: trigger))
         default:
             break  // 6/E/A pending, 3 done for day, H trade cancel: state only
         }

@@ -14,6 +14,7 @@ struct VenueExecutionReport: Sendable, Equatable {
     var ordStatus: String
     var orderQty: Quantity?
     var price: Price?
+    var stopPx: Price?
     var lastQty: Quantity?
     var lastPx: Price?
     var cumQty: Quantity?
@@ -41,6 +42,7 @@ struct VenueExecutionReport: Sendable, Equatable {
                   execID: m.nonEmpty(FIXTag.execID) ?? "", execType: execType, ordStatus: ordStatus)
         orderQty = m.nonEmpty(FIXTag.orderQty).flatMap(Self.quantity)
         price = m.nonEmpty(FIXTag.price).flatMap { Price($0) }
+        stopPx = m.nonEmpty(VenueTag.stopPx).flatMap { Price($0) }
         lastQty = m.nonEmpty(FIXTag.lastQty).flatMap(Self.quantity)
         lastPx = m.nonEmpty(FIXTag.lastPx).flatMap { Price($0) }
         cumQty = m.nonEmpty(FIXTag.cumQty).flatMap(Self.quantity)

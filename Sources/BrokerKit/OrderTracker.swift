@@ -103,7 +103,8 @@ public struct OrderTracker: Sendable {
         if t.placementAnswered, t.childOrder.count == 1, [.open, .replaced].contains(record.phase) || cutToFilled,
            terms != t.terms, record.quantity.value > 0 {
             t.terms = terms
-            events.append(.replaced(tag: tag, quantity: terms.quantity, limitPrice: terms.limitPrice, rawStatus: raw))
+            events.append(.replaced(tag: tag, quantity: terms.quantity, limitPrice: terms.limitPrice, rawStatus: raw,
+                                    triggerPrice: terms.triggerPrice))
         }
         // Fills: trades first, then whatever the filled quantity says beyond them.
         let target = record.filledQuantity.value

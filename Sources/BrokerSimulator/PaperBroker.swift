@@ -264,7 +264,8 @@ public actor PaperBroker: BrokerAdapter {
         if let t = triggerPrice { o.request.triggerPrice = t }
         o.rawStatus = o.triggered ? "modified" : Self.triggerPending
         book[tag] = o
-        continuation.yield(.replaced(tag: tag, quantity: quantity, limitPrice: o.request.limitPrice, rawStatus: o.rawStatus))
+        continuation.yield(.replaced(tag: tag, quantity: quantity, limitPrice: o.request.limitPrice, rawStatus: o.rawStatus,
+                                     triggerPrice: o.request.triggerPrice))
         match(o.request.instrument.key)
     }
 

@@ -66,7 +66,7 @@ struct BrokerAdapterTests {
             _ = try await h.events("O-103", count: 1)
             try await h.adapter.modify(tag: "O-103", quantity: Quantity(150), limitPrice: Price("1401.5"), triggerPrice: nil)
             let events = try await h.events("O-103", count: 2)
-            guard case .replaced(_, let quantity, let price, _) = events[1] else {
+            guard case .replaced(_, let quantity, let price, _, _) = events[1] else {
                 Issue.record("expected a replace, got \(events[1])")
                 return
             }

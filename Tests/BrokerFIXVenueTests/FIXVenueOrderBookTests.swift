@@ -54,6 +54,11 @@ struct FIXVenueOrderBookTests {
         r.price = Price("1401")
         #expect(b.apply(r).events == [.replaced(tag: "O-1", quantity: Quantity(150), limitPrice: Price("1401"), rawStatus: "0")])
         #expect(b.apply(report("O-1", exec: "D", status: "0", execID: "E3")).events.isEmpty)
+        // A trigger price alone (StopPx) is news too.
+        var t = report("O-1", exec: "D", status: "0", execID: "E3T")
+        t.stopPx = Price("1399")
+        #expect(b.apply(t).events == [.replaced(tag: "O-1", quantity: Quantity(150), limitPrice: Price("1401"), rawStatus: "0",
+                                                triggerPrice: Price("1399"))])
         // The same terms repeated on a restatement are no news; and while a replace of Vega's is pending, a
         // restatement is not taken for its answer.
         r.execID = "E4"

@@ -421,6 +421,24 @@ extension BrokerEndEventTests {
         #expect(try await workingBuy() == Quantity(3))
     }
 
+    /// A stop order's trigger moved at the broker is restated too (it was kept: the event carried no trigger price,
+    /// and a trigger-only change was no news at all).
+    @Test func aTriggerMovedAtTheBrokerIsRestated() async throws {
+        await engine.submit(OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("S-1"),
+                                         client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
+                                         side: .buy, orderType: .stopLimit, quantity: Quantity(10), limitPrice: Price("1405.00"),
+                                         triggerPrice: Price("1400.00")))
+        let tag = try #require(await sink.wait(for: 1).first?.orderID.rawValue)
+        await engine.handle(.acknowledged(tag: tag, brokerOrderID: "B-1", exchangeOrderID: nil, rawStatus: "trigger pending"))
+        _ = await sink.wait(for: 2)
+        await engine.handle(.replaced(tag: tag, quantity: Quantity(10), limitPrice: Price("1405.00"), rawStatus: "trigger pending",
+                                      triggerPrice: Price("1402.00")))
+        let last = try #require(await sink.wait(for: 3).last)
+        guard case .restated(let text) = last.kind else { Issue.record("not restated: \(last.kind)"); return }
+        #expect(text == "changed at the broker: trigger 1400.00 -> 1402.00")
+        #expect(last.order?.lifecycle.terms.triggerPrice == Price("1402.00"))
+    }
+
     /// An order cut at the broker to what it has filled (10, 4 filled, now 4) is done: restated as filled, its
     /// reservation freed. Before, it stayed working with 6 open that no broker order had.
     @Test func aChangeToWhatIsFilledEndsTheOrderFilled() async throws {

@@ -223,7 +223,7 @@ struct PaperBrokerTests {
         _ = try await b.place(r)
         try await b.modify(tag: "SL-2", quantity: Quantity(1), limitPrice: Price("2625.00"), triggerPrice: Price("2610.00"))
         let events = await drain(b, count: 2)
-        guard case .replaced(_, _, _, let raw) = events[1] else { Issue.record("no replace: \(events)"); return }
+        guard case .replaced(_, _, _, let raw, _) = events[1] else { Issue.record("no replace: \(events)"); return }
         #expect(raw == "trigger pending")
         // After a restart, Vega's record of it (the status it last heard) rebuilds the book.
         let restarted = PaperBroker()

@@ -77,7 +77,8 @@ public enum BrokerOrderEvent: Sendable, Hashable {
     case acknowledged(tag: String, brokerOrderID: String, exchangeOrderID: String?, rawStatus: String)
     case fill(tag: String, tradeID: String, quantity: Quantity, price: Price, rawStatus: String)
     case canceled(tag: String, rawStatus: String)
-    case replaced(tag: String, quantity: Quantity, limitPrice: Price?, rawStatus: String)
+    /// New terms (a replace made, or a change at the broker); `triggerPrice` when the broker says (stop orders).
+    case replaced(tag: String, quantity: Quantity, limitPrice: Price?, rawStatus: String, triggerPrice: Price? = nil)
     case rejected(tag: String, text: String, errorCode: String?, rawStatus: String)
     case cancelRejected(tag: String, text: String, rawStatus: String)
     case replaceRejected(tag: String, text: String, rawStatus: String)
@@ -85,7 +86,7 @@ public enum BrokerOrderEvent: Sendable, Hashable {
 
     public var tag: String {
         switch self {
-        case .acknowledged(let t, _, _, _), .fill(let t, _, _, _, _), .canceled(let t, _), .replaced(let t, _, _, _),
+        case .acknowledged(let t, _, _, _), .fill(let t, _, _, _, _), .canceled(let t, _), .replaced(let t, _, _, _, _),
              .rejected(let t, _, _, _), .cancelRejected(let t, _, _), .replaceRejected(let t, _, _), .expired(let t, _):
             return t
         }

@@ -103,19 +103,20 @@ extension OrderEngine {
             records[id] = r
             if let res = r.reservation { risk?.orderClosed(res) }
             deliver(r, .canceled, orig: orig)
-        case .replaced(_, let quantity, let limitPrice, let raw):
+        case .replaced(_, let quantity, let limitPrice, let raw, let triggerPrice):
             r.rawStatus = raw
             if case .working(let w) = r.lifecycle {
                 // New terms with no replace asked for: the order was changed at the broker (its own terminal or
                 // app). It works at the broker's terms, its reservation is fitted to them, and the client is told
                 // (a Restated report) — else fills beyond the old quantity would count as an overfill, and a
                 // status would show terms the broker no longer has. A price counts for a limit or stop-limit order
-                // only (a broker may show a market order's fill price there); the event carries no trigger price:
-                // kept.
+                // only (a broker may show a market order's fill price there), a trigger price for a stop order only;
+                // one the broker does not say is kept.
                 let priced = r.request.orderType == .limit || r.request.orderType == .stopLimit
+                let stop = r.request.orderType == .stop || r.request.orderType == .stopLimit
                 let terms = OrderTerms(quantity: quantity,
                                        limitPrice: priced ? limitPrice ?? w.terms.limitPrice : w.terms.limitPrice,
-                                       triggerPrice: w.terms.triggerPrice)
+                                       triggerPrice: stop ? triggerPrice ?? w.terms.triggerPrice : w.terms.triggerPrice)
                 guard terms != w.terms else { records[id] = r; return }
                 if let restated = w.restated(terms) {
                     r.lifecycle = .working(restated)
@@ -293,6 +294,9 @@ extension OrderEngine {
         if old.quantity != new.quantity { parts.append("quantity \(old.quantity) -> \(new.quantity)") }
         if old.limitPrice != new.limitPrice {
             parts.append("price \(old.limitPrice?.rupeesString ?? "market") -> \(new.limitPrice?.rupeesString ?? "market")")
+        }
+        if old.triggerPrice != new.triggerPrice {
+            parts.append("trigger \(old.triggerPrice?.rupeesString ?? "none") -> \(new.triggerPrice?.rupeesString ?? "none")")
         }
         return "changed at the broker: " + parts.joined(separator: ", ")
     }
