@@ -33,6 +33,8 @@ final class FIXVenueApplication: FIXApplication {
     let state: NIOLockedValueBox<State>
     let continuation: AsyncStream<BrokerOrderEvent>.Continuation
     let logger: Logger
+    /// Called at each Logon (the adapter asks the venue about its open orders then).
+    let loggedOn = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
 
     init(runID: String, continuation: AsyncStream<BrokerOrderEvent>.Continuation, logger: Logger) {
         state = NIOLockedValueBox(State(book: FIXVenueOrderBook(runID: runID)))
@@ -42,6 +44,7 @@ final class FIXVenueApplication: FIXApplication {
 
     func onLogon(_ session: FIXSession) {
         logger.info("FIX venue session logged on", metadata: ["session": "\(session.id)"])
+        loggedOn.withLockedValue { $0 }?()
     }
 
     /// Requests still waiting when the connection drops will get no answer on it: their outcome is unknown.

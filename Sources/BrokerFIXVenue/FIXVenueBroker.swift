@@ -58,6 +58,23 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         session = try FIXSession(settings: settings.session, store: store, application: application, dictionary: dictionary,
                                  clock: clock, log: sessionLog)
         initiator = FIXInitiator(session: session, store: store, logger: logger)
+        application.loggedOn.withLockedValue { $0 = { [weak self] in Task { await self?.askAboutOpenOrders() } } }
+    }
+
+    /// After a Logon: an OrderStatusRequest (35=H) for every open order. With ResetOnLogon the venue resends
+    /// nothing sent while the session was down; its answers bring the order's missed fills and end, and refuse
+    /// a cancel or replace whose answer was lost (`FIXVenueOrderBook.sweepTargets`). Before, a fill made during a
+    /// disconnect never reached the engine, and such a cancel stayed pending for ever.
+    func askAboutOpenOrders() async {
+        let requests = application.state.withLockedValue { s in
+            s.book.sweepTargets().map { o in
+                messages.statusRequest(o.request, clOrdID: o.clOrdID, venueOrderID: o.venueOrderID,
+                                       requestID: s.book.newSweepRequestID())
+            }
+        }
+        guard !requests.isEmpty else { return }
+        logger.info("asking the venue about open orders after logon", metadata: ["orders": "\(requests.count)"])
+        for m in requests { _ = await session.send(m) }
     }
 
     // MARK: Lifecycle

@@ -115,6 +115,22 @@ struct FIXVenueOrderBook: Sendable {
         return "S\(requestCount).\(runID)"
     }
 
+    /// OrdStatusReqIDs of the status requests sent after a reconnect (`sweepTargets`): their answers publish
+    /// what the order missed.
+    static let sweepPrefix = "SW"
+
+    mutating func newSweepRequestID() -> String {
+        requestCount += 1
+        return "\(Self.sweepPrefix)\(requestCount).\(runID)"
+    }
+
+    /// The orders to ask the venue about after a reconnect: acknowledged, not closed, not being taken up. With
+    /// ResetOnLogon neither side resends what was sent while the session was down (fills, answers to cancels and
+    /// replaces); a status request per order brings it back.
+    func sweepTargets() -> [Order] {
+        sequence.compactMap { orders[$0] }.filter { $0.acknowledged && !$0.isTerminal && !$0.takingUp }
+    }
+
     // MARK: Reports → events
 
     mutating func apply(_ r: VenueExecutionReport) -> Outcome {
@@ -128,6 +144,14 @@ struct FIXVenueOrderBook: Sendable {
                 return out
             }
             note(r, in: &o)
+            if r.ordStatusReqID?.hasPrefix(Self.sweepPrefix) == true && !o.takingUp {
+                caughtUp(r, &o, tag, into: &out)
+            } else if let cum = r.cumQty, !o.takingUp {
+                // The engine's own look-up: it catches up to this state itself, so what it counts beyond the fills
+                // seen is counted here too, without an event (a later report's CumQty would book it again).
+                var silent = Outcome(tag: tag)
+                fillGap(to: cum, r, &o, tag, into: &silent)
+            }
             orders[tag] = o
             out.status = .known(state(o))
             return out
@@ -139,11 +163,17 @@ struct FIXVenueOrderBook: Sendable {
         let answersPending = pending[r.clOrdID]
         note(r, in: &o)
         let raw = r.ordStatus
+        // Trades the report's CumQty counts that no report of them reached us (lost in a disconnect): before the
+        // report's own fill, or its order's end.
+        let ownFill = ["1", "2", "F"].contains(r.execType) ? (r.lastQty?.value ?? 0) : 0
+        if let cum = r.cumQty, cum.value - ownFill > counted(o), r.lastQty != nil || !["1", "2", "F"].contains(r.execType) {
+            fillGap(to: Quantity(cum.value - ownFill), r, &o, tag, into: &out)
+        }
         switch r.execType {
         case "0":
             acknowledge(&o, raw, into: &out)
         case "1", "2", "F":
-            let qty = r.lastQty ?? Quantity(max(0, (r.cumQty ?? .zero).value - o.fills.reduce(0) { $0 + $1.quantity.value }))
+            let qty = r.lastQty ?? Quantity(max(0, (r.cumQty ?? .zero).value - counted(o)))
             guard qty.value > 0, let px = r.lastPx ?? r.avgPx ?? o.request.limitPrice else { break }
             acknowledge(&o, raw, into: &out)
             o.fills.append((qty, px))
@@ -225,6 +255,61 @@ struct FIXVenueOrderBook: Sendable {
         out.events.append(isReplace ? .replaceRejected(tag: tag, text: text, rawStatus: r.ordStatus)
                                     : .cancelRejected(tag: tag, text: text, rawStatus: r.ordStatus))
         return out
+    }
+
+    private func counted(_ o: Order) -> Int64 { o.fills.reduce(0) { $0 + $1.quantity.value } }
+
+    /// One fill for what `cum` counts beyond the fills seen, at the price that makes the averages agree (the
+    /// report's AvgPx), else its LastPx or the order's limit.
+    private func fillGap(to cum: Quantity, _ r: VenueExecutionReport, _ o: inout Order, _ tag: String,
+                         into out: inout Outcome) {
+        let gap = cum.value - counted(o)
+        guard gap > 0 else { return }
+        let seenNotional = o.fills.reduce(Int64(0)) { $0.addingSaturated($1.quantity.value.multipliedSaturated(by: $1.price.units)) }
+        var px = r.lastPx ?? o.request.limitPrice ?? .zero
+        if let avg = r.avgPx, avg.units > 0 {
+            let total = avg.units.multipliedSaturated(by: cum.value)
+            if total > seenNotional { px = Price(units: (total - seenNotional) / gap) }
+        }
+        guard px.units > 0 else { return }
+        acknowledge(&o, r.ordStatus, into: &out)
+        o.fills.append((Quantity(gap), px))
+        out.events.append(.fill(tag: tag, tradeID: "\(tag)-CUM-\(cum.value)", quantity: Quantity(gap), price: px,
+                                rawStatus: r.ordStatus))
+    }
+
+    /// A status answer after a reconnect: the trades and the end the order missed, and the requests whose answers
+    /// were lost — a cancel or replace the venue did not act on is refused (it stayed pending for ever).
+    private mutating func caughtUp(_ r: VenueExecutionReport, _ o: inout Order, _ tag: String, into out: inout Outcome) {
+        if let cum = r.cumQty { fillGap(to: cum, r, &o, tag, into: &out) }
+        let mine = pending.filter { $0.value.tag == tag }
+        switch r.ordStatus {
+        case "4":
+            pending = pending.filter { $0.value.tag != tag }
+            out.events.append(.canceled(tag: tag, rawStatus: r.ordStatus))
+        case "C":
+            pending = pending.filter { $0.value.tag != tag }
+            out.events.append(.expired(tag: tag, rawStatus: r.ordStatus))
+        case "2":
+            pending = pending.filter { $0.value.tag != tag }   // filled: the fills above closed it
+        default:
+            for (clOrdID, p) in mine {
+                pending[clOrdID] = nil
+                if clOrdID == r.clOrdID, case .replace(let q, let limit, let trigger) = p.kind {
+                    // The venue knows the order under the replace's ClOrdID: the replace was made.
+                    o.clOrdID = clOrdID
+                    if let limit { o.request.limitPrice = limit }
+                    if let trigger { o.request.triggerPrice = trigger }
+                    o.request.quantity = q
+                    out.events.append(.replaced(tag: tag, quantity: q, limitPrice: o.request.limitPrice, rawStatus: r.ordStatus,
+                                                triggerPrice: o.request.triggerPrice))
+                } else {
+                    let text = "no answer from the venue (lost while the session was down); the order is open"
+                    out.events.append(p.kind == .cancel ? .cancelRejected(tag: tag, text: text, rawStatus: r.ordStatus)
+                                                        : .replaceRejected(tag: tag, text: text, rawStatus: r.ordStatus))
+                }
+            }
+        }
     }
 
     /// Records what every report says about the order's standing.

@@ -147,6 +147,25 @@ struct FIXVenueBrokerTests {
         #expect(h.has(790))
     }
 
+    /// With ResetOnLogon neither side resends after a reconnect: the adapter asks about every open order (35=H) at
+    /// Logon, and a fill the venue made while the session was down reaches the engine. Before, it never did.
+    @Test("TC-V09 a fill made while the session was down arrives after the reconnect")
+    func aFillDuringADisconnectArrivesAfterTheReconnect() async throws {
+        let s = try await VenueScenario.start()
+        defer { Task { await s.stop() } }
+        _ = try await s.broker.place(order("REST-9", quantity: 100))
+        _ = try await s.events("REST-9", count: 1)   // acknowledged
+        let venueSession = try #require(s.harness.acceptor.sessions.values.first)
+        await venueSession.logout(reason: "maintenance")
+        #expect(try await eventually { await !s.broker.isLoggedOn })
+        s.venue.fillQuietly("REST-9", quantity: 40)
+        #expect(try await eventually { await s.broker.isLoggedOn })
+        let events = try await s.events("REST-9", count: 2)
+        #expect(events.last == .fill(tag: "REST-9", tradeID: "REST-9-CUM-40", quantity: Quantity(40), price: Price("1402.5")!,
+                                     rawStatus: "1"), "\(events)")
+        #expect(s.venue.received("H").contains { $0.string(790)?.hasPrefix("SW") == true })
+    }
+
     @Test("TC-V07 an order the venue never booked → outcomeUnknown, and the status request says nil")
     func lostOrderIsUnknownToTheVenue() async throws {
         let s = try await VenueScenario.start(answerTimeout: .seconds(1))

@@ -30,6 +30,54 @@ struct FIXVenueOrderBookTests {
         #expect(b.order("O-1")?.isTerminal == true)
     }
 
+    /// Trades a report's CumQty counts but no report of them reached Vega (sent while the session was down, not
+    /// resent after a ResetOnLogon) are one fill before the report's own — they were never booked.
+    @Test func aCumQtyBeyondTheFillsSeenIsAFillOfTheGap() {
+        var b = book("O-1")
+        _ = b.apply(report("O-1", exec: "0", status: "0", execID: "E1"))
+        let out = b.apply(report("O-1", exec: "F", status: "1", execID: "E3", last: 50, cum: 150))
+        #expect(out.events == [
+            .fill(tag: "O-1", tradeID: "O-1-CUM-100", quantity: Quantity(100), price: Price("1402.5")!, rawStatus: "1"),
+            .fill(tag: "O-1", tradeID: "E3", quantity: Quantity(50), price: Price("1402.5")!, rawStatus: "1"),
+        ])
+        // A cancel whose CumQty counts a trade not seen books it first.
+        let end = b.apply(report("O-1", exec: "4", status: "4", execID: "E5", cum: 170))
+        #expect(end.events.map(\.tag) == ["O-1", "O-1"])
+        guard case .fill(_, _, let q, _, _) = end.events.first, case .canceled = end.events.last else {
+            Issue.record("\(end.events)"); return
+        }
+        #expect(q == Quantity(20))
+    }
+
+    /// After a reconnect the adapter asks about each open order (35=H, OrdStatusReqID `SW…`); the answers publish
+    /// what the order missed: its fills, its end, and a refusal for a cancel whose answer was lost.
+    @Test func anAnswerAfterAReconnectPublishesWhatTheOrderMissed() {
+        var b = book("O-1", "O-2", "O-3")
+        for t in ["O-1", "O-2", "O-3"] { _ = b.apply(report(t, exec: "0", status: "0", execID: "E-\(t)")) }
+        let cancel = b.newRequest("O-3", .cancel)
+        #expect(b.sweepTargets().map(\.request.tag) == ["O-1", "O-2", "O-3"])
+        var filled = report("O-1", exec: "I", status: "1", execID: "", cum: 60)
+        filled.ordStatusReqID = b.newSweepRequestID()
+        #expect(b.apply(filled).events == [
+            .fill(tag: "O-1", tradeID: "O-1-CUM-60", quantity: Quantity(60), price: Price("1402.5")!, rawStatus: "1"),
+        ])
+        var gone = report("O-2", exec: "I", status: "4", execID: "", cum: 0)
+        gone.ordStatusReqID = b.newSweepRequestID()
+        #expect(b.apply(gone).events == [.canceled(tag: "O-2", rawStatus: "4")])
+        var open = report("O-3", exec: "I", status: "0", execID: "", cum: 0)
+        open.ordStatusReqID = b.newSweepRequestID()
+        let refused = b.apply(open).events
+        guard case .cancelRejected(let tag, _, _)? = refused.first, refused.count == 1 else { Issue.record("\(refused)"); return }
+        #expect(tag == "O-3" && b.pending[cancel] == nil)
+        // An ordinary status answer (the engine's own look-up) publishes nothing: the engine catches up from it.
+        var plain = report("O-1", exec: "I", status: "1", execID: "", cum: 80)
+        plain.ordStatusReqID = b.newStatusRequestID()
+        #expect(b.apply(plain).events.isEmpty)
+        #expect(b.sweepTargets().map(\.request.tag) == ["O-1", "O-3"])
+        // … and counts what it showed (the engine books it from the state): a later CumQty of 80 is no gap.
+        #expect(b.apply(report("O-1", exec: "F", status: "1", execID: "E9", last: 10, cum: 90)).events.count == 1)
+    }
+
     @Test func aReportResentWithTheSameExecIDPublishesNothing() {
         var b = book("O-1")
         _ = b.apply(report("O-1", exec: "F", status: "1", execID: "E1", last: 40, cum: 40))

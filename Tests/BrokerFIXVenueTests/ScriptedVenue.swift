@@ -34,6 +34,16 @@ final class ScriptedVenue: FIXApplication {
 
     let state = NIOLockedValueBox(State())
 
+    /// Fills `quantity` of the order at its price without telling anyone (as if the report were sent while the
+    /// session was down and lost with the ResetOnLogon).
+    func fillQuietly(_ clOrdID: String, quantity: Int) {
+        state.withLockedValue { s in
+            guard let i = s.orders.firstIndex(where: { $0.clOrdIDs.contains(clOrdID) }) else { return }
+            s.orders[i].cum += quantity
+            s.orders[i].status = s.orders[i].cum >= s.orders[i].quantity ? "2" : "1"
+        }
+    }
+
     /// Application messages received, by MsgType.
     func received(_ msgType: String) -> [FIXMessage] {
         state.withLockedValue { $0.received.filter { $0.msgType == msgType } }
