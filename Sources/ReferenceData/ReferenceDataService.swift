@@ -76,7 +76,7 @@ public final class ReferenceDataService: Sendable {
         }
         catalogs.install(InstrumentCatalog(instruments: instruments))
         sessionFlags.install(flags)
-        holidays?.add(closed)
+        holidays?.replace(source: "reference-data", with: closed)
         try await eligibility.rebuild(from: writer, now: now)
     }
 

@@ -234,5 +234,17 @@ final class ManagedFlag: @unchecked Sendable {
         try await service.refresh()
         #expect(calendar.holiday(on: closure, market: .bseEquity)?.reason == "Short-notice closure")
         #expect(calendar.holiday(on: TradingDate(iso: "2027-03-11")!, market: .bseEquity) == nil)   // settlement only
+        // Moved in a corrected file: the old date opens again (it stayed closed until a restart); a holiday put in by
+        // other means (the seeds' session files, a short-notice `addHoliday`) is kept.
+        let announced = TradingDate(iso: "2027-03-12")!
+        calendar.addHoliday(announced, exchange: .bse, reason: "announced")
+        try await ws.pool.write { db in
+            try db.execute(sql: "UPDATE exchange_holidays SET holiday_date = '2027-03-09' WHERE holiday_date = '2027-03-10'")
+        }
+        try await service.refresh()
+        #expect(calendar.holiday(on: closure, market: .bseEquity) == nil)
+        #expect(calendar.holiday(on: TradingDate(iso: "2027-03-09")!, market: .bseEquity)?.reason == "Short-notice closure")
+        #expect(calendar.holiday(on: announced, market: .bseEquity) != nil)
+        #expect(calendar.holiday(on: jan15, market: .nseEquity) != nil)
     }
 }

@@ -28,10 +28,30 @@ public final class HolidayCalendar: @unchecked Sendable {
     // @unchecked Sendable: `byMarket` is only read or written while holding `lock`.
     private let lock = NSLock()
     private var byMarket: [[Int32: SessionHoliday]]
+    /// What `add` and `addHoliday` put in (kept across `replace(source:with:)`).
+    private var added: [[Int32: SessionHoliday]]
+    /// Holidays per named source (`replace(source:with:)`), each replaced whole when its source is read again.
+    private var sourced: [String: [SessionHoliday]] = [:]
 
     public init(_ holidays: [SessionHoliday] = []) {
         byMarket = Array(repeating: [:], count: SessionMarket.allCases.count)
-        for h in holidays { Self.insert(h, into: &byMarket) }
+        added = byMarket
+        for h in holidays {
+            Self.insert(h, into: &byMarket)
+            Self.insert(h, into: &added)
+        }
+    }
+
+    /// Sets the holidays a source holds now (the reference data's holiday table, read again at each refresh): one
+    /// it no longer holds — moved or called off in a new file — is no longer a holiday (unless another source or
+    /// `add` has it). Before, a refresh only added, so a date moved in the file stayed closed until a restart.
+    public func replace(source: String, with holidays: [SessionHoliday]) {
+        lock.lock()
+        defer { lock.unlock() }
+        sourced[source] = holidays
+        var all = added
+        for list in sourced.values { for h in list { Self.insert(h, into: &all) } }
+        byMarket = all
     }
 
     /// Adds an unscheduled holiday (announced at short notice) for `segments` of `exchange`, effective at once.
@@ -49,7 +69,10 @@ public final class HolidayCalendar: @unchecked Sendable {
     public func add(_ holidays: [SessionHoliday]) {
         lock.lock()
         defer { lock.unlock() }
-        for h in holidays { Self.insert(h, into: &byMarket) }
+        for h in holidays {
+            Self.insert(h, into: &byMarket)
+            Self.insert(h, into: &added)
+        }
     }
 
     /// Removes the holiday of `market` on `date` (a holiday called off); true if there was one.
@@ -57,6 +80,8 @@ public final class HolidayCalendar: @unchecked Sendable {
     public func removeHoliday(_ date: TradingDate, market: SessionMarket) -> Bool {
         lock.lock()
         defer { lock.unlock() }
+        added[market.index].removeValue(forKey: date.daysSinceEpoch)
+        for (k, list) in sourced { sourced[k] = list.filter { !($0.date == date && $0.market == market) } }
         return byMarket[market.index].removeValue(forKey: date.daysSinceEpoch) != nil
     }
 
