@@ -56,6 +56,25 @@ import Testing
         }
     }
 
+    /// MaturityMonthYear YYYYMM names the monthly contract: a strike listed only in a weekly of that month is not
+    /// it (the one weekly hit was returned).
+    @Test func aMonthNeverResolvesToAWeekly() {
+        func option(_ key: String, day: String, strike: Int64, weekly: Bool) -> Instrument {
+            Instrument(key: InstrumentKey(key), segment: .nseFO, exchange: "NSE", name: "NIFTY", instrumentType: "CE",
+                       tradingSymbol: "NIFTY \(strike) CE \(day)", lotSize: 65, expiryDay: ISTCalendar.parseDay(day),
+                       strikePrice: Price(rupees: strike), optionType: .call, underlyingSymbol: "NIFTY", weekly: weekly)
+        }
+        let catalog = InstrumentCatalog(instruments: [option("NSE_FO|1", day: "20261208", strike: 26650, weekly: true),
+                                                      option("NSE_FO|2", day: "20261229", strike: 26000, weekly: false)])
+        func month(_ strike: Int64) -> InstrumentLookup {
+            InstrumentLookup(symbol: "NIFTY", exchange: "NSE", securityType: "OPT", maturityMonthYear: "202612",
+                             putOrCall: .call, strikePrice: Price(rupees: strike))
+        }
+        guard case .failure(let r) = catalog.resolve(month(26650)) else { Issue.record("a weekly was taken for the month"); return }
+        #expect(r.code == "UNKNOWN_SYMBOL")
+        #expect((try? catalog.resolve(month(26000)).get())?.key == InstrumentKey("NSE_FO|2"))
+    }
+
     @Test func unknownInactiveAmbiguousAndInvalidLookupsAreTypedRejections() async throws {
         let (resolver, ws) = try await Self.resolver()
         _ = ws

@@ -135,10 +135,10 @@ extension InstrumentCatalog {
                 hits += (byMonth ? byContractMonth[k] : byContract[k]) ?? []
             }
         }
-        if byMonth && hits.count > 1 {
-            // YYYYMM names the monthly contract: drop the weeklies of that month.
-            let monthly = hits.filter { instruments[Int($0)].weekly == false }
-            if !monthly.isEmpty { hits = monthly }
+        if byMonth {
+            // YYYYMM names the monthly contract: the weeklies of that month are not it, even when one of them is
+            // all there is (a strike listed only in a weekly resolved to it).
+            hits = hits.filter { instruments[Int($0)].weekly == false }
         }
         return pick(hits, exchange: exchange, wanted: isOption ? .option : .future, l)
     }
