@@ -258,6 +258,22 @@ import Testing
         #expect(try ws.dump() == before)
     }
 
+    /// The guard is per segment: a file whole for one segment and cut short for another is refused, however small
+    /// the part missing is of the whole (it was counted over all the file's segments together).
+    @Test func aFileCutShortInOneSegmentIsRefused() async throws {
+        let ws = try TempWorkspace()
+        let loader = ws.loader(options: LoadOptions(maxDeactivationFraction: 0.5, deactivationGuardMinimum: 4))
+        let nse = (0..<20).map { Fixtures.equity("N\($0)", isin: "INE1\(1000 + $0)A0101", token: "\(100 + $0)") }
+        let bse = (0..<4).map { Fixtures.equity("B\($0)", isin: "INE2\(1000 + $0)A0101", token: "\(500 + $0)", segment: "BSE_EQ") }
+        _ = try await loader.load(path: try ws.writeGzip("complete.json.gz", Fixtures.array(nse + bse)))
+        let before = try ws.dump()
+        // Every NSE row, one BSE row: 3 of 24 would go (12 %), but 3 of 4 BSE equities (75 %).
+        let r = try await loader.load(path: try ws.writeGzip("complete.json.gz", Fixtures.array(nse + [bse[0]])))
+        #expect(r.error?.code == .massDeactivation)
+        #expect(r.error?.message.contains("3 of 4 active BSE_EQ instruments") == true, "\(r.error?.message ?? "")")
+        #expect(try ws.dump() == before)
+    }
+
     @Test func plainJSONAndNumbersAsStringsLoadToo() async throws {
         let ws = try TempWorkspace()
         let rec = Fixtures.future("9", lot: 65).replacingOccurrences(of: #""lot_size":65"#, with: #""lot_size":"65""#)

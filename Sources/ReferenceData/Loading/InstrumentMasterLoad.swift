@@ -189,22 +189,29 @@ struct InstrumentMasterLoad {
     private mutating func deactivateMissing() throws {
         guard !seenSegments.isEmpty else { return }
         let segments = seenSegments.map(\.rawValue).sorted()
-        var activeInScope = 0
         var missing: [Int64] = []
+        // Per segment: a file whole for one segment and cut short for another (10 of 5,000 BSE equities beside
+        // every NSE contract) is partial, however small the part missing is of the whole.
+        var perSegment: [String: (active: Int, missing: Int)] = [:]
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT rowid FROM instruments WHERE active AND segment IN (\(segments.map { _ in "?" }.joined(separator: ","))) "
+            db, sql: "SELECT rowid, segment FROM instruments WHERE active AND segment IN (\(segments.map { _ in "?" }.joined(separator: ","))) "
                 + "ORDER BY instrument_key",
             arguments: StatementArguments(segments))
         while let r = try rows.next() {
             let rowid: Int64 = r[0]
-            activeInScope += 1
-            if !seen.contains(rowid) && !kept.contains(rowid) { missing.append(rowid) }
+            let segment: String = r[1]
+            perSegment[segment, default: (0, 0)].active += 1
+            if !seen.contains(rowid) && !kept.contains(rowid) {
+                missing.append(rowid)
+                perSegment[segment, default: (0, 0)].missing += 1
+            }
         }
-        if activeInScope >= options.deactivationGuardMinimum,
-           Double(missing.count) > options.maxDeactivationFraction * Double(activeInScope) {
+        for (segment, n) in perSegment.sorted(by: { $0.key < $1.key })
+        where n.active >= options.deactivationGuardMinimum
+            && Double(n.missing) > options.maxDeactivationFraction * Double(n.active) {
             throw ReferenceFileError(
                 .massDeactivation,
-                "the file would deactivate \(missing.count) of \(activeInScope) active instruments in its segments "
+                "the file would deactivate \(n.missing) of \(n.active) active \(segment) instruments "
                     + "(more than \(Int(options.maxDeactivationFraction * 100)) %); is it a partial file?")
         }
         let stmt = try db.cachedStatement(sql: "UPDATE instruments SET active = 0, updated_at = ? WHERE rowid = ?")
