@@ -39,6 +39,29 @@ import Testing
         #expect(try ws.row("NSE_EQ|INE002A01018")?["intraday_margin"] as Double? == 20)
     }
 
+    /// A list cut short would lift its flag from most instruments at once (an empty suspended list un-suspends every
+    /// stock): refused like a partial BOD file, and loaded when allowed. It had no such guard.
+    @Test func aListCutShortIsRefusedUnlessAllowed() async throws {
+        let ws = try TempWorkspace()
+        let loader = ws.loader(options: LoadOptions(maxDeactivationFraction: 0.5, deactivationGuardMinimum: 4))
+        _ = try await loader.load(path: try ws.writeGzip("complete.json.gz", Fixtures.array(Fixtures.day1)))
+        let equities = Array(Fixtures.day1[0..<4])
+        _ = try await loader.load(path: try ws.writeGzip("suspended-instrument.json.gz", Fixtures.array(equities)))
+        let before = try ws.dump()
+        let empty = try await loader.load(path: try ws.writeGzip("suspended-instrument.json.gz", "[]"))
+        #expect(empty.error?.code == .massDeactivation)
+        #expect(empty.error?.message == "the file would take 4 of 4 instruments off the suspended list (more than 50 %); is it a partial file?")
+        #expect(try ws.dump() == before)
+        let short = try await loader.load(path: try ws.writeGzip("NSE_MIS.json.gz", Fixtures.array(equities.map { Self.mis($0) })))
+        #expect(short.error == nil)
+        let half = try await loader.load(path: try ws.writeGzip("NSE_MIS.json.gz", Fixtures.array([Self.mis(equities[0])])))
+        #expect(half.error?.code == .massDeactivation)
+        // Allowed: loaded.
+        let forced = try await ws.loader(options: LoadOptions(maxDeactivationFraction: 1.0, deactivationGuardMinimum: 4))
+            .load(path: try ws.writeGzip("suspended-instrument.json.gz", "[]"))
+        #expect(forced.error == nil && forced.deactivated == 4)
+    }
+
     @Test func mtfAndSuspendedListsAreOverlaysThatABODReloadKeeps() async throws {
         let ws = try TempWorkspace()
         let loader = ws.loader()

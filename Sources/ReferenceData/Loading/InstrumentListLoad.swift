@@ -25,6 +25,9 @@ struct InstrumentListLoad {
     private var seenExchanges = Set<String>()
     private var find: Statement?
 
+    /// The partial-file guard (`LoadOptions.maxDeactivationFraction`, `deactivationGuardMinimum`).
+    var options = LoadOptions()
+
     init(db: Database, kind: ReferenceFileKind, now: Date, fileName: String, report: LoadReport) {
         self.db = db
         self.kind = kind
@@ -146,13 +149,23 @@ struct InstrumentListLoad {
     private mutating func clearUnlisted(set: Statement) throws {
         let scope = seenExchanges.union(scopeHint)
         var clear: [Int64] = []
+        var flagged = 0
         let rows = try Row.fetchCursor(db, sql: "SELECT rowid, exchange FROM instruments WHERE \(flaggedSQL) ORDER BY instrument_key")
         while let r = try rows.next() {
             let rowid: Int64 = r[0]
             let exchange: String = r[1]
-            guard !seen.contains(rowid), !kept.contains(rowid) else { continue }
             if kind == .mis && !scope.contains(exchange) { continue }
+            flagged += 1
+            guard !seen.contains(rowid), !kept.contains(rowid) else { continue }
             clear.append(rowid)
+        }
+        // A list cut short (an empty suspended list, half a MIS list) would lift the flag from most instruments at
+        // once: refused like a partial BOD file, unless allowed.
+        if flagged >= options.deactivationGuardMinimum, Double(clear.count) > options.maxDeactivationFraction * Double(flagged) {
+            throw ReferenceFileError(
+                .massDeactivation,
+                "the file would take \(clear.count) of \(flagged) instruments off the \(kind.rawValue) list "
+                    + "(more than \(Int(options.maxDeactivationFraction * 100)) %); is it a partial file?")
         }
         for rowid in clear {
             try write(rowid, Overlay(a: nil, b: nil, flag: false), set: set)

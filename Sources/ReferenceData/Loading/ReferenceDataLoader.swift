@@ -49,6 +49,7 @@ public struct ReferenceDataLoader: Sendable {
                     r.sha256 = sha
                 case .mis, .mtf, .suspended:
                     var load = InstrumentListLoad(db: db, kind: k, now: now, fileName: fileName, report: r)
+                    load.options = options
                     let sha = try load.run(source: source, progress: onProgress)
                     r = load.report
                     r.sha256 = sha
