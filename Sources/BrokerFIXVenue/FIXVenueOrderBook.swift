@@ -157,8 +157,10 @@ struct FIXVenueOrderBook: Sendable {
             return out
         }
         if !r.execID.isEmpty {
-            // A report seen before (a resend after a reconnect) publishes nothing twice.
-            guard execIDs.insert(r.execID).inserted else { return out }
+            // A report seen before (a resend after a reconnect) publishes nothing twice. Per order: a venue that
+            // restarts may number its ExecIDs from 1 again (QuickFIX's executor does), and a new order's fill is not
+            // an old one's.
+            guard execIDs.insert(tag + "\u{1}" + r.execID).inserted else { return out }
         }
         let answersPending = pending[r.clOrdID]
         note(r, in: &o)
@@ -247,7 +249,11 @@ struct FIXVenueOrderBook: Sendable {
             return out
         }
         if let v = r.orderID, v != "NONE" { o.venueOrderID = v }
-        if !r.ordStatus.isEmpty { o.ordStatus = r.ordStatus }
+        if !r.ordStatus.isEmpty {
+            o.ordStatus = r.ordStatus
+            // Refused because the order is done (filled, cancelled, expired): it is closed here too.
+            if ["2", "4", "C"].contains(r.ordStatus) { o.isTerminal = true }
+        }
         orders[tag] = o
         let text = r.text ?? (p.kind == .cancel ? "Cancel" : "Replace") + " rejected by the venue"
             + (r.reason.map { " (CxlRejReason \($0))" } ?? "")

@@ -117,6 +117,27 @@ struct FIXVenueOrderBookTests {
         #expect(b.apply(r).events.isEmpty)
     }
 
+    /// ExecIDs are told apart per order: a venue that restarted numbers them from 1 again, and a new order's fill
+    /// under an ExecID an old order used is still a fill (it was dropped as a resend).
+    @Test func anExecIDSeenOnAnotherOrderIsNoResend() {
+        var b = book("O-1", "O-2")
+        _ = b.apply(report("O-1", exec: "F", status: "2", execID: "E1", last: 100, cum: 100))
+        let out = b.apply(report("O-2", exec: "F", status: "2", execID: "E1", last: 100, cum: 100))
+        #expect(out.events.contains(.fill(tag: "O-2", tradeID: "E1", quantity: Quantity(100), price: Price("1402.5")!, rawStatus: "2")))
+        #expect(b.apply(report("O-2", exec: "F", status: "2", execID: "E1", last: 100, cum: 100)).events.isEmpty)
+    }
+
+    /// A cancel refused because the order is done (35=9 39=2) closes it here too: it was left open, and its state
+    /// said filled and open at once.
+    @Test func aCancelRefusedForADoneOrderClosesIt() {
+        var b = book("O-1")
+        _ = b.apply(report("O-1", exec: "0", status: "0", execID: "E1"))
+        let cancel = b.newRequest("O-1", .cancel)
+        _ = b.apply(VenueCancelReject(clOrdID: cancel, origClOrdID: "O-1", ordStatus: "2", responseTo: "1", reason: "0",
+                                      text: "Too late to cancel"))
+        #expect(b.order("O-1")?.isTerminal == true)
+    }
+
     @Test func aReportForAnUnknownClOrdIDIsIgnored() {
         var b = book("O-1")
         let out = b.apply(report("OTHER", exec: "0", status: "0", execID: "E1"))
