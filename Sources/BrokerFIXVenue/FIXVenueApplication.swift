@@ -28,6 +28,52 @@ final class FIXVenueApplication: FIXApplication {
         var book: FIXVenueOrderBook
         var placements: [String: VenueAnswer<PlacementAnswer>] = [:]
         var statuses: [String: [VenueAnswer<StatusAnswer>]] = [:]
+        /// Our requests by the MsgSeqNum they went out with (the latest 10,000): a session Reject (35=3) names the
+        /// message it refuses by RefSeqNum only.
+        var sent: [Int: SentRequest] = [:]
+    }
+
+    struct SentRequest: Sendable {
+        var msgType: String
+        var tag: String
+        var clOrdID: String
+    }
+
+    /// Notes a request sent with MsgSeqNum `seq`, for a refusal that names it by number.
+    func sent(_ seq: Int?, msgType: String, tag: String, clOrdID: String) {
+        guard let seq else { return }
+        state.withLockedValue { s in
+            s.sent[seq] = SentRequest(msgType: msgType, tag: tag, clOrdID: clOrdID)
+            if s.sent.count > 10_000 { s.sent = s.sent.filter { $0.key > seq - 5_000 } }
+        }
+    }
+
+    /// 35=3: the venue's session refused one of our messages (a field its dictionary does not take, say). A
+    /// placement is refused, a cancel or replace refused, a status request unsupported — before, each waited for
+    /// an answer that never came (the cancel or replace for ever).
+    func onSessionReject(_ message: FIXMessage) {
+        guard let seq = message.int(FIXTag.refSeqNum),
+              let request = state.withLockedValue({ $0.sent[seq] }) else { return }
+        let text = "Rejected by the venue's session: " + (message.nonEmpty(FIXTag.text) ?? "Reject")
+            + (message.nonEmpty(FIXTag.sessionRejectReason).map { " (SessionRejectReason \($0))" } ?? "")
+        refused(request, code: message.nonEmpty(FIXTag.sessionRejectReason).map { "373=\($0)" }, text: text,
+                unknownOrder: false)
+    }
+
+    /// Ends the wait (or the pending request) for `request`, refused with `text`.
+    private func refused(_ request: SentRequest, code: String?, text: String, unknownOrder: Bool) {
+        switch request.msgType {
+        case "D":
+            let placement = state.withLockedValue { $0.placements.removeValue(forKey: request.tag) }
+            placement?.fulfill(.refused(code: code, text: text))
+        case "F", "G":
+            finish(state.withLockedValue { $0.book.refuse(request: request.clOrdID, text: text) }, placementAnswer: nil)
+        case "H":
+            let statuses = state.withLockedValue { $0.statuses.removeValue(forKey: request.tag) ?? [] }
+            for w in statuses { w.fulfill(unknownOrder ? .answered(.unknownOrder) : .unsupported(text)) }
+        default:
+            break
+        }
     }
 
     let state: NIOLockedValueBox<State>
@@ -99,16 +145,15 @@ final class FIXVenueApplication: FIXApplication {
         let code = r.reason.map { "380=\($0)" }
         logger.notice("BusinessMessageReject", metadata: ["refMsgType": "\(r.refMsgType ?? "?")", "refID": "\(r.refID ?? "?")",
                                                           "text": "\(text)"])
-        let (placement, statuses) = state.withLockedValue { s -> (VenueAnswer<PlacementAnswer>?, [VenueAnswer<StatusAnswer>]) in
-            guard let tag = s.book.owner(of: r.refID) else { return (nil, []) }
-            switch r.refMsgType {
-            case "D": return (s.placements.removeValue(forKey: tag), [])
-            case "H": return (nil, s.statuses.removeValue(forKey: tag) ?? [])
-            default: return (nil, [])
-            }
+        // The request it names: by BusinessRejectRefID (our ClOrdID) and RefMsgType, else by RefSeqNum (QuickFIX
+        // names an unsupported message type by number only).
+        let request = state.withLockedValue { s -> SentRequest? in
+            if let seq = r.refSeqNum, let sent = s.sent[seq] { return sent }
+            guard let id = r.refID, let tag = s.book.owner(of: id), let type = r.refMsgType else { return nil }
+            return SentRequest(msgType: type, tag: tag, clOrdID: id)
         }
-        placement?.fulfill(.refused(code: code, text: text))
-        for w in statuses { w.fulfill(r.reason == "1" ? .answered(.unknownOrder) : .unsupported(text)) }
+        guard let request else { return }
+        refused(request, code: code, text: text, unknownOrder: r.reason == "1")
     }
 
     // MARK: Waiting for answers

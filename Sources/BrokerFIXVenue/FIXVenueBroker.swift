@@ -68,13 +68,15 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
     func askAboutOpenOrders() async {
         let requests = application.state.withLockedValue { s in
             s.book.sweepTargets().map { o in
-                messages.statusRequest(o.request, clOrdID: o.clOrdID, venueOrderID: o.venueOrderID,
-                                       requestID: s.book.newSweepRequestID())
+                (o.request.tag, o.clOrdID, messages.statusRequest(o.request, clOrdID: o.clOrdID, venueOrderID: o.venueOrderID,
+                                                                  requestID: s.book.newSweepRequestID()))
             }
         }
         guard !requests.isEmpty else { return }
         logger.info("asking the venue about open orders after logon", metadata: ["orders": "\(requests.count)"])
-        for m in requests { _ = await session.send(m) }
+        for (tag, clOrdID, m) in requests {
+            application.sent(await session.send(m), msgType: "H", tag: tag, clOrdID: clOrdID)
+        }
     }
 
     // MARK: Lifecycle
@@ -134,13 +136,14 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         case .new(let a):
             answer = a
         }
-        guard await session.send(messages.newOrderSingle(order, transactTime: clock.now())) != nil else {
+        guard let seq = await session.send(messages.newOrderSingle(order, transactTime: clock.now())) else {
             application.state.withLockedValue { s in
                 s.book.forget(order.tag)
                 s.placements[order.tag] = nil
             }
             throw .unavailable("FIX session \(session.id) is not logged on")
         }
+        application.sent(seq, msgType: "D", tag: order.tag, clOrdID: order.tag)
         switch await answer.wait(timeout: settings.answerTimeout, orElse: .timedOut) {
         case .answered(let venueOrderID):
             let ids = [venueOrderID].compactMap { $0 }.filter { $0 != "NONE" }
@@ -186,10 +189,11 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         }
         guard await session.isLoggedOn else { throw .unavailable("FIX session \(session.id) is not logged on") }
         let clOrdID = application.state.withLockedValue { $0.book.newRequest(tag, kind) }
-        guard await session.send(build(o, clOrdID)) != nil else {
+        guard let seq = await session.send(build(o, clOrdID)) else {
             application.state.withLockedValue { $0.book.dropRequest(clOrdID) }
             throw .unavailable("FIX session \(session.id) is not logged on")
         }
+        application.sent(seq, msgType: kind == .cancel ? "F" : "G", tag: tag, clOrdID: clOrdID)
     }
 
     /// An order this process did not place (after a restart): tracked under its tag — the ClOrdID it was placed
@@ -244,7 +248,8 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
             let answer = application.expectStatus(tag)
             let message = messages.statusRequest(o.request, clOrdID: o.clOrdID, venueOrderID: o.venueOrderID,
                                                  requestID: requestID)
-            if await session.send(message) != nil {
+            if let seq = await session.send(message) {
+                application.sent(seq, msgType: "H", tag: tag, clOrdID: o.clOrdID)
                 let result = await answer.wait(timeout: settings.statusTimeout, orElse: .timedOut)
                 application.stopWaiting(status: answer, tag: tag)
                 switch result {

@@ -104,6 +104,17 @@ struct FIXVenueOrderBook: Sendable {
         return id
     }
 
+    /// The venue refused a cancel or replace without an OrderCancelReject (a session Reject 35=3, or a
+    /// BusinessMessageReject 35=j): the request is over, the order as it was.
+    mutating func refuse(request clOrdID: String, text: String) -> Outcome {
+        guard let p = pending.removeValue(forKey: clOrdID) else { return Outcome(tag: nil) }
+        var out = Outcome(tag: p.tag)
+        let raw = orders[p.tag]?.ordStatus ?? ""
+        out.events.append(p.kind == .cancel ? .cancelRejected(tag: p.tag, text: text, rawStatus: raw)
+                                            : .replaceRejected(tag: p.tag, text: text, rawStatus: raw))
+        return out
+    }
+
     /// The request could not be sent.
     mutating func dropRequest(_ clOrdID: String) {
         pending[clOrdID] = nil

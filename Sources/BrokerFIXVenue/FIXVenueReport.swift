@@ -96,6 +96,7 @@ struct VenueCancelReject: Sendable, Equatable {
 
 /// A BusinessMessageReject (35=j) of one of our requests.
 struct VenueBusinessReject: Sendable, Equatable {
+    var refSeqNum: Int?
     var refMsgType: String?
     var refID: String?
     var reason: String?
@@ -103,6 +104,7 @@ struct VenueBusinessReject: Sendable, Equatable {
 
     init?(_ m: FIXMessage) {
         guard m.msgType == "j" else { return nil }
+        refSeqNum = m.int(FIXTag.refSeqNum)
         refMsgType = m.nonEmpty(FIXTag.refMsgType)
         refID = m.nonEmpty(FIXTag.businessRejectRefID)
         reason = m.nonEmpty(FIXTag.businessRejectReason)

@@ -51,9 +51,13 @@ public protocol FIXApplication: Sendable {
     func onLogon(_ session: FIXSession)
     func onLogout(_ session: FIXSession)
     func fromApp(_ message: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult
+    /// The counterparty refused one of our messages at session level (Reject, 35=3; RefSeqNum 45 names it). The
+    /// session has handled it; an application that waits for an answer to that message learns it gets none.
+    func onSessionReject(_ message: FIXMessage)
 }
 
 extension FIXApplication {
+    public func onSessionReject(_ message: FIXMessage) {}
     public func onCreate(_ session: FIXSession) {}
     public func onLogon(_ session: FIXSession) {}
     public func onLogout(_ session: FIXSession) {}

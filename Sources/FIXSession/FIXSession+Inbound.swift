@@ -201,6 +201,7 @@ extension FIXSession {
 
     func nextReject(_ m: FIXMessage) {
         guard verify(m, checkTooHigh: false, checkTooLow: true) else { return }
+        application.onSessionReject(m)
         incrNextTarget()
         nextQueued()
     }

@@ -103,6 +103,28 @@ struct FIXVenueBrokerTests {
         #expect(await s.events.of("BMR-1").isEmpty)
     }
 
+    /// A session Reject (35=3) of our order or cancel, named by RefSeqNum only, ends the wait: the order is refused
+    /// and the cancel refused at once. Before, the order waited for the answer timeout and ended `outcomeUnknown`, and
+    /// the cancel stayed pending for ever.
+    @Test("TC-V10 a session Reject of an order or a cancel is its refusal")
+    func aSessionRejectIsARefusal() async throws {
+        let s = try await VenueScenario.start(answerTimeout: .seconds(30))
+        defer { Task { await s.stop() } }
+        do {
+            _ = try await s.broker.place(order("SREJ-1"))
+            Issue.record("a rejected order was placed")
+        } catch {
+            guard case .refused(let code, let text) = error else { Issue.record("\(error)"); return }
+            #expect(code == "373=2" && text.hasPrefix("Rejected by the venue's session"), "\(text)")
+        }
+        _ = try await s.broker.place(order("SREJOK-1"))
+        _ = try await s.events("SREJOK-1", count: 1)
+        try await s.broker.cancel(tag: "SREJOK-1")
+        let events = try await s.events("SREJOK-1", count: 2)
+        guard case .cancelRejected(_, let text, _) = events.last else { Issue.record("\(events)"); return }
+        #expect(text.hasPrefix("Rejected by the venue's session"))
+    }
+
     @Test("TC-V05 venue down → unavailable and unhealthy, before logon and after the venue goes away")
     func venueDownIsUnavailable() async throws {
         let dead = try makeBroker(port: 1)

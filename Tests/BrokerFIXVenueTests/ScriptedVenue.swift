@@ -10,6 +10,8 @@ import NIOConcurrencyHelpers
 /// - `NOCXL…`: New, rests, refuses cancels (35=9 102=2);
 /// - `REJ…`: rejected (150=8, 103=3, 58 "Insufficient margin");
 /// - `BMR…`: BusinessMessageReject (35=j 380=4 "Application not available");
+/// - `SREJ…`: a session Reject (35=3 373=2, tag 5001) of the order, and of any cancel of it (`SREJOK…`: the
+///   order is booked and rests; only its cancels get the Reject);
 /// - `SWALLOW…`: books the order but sends nothing back (it answers a status request, though);
 /// - `LOST…`: drops the order without booking it.
 /// A replace above 10 000 is refused (35=9 434=2). A status request (35=H) is answered with 150=I, or with
@@ -50,6 +52,11 @@ final class ScriptedVenue: FIXApplication {
     }
 
     func fromApp(_ m: FIXMessage, context: inout FIXSessionContext) -> FIXApplicationResult {
+        let id = m.msgType == "D" ? m.string(FIXTag.clOrdID) ?? "" : m.string(FIXTag.origClOrdID) ?? ""
+        if id.hasPrefix("SREJ") && !(m.msgType == "D" && id.hasPrefix("SREJOK")) {
+            state.withLockedValue { $0.received.append(m) }
+            return .reject(FIXValidationError(.tagNotDefinedForMessageType, tag: 5001))
+        }
         let replies: [FIXOutboundMessage] = state.withLockedValue { s in
             s.received.append(m)
             switch m.msgType {
