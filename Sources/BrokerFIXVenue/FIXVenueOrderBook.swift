@@ -60,6 +60,12 @@ struct FIXVenueOrderBook: Sendable {
 
     func owner(of clOrdID: String?) -> String? { clOrdID.flatMap { tags[$0] } }
 
+    /// The order the venue knows by `venueOrderID` (a report without ClOrdID names it so).
+    func owner(venueOrderID: String?) -> String? {
+        guard let v = venueOrderID, v != "NONE" else { return nil }
+        return sequence.last { orders[$0]?.venueOrderID == v }
+    }
+
     mutating func track(_ request: BrokerOrderRequest) {
         guard orders[request.tag] == nil else { return }
         orders[request.tag] = Order(request: request, clOrdID: request.tag)
@@ -145,7 +151,8 @@ struct FIXVenueOrderBook: Sendable {
     // MARK: Reports → events
 
     mutating func apply(_ r: VenueExecutionReport) -> Outcome {
-        guard let tag = owner(of: r.clOrdID) ?? owner(of: r.origClOrdID), var o = orders[tag] else {
+        guard let tag = owner(of: r.clOrdID) ?? owner(of: r.origClOrdID) ?? owner(venueOrderID: r.orderID),
+              var o = orders[tag] else {
             return Outcome(tag: nil)
         }
         var out = Outcome(tag: tag)
@@ -208,7 +215,7 @@ struct FIXVenueOrderBook: Sendable {
             }
             if let q = quantity { o.request.quantity = q }
             if let p = limit { o.request.limitPrice = p }
-            o.clOrdID = r.clOrdID
+            if !r.clOrdID.isEmpty { o.clOrdID = r.clOrdID }
             pending[r.clOrdID] = nil
             out.events.append(.replaced(tag: tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
                                         rawStatus: raw, triggerPrice: o.request.triggerPrice))

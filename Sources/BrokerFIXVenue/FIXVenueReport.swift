@@ -34,10 +34,13 @@ struct VenueExecutionReport: Sendable, Equatable {
         self.ordStatus = ordStatus
     }
 
-    /// Nil when ClOrdID, ExecType or OrdStatus is missing (the session's dictionary normally catches that first).
+    /// Nil when ExecType or OrdStatus is missing (the session's dictionary normally catches that first). ClOrdID is
+    /// optional in FIX 4.4: a report the venue sends of its own accord may name the order by OrderID (37) only
+    /// (`clOrdID` is then empty).
     init?(_ m: FIXMessage) {
-        guard m.msgType == "8", let clOrdID = m.nonEmpty(FIXTag.clOrdID), let execType = m.nonEmpty(FIXTag.execType),
+        guard m.msgType == "8", let execType = m.nonEmpty(FIXTag.execType),
               let ordStatus = m.nonEmpty(FIXTag.ordStatus) else { return nil }
+        let clOrdID = m.nonEmpty(FIXTag.clOrdID) ?? ""
         self.init(orderID: m.nonEmpty(FIXTag.orderID), clOrdID: clOrdID, origClOrdID: m.nonEmpty(FIXTag.origClOrdID),
                   execID: m.nonEmpty(FIXTag.execID) ?? "", execType: execType, ordStatus: ordStatus)
         orderQty = m.nonEmpty(FIXTag.orderQty).flatMap(Self.quantity)

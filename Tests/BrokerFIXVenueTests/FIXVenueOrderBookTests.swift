@@ -138,6 +138,14 @@ struct FIXVenueOrderBookTests {
         #expect(b.order("O-1")?.isTerminal == true)
     }
 
+    /// ClOrdID is optional on an ExecutionReport: one the venue sends of its own accord (an unsolicited cancel)
+    /// may name the order by OrderID alone. It was refused at session level and lost.
+    @Test func aReportWithoutClOrdIDIsMatchedByOrderID() {
+        var b = book("O-1")
+        _ = b.apply(report("O-1", exec: "0", status: "0", execID: "E1"))
+        #expect(b.apply(report("", exec: "4", status: "4", execID: "E2")).events == [.canceled(tag: "O-1", rawStatus: "4")])
+    }
+
     @Test func aReportForAnUnknownClOrdIDIsIgnored() {
         var b = book("O-1")
         let out = b.apply(report("OTHER", exec: "0", status: "0", execID: "E1"))
