@@ -281,13 +281,8 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
         case "2": side = .sell
         default: return .failure(MappingError(rejection: .unsupported(characteristic: "side", value: o.side)))
         }
-        let type: OrderType
-        switch o.ordType {
-        case "1": type = .market
-        case "2": type = .limit
-        case "3": type = .stop
-        case "4": type = .stopLimit
-        default: return .failure(MappingError(rejection: .unsupported(characteristic: "ordType", value: o.ordType)))
+        guard let type = orderType(o.ordType) else {
+            return .failure(MappingError(rejection: .unsupported(characteristic: "ordType", value: o.ordType)))
         }
         let tif: TimeInForce
         switch o.timeInForce ?? "0" {
@@ -325,20 +320,18 @@ public final class OMSFIXApplication: FIXApplication, OrderReportSink {
 }
 
 extension OMSFIXApplication {
+    /// OrdType (40) 1, 2, 3, 4: the order types Vega takes.
+    static func orderType(_ code: String) -> OrderType? {
+        ["1": .market, "2": .limit, "3": .stop, "4": .stopLimit][code]
+    }
+
     /// What can be read of a NewOrderSingle that `request` refused, for its rejection to echo: the account, the
     /// side as buy or sell (SellPlus and the short sells as sell), the type, validity, quantity and prices where
     /// they are valid (else the type the price implies, DAY, zero, none).
     static func echo(_ o: FIXNewOrderSingle, source: OrderSource, defaultClient: String) -> OrderRequest {
         let side: Side = ["2", "4", "5", "6"].contains(o.side) ? .sell : .buy
         let limitPrice = try? price(o.price, tag: 44)
-        let type: OrderType
-        switch o.ordType {
-        case "1": type = .market
-        case "3": type = .stop
-        case "4": type = .stopLimit
-        case "2": type = .limit
-        default: type = limitPrice == nil ? .market : .limit
-        }
+        let type = orderType(o.ordType) ?? (limitPrice == nil ? .market : .limit)
         return OrderRequest(source: source, clientOrderID: ClientOrderID(o.clOrdID),
                             client: ClientID(o.account ?? defaultClient),
                             lookup: InstrumentLookup(symbol: o.symbol, exchange: o.securityExchange,

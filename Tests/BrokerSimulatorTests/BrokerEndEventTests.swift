@@ -217,97 +217,80 @@ struct BrokerEndEventTests {
         #expect(broker.cancels.isEmpty)   // not in this process: the broker ends it itself
     }
 
-    /// After a restart, an open DAY order stored on an earlier day is expired, not placed again.
-    @Test func aRestartExpiresYesterdaysDayOrdersInsteadOfPlacingThemAgain() async throws {
-        let broker = SilentBroker()
+    /// An engine after a restart, over `broker`, with the stored orders given (10 RELIANCE at 1395.00 each).
+    struct Restarted {
+        let broker: SilentBroker
         let sink = ReportCollector()
-        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
-                                     session: try MarketSessionEngine(), eligibility: AllEligible())
-        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
+        let engine: OrderEngine
+
+        init(inProcess: Bool = true) throws {
+            broker = SilentBroker(inProcess: inProcess)
+            let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
+                                         session: try MarketSessionEngine(), eligibility: AllEligible())
+            engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
                                  now: { MultiBrokerTests.at }, sink: sink)
-        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
-        func stored(_ n: Int, createdAt: Int64) -> OrderSnapshot {
-            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
-                                  request: OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
-                                                        client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"),
-                                                        side: .buy, orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00")),
-                                  instrument: PaperBrokerTests.reliance, product: .cnc, broker: BrokerID("SILENT"),
-                                  lifecycle: .working(PendingNewOrder(terms: terms).accepted()))
-            o.createdAt = createdAt
+        }
+
+        /// Order O-n (ClOrdID Y-n), stored `age` ms before now.
+        static func stored(_ n: Int, age: Int64, tif: TimeInForce = .day,
+                           lifecycle: OrderLifecycle? = nil) -> OrderSnapshot {
+            let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
+            let request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
+                                       client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy,
+                                       orderType: .limit, timeInForce: tif, quantity: Quantity(10), limitPrice: Price("1395.00"))
+            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"),
+                                  clientOrderID: ClientOrderID("Y-\(n)"), request: request, instrument: PaperBrokerTests.reliance,
+                                  product: .cnc, broker: BrokerID("SILENT"),
+                                  lifecycle: lifecycle ?? .working(PendingNewOrder(terms: terms).accepted()))
+            o.createdAt = MultiBrokerTests.at - age
             return o
         }
-        let yesterday = MultiBrokerTests.at - 86_400_000
-        await engine.restore(OrderBookState(orders: [stored(1, createdAt: yesterday), stored(2, createdAt: MultiBrokerTests.at - 60_000)],
-                                            usedClientOrderIDs: [], nextOrderSequence: 3, nextExecSequence: 1))
-        await engine.resumeAtBrokers()
-        let reports = await sink.wait(for: 1)
-        #expect(reports.map(summary) == ["C:Y-1"])
-        #expect(broker.placed == ["O-2"])   // today's, not seen at the broker: placed again; yesterday's is not
+
+        func resume(_ orders: [OrderSnapshot]) async {
+            await engine.restore(OrderBookState(orders: orders, usedClientOrderIDs: [], nextOrderSequence: orders.count + 1,
+                                                nextExecSequence: 1))
+            await engine.resumeAtBrokers()
+        }
+    }
+
+    static let day: Int64 = 86_400_000
+
+    /// After a restart, an open DAY order stored on an earlier day is expired, not placed again.
+    @Test func aRestartExpiresYesterdaysDayOrdersInsteadOfPlacingThemAgain() async throws {
+        let r = try Restarted()
+        await r.resume([Restarted.stored(1, age: Self.day), Restarted.stored(2, age: 60_000)])
+        #expect(await r.sink.wait(for: 1).map(summary) == ["C:Y-1"])
+        #expect(r.broker.placed == ["O-2"])   // today's, not seen at the broker: placed again; yesterday's is not
     }
 
     /// An order of an earlier day is looked up before it expires: what its broker filled while Vega was down
     /// is booked (a DAY order past its end used to be expired unasked, its fill lost), and an IOC order of an
     /// earlier day that no broker has is expired, never placed again on another day (it was placed again).
     @Test func aRestartLooksUpEarlierDaysOrdersBeforeExpiringThemAndNeverPlacesThemAgain() async throws {
-        let broker = SilentBroker(inProcess: false)
-        let sink = ReportCollector()
-        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
-                                     session: try MarketSessionEngine(), eligibility: AllEligible())
-        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
-                                 now: { MultiBrokerTests.at }, sink: sink)
-        let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
-        func stored(_ n: Int, _ tif: TimeInForce) -> OrderSnapshot {
-            let request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Y-\(n)"),
-                                       client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy,
-                                       orderType: .limit, timeInForce: tif, quantity: Quantity(10), limitPrice: Price("1395.00"))
-            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"),
-                                  clientOrderID: ClientOrderID("Y-\(n)"), request: request, instrument: PaperBrokerTests.reliance,
-                                  product: .cnc, broker: BrokerID("SILENT"), lifecycle: .working(PendingNewOrder(terms: terms).accepted()))
-            o.createdAt = MultiBrokerTests.at - 86_400_000
-            return o
-        }
+        let r = try Restarted(inProcess: false)
         // Yesterday's DAY order O-1 was filled at the broker before the close; Vega was down and never heard.
-        broker.knows(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "complete", filledQuantity: Quantity(10),
-                                      averagePrice: Price("1394.50")!, isOpen: false))
-        await engine.restore(OrderBookState(orders: [stored(1, .day), stored(2, .ioc)], usedClientOrderIDs: [],
-                                            nextOrderSequence: 3, nextExecSequence: 1))
-        await engine.resumeAtBrokers()
-        let reports = await sink.wait(for: 2)
+        r.broker.knows(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "complete", filledQuantity: Quantity(10),
+                                        averagePrice: Price("1394.50")!, isOpen: false))
+        await r.resume([Restarted.stored(1, age: Self.day), Restarted.stored(2, age: Self.day, tif: .ioc)])
+        let reports = await r.sink.wait(for: 2)
         #expect(reports.map(summary) == ["2:Y-1", "C:Y-2"])
         #expect(reports.first?.cumulativeQuantity == Quantity(10) && reports.first?.averagePrice == Price("1394.50"))
-        #expect(broker.placed.isEmpty)
+        #expect(r.broker.placed.isEmpty)
     }
 
     /// A take-up ends an order as its broker ended it while Vega was down — rejected (from PendingNew straight to
     /// Rejected) or expired — not always as cancelled.
     @Test func aTakeUpEndsAnOrderAsItsBrokerEndedIt() async throws {
-        let broker = SilentBroker(inProcess: false)
-        let sink = ReportCollector()
-        let pipeline = OrderPipeline(resolver: StaticResolver(instruments: [PaperBrokerTests.reliance]),
-                                     session: try MarketSessionEngine(), eligibility: AllEligible())
-        let engine = OrderEngine(pipeline: pipeline, brokers: [broker], defaultBroker: BrokerID("SILENT"),
-                                 now: { MultiBrokerTests.at }, sink: sink)
+        let r = try Restarted(inProcess: false)
+        r.broker.knows(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "rejected", filledQuantity: .zero,
+                                        averagePrice: .zero, isOpen: false, end: .rejected))
+        r.broker.knows(BrokerOrderState(tag: "O-2", brokerOrderID: "B-2", rawStatus: "expired", filledQuantity: .zero,
+                                        averagePrice: .zero, isOpen: false, end: .expired))
         let terms = OrderTerms(quantity: Quantity(10), limitPrice: Price("1395.00"))
-        func stored(_ n: Int, _ lifecycle: OrderLifecycle) -> OrderSnapshot {
-            let request = OrderRequest(source: .fix(session: "CLIENT1"), clientOrderID: ClientOrderID("Z-\(n)"),
-                                       client: ClientID("AB1234"), lookup: InstrumentLookup(symbol: "RELIANCE"), side: .buy,
-                                       orderType: .limit, quantity: Quantity(10), limitPrice: Price("1395.00"))
-            var o = OrderSnapshot(id: OrderID("O-\(n)"), sequence: n, source: .fix(session: "CLIENT1"),
-                                  clientOrderID: ClientOrderID("Z-\(n)"), request: request, instrument: PaperBrokerTests.reliance,
-                                  product: .cnc, broker: BrokerID("SILENT"), lifecycle: lifecycle)
-            o.createdAt = MultiBrokerTests.at - 60_000
-            return o
-        }
-        broker.knows(BrokerOrderState(tag: "O-1", brokerOrderID: "B-1", rawStatus: "rejected", filledQuantity: .zero,
-                                      averagePrice: .zero, isOpen: false, end: .rejected))
-        broker.knows(BrokerOrderState(tag: "O-2", brokerOrderID: "B-2", rawStatus: "expired", filledQuantity: .zero,
-                                      averagePrice: .zero, isOpen: false, end: .expired))
-        await engine.restore(OrderBookState(orders: [stored(1, .pendingNew(PendingNewOrder(terms: terms))),
-                                                     stored(2, .working(PendingNewOrder(terms: terms).accepted()))],
-                                            usedClientOrderIDs: [], nextOrderSequence: 3, nextExecSequence: 1))
-        await engine.resumeAtBrokers()
-        #expect(await sink.wait(for: 2).map(summary) == ["8:Z-1", "C:Z-2"])
-        #expect(broker.placed.isEmpty)
+        await r.resume([Restarted.stored(1, age: 60_000, lifecycle: .pendingNew(PendingNewOrder(terms: terms))),
+                        Restarted.stored(2, age: 60_000)])
+        #expect(await r.sink.wait(for: 2).map(summary) == ["8:Y-1", "C:Y-2"])
+        #expect(r.broker.placed.isEmpty)
     }
 }
 
