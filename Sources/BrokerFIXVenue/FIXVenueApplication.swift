@@ -90,6 +90,10 @@ final class FIXVenueApplication: FIXApplication {
 
     func onLogon(_ session: FIXSession) {
         logger.info("FIX venue session logged on", metadata: ["session": "\(session.id)"])
+        state.withLockedValue { s in
+            s.book.loggedOn()
+            s.sent.removeAll()   // numbers of the last connection (ResetOnLogon starts them again)
+        }
         loggedOn.withLockedValue { $0 }?()
     }
 
@@ -148,9 +152,10 @@ final class FIXVenueApplication: FIXApplication {
         // The request it names: by BusinessRejectRefID (our ClOrdID) and RefMsgType, else by RefSeqNum (QuickFIX
         // names an unsupported message type by number only).
         let request = state.withLockedValue { s -> SentRequest? in
-            if let seq = r.refSeqNum, let sent = s.sent[seq] { return sent }
-            guard let id = r.refID, let tag = s.book.owner(of: id), let type = r.refMsgType else { return nil }
-            return SentRequest(msgType: type, tag: tag, clOrdID: id)
+            if let id = r.refID, let tag = s.book.owner(of: id), let type = r.refMsgType {
+                return SentRequest(msgType: type, tag: tag, clOrdID: id)
+            }
+            return r.refSeqNum.flatMap { s.sent[$0] }
         }
         guard let request else { return }
         refused(request, code: code, text: text, unknownOrder: r.reason == "1")

@@ -148,6 +148,12 @@ struct FIXVenueOrderBook: Sendable {
         sequence.compactMap { orders[$0] }.filter { $0.acknowledged && !$0.isTerminal && !$0.takingUp }
     }
 
+    /// The cancels and replaces pending when the session came back: their answers may have been lost with it. A
+    /// reconnect's status answer refuses only these (one sent after the Logon is answered on the new session).
+    private(set) var pendingAtLogon: Set<String> = []
+
+    mutating func loggedOn() { pendingAtLogon = Set(pending.keys) }
+
     // MARK: Reports → events
 
     mutating func apply(_ r: VenueExecutionReport) -> Outcome {
@@ -187,7 +193,8 @@ struct FIXVenueOrderBook: Sendable {
         // report's own fill, or its order's end.
         let ownFill = ["1", "2", "F"].contains(r.execType) ? (r.lastQty?.value ?? 0) : 0
         if let cum = r.cumQty, cum.value - ownFill > counted(o), r.lastQty != nil || !["1", "2", "F"].contains(r.execType) {
-            fillGap(to: Quantity(cum.value - ownFill), r, &o, tag, into: &out)
+            let own = ownFill > 0 ? (Quantity(ownFill), r.lastPx ?? r.avgPx ?? .zero) : nil
+            fillGap(to: Quantity(cum.value - ownFill), r, &o, tag, excluding: own, into: &out)
         }
         switch r.execType {
         case "0":
@@ -278,6 +285,9 @@ struct FIXVenueOrderBook: Sendable {
         let isReplace = r.responseTo == "2" || p.kind != .cancel
         out.events.append(isReplace ? .replaceRejected(tag: tag, text: text, rawStatus: r.ordStatus)
                                     : .cancelRejected(tag: tag, text: text, rawStatus: r.ordStatus))
+        // Refused because the order was cancelled or expired already (its own report lost): it ends here too.
+        if r.ordStatus == "4" { out.events.append(.canceled(tag: tag, rawStatus: r.ordStatus)) }
+        if r.ordStatus == "C" { out.events.append(.expired(tag: tag, rawStatus: r.ordStatus)) }
         return out
     }
 
@@ -286,14 +296,17 @@ struct FIXVenueOrderBook: Sendable {
     /// One fill for what `cum` counts beyond the fills seen, at the price that makes the averages agree (the
     /// report's AvgPx), else its LastPx or the order's limit.
     private func fillGap(to cum: Quantity, _ r: VenueExecutionReport, _ o: inout Order, _ tag: String,
-                         into out: inout Outcome) {
+                         excluding own: (Quantity, Price)? = nil, into out: inout Outcome) {
         let gap = cum.value - counted(o)
         guard gap > 0 else { return }
         let seenNotional = o.fills.reduce(Int64(0)) { $0.addingSaturated($1.quantity.value.multipliedSaturated(by: $1.price.units)) }
         var px = r.lastPx ?? o.request.limitPrice ?? .zero
         if let avg = r.avgPx, avg.units > 0 {
-            let total = avg.units.multipliedSaturated(by: cum.value)
-            if total > seenNotional { px = Price(units: (total - seenNotional) / gap) }
+            // AvgPx covers the report's own fill too: what is left of it, after the fills seen and that one.
+            let ownQty = own?.0.value ?? 0
+            let total = avg.units.multipliedSaturated(by: cum.value + ownQty)
+            let known = seenNotional.addingSaturated(ownQty.multipliedSaturated(by: own?.1.units ?? 0))
+            if total > known { px = Price(units: (total - known) / gap) }
         }
         guard px.units > 0 else { return }
         acknowledge(&o, r.ordStatus, into: &out)
@@ -316,9 +329,17 @@ struct FIXVenueOrderBook: Sendable {
             out.events.append(.expired(tag: tag, rawStatus: r.ordStatus))
         case "2":
             pending = pending.filter { $0.value.tag != tag }   // filled: the fills above closed it
+        case "8":
+            // Rejected at the venue after it took the order (its answer lost with the session).
+            pending = pending.filter { $0.value.tag != tag }
+            out.events.append(.rejected(tag: tag, text: r.text ?? "Rejected by the venue", errorCode: r.ordRejReason,
+                                        rawStatus: r.ordStatus))
+        case "6", "E", "A":
+            break   // the venue is still working on a request: its answer comes on this session
         default:
-            for (clOrdID, p) in mine {
+            for (clOrdID, p) in mine where pendingAtLogon.contains(clOrdID) {
                 pending[clOrdID] = nil
+                pendingAtLogon.remove(clOrdID)
                 if clOrdID == r.clOrdID, case .replace(let q, let limit, let trigger) = p.kind {
                     // The venue knows the order under the replace's ClOrdID: the replace was made.
                     o.clOrdID = clOrdID

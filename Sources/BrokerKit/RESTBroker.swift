@@ -181,8 +181,11 @@ public actor RESTBroker<API: BrokerAPI>: BrokerAdapter, BrokerBookkeeping, Broke
         }
         let open = records.contains { !$0.phase.isTerminal }
         let status = records.first { !$0.phase.isTerminal }?.rawStatus ?? records.last?.rawStatus ?? first.rawStatus
-        // One end for all its broker orders (a sliced order whose slices ended alike), else none said.
-        let ends = Set(records.map(\.phase))
+        // How its broker orders ended, the filled slices aside (a sliced order whose other slices expired ended
+        // expired); none said when they ended differently.
+        let phases = Set(records.map(\.phase))
+        let unfilled = phases.subtracting([.filled])
+        let ends = unfilled.isEmpty ? phases : unfilled
         return BrokerOrderState(tag: tag, brokerOrderID: first.brokerOrderID, rawStatus: status,
                                 filledQuantity: Quantity(filled),
                                 averagePrice: filled > 0 ? Price(units: notional / filled) : .zero, isOpen: open,

@@ -1,4 +1,4 @@
-import BrokerKit
+@testable import BrokerKit
 import BrokerUpstox
 import Foundation
 import OMSCore
@@ -201,4 +201,19 @@ struct BrokerKitTests {
         #expect(events.first == .replaced(tag: "O-9", quantity: Quantity(6), limitPrice: Price("1500"), rawStatus: "open"))
         #expect(events.count == 2 && events.last?.fill?.quantity == Quantity(6), "\(events)")
     }
+}
+
+/// How a closed order ended at a REST broker, for a take-up after a restart: the end its broker orders share, the
+/// filled slices aside (a sliced order whose other slice expired ended expired — it used to be taken as
+/// cancelled); none when they ended differently.
+@Test func aSlicedOrdersEndLeavesItsFilledSlicesAside() {
+    func slice(_ id: String, _ phase: BrokerOrderPhase, filled: Int64) -> BrokerOrderRecord {
+        BrokerOrderRecord(brokerOrderID: id, tag: "O-1", exchangeOrderID: nil, symbol: "S", side: .buy, quantity: Quantity(10),
+                          filledQuantity: Quantity(filled), averagePrice: Price("100")!, limitPrice: Price("100"),
+                          triggerPrice: nil, phase: phase, rawStatus: phase.rawValue, message: nil)
+    }
+    #expect(UpstoxBroker.state(tag: "O-1", [slice("A", .filled, filled: 10), slice("B", .expired, filled: 0)])?.end == .expired)
+    #expect(UpstoxBroker.state(tag: "O-1", [slice("A", .filled, filled: 10), slice("B", .filled, filled: 10)])?.end == .filled)
+    #expect(UpstoxBroker.state(tag: "O-1", [slice("A", .rejected, filled: 0), slice("B", .expired, filled: 0)])?.end == nil)
+    #expect(UpstoxBroker.state(tag: "O-1", [slice("A", .open, filled: 0)])?.end == nil)
 }

@@ -1,4 +1,5 @@
 @testable import BrokerFIXVenue
+import FIXProtocol
 import OMSCore
 import Testing
 
@@ -40,6 +41,14 @@ struct FIXVenueOrderBookTests {
             .fill(tag: "O-1", tradeID: "O-1-CUM-100", quantity: Quantity(100), price: Price("1402.5")!, rawStatus: "1"),
             .fill(tag: "O-1", tradeID: "E3", quantity: Quantity(50), price: Price("1402.5")!, rawStatus: "1"),
         ])
+        // The gap's price leaves out the report's own fill: 50 @ 1410 with AvgPx 1405 over 150 → 100 @ 1402.50.
+        var c = book("O-9")
+        _ = c.apply(report("O-9", exec: "0", status: "0", execID: "E1"))
+        var priced = report("O-9", exec: "F", status: "1", execID: "E2", last: 50, cum: 150)
+        priced.lastPx = Price("1410")
+        priced.avgPx = Price("1405")
+        #expect(c.apply(priced).events.first == .fill(tag: "O-9", tradeID: "O-9-CUM-100", quantity: Quantity(100),
+                                                      price: Price("1402.5")!, rawStatus: "1"))
         // A cancel whose CumQty counts a trade not seen books it first.
         let end = b.apply(report("O-1", exec: "4", status: "4", execID: "E5", cum: 170))
         #expect(end.events.map(\.tag) == ["O-1", "O-1"])
@@ -55,6 +64,8 @@ struct FIXVenueOrderBookTests {
         var b = book("O-1", "O-2", "O-3")
         for t in ["O-1", "O-2", "O-3"] { _ = b.apply(report(t, exec: "0", status: "0", execID: "E-\(t)")) }
         let cancel = b.newRequest("O-3", .cancel)
+        b.loggedOn()   // the session comes back with that cancel pending
+        let later = b.newRequest("O-1", .cancel)   // sent on the new session: answered there
         #expect(b.sweepTargets().map(\.request.tag) == ["O-1", "O-2", "O-3"])
         var filled = report("O-1", exec: "I", status: "1", execID: "", cum: 60)
         filled.ordStatusReqID = b.newSweepRequestID()
@@ -69,6 +80,7 @@ struct FIXVenueOrderBookTests {
         let refused = b.apply(open).events
         guard case .cancelRejected(let tag, _, _)? = refused.first, refused.count == 1 else { Issue.record("\(refused)"); return }
         #expect(tag == "O-3" && b.pending[cancel] == nil)
+        #expect(b.pending[later] != nil)
         // An ordinary status answer (the engine's own look-up) publishes nothing: the engine catches up from it.
         var plain = report("O-1", exec: "I", status: "1", execID: "", cum: 80)
         plain.ordStatusReqID = b.newStatusRequestID()
@@ -140,10 +152,16 @@ struct FIXVenueOrderBookTests {
 
     /// ClOrdID is optional on an ExecutionReport: one the venue sends of its own accord (an unsolicited cancel)
     /// may name the order by OrderID alone. It was refused at session level and lost.
-    @Test func aReportWithoutClOrdIDIsMatchedByOrderID() {
+    @Test func aReportWithoutClOrdIDIsMatchedByOrderID() throws {
         var b = book("O-1")
         _ = b.apply(report("O-1", exec: "0", status: "0", execID: "E1"))
-        #expect(b.apply(report("", exec: "4", status: "4", execID: "E2")).events == [.canceled(tag: "O-1", rawStatus: "4")])
+        let text = "8=FIX.4.4|9=0|35=8|34=5|49=VENUE|52=20261127-10:00:00.000|56=VEGA|37=V9|17=E2|150=4|39=4|54=1|"
+            + "55=RELIANCE|151=0|14=0|6=0|99=1399|10=000|"
+        let message = try FIXMessageParser.parse(Array(text.replacingOccurrences(of: "|", with: "\u{1}").utf8),
+                                                 dictionary: Files.dictionary, verifyLengthAndChecksum: false)
+        let r = try #require(VenueExecutionReport(message))
+        #expect(r.clOrdID.isEmpty && r.stopPx == Price("1399"))
+        #expect(b.apply(r).events == [.canceled(tag: "O-1", rawStatus: "4")])
     }
 
     @Test func aReportForAnUnknownClOrdIDIsIgnored() {

@@ -161,10 +161,12 @@ struct InstrumentListLoad {
         }
         // A list cut short (an empty suspended list, half a MIS list) would lift the flag from most instruments at
         // once: refused like a partial BOD file, unless allowed.
-        if flagged >= options.deactivationGuardMinimum, Double(clear.count) > options.maxDeactivationFraction * Double(flagged) {
+        // Of those on the list before this file (the ones it put on do not water the share down).
+        let before = flagged - report.inserted
+        if before >= options.deactivationGuardMinimum, Double(clear.count) > options.maxDeactivationFraction * Double(before) {
             throw ReferenceFileError(
                 .massDeactivation,
-                "the file would take \(clear.count) of \(flagged) instruments off the \(kind.rawValue) list "
+                "the file would take \(clear.count) of \(before) instruments off the \(kind.rawValue) list "
                     + "(more than \(Int(options.maxDeactivationFraction * 100)) %); is it a partial file?")
         }
         for rowid in clear {

@@ -206,12 +206,15 @@ struct InstrumentMasterLoad {
                 perSegment[segment, default: (0, 0)].missing += 1
             }
         }
-        for (segment, n) in perSegment.sorted(by: { $0.key < $1.key })
+        // And over all of them, for several small segments cut short together.
+        let total = perSegment.values.reduce((active: 0, missing: 0)) { ($0.active + $1.active, $0.missing + $1.missing) }
+        let checked = perSegment.sorted(by: { $0.key < $1.key }).map { ($0.key + " ", $0.value) } + [("", total)]
+        for (segment, n) in checked
         where n.active >= options.deactivationGuardMinimum
             && Double(n.missing) > options.maxDeactivationFraction * Double(n.active) {
             throw ReferenceFileError(
                 .massDeactivation,
-                "the file would deactivate \(n.missing) of \(n.active) active \(segment) instruments "
+                "the file would deactivate \(n.missing) of \(n.active) active \(segment)instruments "
                     + "(more than \(Int(options.maxDeactivationFraction * 100)) %); is it a partial file?")
         }
         let stmt = try db.cachedStatement(sql: "UPDATE instruments SET active = 0, updated_at = ? WHERE rowid = ?")
