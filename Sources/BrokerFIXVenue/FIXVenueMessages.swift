@@ -50,6 +50,7 @@ struct FIXVenueMessages: Sendable {
         f[FIXTag.clOrdID] = clOrdID
         f[FIXTag.origClOrdID] = origClOrdID
         if let v = venueOrderID { f[FIXTag.orderID] = v }
+        f[VenueTag.currency] = "INR"   // as on the order it changes
         f[VenueTag.handlInst] = "1"
         order(o, quantity: quantity, limitPrice: limitPrice ?? o.limitPrice, triggerPrice: triggerPrice ?? o.triggerPrice,
               into: &f)

@@ -138,6 +138,7 @@ enum BrokerFactory {
         if let n = e.string("HeartBtInt").flatMap(Int.init) { venue.session.heartBtInt = n }
         if let n = e.string("ReconnectInterval").flatMap(Int.init) { venue.session.reconnectInterval = n }
         if let n = e.string("AnswerTimeout").flatMap(Int64.init) { venue.answerTimeout = .seconds(n) }
+        if let n = e.string("StatusTimeout").flatMap(Int64.init) { venue.statusTimeout = .seconds(n) }
         venue.account = e.string("Account")
         if let v = e.string("SendVegaTags") { venue.sendVegaTags = v == "Y" }
         do {

@@ -53,7 +53,7 @@ struct BrokerSettingsFile: Sendable {
         .fyers: commonKeys.union(restKeys).union(["BaseURL", "StreamURL"]),
         .fixvenue: commonKeys.union([
             "SocketConnectHost", "SocketConnectPort", "SenderCompID", "TargetCompID", "HeartBtInt",
-            "ReconnectInterval", "ResetOnLogon", "Account", "SendVegaTags", "AnswerTimeout",
+            "ReconnectInterval", "ResetOnLogon", "Account", "SendVegaTags", "AnswerTimeout", "StatusTimeout",
         ]),
         .paper: commonKeys,
     ]
@@ -151,7 +151,7 @@ struct BrokerSettingsFile: Sendable {
             switch k {
             case "OrdersPerSecond", "RequestsPerSecond":
                 guard let n = Int(v.value), (1...100).contains(n) else { throw fail(v.line, k, "must be 1…100") }
-            case "RequestTimeout", "ConnectTimeout", "AnswerTimeout":
+            case "RequestTimeout", "ConnectTimeout", "AnswerTimeout", "StatusTimeout":
                 guard let n = Int(v.value), (1...120).contains(n) else { throw fail(v.line, k, "must be 1…120 (seconds)") }
             case "MaxRetriesOn429", "LookupAttempts":
                 guard let n = Int(v.value), (0...20).contains(n) else { throw fail(v.line, k, "must be 0…20") }

@@ -292,6 +292,8 @@ struct BrokerWiringProcessTests {
         ("[BROKER]\nID=ZERODHA\nKind=kite\nOrderBaseURL=http://x\n", "brokers.cfg:4: OrderBaseURL: not a setting of a kite broker"),
         ("[BROKER]\nID=ZERODHA\nKind=kite\nOrdersPerSecond=500\n", "brokers.cfg:4: OrdersPerSecond: must be 1…100"),
         ("[BROKER]\nID=ZERODHA\nKind=kite\nConnectTimeout=0\n", "brokers.cfg:4: ConnectTimeout: must be 1…120 (seconds)"),
+        ("[BROKER]\nID=VENUE\nKind=fixvenue\nSocketConnectHost=127.0.0.1\nSocketConnectPort=9\nSenderCompID=A\nTargetCompID=B\nStatusTimeout=500\n",
+         "brokers.cfg:8: StatusTimeout: must be 1…120 (seconds)"),
         ("[BROKER]\nID=ZERODHA\nKind=kite\nBackup=FYERS\n", "brokers.cfg:4: Backup: no broker FYERS"),
         ("[DEFAULT]\nDefaultBroker=UPSTOX\n", "brokers.cfg:2: DefaultBroker: no broker UPSTOX"),
         ("[BROKER]\nID=VENUE\nKind=fixvenue\nSocketConnectHost=127.0.0.1\n", "brokers.cfg:1: SocketConnectPort: missing"),

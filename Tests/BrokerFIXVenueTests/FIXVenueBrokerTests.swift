@@ -73,6 +73,7 @@ struct FIXVenueBrokerTests {
         #expect(events.last == .replaced(tag: "REST-2", quantity: Quantity(150), limitPrice: Price("1401")!,
                                          rawStatus: "0"))
         let g = try #require(s.venue.received("G").first)
+        #expect(g.string(15) == "INR")   // as on the order (it was left out)
         #expect(g.string(FIXTag.origClOrdID) == "REST-2")
         #expect(g.string(FIXTag.orderQty) == "150")
         #expect(g.string(FIXTag.price) == "1401.00")
