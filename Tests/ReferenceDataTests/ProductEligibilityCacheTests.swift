@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OMSCore
+import NIOConcurrencyHelpers
 import Testing
 @testable import ReferenceData
 
@@ -99,6 +100,25 @@ import Testing
         #expect(await scheduler.tick() == true)
         #expect(await scheduler.tick() == false)
         #expect(scheduler.nextRunAt == six.addingTimeInterval(5 * 86_400))
+    }
+
+    /// A rebuild that fails is tried again a minute later, not only the next morning (the day's eligibility
+    /// rested on yesterday's until then).
+    @Test func aFailedRebuildIsTriedAgainAMinuteLater() async throws {
+        let six = Date(timeIntervalSince1970: 1_795_570_200 - 3600)   // 2026-11-25 06:00 IST
+        let clock = ManualInstantClock(six.addingTimeInterval(-1))
+        struct Broken: Error {}
+        let failures = NIOLockedValueBox(1)
+        let scheduler = DailyRebuildScheduler(clock: clock) { _ in
+            if failures.withLockedValue({ f in defer { f -= 1 }; return f > 0 }) { throw Broken() }
+        }
+        clock.advance(by: 1)
+        #expect(await scheduler.tick() == true)
+        #expect(scheduler.lastError != nil && scheduler.nextRunAt == six.addingTimeInterval(60))
+        clock.advance(by: 60)
+        #expect(await scheduler.tick() == true)
+        #expect(scheduler.lastError == nil && scheduler.runCount == 2)
+        #expect(scheduler.nextRunAt == six.addingTimeInterval(86_400))
     }
 
     /// The machine's clock says 24-Nov, the exchange clock (simulated) 25-Nov: once the server hands the service

@@ -37,6 +37,9 @@ public final class DailyRebuildScheduler: Sendable {
         return Date(timeIntervalSince1970: Double(candidate))
     }
 
+    /// How long after a failed rebuild it is tried again.
+    public static let retryInterval: TimeInterval = 60
+
     /// When the next rebuild is due.
     public var nextRunAt: Date { state.withLockedValue { $0.next } }
     /// Rebuilds run so far.
@@ -58,7 +61,13 @@ public final class DailyRebuildScheduler: Sendable {
             try await rebuild(now)
             state.withLockedValue { $0.runs += 1; $0.lastError = nil }
         } catch {
-            state.withLockedValue { $0.runs += 1; $0.lastError = "\(error)" }
+            // Tried again a minute later, not the next day: the day's eligibility must not rest on yesterday's.
+            let retry = now.addingTimeInterval(Self.retryInterval)
+            state.withLockedValue { s in
+                s.runs += 1
+                s.lastError = "\(error)"
+                s.next = min(s.next, retry)
+            }
         }
         return true
     }
