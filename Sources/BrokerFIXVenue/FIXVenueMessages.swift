@@ -76,8 +76,8 @@ struct FIXVenueMessages: Sendable {
         if let a = account { f[FIXTag.account] = a }
         f[FIXTag.orderQty] = String(quantity.value)
         f[FIXTag.ordType] = Self.ordType(o.orderType)
-        if o.orderType == .limit || o.orderType == .stopLimit, let p = limitPrice { f[FIXTag.price] = p.rupeesString }
-        if o.orderType == .stop || o.orderType == .stopLimit, let t = triggerPrice { f[VenueTag.stopPx] = t.rupeesString }
+        if o.orderType.hasLimitPrice, let p = limitPrice { f[FIXTag.price] = p.rupeesString }
+        if o.orderType.hasTriggerPrice, let t = triggerPrice { f[VenueTag.stopPx] = t.rupeesString }
         f[FIXTag.side] = Self.side(o.side)
         f[FIXTag.timeInForce] = o.timeInForce == .ioc ? "3" : "0"
         instrument(o.instrument, into: &f)

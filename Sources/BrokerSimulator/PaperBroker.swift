@@ -140,7 +140,7 @@ public actor PaperBroker: BrokerAdapter {
         let brokerID = "\(config.idPrefix)PB\(nextID)"
         nextID += 1
         var o = PaperOrder(request: PaperRequest(order, instrument: shared(order.instrument)), brokerOrderID: brokerID,
-                           triggered: order.orderType != .stop && order.orderType != .stopLimit)
+                           triggered: !order.orderType.hasTriggerPrice)
         if let reason = rejection(order) {
             o.open = false
             o.rawStatus = "rejected"
@@ -181,7 +181,7 @@ public actor PaperBroker: BrokerAdapter {
             let r = e.order
             // A stop order is triggered when it has traded or its last status says so; an untriggered one reports
             // "trigger pending" in every event (a modify too), and no status at all is taken as untriggered.
-            let isStop = r.orderType == .stop || r.orderType == .stopLimit
+            let isStop = r.orderType.hasTriggerPrice
             var o = PaperOrder(request: PaperRequest(r, instrument: shared(r.instrument)), brokerOrderID: e.brokerOrderID,
                                triggered: !isStop || !e.fills.isEmpty
                                    || (e.rawStatus != nil && e.rawStatus != Self.triggerPending))
@@ -224,11 +224,11 @@ public actor PaperBroker: BrokerAdapter {
         for p in [o.limitPrice, o.triggerPrice].compactMap({ $0 }) where !p.isMultiple(of: o.instrument.tickSize) {
             return "Price \(p) is not a multiple of tick size \(o.instrument.tickSize)"
         }
-        if (o.orderType == .limit || o.orderType == .stopLimit) && o.limitPrice == nil { return "Limit price required" }
+        if o.orderType.hasLimitPrice && o.limitPrice == nil { return "Limit price required" }
         guard let market = prices[o.instrument.key] else { return "No market data for \(o.instrument.tradingSymbol)" }
         // A stop order must wait for its trigger, as the exchange requires: a buy's above the last price, a sell's
         // below (one already crossed was taken and filled at once); a stop-limit's limit on the far side of it.
-        if o.orderType == .stop || o.orderType == .stopLimit, let trigger = o.triggerPrice {
+        if o.orderType.hasTriggerPrice, let trigger = o.triggerPrice {
             let buy = o.side == .buy
             if buy && trigger <= market {
                 return "Trigger price \(trigger) for a stop-loss buy order should be higher than the last traded price \(market)"

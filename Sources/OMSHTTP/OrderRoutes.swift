@@ -180,18 +180,18 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
         if let p = b.triggerPrice, p.units <= 0 {
             throw bad("INVALID_TRIGGER_PRICE", "triggerPrice must be positive, got \(p)")
         }
-        if (type == .limit || type == .stopLimit), b.price == nil {
+        if type.hasLimitPrice, b.price == nil {
             throw bad("MISSING_PRICE", "a \(type.rawValue) order needs a price")
         }
-        if (type == .stop || type == .stopLimit), b.triggerPrice == nil {
+        if type.hasTriggerPrice, b.triggerPrice == nil {
             throw bad("MISSING_TRIGGER_PRICE", "a \(type.rawValue) order needs a triggerPrice")
         }
         // A price the order type would ignore is a mistake to show, not to drop.
-        if (type == .market || type == .stop), let p = b.price {
+        if !type.hasLimitPrice, let p = b.price {
             throw bad("UNEXPECTED_PRICE", "a \(type.rawValue) order takes no price (got \(p)); send orderType "
                       + (type == .market ? "LIMIT" : "SL") + " for a limit price")
         }
-        if (type == .market || type == .limit), let p = b.triggerPrice {
+        if !type.hasTriggerPrice, let p = b.triggerPrice {
             throw bad("UNEXPECTED_TRIGGER_PRICE", "a \(type.rawValue) order takes no triggerPrice (got \(p)); send "
                       + "orderType " + (type == .market ? "SL-M" : "SL") + " for a stop order")
         }

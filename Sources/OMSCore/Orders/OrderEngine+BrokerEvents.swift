@@ -112,8 +112,8 @@ extension OrderEngine {
                 // status would show terms the broker no longer has. A price counts for a limit or stop-limit order
                 // only (a broker may show a market order's fill price there), a trigger price for a stop order only;
                 // one the broker does not say is kept.
-                let priced = r.request.orderType == .limit || r.request.orderType == .stopLimit
-                let stop = r.request.orderType == .stop || r.request.orderType == .stopLimit
+                let priced = r.request.orderType.hasLimitPrice
+                let stop = r.request.orderType.hasTriggerPrice
                 let terms = OrderTerms(quantity: quantity,
                                        limitPrice: priced ? limitPrice ?? w.terms.limitPrice : w.terms.limitPrice,
                                        triggerPrice: stop ? triggerPrice ?? w.terms.triggerPrice : w.terms.triggerPrice)

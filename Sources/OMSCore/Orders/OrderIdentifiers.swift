@@ -15,6 +15,11 @@ public struct OrderID: Hashable, Sendable, Codable, CustomStringConvertible {
 /// Order type, as FIX 40 maps it (fix-mapping.md §4).
 public enum OrderType: String, Sendable, Codable, CaseIterable {
     case market = "MARKET", limit = "LIMIT", stop = "SL-M", stopLimit = "SL"
+
+    /// LIMIT and SL (stop-limit) orders carry a limit price.
+    public var hasLimitPrice: Bool { self == .limit || self == .stopLimit }
+    /// SL-M and SL orders carry a trigger price.
+    public var hasTriggerPrice: Bool { self == .stop || self == .stopLimit }
 }
 
 /// Validity (FIX 59): only DAY and IOC are supported by Indian brokers' APIs.

@@ -75,10 +75,10 @@ public struct OrderPipeline: Sendable {
         guard request.quantity.value > 0 else {
             return .rejected(.incorrectQuantity(quantity: request.quantity, reason: "must be greater than zero"))
         }
-        if (request.orderType == .limit || request.orderType == .stopLimit) && request.limitPrice == nil {
+        if request.orderType.hasLimitPrice && request.limitPrice == nil {
             return .rejected(.unsupported(characteristic: "price", value: "missing for \(request.orderType.rawValue)"))
         }
-        if (request.orderType == .stop || request.orderType == .stopLimit) && request.triggerPrice == nil {
+        if request.orderType.hasTriggerPrice && request.triggerPrice == nil {
             return .rejected(.unsupported(characteristic: "stopPx", value: "missing for \(request.orderType.rawValue)"))
         }
         // 1. Symbol resolver.

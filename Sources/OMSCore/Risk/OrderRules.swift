@@ -14,8 +14,8 @@ enum OrderRules {
     /// LIMIT and SL need a limit price, SL and SL-M a trigger price; each must be positive and on a tick.
     /// Prices the order type does not use are ignored.
     static func prices(_ order: RiskOrder) -> RiskRejection? {
-        let usesLimit = order.orderType == .limit || order.orderType == .stopLimit
-        let usesTrigger = order.orderType == .stop || order.orderType == .stopLimit
+        let usesLimit = order.orderType.hasLimitPrice
+        let usesTrigger = order.orderType.hasTriggerPrice
         if usesLimit, let r = price(order.limitPrice, field: .limitPrice, order: order) { return r }
         if usesTrigger, let r = price(order.triggerPrice, field: .triggerPrice, order: order) { return r }
         return nil
@@ -31,10 +31,10 @@ enum OrderRules {
 
     /// The limit and trigger prices the order type uses must lie in the band (bounds included).
     static func band(_ band: PriceBand, order: RiskOrder) -> RiskRejection? {
-        if order.orderType == .limit || order.orderType == .stopLimit, let p = order.limitPrice, !band.contains(p) {
+        if order.orderType.hasLimitPrice, let p = order.limitPrice, !band.contains(p) {
             return .priceBand(.limitPrice, lower: band.lower, upper: band.upper, value: p)
         }
-        if order.orderType == .stop || order.orderType == .stopLimit, let p = order.triggerPrice, !band.contains(p) {
+        if order.orderType.hasTriggerPrice, let p = order.triggerPrice, !band.contains(p) {
             return .priceBand(.triggerPrice, lower: band.lower, upper: band.upper, value: p)
         }
         return nil
