@@ -48,7 +48,7 @@ public actor PaperBroker: BrokerAdapter {
     private var prices: [InstrumentKey: Price] = [:]
     private var ticks: [InstrumentKey: Price] = [:]
     /// The day's price band per instrument, where known: the walk stays inside it, as an exchange's does.
-    private var bands: [InstrumentKey: ClosedRange<Int64>] = [:]
+    private var bands: [InstrumentKey: PriceBand] = [:]
     // Internal (not private) for the bookkeeping extension (PaperBroker+Bookkeeping.swift).
     var book = BoxedDictionary<String, PaperOrder>()
     var orderSequence = ChunkedList<String>()
@@ -88,7 +88,7 @@ public actor PaperBroker: BrokerAdapter {
     /// Sets the day's price band of an instrument: the random walk does not leave it.
     public func setBand(lower: Price, upper: Price, for key: InstrumentKey) {
         guard lower <= upper else { return }
-        bands[key] = lower.units...upper.units
+        bands[key] = PriceBand(lower: lower, upper: upper)
     }
 
     public func lastPrice(_ key: InstrumentKey) -> Price? { prices[key] }
@@ -99,27 +99,21 @@ public actor PaperBroker: BrokerAdapter {
     public func step() {
         for key in prices.keys.sorted() {
             guard let p = prices[key] else { continue }
-            let tick = max(ticks[key]?.units ?? 500, 1)
+            let tick = Price(units: max(ticks[key]?.units ?? 500, 1))
             // Approximately normal: sum of four uniforms, scaled to the configured volatility.
             var z: Int64 = 0
             for _ in 0..<4 { z += Int64(rng.next() % 2001) - 1000 }
             let moveUnits = p.units * config.volatilityBps * z / (10_000 * 1155)
             // To the nearest tick (rounding down made the walk drift down by half a tick a step: RELIANCE
             // fell from 1542.30 to ~1318 in an hour, below its band), and inside the day's band.
-            var next = Self.nearest(p.units + moveUnits, tick: tick)
+            var next = Price(units: p.units + moveUnits).rounded(toMultipleOf: tick)
             if let band = bands[key] {
-                next = min(max(next, Self.up(band.lowerBound, tick: tick)), band.upperBound / tick * tick)
+                next = min(max(next, band.lower.roundedUp(toMultipleOf: tick)), band.upper.roundedDown(toMultipleOf: tick))
             }
-            prices[key] = Price(units: max(tick, next))
+            prices[key] = max(tick, next)
         }
         for key in prices.keys.sorted() { match(key) }
     }
-
-    static func nearest(_ units: Int64, tick: Int64) -> Int64 {
-        units >= 0 ? (units + tick / 2) / tick * tick : -((-units + tick / 2) / tick * tick)
-    }
-
-    static func up(_ units: Int64, tick: Int64) -> Int64 { (units + tick - 1) / tick * tick }
 
     // MARK: BrokerAdapter
 
@@ -336,9 +330,9 @@ public actor PaperBroker: BrokerAdapter {
             case .market, .stop:
                 // Slippage against the order, on the tick grid (a buy's price up to the next tick, a sell's down).
                 let slip = market.units * config.slippageBps / 10_000
-                let tick = max(r.instrument.tickSize.units, 1)
-                var px = Price(units: buy ? Self.up(market.units + slip, tick: tick)
-                                          : max(tick, (market.units - slip) / tick * tick))
+                let tick = Price(units: max(r.instrument.tickSize.units, 1))
+                var px = buy ? Price(units: market.units + slip).roundedUp(toMultipleOf: tick)
+                             : max(tick, Price(units: market.units - slip).roundedDown(toMultipleOf: tick))
                 if let protection = r.protectionPrice {
                     if buy && px > protection { px = protection }
                     if !buy && px < protection { px = protection }

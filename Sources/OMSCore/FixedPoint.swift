@@ -35,6 +35,17 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// True when the price is a whole multiple of `tick`.
     public func isMultiple(of tick: Price) -> Bool { tick.units <= 0 || units % tick.units == 0 }
 
+    /// The smallest multiple of `tick` at or above this price (itself for a tick that is not positive).
+    public func roundedUp(toMultipleOf tick: Price) -> Price { Price(units: RiskMath.ceil(units, toMultipleOf: tick.units)) }
+
+    /// The largest multiple of `tick` at or below this price (itself for a tick that is not positive).
+    public func roundedDown(toMultipleOf tick: Price) -> Price { Price(units: RiskMath.floor(units, toMultipleOf: tick.units)) }
+
+    /// The nearest multiple of `tick`; a price halfway between two goes up.
+    public func rounded(toMultipleOf tick: Price) -> Price {
+        Price(units: units.addingSaturated(max(tick.units, 0) / 2)).roundedDown(toMultipleOf: tick)
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)

@@ -45,8 +45,7 @@ enum PaperPrices {
             let f = line.split(separator: ",").map(String.init)
             guard f.count >= 5, let lo = Price(f[3]), let hi = Price(f[4]) else { continue }
             guard case .success(let i) = resolver.resolve(InstrumentLookup(symbol: f[2], exchange: f[1])) else { continue }
-            let tick = max(i.tickSize.units, 1)
-            let mid = Price(units: ((lo.units + hi.units) / 2) / tick * tick)
+            let mid = Price(units: (lo.units + hi.units) / 2).roundedDown(toMultipleOf: i.tickSize)
             await paper.setBand(lower: lo, upper: hi, for: i.key)
             await paper.setPrice(mid, for: i)
             count += 1
