@@ -74,9 +74,14 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         }
         guard !requests.isEmpty else { return }
         logger.info("asking the venue about open orders after logon", metadata: ["orders": "\(requests.count)"])
-        for (tag, clOrdID, m) in requests {
-            application.sent(await session.send(m), msgType: "H", tag: tag, clOrdID: clOrdID)
-        }
+        for (tag, clOrdID, m) in requests { _ = await send(m, tag: tag, clOrdID: clOrdID) }
+    }
+
+    /// Sends a request of ours, noting its MsgSeqNum (a refusal may name it by number only); nil when not sent.
+    private func send(_ message: FIXOutboundMessage, tag: String, clOrdID: String) async -> Int? {
+        let seq = await session.send(message)
+        application.sent(seq, msgType: message.msgType, tag: tag, clOrdID: clOrdID)
+        return seq
     }
 
     // MARK: Lifecycle
@@ -136,14 +141,14 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         case .new(let a):
             answer = a
         }
-        guard let seq = await session.send(messages.newOrderSingle(order, transactTime: clock.now())) else {
+        guard await send(messages.newOrderSingle(order, transactTime: clock.now()), tag: order.tag, clOrdID: order.tag) != nil
+        else {
             application.state.withLockedValue { s in
                 s.book.forget(order.tag)
                 s.placements[order.tag] = nil
             }
             throw .unavailable("FIX session \(session.id) is not logged on")
         }
-        application.sent(seq, msgType: "D", tag: order.tag, clOrdID: order.tag)
         switch await answer.wait(timeout: settings.answerTimeout, orElse: .timedOut) {
         case .answered(let venueOrderID):
             let ids = [venueOrderID].compactMap { $0 }.filter { $0 != "NONE" }
@@ -189,11 +194,10 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
         }
         guard await session.isLoggedOn else { throw .unavailable("FIX session \(session.id) is not logged on") }
         let clOrdID = application.state.withLockedValue { $0.book.newRequest(tag, kind) }
-        guard let seq = await session.send(build(o, clOrdID)) else {
+        guard await send(build(o, clOrdID), tag: tag, clOrdID: clOrdID) != nil else {
             application.state.withLockedValue { $0.book.dropRequest(clOrdID) }
             throw .unavailable("FIX session \(session.id) is not logged on")
         }
-        application.sent(seq, msgType: kind == .cancel ? "F" : "G", tag: tag, clOrdID: clOrdID)
     }
 
     /// An order this process did not place (after a restart): tracked under its tag — the ClOrdID it was placed
@@ -248,8 +252,7 @@ public final class FIXVenueBroker: BrokerAdapter, BrokerHealthReporting, Service
             let answer = application.expectStatus(tag)
             let message = messages.statusRequest(o.request, clOrdID: o.clOrdID, venueOrderID: o.venueOrderID,
                                                  requestID: requestID)
-            if let seq = await session.send(message) {
-                application.sent(seq, msgType: "H", tag: tag, clOrdID: o.clOrdID)
+            if await send(message, tag: tag, clOrdID: o.clOrdID) != nil {
                 let result = await answer.wait(timeout: settings.statusTimeout, orElse: .timedOut)
                 application.stopWaiting(status: answer, tag: tag)
                 switch result {

@@ -115,9 +115,8 @@ struct FIXVenueOrderBook: Sendable {
     mutating func refuse(request clOrdID: String, text: String) -> Outcome {
         guard let p = pending.removeValue(forKey: clOrdID) else { return Outcome(tag: nil) }
         var out = Outcome(tag: p.tag)
-        let raw = orders[p.tag]?.ordStatus ?? ""
-        out.events.append(p.kind == .cancel ? .cancelRejected(tag: p.tag, text: text, rawStatus: raw)
-                                            : .replaceRejected(tag: p.tag, text: text, rawStatus: raw))
+        out.events.append(Self.refusal(isReplace: p.kind != .cancel, tag: p.tag, text: text,
+                                       rawStatus: orders[p.tag]?.ordStatus ?? ""))
         return out
     }
 
@@ -213,27 +212,20 @@ struct FIXVenueOrderBook: Sendable {
             out.events.append(.canceled(tag: tag, rawStatus: raw))
         case "5":
             acknowledge(&o, raw, into: &out)
-            var quantity = r.orderQty
-            var limit = r.price
+            // The report's terms, else the request's.
+            var (quantity, limit, trigger) = (r.orderQty, r.price, Price?.none)
             if case .replace(let q, let p, let t)? = answersPending?.kind {
-                quantity = quantity ?? q
-                limit = limit ?? p ?? o.request.limitPrice
-                if let t { o.request.triggerPrice = t }
+                (quantity, limit, trigger) = (quantity ?? q, limit ?? p, t)
             }
-            if let q = quantity { o.request.quantity = q }
-            if let p = limit { o.request.limitPrice = p }
-            if !r.clOrdID.isEmpty { o.clOrdID = r.clOrdID }
-            pending[r.clOrdID] = nil
-            out.events.append(.replaced(tag: tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
-                                        rawStatus: raw, triggerPrice: o.request.triggerPrice))
+            replaced(&o, clOrdID: r.clOrdID, quantity: quantity, limitPrice: limit, triggerPrice: trigger, raw: raw,
+                     into: &out)
         case "8":
             let text = r.text ?? "Rejected by the venue" + (r.ordRejReason.map { " (OrdRejReason \($0))" } ?? "")
             if let p = answersPending {
                 // A venue that answers a refused cancel or replace with 150=8 instead of 35=9.
                 pending[r.clOrdID] = nil
                 o.isTerminal = ["2", "4", "C"].contains(raw)  // 39=8 here describes the request, not the order
-                out.events.append(p.kind == .cancel ? .cancelRejected(tag: tag, text: text, rawStatus: raw)
-                                                    : .replaceRejected(tag: tag, text: text, rawStatus: raw))
+                out.events.append(Self.refusal(isReplace: p.kind != .cancel, tag: tag, text: text, rawStatus: raw))
             } else {
                 out.events.append(.rejected(tag: tag, text: text, errorCode: r.ordRejReason, rawStatus: raw))
             }
@@ -283,11 +275,9 @@ struct FIXVenueOrderBook: Sendable {
         let text = r.text ?? (p.kind == .cancel ? "Cancel" : "Replace") + " rejected by the venue"
             + (r.reason.map { " (CxlRejReason \($0))" } ?? "")
         let isReplace = r.responseTo == "2" || p.kind != .cancel
-        out.events.append(isReplace ? .replaceRejected(tag: tag, text: text, rawStatus: r.ordStatus)
-                                    : .cancelRejected(tag: tag, text: text, rawStatus: r.ordStatus))
+        out.events.append(Self.refusal(isReplace: isReplace, tag: tag, text: text, rawStatus: r.ordStatus))
         // Refused because the order was cancelled or expired already (its own report lost): it ends here too.
-        if r.ordStatus == "4" { out.events.append(.canceled(tag: tag, rawStatus: r.ordStatus)) }
-        if r.ordStatus == "C" { out.events.append(.expired(tag: tag, rawStatus: r.ordStatus)) }
+        if ["4", "C"].contains(r.ordStatus), let end = Self.end(ordStatus: r.ordStatus, tag: tag) { out.events.append(end) }
         return out
     }
 
@@ -319,41 +309,59 @@ struct FIXVenueOrderBook: Sendable {
     /// were lost — a cancel or replace the venue did not act on is refused (it stayed pending for ever).
     private mutating func caughtUp(_ r: VenueExecutionReport, _ o: inout Order, _ tag: String, into out: inout Outcome) {
         if let cum = r.cumQty { fillGap(to: cum, r, &o, tag, into: &out) }
-        let mine = pending.filter { $0.value.tag == tag }
         switch r.ordStatus {
-        case "4":
+        case "2", "4", "8", "C":
+            // Done at the venue (filled: by the fills above; cancelled, rejected or expired: its end, lost with the
+            // session): nothing of it is pending any more.
             pending = pending.filter { $0.value.tag != tag }
-            out.events.append(.canceled(tag: tag, rawStatus: r.ordStatus))
-        case "C":
-            pending = pending.filter { $0.value.tag != tag }
-            out.events.append(.expired(tag: tag, rawStatus: r.ordStatus))
-        case "2":
-            pending = pending.filter { $0.value.tag != tag }   // filled: the fills above closed it
-        case "8":
-            // Rejected at the venue after it took the order (its answer lost with the session).
-            pending = pending.filter { $0.value.tag != tag }
-            out.events.append(.rejected(tag: tag, text: r.text ?? "Rejected by the venue", errorCode: r.ordRejReason,
-                                        rawStatus: r.ordStatus))
+            if let end = Self.end(ordStatus: r.ordStatus, tag: tag, text: r.text, errorCode: r.ordRejReason) {
+                out.events.append(end)
+            }
         case "6", "E", "A":
             break   // the venue is still working on a request: its answer comes on this session
         default:
-            for (clOrdID, p) in mine where pendingAtLogon.contains(clOrdID) {
-                pending[clOrdID] = nil
+            for (clOrdID, p) in pending where p.tag == tag && pendingAtLogon.contains(clOrdID) {
                 pendingAtLogon.remove(clOrdID)
                 if clOrdID == r.clOrdID, case .replace(let q, let limit, let trigger) = p.kind {
                     // The venue knows the order under the replace's ClOrdID: the replace was made.
-                    o.clOrdID = clOrdID
-                    if let limit { o.request.limitPrice = limit }
-                    if let trigger { o.request.triggerPrice = trigger }
-                    o.request.quantity = q
-                    out.events.append(.replaced(tag: tag, quantity: q, limitPrice: o.request.limitPrice, rawStatus: r.ordStatus,
-                                                triggerPrice: o.request.triggerPrice))
+                    replaced(&o, clOrdID: clOrdID, quantity: q, limitPrice: limit, triggerPrice: trigger, raw: r.ordStatus,
+                             into: &out)
                 } else {
-                    let text = "no answer from the venue (lost while the session was down); the order is open"
-                    out.events.append(p.kind == .cancel ? .cancelRejected(tag: tag, text: text, rawStatus: r.ordStatus)
-                                                        : .replaceRejected(tag: tag, text: text, rawStatus: r.ordStatus))
+                    pending[clOrdID] = nil
+                    out.events.append(Self.refusal(isReplace: p.kind != .cancel, tag: tag,
+                        text: "no answer from the venue (lost while the session was down); the order is open",
+                        rawStatus: r.ordStatus))
                 }
             }
+        }
+    }
+
+    /// The replace with ClOrdID `clOrdID` was made: the order takes the terms given (the others stay) and is known
+    /// by that ClOrdID from now on.
+    private mutating func replaced(_ o: inout Order, clOrdID: String, quantity: Quantity?, limitPrice: Price?,
+                                   triggerPrice: Price?, raw: String, into out: inout Outcome) {
+        if let quantity { o.request.quantity = quantity }
+        if let limitPrice { o.request.limitPrice = limitPrice }
+        if let triggerPrice { o.request.triggerPrice = triggerPrice }
+        if !clOrdID.isEmpty { o.clOrdID = clOrdID }
+        pending[clOrdID] = nil
+        out.events.append(.replaced(tag: o.request.tag, quantity: o.request.quantity, limitPrice: o.request.limitPrice,
+                                    rawStatus: raw, triggerPrice: o.request.triggerPrice))
+    }
+
+    /// The refusal of a cancel (`cancelRejected`) or a replace (`replaceRejected`).
+    static func refusal(isReplace: Bool, tag: String, text: String, rawStatus: String) -> BrokerOrderEvent {
+        isReplace ? .replaceRejected(tag: tag, text: text, rawStatus: rawStatus)
+                  : .cancelRejected(tag: tag, text: text, rawStatus: rawStatus)
+    }
+
+    /// The end an OrdStatus reports for an order that did not fill: cancelled (4), expired (C), rejected (8).
+    static func end(ordStatus: String, tag: String, text: String? = nil, errorCode: String? = nil) -> BrokerOrderEvent? {
+        switch ordStatus {
+        case "4": .canceled(tag: tag, rawStatus: ordStatus)
+        case "C": .expired(tag: tag, rawStatus: ordStatus)
+        case "8": .rejected(tag: tag, text: text ?? "Rejected by the venue", errorCode: errorCode, rawStatus: ordStatus)
+        default: nil
         }
     }
 
