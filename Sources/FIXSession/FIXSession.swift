@@ -211,11 +211,7 @@ public actor FIXSession {
     /// - Returns: the MsgSeqNum it was given, or nil when it was not sent or stored.
     @discardableResult
     public func send(_ message: FIXOutboundMessage) -> Int? {
-        var m = message
-        m.removeHeader(FIXTag.possDupFlag)
-        m.removeHeader(FIXTag.origSendingTime)
-        if connection == nil { checkSessionBoundary(clock.now()) }
-        if !isLoggedOn && shouldSendReset { return nil }
+        guard var m = outgoing(message) else { return nil }
         return sendRaw(&m)
     }
 
@@ -223,14 +219,21 @@ public actor FIXSession {
     /// order change it reports). Returns the store ticket covering both, or nil when the message was neither
     /// sent nor stored (then the caller stores the data itself).
     public func send(_ message: FIXOutboundMessage, alongside attachments: [any FIXStoreAttachment]) -> FIXStoreTicket? {
-        var m = message
-        m.removeHeader(FIXTag.possDupFlag)
-        m.removeHeader(FIXTag.origSendingTime)
+        guard var m = outgoing(message) else { return nil }
+        return sendRecorded(&m, attachments: attachments).ticket
+    }
+
+    /// An application message as it goes out (a new message: no PossDupFlag or OrigSendingTime), or nil when it is
+    /// neither sent nor stored (not logged on, and the next Logon resets the numbers).
+    private func outgoing(_ message: FIXOutboundMessage) -> FIXOutboundMessage? {
         // A message kept for a session that is not connected belongs to the window it is made in: were it stored
         // under the last window's numbers, the reset at the next Logon would drop it.
         if connection == nil { checkSessionBoundary(clock.now()) }
         if !isLoggedOn && shouldSendReset { return nil }
-        return sendRecorded(&m, attachments: attachments).ticket
+        var m = message
+        m.removeHeader(FIXTag.possDupFlag)
+        m.removeHeader(FIXTag.origSendingTime)
+        return m
     }
 
     /// `send(_:alongside:)` for several messages, in order, in one visit to the session.
