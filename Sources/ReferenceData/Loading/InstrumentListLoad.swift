@@ -163,11 +163,11 @@ struct InstrumentListLoad {
         // once: refused like a partial BOD file, unless allowed.
         // Of those on the list before this file (the ones it put on do not water the share down).
         let before = flagged - report.inserted
-        if before >= options.deactivationGuardMinimum, Double(clear.count) > options.maxDeactivationFraction * Double(before) {
+        if options.isPartial(removing: clear.count, of: before) {
             throw ReferenceFileError(
                 .massDeactivation,
                 "the file would take \(clear.count) of \(before) instruments off the \(kind.rawValue) list "
-                    + "(more than \(Int(options.maxDeactivationFraction * 100)) %); is it a partial file?")
+                    + options.partialFileHint)
         }
         for rowid in clear {
             try write(rowid, Overlay(a: nil, b: nil, flag: false), set: set)

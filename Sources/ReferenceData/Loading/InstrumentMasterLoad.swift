@@ -13,6 +13,15 @@ public struct LoadOptions: Sendable {
         self.maxDeactivationFraction = maxDeactivationFraction
         self.deactivationGuardMinimum = deactivationGuardMinimum
     }
+
+    /// True when taking `removed` of `count` instruments off (out of the master, or off a list) looks like a partial
+    /// file: more than the fraction allowed, of at least the minimum.
+    func isPartial(removing removed: Int, of count: Int) -> Bool {
+        count >= deactivationGuardMinimum && Double(removed) > maxDeactivationFraction * Double(count)
+    }
+
+    /// "(more than 50 %); is it a partial file?"
+    var partialFileHint: String { "(more than \(Int(maxDeactivationFraction * 100)) %); is it a partial file?" }
 }
 
 /// One BOD (full master) load inside one write transaction: upserts changed rows, leaves unchanged rows
@@ -209,13 +218,10 @@ struct InstrumentMasterLoad {
         // And over all of them, for several small segments cut short together.
         let total = perSegment.values.reduce((active: 0, missing: 0)) { ($0.active + $1.active, $0.missing + $1.missing) }
         let checked = perSegment.sorted(by: { $0.key < $1.key }).map { ($0.key + " ", $0.value) } + [("", total)]
-        for (segment, n) in checked
-        where n.active >= options.deactivationGuardMinimum
-            && Double(n.missing) > options.maxDeactivationFraction * Double(n.active) {
+        for (segment, n) in checked where options.isPartial(removing: n.missing, of: n.active) {
             throw ReferenceFileError(
                 .massDeactivation,
-                "the file would deactivate \(n.missing) of \(n.active) active \(segment)instruments "
-                    + "(more than \(Int(options.maxDeactivationFraction * 100)) %); is it a partial file?")
+                "the file would deactivate \(n.missing) of \(n.active) active \(segment)instruments " + options.partialFileHint)
         }
         let stmt = try db.cachedStatement(sql: "UPDATE instruments SET active = 0, updated_at = ? WHERE rowid = ?")
         for rowid in missing {
