@@ -39,11 +39,10 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
     func place(_ request: Request, context: Context) async throws -> OrderDTO {
         let body: PlaceOrderRequest
         do {
-            let buffer = try await request.body.collect(upTo: 64 << 10)
-            body = try JSONDecoder().decode(PlaceOrderRequest.self, from: Data(buffer: buffer))
-        } catch let e as DecodingError {
-            throw APIError(.badRequest, code: "INVALID_BODY", message: "order body is not valid: \(Self.describe(e))")
-        } catch {
+            body = try await JSONBody.decode(PlaceOrderRequest.self, from: request)
+        } catch .invalid(let why) {
+            throw APIError(.badRequest, code: "INVALID_BODY", message: "order body is not valid: \(why)")
+        } catch .unreadable(let error) {
             throw APIError(.badRequest, code: "INVALID_BODY", message: "order body could not be read: \(error)")
         }
         let order = try await service.place(try Self.request(body, defaultClient: defaultClient))
@@ -125,16 +124,6 @@ public struct OrderRoutes<Context: RequestContext>: Sendable {
         }
         guard raw.count <= 64 else { throw APIError(.badRequest, code: "INVALID_ID", message: "order id is too long") }
         return OrderID(raw)
-    }
-
-    static func describe(_ e: DecodingError) -> String {
-        switch e {
-        case .keyNotFound(let k, _): return "missing field `\(k.stringValue)`"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? c.debugDescription : "field `\(path)`: \(c.debugDescription)"
-        @unknown default: return "\(e)"
-        }
     }
 
     /// Checks a REST order and turns it into the pipeline's request (the same one FIX orders make).

@@ -39,13 +39,14 @@ public struct RiskLimitRoutes<Context: RequestContext>: Sendable {
         let c = try client(context)
         let body: LimitsUpdateRequest
         do {
-            let buffer = try await request.body.collect(upTo: 64 << 10)
-            body = try JSONDecoder().decode(LimitsUpdateRequest.self, from: Data(buffer: buffer))
+            body = try await JSONBody.decode(LimitsUpdateRequest.self, from: request)
         } catch {
             // What was wrong, then the expected shape (the message used to give the shape alone).
-            var why = "the body could not be read"
-            if let e = error as? DecodingError { why = OrderRoutes<Context>.describe(e) }
-            else if (error as? HTTPError)?.status == .contentTooLarge { why = "the body is over 64 KiB" }
+            let why: String
+            switch error {
+            case .invalid(let text): why = text
+            case .unreadable: why = error.isTooLarge ? "the body is over 64 KiB" : "the body could not be read"
+            }
             throw APIError(.badRequest, code: "INVALID_BODY",
                            message: why + "; expected {\"by\": USER, \"changes\": [{\"field\": F, \"instrument\": KEY?, "
                                + "\"value\": TEXT or null}]} with fields "
