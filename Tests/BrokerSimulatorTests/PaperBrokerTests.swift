@@ -16,6 +16,15 @@ struct PaperBrokerTests {
                            quantity: Quantity(qty), limitPrice: limit.flatMap { Price($0) })
     }
 
+    /// A paper broker (configured by `configure`) with RELIANCE at `price`.
+    func market(_ price: String, _ configure: (inout PaperBrokerConfiguration) -> Void = { _ in }) async -> PaperBroker {
+        var c = PaperBrokerConfiguration()
+        configure(&c)
+        let b = PaperBroker(configuration: c)
+        await b.setPrice(Price(price)!, for: Self.reliance)
+        return b
+    }
+
     /// Collects the events emitted so far (the broker yields synchronously inside its calls).
     func drain(_ b: PaperBroker, count: Int) async -> [BrokerOrderEvent] {
         var out: [BrokerOrderEvent] = []
@@ -25,10 +34,7 @@ struct PaperBrokerTests {
     }
 
     @Test func marketOrderIsAcknowledgedAndFilledWithSlippage() async throws {
-        var c = PaperBrokerConfiguration()
-        c.slippageBps = 10
-        let b = PaperBroker(configuration: c)
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00") { $0.slippageBps = 10 }
         _ = try await b.place(order("V-1", .buy, .market, qty: 10))
         let ev = await drain(b, count: 2)
         guard case .acknowledged(let tag, _, _, let raw) = ev[0] else { Issue.record("no ack"); return }
@@ -42,8 +48,7 @@ struct PaperBrokerTests {
     }
 
     @Test func holdingsAreNetLongDeliveryPositionsAllT1() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         _ = try await b.place(order("V-H1", .buy, .market, qty: 10))
         await b.setPrice(Price("1410.00")!, for: Self.reliance)
         #expect(try await b.holdings() == [
@@ -56,8 +61,7 @@ struct PaperBrokerTests {
     }
 
     @Test func limitOrderRestsUntilThePriceCrosses() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         _ = try await b.place(order("V-2", .buy, .limit, qty: 5, limit: "1395.00"))
         await b.setPrice(Price("1396.00")!, for: Self.reliance)
         #expect(try await b.orderState(tag: "V-2")?.isOpen == true)
@@ -86,8 +90,7 @@ struct PaperBrokerTests {
     }
 
     @Test func cancelRestingAndRefuseCancelOfFilled() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         _ = try await b.place(order("V-4", .sell, .limit, qty: 5, limit: "1500.00"))
         try await b.cancel(tag: "V-4")
         try await b.cancel(tag: "V-4")
@@ -98,8 +101,7 @@ struct PaperBrokerTests {
     }
 
     @Test func modifyMovesTheLimitAndCanFill() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         _ = try await b.place(order("V-5", .buy, .limit, qty: 5, limit: "1390.00"))
         try await b.modify(tag: "V-5", quantity: Quantity(6), limitPrice: Price("1400.00"), triggerPrice: nil)
         let ev = await drain(b, count: 3)
@@ -110,8 +112,7 @@ struct PaperBrokerTests {
     @Test(arguments: [("qty0", Int64(0), "1400.00", "Quantity must be greater than zero"),
                       ("tick", 5, "1400.05", "Price 1400.05 is not a multiple of tick size 0.1")])
     func exchangeLikeRejects(tag: String, qty: Int64, limit: String, text: String) async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         _ = try await b.place(order(tag, .buy, .limit, qty: qty, limit: limit))
         let ev = await drain(b, count: 1)
         #expect(ev[0] == .rejected(tag: tag, text: text, errorCode: "PAPER_REJECT", rawStatus: "rejected"))
@@ -128,8 +129,7 @@ struct PaperBrokerTests {
     }
 
     @Test func placingTheSameTagTwiceDoesNotCreateASecondOrder() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         let first = try await b.place(order("V-8", .buy, .limit, qty: 5, limit: "1300.00"))
         let again = try await b.place(order("V-8", .buy, .limit, qty: 5, limit: "1300.00"))
         #expect(first == again)
@@ -185,10 +185,7 @@ struct PaperBrokerTests {
     /// Slippage lands on the tick grid, against the order: 2500.00 + 5 bp = 2501.25 → 2501.30 for a buy,
     /// 2498.75 → 2498.70 for a sell.
     @Test func slippageIsOnTheTickGrid() async throws {
-        var c = PaperBrokerConfiguration()
-        c.slippageBps = 5
-        let b = PaperBroker(configuration: c)
-        await b.setPrice(Price("2500.00")!, for: Self.reliance)
+        let b = await market("2500.00") { $0.slippageBps = 5 }
         _ = try await b.place(order("S-1", .buy, .market, qty: 1))
         _ = try await b.place(order("S-2", .sell, .market, qty: 1))
         let fills = await drain(b, count: 4).compactMap { e -> Price? in
@@ -200,8 +197,7 @@ struct PaperBrokerTests {
     /// A stop-limit triggered when the price jumps past its limit rests as a limit order and fills when the price
     /// comes back (it was armed again — untriggered — and never filled once the price fell below the trigger).
     @Test func aTriggeredStopLimitStaysTriggered() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("99.00")!, for: Self.reliance)
+        let b = await market("99.00")
         var r = order("SL-1", .buy, .stopLimit, qty: 5, limit: "100.50")
         r.triggerPrice = Price("100.00")
         _ = try await b.place(r)
@@ -216,8 +212,7 @@ struct PaperBrokerTests {
     /// A stop order not triggered keeps reporting "trigger pending" when modified, and after a restart it is
     /// restored untriggered (a "modified" status made it count as triggered: it filled at once).
     @Test func aModifiedStopIsRestoredUntriggered() async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("2500.00")!, for: Self.reliance)
+        let b = await market("2500.00")
         var r = order("SL-2", .buy, .stopLimit, qty: 1, limit: "2615.00")
         r.triggerPrice = Price("2600.00")
         _ = try await b.place(r)
@@ -226,8 +221,7 @@ struct PaperBrokerTests {
         guard case .replaced(_, _, _, let raw, _) = events[1] else { Issue.record("no replace: \(events)"); return }
         #expect(raw == "trigger pending")
         // After a restart, Vega's record of it (the status it last heard) rebuilds the book.
-        let restarted = PaperBroker()
-        await restarted.setPrice(Price("2500.00")!, for: Self.reliance)
+        let restarted = await market("2500.00")
         var terms = r
         terms.limitPrice = Price("2625.00")
         terms.triggerPrice = Price("2610.00")
@@ -247,8 +241,7 @@ struct PaperBrokerTests {
         (Side.sell, "1390.00", "1395.00", "Limit price 1395 of a stop-loss sell order should be at or below its trigger price 1390"),
     ])
     func stopOrdersAreCheckedAgainstTheMarket(_ side: Side, _ trigger: String, _ limit: String, _ text: String) async throws {
-        let b = PaperBroker()
-        await b.setPrice(Price("1400.00")!, for: Self.reliance)
+        let b = await market("1400.00")
         var r = order("ST-1", side, .stopLimit, qty: 1, limit: limit)
         r.triggerPrice = Price(trigger)
         _ = try await b.place(r)

@@ -96,15 +96,20 @@ struct VegaOMSOrderFlowTests {
 
     /// SocketAcceptHost in the settings is the address the acceptor binds (it was read and ignored: FIX listened
     /// on every interface whatever the file said).
-    @Test func socketAcceptHostIsTheAddressTheAcceptorBinds() async throws {
-        let dir = NSTemporaryDirectory() + "vega-host-\(UUID().uuidString)"
+    /// vega-oms started with the shipped `sessions/vega.cfg`, its line `line` followed by `added`.
+    static func serverWithSettings(after line: String, _ added: String) async throws -> VegaOMSProcess {
+        let dir = NSTemporaryDirectory() + "vega-cfg-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let shipped = try String(contentsOf: VegaOMSProcess.root.appendingPathComponent("sessions/vega.cfg"), encoding: .utf8)
         let cfg = dir + "/local.cfg"
-        try shipped.replacingOccurrences(of: "SocketAcceptPort=9878", with: "SocketAcceptPort=9878\nSocketAcceptHost=127.0.0.1")
-            .write(toFile: cfg, atomically: true, encoding: .utf8)
+        try shipped.replacingOccurrences(of: line, with: line + "\n" + added).write(toFile: cfg, atomically: true, encoding: .utf8)
         let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--config", cfg]))
         try await server.start()
+        return server
+    }
+
+    @Test func socketAcceptHostIsTheAddressTheAcceptorBinds() async throws {
+        let server = try await Self.serverWithSettings(after: "SocketAcceptPort=9878", "SocketAcceptHost=127.0.0.1")
         defer { server.terminate() }
         #expect(server.banner.contains("FIX 4.4 acceptor on port \(server.port) (127.0.0.1)"), "\(server.banner)")
         let c = try await FIXTestClient.connect(port: server.port)
@@ -116,14 +121,7 @@ struct VegaOMSOrderFlowTests {
     /// A DropCopyClients entry that names no session and no client with risk limits is warned about at start
     /// (a misspelt client's reports never reached the drop copy, silently).
     @Test func aMisspeltDropCopyClientIsWarnedAbout() async throws {
-        let dir = NSTemporaryDirectory() + "vega-dc-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let shipped = try String(contentsOf: VegaOMSProcess.root.appendingPathComponent("sessions/vega.cfg"), encoding: .utf8)
-        let cfg = dir + "/dc.cfg"
-        try shipped.replacingOccurrences(of: "DropCopy=Y", with: "DropCopy=Y\nDropCopyClients=CLIENT1,DEMO01,CLEINT1")
-            .write(toFile: cfg, atomically: true, encoding: .utf8)
-        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--config", cfg]))
-        try await server.start()
+        let server = try await Self.serverWithSettings(after: "DropCopy=Y", "DropCopyClients=CLIENT1,DEMO01,CLEINT1")
         defer { server.terminate() }
         #expect(try await server.waitForError(containing: "DropCopyClients of DROPCOPY names CLEINT1"), "\(server.errorsSoFar)")
         #expect(!server.errorsSoFar.contains("names CLIENT1") && !server.errorsSoFar.contains("names DEMO01"))

@@ -40,6 +40,18 @@ struct VegaOMSRiskProcessTests {
         try await ToolRun.run("trader-cli", args + ["--server", "http://127.0.0.1:\(server.httpPort)"])
     }
 
+    /// A vega-oms on a fresh database at 2026-11-26 10:00 IST with the limits `limits` set over the CLI (`limits set`
+    /// arguments); its arguments too, to start it again on the same database.
+    static func started(_ name: String, limits: [String]) async throws -> (args: [String], server: VegaOMSProcess) {
+        let dir = NSTemporaryDirectory() + "vega-\(name)-\(UUID().uuidString)"
+        let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
+        let server = VegaOMSProcess(arguments: args)
+        try await server.start()
+        let set = try await cli(["limits", "set"] + limits + ["--by", "risk-test"], server)
+        #expect(set.status == 0, "\(set.stderr)")
+        return (args, server)
+    }
+
     static let reliance = "55=RELIANCE|207=NSE|"
     static let yesbank = "55=YESBANK|207=NSE|"
     /// NIFTY FUT 29 DEC 26 by exchange token (lot 65, freeze 1800, tick 0.10).
@@ -161,14 +173,10 @@ struct VegaOMSRiskProcessTests {
     /// Cash-market orders draw on the client's funds: CNC buys their value, MIS and MTF their margin from the
     /// seeded lists (RELIANCE: MIS 20 %, MTF bracket 26.5 %); a cancel through trader-cli gives the funds back.
     @Test func cashOrdersDrawOnTheClientsFunds() async throws {
-        let dir = NSTemporaryDirectory() + "vega-risk-funds-\(UUID().uuidString)"
-        let server = VegaOMSProcess(arguments: VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"]))
-        try await server.start()
+        let (_, server) = try await Self.started("risk-funds", limits: ["FUND01", "--max-order-value", "1000000",
+                                                                        "--available-margin", "150000"])
         defer { server.terminate() }
         func cli(_ args: [String]) async throws -> ChildProcess { try await Self.cli(args, server) }
-        let set = try await cli(["limits", "set", "FUND01", "--max-order-value", "1000000", "--available-margin", "150000",
-                                 "--by", "risk-test"])
-        #expect(set.status == 0, "\(set.stderr)")
         let d = try await Desk(port: server.port)
         let f = "1=FUND01|40=2|44=1400.00|54=1|" + Self.reliance  // resting buys, below the market
 
@@ -196,12 +204,7 @@ struct VegaOMSRiskProcessTests {
 
     /// Open orders count against the client's limits after a kill -9 and restart as they did before it.
     @Test func openOrdersStillCountAgainstLimitsAfterKill9() async throws {
-        let dir = NSTemporaryDirectory() + "vega-risk-restart-\(UUID().uuidString)"
-        let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
-        let first = VegaOMSProcess(arguments: args)
-        try await first.start()
-        let set = try await Self.cli(["limits", "set", "RISK02", "--max-open-orders", "2", "--by", "risk-test"], first)
-        #expect(set.status == 0, "\(set.stderr)")
+        let (args, first) = try await Self.started("risk-restart", limits: ["RISK02", "--max-open-orders", "2"])
         let d = try await Desk(port: first.port)
         // Two resting buys far below the market.
         for _ in 0..<2 { #expect(try await d.order("1=RISK02|38=10|40=2|44=1400.00|54=1|" + Self.reliance).string(150) == "0") }
@@ -221,12 +224,7 @@ struct VegaOMSRiskProcessTests {
     /// The funds a client uses — a resting CNC buy and a filled MIS position — are in use again after a kill -9
     /// and restart: the margin statement is the same, and the next buy is refused for the same funds.
     @Test func fundsInUseComeBackAfterKill9() async throws {
-        let dir = NSTemporaryDirectory() + "vega-risk-funds-restart-\(UUID().uuidString)"
-        let args = VegaOMSProcess.arguments(in: dir, ["--clock", "simulated=2026-11-26T10:00:00+05:30"])
-        let first = VegaOMSProcess(arguments: args)
-        try await first.start()
-        let set = try await Self.cli(["limits", "set", "FUND02", "--available-margin", "150000", "--by", "risk-test"], first)
-        #expect(set.status == 0, "\(set.stderr)")
+        let (args, first) = try await Self.started("risk-funds-restart", limits: ["FUND02", "--available-margin", "150000"])
         let d = try await Desk(port: first.port)
         #expect(try await d.order("1=FUND02|38=100|40=2|44=1400.00|54=1|5001=CNC|" + Self.reliance).string(150) == "0")
         // A marketable MIS buy: wait until it is filled (and so stored).

@@ -294,14 +294,8 @@ struct FIXSessionTests {
         let h = try SessionHarness()
         _ = await h.logon()
         await h.session.connectionClosed(h.conn)
-        var er = FIXOutboundMessage(msgType: "8")
-        er.append(37, "O-9")
-        #expect(await h.session.send(er) == 2)
-        let again = RecordingConnection()
-        #expect(await h.session.attach(again))
-        await h.send("8=FIX.4.4|35=A|34=2|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|", on: again)
-        await h.send("8=FIX.4.4|35=2|34=3|49=CLIENT1|52=<TIME>|56=VEGA|7=2|16=0|", on: again)
-        let out = again.drain()
+        #expect(await h.session.send(SessionHarness.report("O-9")) == 2)
+        let out = await h.reconnectAndAskForResend(logonSeq: 2, resendFrom: 2)
         // The stored report is resent; our Logon reply (3) is gap-filled.
         #expect(out.map(\.msgType) == ["A", "8", "4"])
         #expect(out[1].string(37) == "O-9" && out[1].bool(43))
@@ -316,9 +310,7 @@ struct FIXSessionTests {
         let h = try SessionHarness(store: store)
         _ = await h.logon()
         for n in 1...3 {   // three reports, each committed on its own (three blocks): 2, 3, 4
-            var er = FIXOutboundMessage(msgType: "8")
-            er.append(37, "O-\(n)")
-            let ticket = try #require(await h.session.send(er, alongside: []))
+            let ticket = try #require(await h.session.send(SessionHarness.report("O-\(n)"), alongside: []))
             try await store.waitDurable(ticket)
         }
         try await db.write { try $0.execute(sql: "UPDATE fixMessage SET blockIndex = zeroblob(8) WHERE msgSeqNum = 3") }
@@ -344,9 +336,7 @@ struct FIXSessionTests {
     }
 
     @Test func newSessionWindowResetsSequenceNumbers() async throws {
-        let h = try SessionHarness {
-            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
-        }
+        let h = try SessionHarness(configure: SessionHarness.dailyUTC)
         _ = await h.logon()
         await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
         #expect(await h.session.expectedTargetNum == 3)
@@ -362,30 +352,20 @@ struct FIXSessionTests {
     /// and resent at the next Logon: before, it was stored under the old window's numbers and the reset at that
     /// Logon dropped it (a drop copy lost the day's first reports).
     @Test func messagesForADisconnectedSessionInANewWindowSurviveTheNextLogon() async throws {
-        let h = try SessionHarness {
-            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
-        }
+        let h = try SessionHarness(configure: SessionHarness.dailyUTC)
         _ = await h.logon()
         await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
         await h.session.connectionClosed(h.conn)
         h.clock.advance(seconds: 24 * 3600)   // the next day's window; no timer has run
-        var er = FIXOutboundMessage(msgType: "8")
-        er.append(37, "O-NEXT-DAY")
-        #expect(await h.session.send(er) == 1)
-        let again = RecordingConnection()
-        #expect(await h.session.attach(again))
-        await h.send("8=FIX.4.4|35=A|34=1|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|", on: again)
-        await h.send("8=FIX.4.4|35=2|34=2|49=CLIENT1|52=<TIME>|56=VEGA|7=1|16=0|", on: again)
-        let out = again.drain()
+        #expect(await h.session.send(SessionHarness.report("O-NEXT-DAY")) == 1)
+        let out = await h.reconnectAndAskForResend(logonSeq: 1, resendFrom: 1)
         #expect(out.map(\.msgType) == ["A", "8", "4"])
         #expect(out[1].string(37) == "O-NEXT-DAY" && out[1].seq == 1 && out[1].bool(43))
     }
 
     /// The timer of a session without a connection resets it when its window starts.
     @Test func aDisconnectedSessionIsResetWhenItsWindowStarts() async throws {
-        let h = try SessionHarness {
-            $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
-        }
+        let h = try SessionHarness(configure: SessionHarness.dailyUTC)
         _ = await h.logon()
         await h.send("8=FIX.4.4|35=0|34=2|49=CLIENT1|52=<TIME>|56=VEGA|")
         await h.session.connectionClosed(h.conn)

@@ -59,6 +59,28 @@ struct SessionHarness {
         return true
     }
 
+    /// A session open every day 00:00–23:00 UTC.
+    static let dailyUTC: @Sendable (inout FIXSessionSettings) -> Void = {
+        $0.schedule = FIXSessionSchedule(startSeconds: 0, endSeconds: 23 * 3600, timeZone: .init(identifier: "UTC")!)
+    }
+
+    /// An ExecutionReport for order `orderID`, as the application sends it.
+    static func report(_ orderID: String) -> FIXOutboundMessage {
+        var er = FIXOutboundMessage(msgType: "8")
+        er.append(37, orderID)
+        return er
+    }
+
+    /// The counterparty connects again, logs on with MsgSeqNum `logonSeq` and asks for everything from
+    /// `resendFrom`; what it receives.
+    func reconnectAndAskForResend(logonSeq: Int, resendFrom: Int) async -> [FIXMessage] {
+        let again = RecordingConnection()
+        guard await session.attach(again) else { return [] }
+        await send("8=FIX.4.4|35=A|34=\(logonSeq)|49=CLIENT1|52=<TIME>|56=VEGA|98=0|108=30|", on: again)
+        await send("8=FIX.4.4|35=2|34=\(logonSeq + 1)|49=CLIENT1|52=<TIME>|56=VEGA|7=\(resendFrom)|16=0|", on: again)
+        return again.drain()
+    }
+
     func advance(_ seconds: Double) async {
         clock.advance(seconds: seconds)
         await session.tick()
